@@ -1,0 +1,1 @@
+"""Built-in rule plugins, grouped by domain; shipped inside the wheel as ``pipelint.rules``."""

@@ -1,0 +1,184 @@
+"""``PL`` rules: problems found while reading files, and engine-level findings.
+
+The loader and the engine produce these findings themselves (``scope="loader"``); the rules here
+declare their codes, names, severities and documentation.
+"""
+
+from __future__ import annotations
+
+from pipelint.api import rule
+
+
+@rule("PL001", "internal-error", severity="error", scope="loader")
+def internal_error() -> None:
+    """A rule or the engine crashed on this file.
+
+    The crash is reported as a finding of this rule on the file it happened on, the other rules
+    and files still run, and pipelint exits with status 3. Please report it with the file that
+    triggers it (redact any secrets first).
+    """
+
+
+@rule("PL002", "syntax-error", severity="error", scope="loader")
+def syntax_error() -> None:
+    """The file is not valid YAML or JSON.
+
+    AWS cannot read it either: CodeBuild fails with ``YAML_FILE_ERROR``, CodeDeploy with an
+    AppSpec parse error, CloudFormation rejects the template. The finding points at the place
+    the parser gave up.
+
+    Failing::
+
+        phases:
+          build:
+            commands:
+              - echo "done": now     # an unquoted ": " makes a mapping
+
+    Fixed::
+
+              - 'echo "done": now'
+    """
+
+
+@rule("PL003", "duplicate-key", severity="error", scope="loader")
+def duplicate_key() -> None:
+    """A mapping has the same key twice.
+
+    YAML parsers keep only the last value, silently: the first ``commands`` list of a phase, or
+    the first ``Properties`` of a resource, never runs. JSON files get the same check.
+
+    Failing::
+
+        phases:
+          build:
+            commands: [make]
+          build:
+            commands: [make test]
+
+    Fixed: merge the two into one key.
+    """
+
+
+@rule("PL004", "not-utf8", severity="error", scope="loader")
+def not_utf8() -> None:
+    """The file is not valid UTF-8.
+
+    AWS reads these files as UTF-8. The finding names the first bad byte and its position.
+    Fix: re-save the file as UTF-8.
+    """
+
+
+@rule("PL005", "binary-file", severity="error", scope="loader")
+def binary_file() -> None:
+    """The file contains NUL bytes, so it is binary, not YAML or JSON. It is not linted.
+
+    This fires only for files named like a buildspec or appspec, or named on the command line.
+    """
+
+
+@rule("PL006", "empty-file", severity="error", scope="loader")
+def empty_file() -> None:
+    """The file is empty or holds only comments.
+
+    CodeBuild and CodeDeploy reject an empty buildspec or appspec (the CodeDeploy agent says
+    "the application specification file was empty").
+    """
+
+
+@rule("PL007", "file-too-large", severity="error", scope="loader")
+def file_too_large() -> None:
+    """The file is larger than the size limit (5 MB by default) and is not linted.
+
+    No real buildspec, appspec or pipeline is that large; a file that is usually is generated or
+    hostile. Raise ``max-file-size`` in the configuration if you really need to lint it.
+    """
+
+
+@rule("PL008", "nesting-too-deep", severity="error", scope="loader")
+def nesting_too_deep() -> None:
+    """The file nests mappings or lists deeper than the limit (256 levels by default).
+
+    Such input is hostile or generated; it is refused before it can exhaust the stack.
+    Raise ``max-depth`` in the configuration if you really need it.
+    """
+
+
+@rule("PL009", "alias-bomb", severity="error", scope="loader")
+def alias_bomb() -> None:
+    """YAML aliases in the file expand to an enormous tree ("billion laughs").
+
+    pipelint counts the nodes aliases would expand to and stops at a bounded limit instead of
+    expanding them, so the check takes microseconds and constant memory.
+
+    Failing::
+
+        a: &a [x, x, x, x, x, x, x, x, x]
+        b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+        c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+        ...
+    """
+
+
+@rule("PL010", "tab-indentation", severity="error", scope="loader")
+def tab_indentation() -> None:
+    """A YAML line is indented with a tab character.
+
+    YAML allows only spaces for indentation; CodeBuild fails with ``YAML_FILE_ERROR … found
+    character that cannot start any token``. (JSON files may use tabs; they are not flagged.)
+
+    Fix: indent with spaces.
+    """
+
+
+@rule("PL011", "not-a-mapping", severity="error", scope="loader")
+def not_a_mapping() -> None:
+    """The document is a list or a single value where a mapping is required.
+
+    Buildspecs, appspecs, templates, pipelines and policies are all mappings at the top level.
+
+    Failing::
+
+        - echo build
+
+    Fixed::
+
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - echo build
+    """
+
+
+@rule("PL012", "bad-suppression", severity="warning", scope="loader")
+def bad_suppression() -> None:
+    """A ``# pipelint: disable=…`` comment names a rule that does not exist.
+
+    Unknown codes in suppression comments (and in configuration) are reported rather than
+    ignored, so a typo never hides a finding you meant to keep, or keeps one you meant to hide.
+
+    Failing::
+
+        version: 0.2  # pipelint: disable=BS999
+
+    Fixed: use a code or name listed by ``pipelint rules``.
+    """
+
+
+@rule("PL013", "unreadable-file", severity="error", scope="loader")
+def unreadable_file() -> None:
+    """A file found while walking a directory could not be read (permissions, a broken link).
+
+    A path named on the command line that cannot be read is a usage error instead (exit 2).
+    """
+
+
+@rule("PL014", "unrecognised-file", severity="warning", scope="loader")
+def unrecognised_file() -> None:
+    """A file named on the command line is not a kind pipelint reads.
+
+    Files found by walking a directory are skipped silently when they are not buildspecs,
+    appspecs, CloudFormation templates, ``aws codepipeline`` definitions or IAM policies; a file
+    you name explicitly is reported, so a typo in a CI step does not pass unnoticed. Map it to
+    a kind with the ``kinds`` configuration key if pipelint should read it.
+    """

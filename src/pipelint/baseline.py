@@ -1,0 +1,63 @@
+"""Baselines: adopt pipelint on an old repository by recording today's findings.
+
+``--write-baseline FILE`` stores each finding's fingerprint (rule, file, logical node path and
+content hash: never the line number, never a secret: secret findings' content is already a
+SHA-256), with its code, path and message for people reading the file. ``--baseline FILE``
+then hides findings whose fingerprint is recorded, counts them, and counts recorded entries that
+no longer occur ("fixed").
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+FORMAT = "pipelint-baseline"
+
+
+class BaselineError(Exception):
+    """The baseline file is missing or malformed (exit status 2)."""
+
+
+def write_baseline(path: str, findings: list[Any]) -> None:
+    """Write the fingerprints of ``findings`` to ``path``."""
+    entries = [
+        {"fingerprint": f.fingerprint, "code": f.code, "path": f.path, "message": f.message}
+        for f in sorted(findings, key=lambda f: (f.path, f.code, f.fingerprint))
+    ]
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        json.dump({"format": FORMAT, "version": 1, "findings": entries}, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+
+def read_baseline(path: str) -> Counter[str]:
+    """The fingerprints recorded in a baseline (a multiset: one finding may occur twice)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as error:
+        raise BaselineError(f"cannot read baseline {path}: {error.strerror or error}") from None
+    except ValueError as error:
+        raise BaselineError(f"baseline {path} is not valid JSON: {error}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("findings"), list):
+        raise BaselineError(f"{path} is not a pipelint baseline (write one with --write-baseline)")
+    return Counter(str(entry.get("fingerprint")) for entry in data["findings"] if isinstance(entry, dict))
+
+
+def apply_baseline(path: str, result: Any) -> None:
+    """Drop findings recorded in the baseline from ``result``; set the suppressed/fixed counts."""
+    recorded = read_baseline(path)
+    remaining = Counter(recorded)
+    kept = []
+    hidden = 0
+    for finding in result.findings:
+        if remaining[finding.fingerprint] > 0:
+            remaining[finding.fingerprint] -= 1
+            hidden += 1
+        else:
+            kept.append(finding)
+    result.findings = kept
+    result.baseline_suppressed = hidden
+    result.baseline_fixed = sum(remaining.values())
+    result.internal_error = any(f.code == "PL001" for f in kept)

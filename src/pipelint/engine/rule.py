@@ -1,0 +1,182 @@
+"""The rule plugin interface: :func:`rule`, :class:`Rule`, :class:`Report` and :class:`Document`.
+
+A rule is a function decorated with :func:`rule`. It receives one :class:`Document` (or, for
+``scope="project"``, the :class:`~pipelint.engine.project.Project`) and yields :class:`Report`
+objects that point at nodes; the engine turns nodes into files, lines and columns, applies
+severity overrides, suppressions and redaction. The function's docstring is the rule's user
+documentation: what it checks, why, a failing and a fixed example.
+
+Example plugin module::
+
+    from pipelint.api import Report, rule
+
+    @rule("XY001", "no-latest-image", severity="warning", kinds=("buildspec",))
+    def no_latest_image(doc, config):
+        \"\"\"Images must be pinned. ...\"\"\"
+        ...
+        yield Report(node, "image tag `latest` is not reproducible; pin a version")
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..findings import Severity
+from ..load.nodes import Node, Source
+
+if TYPE_CHECKING:  # pragma: no cover
+    pass
+
+_CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
+_NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+KINDS = ("buildspec", "appspec", "pipeline", "template", "policy")
+
+
+@dataclass
+class Report:
+    """What a rule yields: a node, a message, and optionally a fix and more.
+
+    * ``node``: where the problem is; a key node points at the key, a value node at the value.
+    * ``message``: what is wrong, where, and what to write instead. Never include a secret.
+    * ``fix``: a short hint of the fix, shown after the message.
+    * ``severity``: overrides the rule's default for this one report.
+    * ``anchor``: content that identifies the finding for fingerprints, if the node's own text
+      is not the right thing (defaults to the node's text).
+    * ``secret``: the raw secret value this finding is about, so every output masks it.
+    * ``end``: another node whose end ends the highlighted range.
+    """
+
+    node: Node
+    message: str
+    fix: str | None = None
+    severity: Severity | str | None = None
+    anchor: str | None = None
+    secret: str | None = None
+    end: Node | None = None
+
+
+@dataclass
+class Document:
+    """One document of one kind, extracted from a file.
+
+    * ``kind``: ``buildspec``, ``appspec``, ``pipeline``, ``template`` or ``policy``.
+    * ``flavor``: a sub-kind: pipelines are ``cfn`` or ``cli``; appspecs ``ec2``, ``ecs`` or
+      ``lambda``; policies ``identity``, ``resource`` or ``trust``; buildspecs ``file`` or
+      ``inline``.
+    * ``root``: the document's root node (for a CloudFormation pipeline, its ``Properties``).
+    * ``context``: extra facts from where the document was found (for an inline buildspec, the
+      ``project`` node and the ``image`` name; for an embedded document, ``logical_id``).
+    * ``parent``: the template document an embedded document came from.
+    """
+
+    kind: str
+    root: Node
+    source: Source
+    flavor: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+    parent: "Document | None" = None
+    _models: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def path(self) -> str:
+        """The display path of the file the document came from."""
+        return self.source.path
+
+    def cached(self, key: str, build: Callable[[], Any]) -> Any:
+        """Build a derived model once per document and share it between rules."""
+        if key not in self._models:
+            self._models[key] = build()
+        return self._models[key]
+
+
+@dataclass
+class Rule:
+    """A registered rule: identity, documentation and the check function."""
+
+    code: str
+    name: str
+    severity: Severity
+    kinds: tuple[str, ...]
+    summary: str
+    doc: str
+    check: Callable[..., Iterable[Report] | None]
+    scope: str = "document"
+    tags: tuple[str, ...] = ()
+    security_severity: float | None = None
+    flavors: tuple[str, ...] = ()
+    origin: str = ""
+
+    @property
+    def is_security(self) -> bool:
+        """Whether the rule reports a security problem (SARIF ``security`` tag)."""
+        return self.security_severity is not None or "security" in self.tags
+
+    def applies_to(self, doc: Document) -> bool:
+        """Whether this rule reads documents of this kind and flavor."""
+        if self.scope != "document":
+            return False
+        if self.kinds and doc.kind not in self.kinds:
+            return False
+        return not self.flavors or doc.flavor in self.flavors
+
+
+def rule(
+    code: str,
+    name: str,
+    *,
+    severity: str = "warning",
+    kinds: Iterable[str] = (),
+    scope: str = "document",
+    tags: Iterable[str] = (),
+    security_severity: float | None = None,
+    flavors: Iterable[str] = (),
+    summary: str | None = None,
+) -> Callable[[Callable[..., Any]], Rule]:
+    """Declare a rule. The decorated function becomes a :class:`Rule` object.
+
+    ``scope="loader"`` declares a finding the engine itself produces while reading files (the
+    ``PL`` rules); such a rule's function is never called.
+
+    ``code`` is a stable id (two to four capital letters and three digits, e.g. ``BS101``),
+    ``name`` a kebab-case name; both are accepted wherever users name a rule. The function
+    takes ``(doc, config)`` (``config`` is the rule's options mapping from the user's
+    configuration, usually empty) and yields :class:`Report` objects. For ``scope="project"``
+    it takes ``(project, config)``.
+    """
+    if not _CODE.match(code):
+        raise ValueError(f"rule code {code!r} must look like AB123")
+    if not _NAME.match(name):
+        raise ValueError(f"rule name {name!r} must be kebab-case")
+    kinds = tuple(kinds)
+    for kind in kinds:
+        if kind not in KINDS:
+            raise ValueError(f"rule {code}: unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
+    if scope not in ("document", "project", "loader"):
+        raise ValueError(f"rule {code}: scope must be 'document', 'project' or 'loader'")
+
+    def decorate(function: Callable[..., Any]) -> Rule:
+        doc = inspect.cleandoc(function.__doc__ or "")
+        if not doc:
+            raise ValueError(f"rule {code} has no docstring; the docstring is its documentation")
+        first = summary or doc.split("\n\n", 1)[0].replace("\n", " ").strip()
+        return Rule(
+            code=code,
+            name=name,
+            severity=Severity.parse(severity),
+            kinds=kinds,
+            summary=first,
+            doc=doc,
+            check=function,
+            scope=scope,
+            tags=tuple(tags) + (("security",) if security_severity is not None and "security" not in tags else ()),
+            security_severity=security_severity,
+            flavors=tuple(flavors),
+            origin=f"{function.__module__}.{function.__qualname__}",
+        )
+
+    return decorate

@@ -1,0 +1,490 @@
+"""The engine: discover → load → extract → rules → filter, for a whole run.
+
+:func:`run` is what the CLI and the Python API call. Files are linted independently (in
+parallel worker processes for large runs, with identical, deterministically sorted output);
+project rules then run once over every pipeline-bearing document. A rule that raises becomes a
+``PL001`` finding for that rule and file, and the run goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..config import Config, ConfigError, find_config, load_config
+from ..discover import FileEntry, discover
+from ..findings import Finding, Severity
+from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
+from ..load.problems import LoadProblem, Limits
+from ..textutil import mask_secrets, secret_hash
+from .registry import Registry, RuleLoadError, load_rules
+from .rule import Document, Report, Rule
+from .suppressions import Suppressions, parse_suppressions
+
+
+@dataclass
+class RunResult:
+    """Everything a reporter needs about a run."""
+
+    findings: list[Finding]
+    registry: Registry
+    files: int = 0
+    suppressed: int = 0
+    internal_error: bool = False
+    sources: dict[str, Source] = field(default_factory=dict)
+    baseline_suppressed: int = 0
+    baseline_fixed: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Settings:
+    """Resolved settings shared with worker processes."""
+
+    config: Config
+    active: list[Rule]
+    severity: dict[str, Severity]
+    limits: Limits
+    registry: Registry
+    ignored_codes: set[str] = field(default_factory=set)
+
+
+_SETTINGS: Settings | None = None
+
+
+def _resolve_idents(registry: Registry, idents: list[str], where: str) -> set[str]:
+    codes: set[str] = set()
+    for ident in idents:
+        matched = registry.resolve(ident)
+        if not matched:
+            raise ConfigError(f"{where}: unknown rule {ident!r} (see `pipelint rules`)")
+        codes.update(r.code for r in matched)
+    return codes
+
+
+def build_settings(
+    *,
+    config_path: str | None = None,
+    paths: list[str] | None = None,
+    select: list[str] | None = None,
+    ignore: list[str] | None = None,
+    fail_on: str | None = None,
+    rules_dirs: list[str] | None = None,
+    jobs: int | None = None,
+    max_file_size: int | None = None,
+    isolated: bool = False,
+) -> Settings:
+    """Merge the config file and explicit options; raise ``ConfigError`` on any invalid value."""
+    if config_path is None and not isolated:
+        config_path = find_config((paths or ["."])[0])
+    config = load_config(config_path)
+    if select:
+        config.select = list(select)
+    if ignore:
+        config.ignore = config.ignore + list(ignore)
+    if fail_on:
+        config.fail_on = fail_on
+    if rules_dirs:
+        config.rules_dir = config.rules_dir + list(rules_dirs)
+    if jobs:
+        config.jobs = jobs
+    if max_file_size:
+        config.max_file_size = max_file_size
+    if config.fail_on not in ("error", "warning", "note", "never"):
+        raise ConfigError(f"fail-on must be error, warning, note or never, not {config.fail_on!r}")
+    try:
+        registry = load_rules(config.rules_dir)
+    except RuleLoadError as error:
+        raise ConfigError(str(error)) from None
+    selected = _resolve_idents(registry, config.select, "select") if config.select else {r.code for r in registry.rules}
+    ignored = _resolve_idents(registry, config.ignore, "ignore")
+    selected.add("PL001")
+    ignored.discard("PL001")
+    severity: dict[str, Severity] = {}
+    for ident, level in config.severity.items():
+        try:
+            parsed = Severity.parse(level)
+        except ValueError as error:
+            raise ConfigError(f"severity.{ident}: {error}") from None
+        for code in _resolve_idents(registry, [ident], "severity"):
+            severity[code] = parsed
+    for glob, idents in config.per_file_ignores.items():
+        _resolve_idents(registry, idents, f"per-file-ignores.{glob}")
+    for ident in config.rule_options:
+        _resolve_idents(registry, [ident], "rule-options")
+    active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
+    limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
+    return Settings(config, active, severity, limits, registry, ignored)
+
+
+# --------------------------------------------------------------------------------------------
+# One file
+
+
+def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
+    """Load a file and decide its kind. Returns ``(kind, LoadResult or None)``."""
+    from ..extract.classify import kind_by_content, kind_by_name, kind_by_text, worth_sniffing
+    from ..load import load_file
+
+    kind = kind_by_name(entry.display, settings.config.kinds)
+    if kind is None and not entry.explicit:
+        # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
+        try:
+            with open(entry.path, "rb") as handle:
+                head = handle.read(settings.limits.max_bytes + 1)
+        except OSError:
+            return None, None
+        if len(head) > settings.limits.max_bytes or b"\x00" in head[:8192]:
+            return None, None
+        if not worth_sniffing(head.decode("utf-8", "replace")):
+            return None, None
+    result = load_file(entry.path, entry.display, settings.limits)
+    if kind is None:
+        for root in result.roots:
+            kind = kind_by_content(root)
+            if kind:
+                break
+        if kind is None and result.fatal and result.source.text:
+            kind = kind_by_text(result.source.text)
+    return kind, result
+
+
+def _finding_from_problem(problem: LoadProblem, path: str, settings: Settings) -> Finding:
+    found = settings.registry.by_code[problem.code]
+    return Finding(
+        code=found.code,
+        name=found.name,
+        severity=settings.severity.get(found.code, found.severity),
+        message=problem.message,
+        path=path,
+        line=problem.line,
+        col=problem.col,
+        end_line=problem.end_line,
+        end_col=problem.end_col,
+        fix=problem.fix,
+        anchor=problem.message,
+    )
+
+
+def _anchor(node: Node) -> str:
+    if isinstance(node, Scalar):
+        return node.text
+    if isinstance(node, Mapping):
+        return "{" + ",".join(node.keys()[:20]) + "}"
+    if isinstance(node, Sequence):
+        return f"[{len(node.items)}]"
+    return ""
+
+
+def finding_from_report(report: Report, found: Rule, doc: Document | None, settings: Settings) -> Finding:
+    """Turn a rule's :class:`Report` into a located :class:`Finding`."""
+    node = report.node
+    source = node.source or (doc.source if doc else None)
+    path = source.path if source else (doc.path if doc else "")
+    end = report.end or node
+    anchor = report.anchor if report.anchor is not None else _anchor(node)
+    if report.secret:
+        if source is not None:
+            source.secrets.add(report.secret)
+        anchor = secret_hash(report.secret)
+    if isinstance(report.severity, Severity):
+        level = report.severity
+    elif isinstance(report.severity, str):
+        level = Severity.parse(report.severity)
+    else:
+        level = found.severity
+    level = settings.severity.get(found.code, level)
+    message = report.message
+    if report.secret and report.secret in message:
+        message = mask_secrets(message, [report.secret])
+    return Finding(
+        code=found.code,
+        name=found.name,
+        severity=level,
+        message=message,
+        path=path,
+        line=node.line,
+        col=node.col,
+        end_line=end.end_line,
+        end_col=end.end_col if (end.end_line, end.end_col) > (node.line, node.col) else node.col + 1,
+        fix=report.fix,
+        node_path=node.path,
+        anchor=anchor,
+        kind=doc.kind if doc else "",
+        security_severity=found.security_severity,
+    )
+
+
+def internal_error(found: Rule, error: BaseException, path: str, settings: Settings) -> Finding:
+    """A ``PL001`` finding for a rule that raised."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
+    internal = settings.registry.by_code["PL001"]
+    return Finding(
+        code="PL001",
+        name=internal.name,
+        severity=Severity.ERROR,
+        message=f"rule {found.code} ({found.name}) crashed: {type(error).__name__}: {str(error)[:200]}{where}; other rules still ran",
+        path=path,
+        line=1,
+        col=1,
+        end_line=1,
+        end_col=2,
+        anchor=f"{found.code}:{type(error).__name__}",
+    )
+
+
+def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding]:
+    """Run every active document rule on every document; crashes become PL001 findings."""
+    findings: list[Finding] = []
+    for doc in docs:
+        for found in settings.active:
+            if not found.applies_to(doc):
+                continue
+            options = settings.config.rule_options.get(found.code) or settings.config.rule_options.get(found.name) or {}
+            try:
+                produced = found.check(doc, options)
+                for report in produced or ():
+                    findings.append(finding_from_report(report, found, doc, settings))
+            except Exception as error:  # a broken rule must not stop the others
+                findings.append(internal_error(found, error, doc.path, settings))
+    return findings
+
+
+@dataclass
+class FileResult:
+    """What linting one file produced."""
+
+    findings: list[Finding]
+    kind: str | None
+    secrets: set[str] = field(default_factory=set)
+    text: str = ""
+
+
+def lint_entry(entry: FileEntry, settings: Settings | None = None) -> FileResult:
+    """Lint one file completely (load, extract, document rules). Never raises."""
+    settings = settings or _SETTINGS
+    assert settings is not None
+    try:
+        return _lint_entry(entry, settings)
+    except Exception as error:  # the engine itself failed on this file
+        internal = settings.registry.by_code["PL001"]
+        return FileResult(
+            [
+                Finding("PL001", internal.name, Severity.ERROR, f"internal error while reading this file: {type(error).__name__}: {str(error)[:200]}",
+                        entry.display, 1, 1, 1, 2, anchor=type(error).__name__)
+            ],
+            None,
+        )
+
+
+def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
+    from ..extract import extract
+
+    try:
+        kind, result = _classify(entry, settings)
+    except OSError as error:
+        problem = LoadProblem("PL013", f"cannot read file: {error.strerror or error}")
+        return FileResult([_finding_from_problem(problem, entry.display, settings)], None)
+    if result is None:
+        return FileResult([], None)
+    findings: list[Finding] = []
+    if kind is None:
+        if entry.explicit:
+            if result.fatal:
+                findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems)
+            else:
+                findings.append(_finding_from_problem(
+                    LoadProblem("PL014", "not a buildspec, appspec, CloudFormation template, CodePipeline definition or IAM policy; not linted (map it with the `kinds` config key)"),
+                    entry.display, settings))
+        elif result.fatal and result.problems and result.problems[0].code in ("PL004",):
+            pass
+        return _finish(FileResult(findings, None, text=result.source.text), result.source, settings)
+    findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems)
+    docs: list[Document] = []
+    if not result.fatal:
+        docs, problems = extract(result, kind, settings.limits)
+        findings.extend(_finding_from_problem(p, entry.display, settings) for p in problems)
+        findings.extend(run_document_rules(docs, settings))
+    return _finish(FileResult(findings, kind, text=result.source.text), result.source, settings)
+
+
+def _finish(file_result: FileResult, source: Source, settings: Settings) -> FileResult:
+    """Apply suppressions, redaction and fingerprints to one file's findings."""
+    suppressions = parse_suppressions(source.text) if source.fmt == "yaml" else Suppressions()
+    kept: list[Finding] = []
+    for finding in file_result.findings:
+        if finding.code != "PL001" and suppressions.matches(finding.line, finding.code, finding.name):
+            finding.suppressed = True
+        if source.secrets:
+            finding.message = mask_secrets(finding.message, source.secrets)
+            if finding.fix:
+                finding.fix = mask_secrets(finding.fix, source.secrets)
+            if finding.anchor in source.secrets:
+                finding.anchor = secret_hash(finding.anchor)
+        finding.fingerprint = finding.compute_fingerprint()
+        kept.append(finding)
+    bad = settings.registry.by_code.get("PL012")
+    for line, col, end_col, ident in suppressions.mentions:
+        if ident.upper() != "ALL" and not settings.registry.resolve(ident):
+            assert bad is not None
+            finding = Finding(bad.code, bad.name, settings.severity.get(bad.code, bad.severity),
+                              f"suppression comment names unknown rule `{ident}`; see `pipelint rules`",
+                              source.path, line, col, line, end_col, anchor=ident)
+            finding.fingerprint = finding.compute_fingerprint()
+            kept.append(finding)
+    file_result.findings = kept
+    file_result.secrets = set(source.secrets)
+    return file_result
+
+
+# --------------------------------------------------------------------------------------------
+# Project rules
+
+
+def run_project_rules(entries: list[FileEntry], kinds: dict[str, str | None], settings: Settings, root: str) -> tuple[list[Finding], dict[str, set[str]]]:
+    """Run the active project rules over the documents of every pipeline-bearing file."""
+    from ..extract import extract
+    from ..load import load_file
+    from .project import Project
+
+    project_rules = [r for r in settings.active if r.scope == "project"]
+    if not project_rules:
+        return [], {}
+    docs: list[Document] = []
+    for entry in entries:
+        kind = kinds.get(entry.display)
+        if kind not in ("template", "pipeline"):
+            continue
+        try:
+            result = load_file(entry.path, entry.display, settings.limits)
+        except OSError:
+            continue
+        if result.fatal:
+            continue
+        extracted, _ = extract(result, kind, settings.limits)
+        docs.extend(extracted)
+    project = Project(docs, root, settings.limits, settings.config)
+    findings: list[Finding] = []
+    for found in project_rules:
+        options = settings.config.rule_options.get(found.code) or {}
+        try:
+            for report in found.check(project, options) or ():
+                findings.append(finding_from_report(report, found, None, settings))
+        except Exception as error:
+            findings.append(internal_error(found, error, root, settings))
+    secrets: dict[str, set[str]] = {}
+    for doc in docs:
+        if doc.source.secrets:
+            secrets.setdefault(doc.source.path, set()).update(doc.source.secrets)
+    return findings, secrets
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+
+
+def _default_jobs() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _worker_init(settings: Settings) -> None:
+    global _SETTINGS
+    _SETTINGS = settings
+
+
+def run(
+    paths: list[str] | None = None,
+    *,
+    settings: Settings | None = None,
+    jobs: int | None = None,
+    progress: Any = None,
+    **options: Any,
+) -> RunResult:
+    """Lint ``paths`` (default ``.``) and return every finding, suppressed ones marked.
+
+    Raises :class:`~pipelint.config.ConfigError` for invalid configuration and
+    :class:`~pipelint.discover.PathError` for a named path that cannot be read.
+    """
+    paths = list(paths or ["."])
+    if settings is None:
+        settings = build_settings(paths=paths, jobs=jobs, **options)
+    entries = discover(paths, settings.config.exclude)
+    workers = jobs or settings.config.jobs or _default_jobs()
+    results: list[FileResult]
+    if workers > 1 and len(entries) >= 16:
+        results = _parallel(entries, settings, workers, progress)
+    else:
+        results = []
+        for index, entry in enumerate(entries):
+            results.append(lint_entry(entry, settings))
+            if progress:
+                progress(index + 1, len(entries))
+    findings: list[Finding] = []
+    kinds: dict[str, str | None] = {}
+    secrets: dict[str, set[str]] = {}
+    sources: dict[str, Source] = {}
+    for entry, file_result in zip(entries, results):
+        findings.extend(file_result.findings)
+        kinds[entry.display] = file_result.kind
+        if file_result.kind is not None or file_result.findings:
+            source = Source(entry.display, file_result.text, "yaml")
+            source.secrets = set(file_result.secrets)
+            sources[entry.display] = source
+    root = settings.config.root if settings.config.path else os.getcwd()
+    project_findings, project_secrets = run_project_rules(entries, kinds, settings, root)
+    for path, values in project_secrets.items():
+        if path in sources:
+            sources[path].secrets |= values
+    for finding in project_findings:
+        source = sources.get(finding.path)
+        if source is not None and source.secrets:
+            finding.message = mask_secrets(finding.message, source.secrets)
+        finding.fingerprint = finding.compute_fingerprint()
+    findings.extend(project_findings)
+    findings = _apply_path_ignores(findings, settings)
+    findings.sort(key=Finding.sort_key)
+    visible = [f for f in findings if not f.suppressed]
+    return RunResult(
+        findings=visible,
+        registry=settings.registry,
+        files=sum(1 for k in kinds.values() if k is not None),
+        suppressed=len(findings) - len(visible),
+        internal_error=any(f.code == "PL001" for f in visible),
+        sources=sources,
+    )
+
+
+def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Finding]:
+    import fnmatch
+
+    table = settings.config.per_file_ignores
+    if not table:
+        return findings
+    for finding in findings:
+        for glob, idents in table.items():
+            if fnmatch.fnmatch(finding.path, glob):
+                for ident in idents:
+                    if any(r.code == finding.code for r in settings.registry.resolve(ident)):
+                        finding.suppressed = True
+    return findings
+
+
+def _parallel(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    try:
+        context = multiprocessing.get_context("fork")
+    except ValueError:  # pragma: no cover - platforms without fork
+        context = multiprocessing.get_context()
+    chunk = max(1, len(entries) // (workers * 8))
+    results: list[FileResult] = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(settings,)) as pool:
+        for index, file_result in enumerate(pool.map(lint_entry, entries, chunksize=chunk)):
+            results.append(file_result)
+            if progress:
+                progress(index + 1, len(entries))
+    return results

@@ -1,0 +1,85 @@
+"""Which kind of file is this? By name first, then by content (design.md, stage 1)."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+
+from ..load.nodes import Mapping, Node, Scalar
+
+BUILDSPEC_NAME = re.compile(r"^buildspec[^/]*\.ya?ml$", re.I)
+APPSPEC_NAME = re.compile(r"^appspec\.(?:ya?ml|json)$", re.I)
+CANDIDATE_EXTENSIONS = (".yml", ".yaml", ".json", ".template")
+# Words one of which a file must contain before it is worth parsing to sniff its content.
+_SNIFF = re.compile(r"AWSTemplateFormatVersion|Resources|\"?pipeline\"?\s*:|Statement|phases|[Hh]ooks|AWS::")
+
+FILE_KINDS = ("buildspec", "appspec", "pipeline", "template", "policy")
+
+
+def kind_by_name(path: str, kind_globs: dict[str, str] | None = None) -> str | None:
+    """The kind a file's name (or a configured glob) gives it, if any."""
+    normalised = path.replace(os.sep, "/")
+    for pattern, kind in (kind_globs or {}).items():
+        if fnmatch.fnmatch(normalised, pattern) or fnmatch.fnmatch(os.path.basename(normalised), pattern):
+            return kind
+    base = os.path.basename(normalised)
+    if BUILDSPEC_NAME.match(base):
+        return "buildspec"
+    if APPSPEC_NAME.match(base):
+        return "appspec"
+    return None
+
+
+def worth_sniffing(text: str) -> bool:
+    """Whether a file's text might hold a kind we read (cheap test before parsing)."""
+    return _SNIFF.search(text) is not None
+
+
+_TEXT_TEMPLATE = re.compile(r"AWSTemplateFormatVersion|^\s*Type:\s*['\"]?AWS::|\"Type\"\s*:\s*\"AWS::", re.M)
+_TEXT_PIPELINE = re.compile(r"[\"']?pipeline[\"']?\s*:[\s\S]*[\"']?stages[\"']?\s*:")
+
+
+def kind_by_text(text: str) -> str | None:
+    """The kind of a file that does not parse, judged from its raw text (to report the error)."""
+    if _TEXT_TEMPLATE.search(text):
+        return "template"
+    if _TEXT_PIPELINE.search(text[:20000]):
+        return "pipeline"
+    return None
+
+
+def kind_by_content(root: Node) -> str | None:
+    """The kind a parsed document's content shows, if any."""
+    if not isinstance(root, Mapping):
+        return None
+    if "AWSTemplateFormatVersion" in root:
+        return "template"
+    resources = root.get("Resources")
+    if isinstance(resources, Mapping) and any(_is_aws_resource(v) for _, v in resources.items()):
+        return "template"
+    pipeline = root.get("pipeline")
+    if isinstance(pipeline, Mapping) and "stages" in pipeline:
+        return "pipeline"
+    if "Statement" in root and ("Version" in root or isinstance(root.get("Statement"), (Mapping,)) or _is_statement_list(root.get("Statement"))):
+        return "policy"
+    phases = root.get("phases")
+    if "version" in root and isinstance(phases, Mapping) and any(p in phases for p in ("install", "pre_build", "build", "post_build")):
+        return "buildspec"
+    version = root.get("version")
+    if isinstance(version, Scalar) and str(version.value) in ("0.0", "0") and any(k in root for k in ("hooks", "Hooks", "files", "Resources", "resources", "os")):
+        return "appspec"
+    return None
+
+
+def _is_aws_resource(node: Node) -> bool:
+    if not isinstance(node, Mapping):
+        return False
+    kind = node.get("Type")
+    return isinstance(kind, Scalar) and isinstance(kind.value, str) and kind.value.startswith(("AWS::", "Custom::", "Alexa::"))
+
+
+def _is_statement_list(node: Node | None) -> bool:
+    from ..load.nodes import Sequence
+
+    return isinstance(node, Sequence) and bool(node.items) and all(isinstance(i, Mapping) and ("Effect" in i or "Action" in i) for i in node.items)

@@ -1,0 +1,70 @@
+"""Documents embedded in a string of another document (inline buildspecs, JSON policy strings).
+
+Positions inside the embedded text are mapped back to the outer file: exactly for literal block
+scalars (``BuildSpec: |``), where every content line is a line of the file shifted by the
+block's indentation; otherwise every node gets the position of ``fallback`` (the key that holds
+the string), because quoting and folding make an exact map impossible.
+"""
+
+from __future__ import annotations
+
+from ..load import LoadResult, load_text
+from ..load.nodes import Mapping, Node, Scalar, Sequence, walk
+from ..load.problems import Limits
+
+
+def load_embedded(scalar: Scalar, fallback: Node, fmt: str | None = None, limits: Limits | None = None) -> LoadResult:
+    """Load the text of ``scalar`` and re-home every node (and problem) into the outer file."""
+    outer = scalar.source
+    assert outer is not None
+    text = scalar.value if isinstance(scalar.value, str) else scalar.raw
+    result = load_text(text, outer.path, fmt=fmt, limits=limits, base_path=scalar.path)
+    exact = scalar.style == "|" and outer.fmt == "yaml"
+    line_shift = scalar.line  # content starts on the line after the `|` indicator
+    col_shift = 0
+    if exact:
+        lines = outer.lines
+        for index in range(scalar.line, min(len(lines), scalar.line + 50)):
+            candidate = lines[index]
+            if candidate.strip():
+                col_shift = len(candidate) - len(candidate.lstrip(" "))
+                break
+    seen: set[int] = set()
+    for root in result.roots:
+        for node in walk(root):
+            if id(node) in seen:
+                continue
+            seen.add(id(node))
+            node.source = outer
+            if exact:
+                node.line += line_shift
+                node.end_line += line_shift
+                node.col += col_shift
+                node.end_col += col_shift
+            else:
+                node.line, node.col, node.end_line, node.end_col = fallback.span
+    for problem in result.problems:
+        if exact:
+            problem.line += line_shift
+            problem.end_line += line_shift
+            problem.col += col_shift
+            problem.end_col += col_shift
+        else:
+            problem.line, problem.col, problem.end_line, problem.end_col = fallback.span
+    result.source = outer
+    return result
+
+
+def string_of(node: Node | None) -> Scalar | None:
+    """The string scalar inside ``node``: the node itself, or the template of ``Fn::Sub``."""
+    if isinstance(node, Scalar) and isinstance(node.value, str):
+        return node
+    if isinstance(node, Mapping) and len(node.pairs) == 1:
+        key, value = node.pairs[0]
+        if isinstance(key, Scalar) and key.text == "Fn::Sub":
+            if isinstance(value, Scalar) and isinstance(value.value, str):
+                return value
+            if isinstance(value, Sequence) and value.items and isinstance(value.items[0], Scalar):
+                first = value.items[0]
+                return first if isinstance(first.value, str) else None
+    return None

@@ -1,0 +1,90 @@
+"""What a check produces: a :class:`Finding`, and the :class:`Severity` scale."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+
+class Severity(IntEnum):
+    """How bad a finding is; ordered so that ``>=`` compares with ``--fail-on``."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        """``"error"``/``"warning"``/``"note"`` (also ``info``/``style`` for note) to a Severity."""
+        lowered = text.strip().lower()
+        aliases = {"info": "note", "style": "note", "warn": "warning", "err": "error"}
+        lowered = aliases.get(lowered, lowered)
+        try:
+            return cls[lowered.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r}; use error, warning or note") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass
+class Finding:
+    """One problem at one place in one file.
+
+    Positions are 1-based; ``end_col`` is the column after the last character. ``node_path`` is
+    the logical path of the node in its document (``("phases", "build", "commands", 0)``), and
+    ``anchor`` the normalised content it concerns; the fingerprint is made from code, file,
+    node path and anchor, never from the line, so it survives unrelated edits.
+    """
+
+    code: str
+    name: str
+    severity: Severity
+    message: str
+    path: str
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    fix: str | None = None
+    node_path: tuple[Any, ...] = ()
+    anchor: str = ""
+    kind: str = ""
+    security_severity: float | None = None
+    suppressed: bool = False
+    fingerprint: str = field(default="")
+
+    def compute_fingerprint(self) -> str:
+        """A stable hash of code, file, logical node path and content (not the line number)."""
+        digest = hashlib.sha256()
+        for part in (self.code, self.path, "/".join(map(str, self.node_path)), self.anchor):
+            digest.update(part.encode("utf-8", "surrogatepass"))
+            digest.update(b"\0")
+        return digest.hexdigest()[:24]
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        """Deterministic report order: file, line, column, code, message."""
+        return (self.path, self.line, self.col, self.code, self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape of a finding (see docs/output.md)."""
+        data: dict[str, Any] = {
+            "code": self.code,
+            "name": self.name,
+            "severity": str(self.severity),
+            "message": self.message,
+            "path": self.path,
+            "line": self.line,
+            "column": self.col,
+            "end_line": self.end_line,
+            "end_column": self.end_col,
+            "fix": self.fix,
+            "kind": self.kind,
+            "fingerprint": self.fingerprint,
+        }
+        if self.security_severity is not None:
+            data["security_severity"] = self.security_severity
+        return data

@@ -1,0 +1,267 @@
+"""The positioned tree every loader produces and every rule reads.
+
+A tree is made of three node types, :class:`Mapping`, :class:`Sequence` and :class:`Scalar`.
+Each node knows its :class:`Source` (the file it came from), its 1-based start line/column and
+its end line/column (the column *after* the last character, as SARIF counts), and its logical
+path from the document root (``("phases", "build", "commands", 0)``), which fingerprints use
+because it survives unrelated edits. Mapping keys are :class:`Scalar` nodes too, so a rule can
+point at a key as easily as at a value.
+
+Scalars keep their raw text, their tag and their quoting style; ``value`` is the value as the
+AWS services read it (YAML 1.1 typing for plain YAML scalars, JSON typing for JSON), so a rule
+can tell an unquoted ``0755`` (the integer 493) from a quoted ``"0755"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Union
+
+PathPart = Union[str, int]
+NodePath = tuple[PathPart, ...]
+
+
+class Source:
+    """A loaded file: its display path, its text, and the secret values found in it.
+
+    ``secrets`` collects every secret value a rule has found in this file, so that every
+    reporter can mask them in code frames and snippets, whatever rule a frame belongs to.
+    """
+
+    __slots__ = ("path", "text", "fmt", "secrets", "_lines")
+
+    def __init__(self, path: str, text: str, fmt: str) -> None:
+        self.path = path
+        self.text = text
+        self.fmt = fmt  # "yaml" or "json"
+        self.secrets: set[str] = set()
+        self._lines: list[str] | None = None
+
+    @property
+    def lines(self) -> list[str]:
+        """The file's lines without their line endings."""
+        if self._lines is None:
+            self._lines = self.text.splitlines()
+        return self._lines
+
+    def __repr__(self) -> str:
+        return f"Source({self.path!r})"
+
+
+class Node:
+    """Base class of the positioned tree."""
+
+    __slots__ = ("source", "line", "col", "end_line", "end_col", "path")
+
+    source: Source | None
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    path: NodePath
+
+    def __init__(
+        self,
+        source: Source | None,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        path: NodePath = (),
+    ) -> None:
+        self.source = source
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.path = path
+
+    @property
+    def span(self) -> tuple[int, int, int, int]:
+        """``(line, col, end_line, end_col)``, all 1-based."""
+        return (self.line, self.col, self.end_line, self.end_col)
+
+    def to_python(self) -> Any:
+        """The plain Python value of this subtree (dicts, lists, scalars)."""
+        raise NotImplementedError
+
+
+class Scalar(Node):
+    """A leaf: string, number, boolean or null, with its raw text, tag and quoting style."""
+
+    __slots__ = ("value", "raw", "tag", "style")
+
+    def __init__(
+        self,
+        value: Any,
+        raw: str,
+        tag: str | None,
+        style: str,
+        source: Source | None,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        path: NodePath = (),
+    ) -> None:
+        super().__init__(source, line, col, end_line, end_col, path)
+        self.value = value
+        self.raw = raw
+        self.tag = tag
+        self.style = style  # "" plain, "'" or '"' quoted, "|" or ">" block; "json" for JSON strings
+
+    @property
+    def quoted(self) -> bool:
+        """Whether the scalar was written quoted or as a block (so YAML kept it a string)."""
+        return self.style not in ("",)
+
+    @property
+    def text(self) -> str:
+        """The scalar as a string: its raw text for strings, its source text otherwise."""
+        return self.value if isinstance(self.value, str) else self.raw
+
+    def to_python(self) -> Any:
+        """The scalar's typed value."""
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Scalar({self.value!r} @{self.line}:{self.col})"
+
+
+class Sequence(Node):
+    """A list of nodes."""
+
+    __slots__ = ("items", "tag")
+
+    def __init__(
+        self,
+        items: list[Node],
+        tag: str | None,
+        source: Source | None,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        path: NodePath = (),
+    ) -> None:
+        super().__init__(source, line, col, end_line, end_col, path)
+        self.items = items
+        self.tag = tag
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: int) -> Node:
+        return self.items[index]
+
+    def to_python(self) -> list[Any]:
+        """The list of the items' plain values."""
+        return [item.to_python() for item in self.items]
+
+    def __repr__(self) -> str:
+        return f"Sequence(len={len(self.items)} @{self.line}:{self.col})"
+
+
+class Mapping(Node):
+    """An ordered mapping from key :class:`Scalar` nodes to value nodes.
+
+    Lookups go by the key's text (``mapping.get("phases")``); a complex (non-scalar) key, which
+    no AWS file uses, is kept in ``pairs`` but not indexed. With duplicate keys the *last* one
+    wins, as in every YAML library AWS uses; the loader reports the duplicate.
+    """
+
+    __slots__ = ("pairs", "tag", "_index")
+
+    def __init__(
+        self,
+        pairs: list[tuple[Node, Node]],
+        tag: str | None,
+        source: Source | None,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        path: NodePath = (),
+    ) -> None:
+        super().__init__(source, line, col, end_line, end_col, path)
+        self.pairs = pairs
+        self.tag = tag
+        self._index: dict[str, tuple[Node, Node]] | None = None
+
+    def _idx(self) -> dict[str, tuple[Node, Node]]:
+        if self._index is None:
+            index: dict[str, tuple[Node, Node]] = {}
+            for key, value in self.pairs:
+                if isinstance(key, Scalar):
+                    index[key.text] = (key, value)
+            self._index = index
+        return self._index
+
+    def get(self, key: str, default: Node | None = None) -> Node | None:
+        """The value node under ``key``, or ``default``."""
+        pair = self._idx().get(key)
+        return pair[1] if pair else default
+
+    def key_node(self, key: str) -> Scalar | None:
+        """The key node itself, for findings about the key."""
+        pair = self._idx().get(key)
+        return pair[0] if pair and isinstance(pair[0], Scalar) else None
+
+    def get_ci(self, key: str) -> tuple[Scalar, Node] | None:
+        """The ``(key, value)`` pair whose key equals ``key`` ignoring case, if any."""
+        lower = key.lower()
+        for name, (k, v) in self._idx().items():
+            if name.lower() == lower and isinstance(k, Scalar):
+                return k, v
+        return None
+
+    def keys(self) -> list[str]:
+        """The keys' texts, in file order (duplicates collapsed)."""
+        return list(self._idx())
+
+    def items(self) -> Iterator[tuple[Scalar, Node]]:
+        """``(key node, value node)`` pairs in file order, scalar keys only, last duplicate wins."""
+        for key, value in self._idx().values():
+            yield key, value  # type: ignore[misc]
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and key in self._idx()
+
+    def __len__(self) -> int:
+        return len(self._idx())
+
+    def to_python(self) -> dict[Any, Any]:
+        """The dict of the pairs' plain values (keys as text)."""
+        return {k.text: v.to_python() for k, v in self.items()}
+
+    def __repr__(self) -> str:
+        return f"Mapping(keys={self.keys()[:6]} @{self.line}:{self.col})"
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node of the subtree, depth first, keys included, without recursion."""
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, Mapping):
+            for key, value in reversed(current.pairs):
+                stack.append(value)
+                stack.append(key)
+        elif isinstance(current, Sequence):
+            stack.extend(reversed(current.items))
+
+
+def intrinsic(node: Node | None) -> str | None:
+    """The CloudFormation intrinsic function a node holds (``Ref``, ``Fn::Sub``, …), if any.
+
+    Short tags were expanded by the loader, so ``!Ref x`` and ``{"Ref": "x"}`` look the same.
+    """
+    if isinstance(node, Mapping) and len(node.pairs) == 1:
+        key = node.pairs[0][0]
+        if isinstance(key, Scalar) and (key.text == "Ref" or key.text.startswith("Fn::") or key.text == "Condition"):
+            return key.text
+    return None

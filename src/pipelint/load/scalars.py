@@ -1,0 +1,96 @@
+"""YAML 1.1 typing of plain scalars, the way AWS's YAML parsers read them.
+
+CodeBuild and the CodeDeploy agent follow YAML 1.1: ``yes``/``no``/``on``/``off`` are booleans,
+``0755`` is an octal integer, ``3.10`` is the float 3.1. Only *plain* (unquoted, untagged)
+scalars are typed; quoted and block scalars stay strings.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_BOOLS = {
+    "yes": True, "Yes": True, "YES": True, "true": True, "True": True, "TRUE": True,
+    "on": True, "On": True, "ON": True,
+    "no": False, "No": False, "NO": False, "false": False, "False": False, "FALSE": False,
+    "off": False, "Off": False, "OFF": False,
+}
+_NULLS = {"", "~", "null", "Null", "NULL"}
+_INT = re.compile(
+    r"""[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|0[0-7_]+|(?:0|[1-9][0-9_]*)|[1-9][0-9_]*(?::[0-5]?[0-9])+)\Z"""
+)
+_FLOAT = re.compile(
+    r"""(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?
+    |\.[0-9_]+(?:[eE][-+][0-9]+)?
+    |[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))\Z""",
+    re.X,
+)
+_NUMBER_START = set("0123456789-+.")
+
+
+def _to_int(text: str) -> int:
+    sign = -1 if text.startswith("-") else 1
+    body = text.lstrip("+-").replace("_", "")
+    if body.startswith("0b"):
+        return sign * int(body[2:], 2)
+    if body.startswith("0x"):
+        return sign * int(body[2:], 16)
+    if ":" in body:
+        total = 0
+        for part in body.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
+    if len(body) > 1 and body.startswith("0"):
+        return sign * int(body, 8)
+    return sign * int(body)
+
+
+def _to_float(text: str) -> float:
+    body = text.replace("_", "")
+    lowered = body.lower()
+    if lowered.endswith(".inf"):
+        return float("-inf") if body.startswith("-") else float("inf")
+    if lowered == ".nan":
+        return float("nan")
+    if ":" in body:
+        sign = -1.0 if body.startswith("-") else 1.0
+        total = 0.0
+        for part in body.lstrip("+-").split(":"):
+            total = total * 60 + float(part)
+        return sign * total
+    return float(body)
+
+
+def resolve_plain(text: str) -> Any:
+    """The YAML 1.1 value of a plain scalar's text."""
+    if text in _NULLS:
+        return None
+    boolean = _BOOLS.get(text)
+    if boolean is not None:
+        return boolean
+    if text[0] in _NUMBER_START:
+        if _INT.match(text):
+            try:
+                return _to_int(text)
+            except ValueError:
+                return text
+        if _FLOAT.match(text):
+            try:
+                return _to_float(text)
+            except ValueError:
+                return text
+    return text
+
+
+def resolve_tagged(tag: str, text: str) -> Any:
+    """The value of a scalar with an explicit core tag (``!!str``, ``!!int``, …)."""
+    short = tag.rsplit(":", 1)[-1]
+    if short == "str":
+        return text
+    if short in ("int", "float", "bool", "null"):
+        value = resolve_plain(text)
+        return value
+    return text

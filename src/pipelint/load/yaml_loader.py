@@ -1,0 +1,307 @@
+"""YAML into the positioned tree, straight from libyaml's event stream.
+
+ruamel.yaml's C parser (``ruamel.yaml.clib``) produces events with marks; this module builds
+:mod:`pipelint.load.nodes` from them with an explicit stack, so that:
+
+* nothing is constructed from tags (no Python objects from the file, ever);
+* nesting depth is checked as it grows, and a 100,000-deep file cannot blow the C stack;
+* aliases reuse their anchor's node and their expanded size is counted, so an alias bomb is
+  stopped after a bounded amount of work;
+* duplicate keys are reported with the position of the second key;
+* CloudFormation short tags become their long forms (``!Ref x`` → ``{"Ref": "x"}``).
+
+The round-trip loader (about ten times slower) is never used on this path.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
+from .problems import LoadAbort, LoadProblem, Limits
+from .scalars import resolve_plain, resolve_tagged
+
+# CloudFormation short-form tags and the long-form keys they stand for.
+_CFN_TAGS = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    "!Base64": "Fn::Base64",
+    "!Cidr": "Fn::Cidr",
+    "!FindInMap": "Fn::FindInMap",
+    "!GetAtt": "Fn::GetAtt",
+    "!GetAZs": "Fn::GetAZs",
+    "!ImportValue": "Fn::ImportValue",
+    "!Join": "Fn::Join",
+    "!Select": "Fn::Select",
+    "!Split": "Fn::Split",
+    "!Sub": "Fn::Sub",
+    "!Transform": "Fn::Transform",
+    "!And": "Fn::And",
+    "!Equals": "Fn::Equals",
+    "!If": "Fn::If",
+    "!Not": "Fn::Not",
+    "!Or": "Fn::Or",
+    "!Length": "Fn::Length",
+    "!ToJsonString": "Fn::ToJsonString",
+    "!ForEach": "Fn::ForEach",
+}
+
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
+class _Frame:
+    """A collection under construction."""
+
+    __slots__ = ("is_map", "items", "tag", "anchor", "line", "col", "path", "weight", "pending_key", "seen")
+
+    def __init__(self, is_map: bool, tag: str | None, anchor: str | None, line: int, col: int, path: NodePath) -> None:
+        self.is_map = is_map
+        self.items: list[Any] = []
+        self.tag = tag
+        self.anchor = anchor
+        self.line = line
+        self.col = col
+        self.path = path
+        self.weight = 1
+        self.pending_key: Node | None = None
+        self.seen: set[str] = set()
+
+
+def _wrap_tag(node: Node, tag: str, source: Source) -> Node:
+    """Expand a CloudFormation short tag around an already-built node."""
+    key_text = _CFN_TAGS[tag]
+    value: Node = node
+    if tag == "!GetAtt" and isinstance(node, Scalar) and isinstance(node.value, str) and "." in node.value:
+        logical, _, attribute = node.value.partition(".")
+        value = Sequence(
+            [
+                Scalar(logical, logical, None, node.style, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt", 0)),
+                Scalar(attribute, attribute, None, node.style, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt", 1)),
+            ],
+            None, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt",),
+        )
+    else:
+        _reroot(node, node.path + (key_text,))
+    key = Scalar(key_text, tag, None, "", source, node.line, node.col, node.line, node.col + len(tag), node.path)
+    return Mapping([(key, value)], None, source, node.line, node.col, node.end_line, node.end_col, node.path)
+
+
+def _reroot(node: Node, path: NodePath) -> None:
+    """Shift the logical paths of a subtree under a new prefix (used when a tag wraps a node)."""
+    old = node.path
+    stack = [node]
+    cut = len(old)
+    while stack:
+        current = stack.pop()
+        current.path = path + current.path[cut:]
+        if isinstance(current, Mapping):
+            for k, v in current.pairs:
+                stack.append(k)
+                stack.append(v)
+        elif isinstance(current, Sequence):
+            stack.extend(current.items)
+
+
+def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProblem], base_path: NodePath = ()) -> list[Node]:
+    """Parse ``text`` into one root node per YAML document.
+
+    Problems that still leave a usable tree (duplicate keys) are appended to ``problems``;
+    fatal ones (syntax errors, depth, alias bombs) raise :class:`LoadAbort`.
+    """
+    from ruamel.yaml.cyaml import CBaseLoader
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
+    parser = CBaseLoader(text)
+    roots: list[Node] = []
+    try:
+        _build(parser, source, limits, problems, roots, base_path)
+    except MarkedYAMLError as error:
+        raise LoadAbort(_syntax_problem(error, source)) from None
+    except ReaderError as error:
+        offset = getattr(error, "position", 0) or 0
+        before = text[:offset]
+        line = before.count("\n") + 1
+        col = offset - (before.rfind("\n") + 1) + 1
+        char = getattr(error, "character", "")
+        code = f"#x{ord(char):04x}" if isinstance(char, str) and char else str(char)
+        raise LoadAbort(
+            LoadProblem("PL002", f"YAML syntax error: control character {code} is not allowed in YAML", line, col, line, col + 1, fix="delete the control character")
+        ) from None
+    except YAMLError as error:
+        raise LoadAbort(LoadProblem("PL002", f"YAML syntax error: {str(error).splitlines()[0]}")) from None
+    except RecursionError:
+        raise LoadAbort(LoadProblem("PL008", f"nesting is deeper than the parser can follow (limit {limits.max_depth})")) from None
+    finally:
+        try:
+            parser.dispose()
+        except Exception:  # pragma: no cover - best effort cleanup
+            pass
+    return roots
+
+
+def _syntax_problem(error: Any, source: Source) -> LoadProblem:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line = mark.line + 1 if mark is not None else 1
+    col = mark.column + 1 if mark is not None else 1
+    problem = (getattr(error, "problem", None) or str(error)).strip()
+    context = (getattr(error, "context", None) or "").strip()
+    lines = source.lines
+    text_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    indent = text_line[: len(text_line) - len(text_line.lstrip(" \t"))]
+    if "\t" in indent or ("cannot start any token" in problem and text_line[col - 1 : col] == "\t"):
+        return LoadProblem(
+            "PL010",
+            "tab character used for indentation; YAML allows only spaces (CodeBuild fails with YAML_FILE_ERROR)",
+            line,
+            1,
+            line,
+            len(indent) + 1 if indent else col + 1,
+            fix="indent with spaces",
+        )
+    message = f"YAML syntax error: {problem}"
+    if context:
+        message += f" ({context})"
+    if "mapping values are not allowed" in problem:
+        message += "; quote a value that contains ': '"
+    return LoadProblem("PL002", message, line, col, line, col + 1)
+
+
+def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProblem], roots: list[Node], base_path: NodePath) -> None:
+    stack: list[_Frame] = []
+    anchors: dict[str, tuple[Node, int]] = {}
+    written = 0
+    expanded = 0
+    budget = limits.max_expanded_nodes
+    max_depth = limits.max_depth
+    get_event = parser.get_event
+
+    def attach(node: Node, weight: int, subtree: int) -> None:
+        """Hang ``node`` on its parent; ``weight`` new expanded nodes, ``subtree`` its full size."""
+        nonlocal expanded
+        expanded += weight
+        if expanded > budget and expanded > 20 * written:
+            raise LoadAbort(
+                LoadProblem(
+                    "PL009",
+                    f"aliases expand to more than {budget} nodes (an alias bomb); refusing to expand",
+                    node.line, node.col, node.end_line, node.end_col,
+                )
+            )
+        if not stack:
+            roots.append(node)
+            return
+        frame = stack[-1]
+        frame.weight += subtree
+        if frame.is_map:
+            if frame.pending_key is None:
+                frame.pending_key = node
+                if isinstance(node, Scalar):
+                    key_text = node.text
+                    if key_text in frame.seen and not (key_text == "<<" and node.style == ""):
+                        problems.append(
+                            LoadProblem(
+                                "PL003",
+                                f"duplicate key `{key_text}`; the earlier value is silently replaced by this one",
+                                node.line, node.col, node.end_line, node.end_col,
+                                fix="remove or rename one of the two keys",
+                            )
+                        )
+                    frame.seen.add(key_text)
+            else:
+                key = frame.pending_key
+                frame.pending_key = None
+                frame.items.append((key, node))
+        else:
+            frame.items.append(node)
+
+    def child_path() -> NodePath:
+        if not stack:
+            return base_path
+        frame = stack[-1]
+        if frame.is_map:
+            if frame.pending_key is None:
+                return frame.path  # a key: same path as its mapping
+            key = frame.pending_key
+            return frame.path + ((key.text if isinstance(key, Scalar) else "?"),)
+        return frame.path + (len(frame.items),)
+
+    while True:
+        event = get_event()
+        name = type(event).__name__
+        if name == "ScalarEvent":
+            written += 1
+            start, end = event.start_mark, event.end_mark
+            raw = event.value
+            tag = event.tag
+            style = event.style or ""
+            if tag is None or tag == "!":
+                value: Any = resolve_plain(raw) if style == "" and event.implicit[0] else raw
+                node_tag = None
+            elif tag.startswith("tag:yaml.org,2002:"):
+                value = resolve_tagged(tag, raw)
+                node_tag = tag
+            else:
+                value = raw
+                node_tag = tag
+            node: Node = Scalar(value, raw, node_tag, style, source, start.line + 1, start.column + 1, end.line + 1, end.column + 1, child_path())
+            if tag in _CFN_TAGS:
+                node = _wrap_tag(node, tag, source)
+            if event.anchor:
+                anchors[event.anchor] = (node, 1)
+            attach(node, 1, 1)
+        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+            written += 1
+            if len(stack) >= max_depth:
+                mark = event.start_mark
+                raise LoadAbort(
+                    LoadProblem(
+                        "PL008",
+                        f"nesting is deeper than {max_depth} levels; no AWS file needs this (raise `max-depth` in the config if it is intended)",
+                        mark.line + 1, mark.column + 1,
+                    )
+                )
+            mark = event.start_mark
+            stack.append(_Frame(name == "MappingStartEvent", event.tag, event.anchor, mark.line + 1, mark.column + 1, child_path()))
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            frame = stack.pop()
+            end = event.end_mark
+            if frame.is_map:
+                pairs = _merge(frame.items)
+                node = Mapping(pairs, frame.tag if frame.tag not in (None, "!") else None, source, frame.line, frame.col, end.line + 1, end.column + 1, frame.path)
+            else:
+                node = Sequence(frame.items, frame.tag if frame.tag not in (None, "!") else None, source, frame.line, frame.col, end.line + 1, end.column + 1, frame.path)
+            if frame.tag in _CFN_TAGS:
+                node = _wrap_tag(node, frame.tag, source)
+            if frame.anchor:
+                anchors[frame.anchor] = (node, frame.weight)
+            # The children were counted into `expanded` as they came; the collection adds itself
+            # there, and its whole subtree to its parent's size (which an anchor may reuse).
+            attach(node, 1, frame.weight)
+        elif name == "AliasEvent":
+            target = anchors.get(event.anchor)
+            if target is None:
+                mark = event.start_mark
+                raise LoadAbort(LoadProblem("PL002", f"YAML syntax error: alias *{event.anchor} names no anchor", mark.line + 1, mark.column + 1))
+            node, weight = target
+            attach(node, weight, weight)
+        elif name == "StreamEndEvent":
+            break
+        # StreamStart, DocumentStart, DocumentEnd: nothing to do
+
+
+def _merge(items: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
+    """Apply YAML 1.1 merge keys (``<<: *defaults``): explicit keys override merged ones."""
+    if not any(isinstance(k, Scalar) and k.raw == "<<" and k.style == "" for k, _ in items):
+        return items
+    merged: list[tuple[Node, Node]] = []
+    own: list[tuple[Node, Node]] = []
+    for key, value in items:
+        if isinstance(key, Scalar) and key.raw == "<<" and key.style == "":
+            sources = value.items if isinstance(value, Sequence) else [value]
+            for src in sources:
+                if isinstance(src, Mapping):
+                    merged.extend(src.pairs)
+        else:
+            own.append((key, value))
+    return merged + own

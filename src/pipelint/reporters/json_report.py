@@ -1,0 +1,34 @@
+"""The ``json`` report: a stable, documented shape (see docs/output.md).
+
+``{"version": 1, "tool": {"name", "version"}, "summary": {...}, "findings": [Finding.to_dict()]}``
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import IO, Any
+
+from .. import __version__
+
+
+def render(result: Any, stream: IO[str], **_: Any) -> None:
+    """Write the JSON report."""
+    counts = Counter(str(f.severity) for f in result.findings)
+    data = {
+        "version": 1,
+        "tool": {"name": "pipelint", "version": __version__},
+        "summary": {
+            "files": result.files,
+            "findings": len(result.findings),
+            "errors": counts.get("error", 0),
+            "warnings": counts.get("warning", 0),
+            "notes": counts.get("note", 0),
+            "suppressed": result.suppressed,
+            "baseline_suppressed": getattr(result, "baseline_suppressed", 0),
+            "baseline_fixed": getattr(result, "baseline_fixed", 0),
+        },
+        "findings": [f.to_dict() for f in result.findings],
+    }
+    json.dump(data, stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

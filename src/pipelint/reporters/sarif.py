@@ -1,0 +1,108 @@
+"""SARIF 2.1.0 for GitHub code scanning and editors (one run; valid against the OASIS schema).
+
+Results carry ``ruleIndex``, a ``uri`` relative to ``%SRCROOT%`` (the working directory), 1-based
+start/end lines and columns, a masked snippet, and ``partialFingerprints`` built from the
+finding's fingerprint (rule, file, logical node path and content, never the line number), so an
+alert survives unrelated edits above it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from typing import IO, Any
+from urllib.parse import quote
+
+from .. import __version__
+from . import excerpt
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+PROJECT_URL = "https://github.com/pipelint/pipelint"
+_LEVELS = {"error": "error", "warning": "warning", "note": "note"}
+
+
+def rule_help_uri(code: str) -> str:
+    """The documentation URL of a rule (its anchor in docs/rules.md)."""
+    return f"{PROJECT_URL}/blob/main/docs/rules.md#{code.lower()}"
+
+
+def _rule_descriptor(found: Any) -> dict[str, Any]:
+    doc = found.doc
+    full = doc.split("\n\n", 2)
+    full_text = " ".join(full[:2]).replace("\n", " ")[:1000] if full else found.summary
+    properties: dict[str, Any] = {"tags": sorted(set(found.tags) | set(found.kinds)) or ["pipelint"], "precision": "high"}
+    if found.security_severity is not None:
+        properties["security-severity"] = f"{found.security_severity:.1f}"
+        if "security" not in properties["tags"]:
+            properties["tags"].append("security")
+    return {
+        "id": found.code,
+        "name": found.name,
+        "shortDescription": {"text": found.summary[:1000]},
+        "fullDescription": {"text": full_text or found.summary},
+        "help": {"text": doc, "markdown": f"**{found.code} {found.name}**\n\n{doc}"},
+        "helpUri": rule_help_uri(found.code),
+        "defaultConfiguration": {"level": _LEVELS[str(found.severity)]},
+        "properties": properties,
+    }
+
+
+def _location(path: str) -> dict[str, Any]:
+    if os.path.isabs(path):
+        return {"uri": "file://" + quote(path.replace(os.sep, "/"))}
+    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+
+
+def build(result: Any) -> dict[str, Any]:
+    """The SARIF log as a dict."""
+    used = sorted({f.code for f in result.findings})
+    rules = [result.registry.by_code[code] for code in used if code in result.registry.by_code]
+    index = {found.code: i for i, found in enumerate(rules)}
+    seen: Counter[str] = Counter()
+    results = []
+    for f in result.findings:
+        region: dict[str, Any] = {"startLine": f.line, "startColumn": f.col, "endLine": f.end_line, "endColumn": max(1, f.end_col)}
+        rows = excerpt(result, f.path, f.line, f.line)
+        if rows:
+            region["snippet"] = {"text": rows[0][1]}
+        seen[f.fingerprint] += 1
+        entry: dict[str, Any] = {
+            "ruleId": f.code,
+            "ruleIndex": index[f.code],
+            "level": _LEVELS[str(f.severity)],
+            "message": {"text": f.message + (f" Fix: {f.fix}" if f.fix else "")},
+            "locations": [{"physicalLocation": {"artifactLocation": _location(f.path), "region": region}}],
+            "partialFingerprints": {
+                "primaryLocationLineHash": f"{f.fingerprint}:{seen[f.fingerprint]}",
+                "pipelint/v1": f.fingerprint,
+            },
+        }
+        results.append(entry)
+    cwd = os.getcwd().replace(os.sep, "/").rstrip("/") + "/"
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "pipelint",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": PROJECT_URL,
+                        "rules": [_rule_descriptor(r) for r in rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(cwd)}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def render(result: Any, stream: IO[str], **_: Any) -> None:
+    """Write the SARIF log."""
+    json.dump(build(result), stream, indent=2, ensure_ascii=False)
+    stream.write("\n")

@@ -1,0 +1,98 @@
+"""The default human report: ``path:line:col: CODE [severity] message (name)`` plus a code frame."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import IO, Any
+
+from . import excerpt
+
+_COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+_MAX_FRAME_LINES = 5
+
+
+def _highlight(lines: list[str], path: str) -> list[str]:
+    from pygments import highlight
+    from pygments.formatters import TerminalFormatter
+    from pygments.lexers import JsonLexer, YamlLexer
+
+    lexer = JsonLexer() if path.lower().endswith(".json") else YamlLexer()
+    text = highlight("\n".join(lines) + "\n", lexer, TerminalFormatter())
+    out = text.rstrip("\n").split("\n")
+    return out if len(out) == len(lines) else lines
+
+
+def frame(result: Any, finding: Any, color: bool) -> list[str]:
+    """The code frame of a finding: its lines with a gutter and a caret underline."""
+    last = min(finding.end_line, finding.line + _MAX_FRAME_LINES - 1)
+    rows = excerpt(result, finding.path, finding.line, last)
+    if not rows:
+        return []
+    width = len(str(rows[-1][0]))
+    texts = [text.expandtabs(1) for _, text in rows]
+    shown = _highlight(texts, finding.path) if color else texts
+    out = []
+    for (number, text), display in zip(rows, shown):
+        gutter = f"{number:>{width}} | "
+        out.append(f"{_DIM}{gutter}{_RESET}{display}" if color else f"{gutter}{display}")
+        if number == finding.line:
+            start = finding.col - 1
+            end = finding.end_col - 1 if finding.end_line == finding.line else len(text)
+            end = max(end, start + 1)
+            marker = " " * start + "^" * min(max(1, end - start), max(1, len(text) - start))
+            pad = " " * width + " | "
+            sev = _COLORS.get(str(finding.severity), "")
+            out.append(f"{_DIM}{pad}{_RESET}{sev}{marker}{_RESET}" if color else f"{pad}{marker}")
+    return out
+
+
+def render(result: Any, stream: IO[str], color: bool = False, quiet: bool = False, statistics: bool = False, **_: Any) -> None:
+    """Write the text report."""
+    for finding in result.findings:
+        sev = str(finding.severity)
+        if color:
+            head = f"{_BOLD}{finding.path}:{finding.line}:{finding.col}:{_RESET} {_BOLD}{finding.code}{_RESET} {_COLORS[sev]}[{sev}]{_RESET} {finding.message} {_DIM}({finding.name}){_RESET}"
+        else:
+            head = f"{finding.path}:{finding.line}:{finding.col}: {finding.code} [{sev}] {finding.message} ({finding.name})"
+        stream.write(head + "\n")
+        if not quiet:
+            if finding.fix:
+                stream.write(f"  fix: {finding.fix}\n")
+            for line in frame(result, finding, color):
+                stream.write(f"  {line}\n")
+            stream.write("\n")
+    if statistics:
+        render_statistics(result, stream)
+    if not quiet:
+        stream.write(summary(result) + "\n")
+
+
+def summary(result: Any) -> str:
+    """``Found 3 problems (1 error, 2 warnings, 0 notes) in 12 files.`` and suppression counts."""
+    counts = Counter(str(f.severity) for f in result.findings)
+    total = len(result.findings)
+    files = result.files
+    parts = [f"{counts.get('error', 0)} error{'s' if counts.get('error', 0) != 1 else ''}",
+             f"{counts.get('warning', 0)} warning{'s' if counts.get('warning', 0) != 1 else ''}",
+             f"{counts.get('note', 0)} note{'s' if counts.get('note', 0) != 1 else ''}"]
+    text = f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} file{'s' if files != 1 else ''}."
+    if total == 0:
+        text = f"No problems found in {files} file{'s' if files != 1 else ''}."
+    extra = []
+    if result.suppressed:
+        extra.append(f"{result.suppressed} suppressed inline or by config")
+    if getattr(result, "baseline_suppressed", 0):
+        extra.append(f"{result.baseline_suppressed} in the baseline")
+    if getattr(result, "baseline_fixed", 0):
+        extra.append(f"{result.baseline_fixed} baseline entr{'ies' if result.baseline_fixed != 1 else 'y'} now fixed")
+    if extra:
+        text += " (" + "; ".join(extra) + ")"
+    return text
+
+
+def render_statistics(result: Any, stream: IO[str]) -> None:
+    """Counts per rule, most frequent first, like ``ruff --statistics``."""
+    counts = Counter((f.code, f.name, str(f.severity)) for f in result.findings)
+    for (code, name, sev), count in sorted(counts.items(), key=lambda item: (-item[1], item[0][0])):
+        stream.write(f"{count:>6}  {code:<7} {name:<42} [{sev}]\n")

@@ -1,0 +1,45 @@
+"""Small text helpers shared by rules and reporters: suggestions and secret redaction."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable
+
+
+def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The closest choice to ``word`` (case-insensitive), or ``None`` if nothing is close."""
+    options = list(choices)
+    lowered = {choice.lower(): choice for choice in options}
+    if word.lower() in lowered and lowered[word.lower()] != word:
+        return lowered[word.lower()]
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
+    return lowered[match[0]] if match else None
+
+
+def suggestion(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean `x`?"`` or the empty string."""
+    best = did_you_mean(word, choices)
+    return f"; did you mean `{best}`?" if best else ""
+
+
+def redact(secret: str) -> str:
+    """The masked form of a secret: its first 4 characters, ``…``, and its length.
+
+    Short values show fewer characters so that at most a quarter of a secret is ever shown.
+    """
+    shown = min(4, len(secret) // 4)
+    return f"{secret[:shown]}…({len(secret)} chars)"
+
+
+def secret_hash(secret: str) -> str:
+    """The SHA-256 of a secret, for baselines (the raw value is never stored)."""
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def mask_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every occurrence of each secret replaced by its masked form."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        if secret and secret in text:
+            text = text.replace(secret, redact(secret))
+    return text
