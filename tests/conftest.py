@@ -1,0 +1,13 @@
+"""pytest configuration: make tests/helpers importable and locate the shared corpus."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(os.path.dirname(REPO), "shared")
+CORPUS = os.path.join(SHARED, "corpus")
+SARIF_SCHEMA = os.path.join(SHARED, "external", "sarif-schema-2.1.0.json")
