@@ -261,14 +261,19 @@ class FileResult:
     kind: str | None
     secrets: set[str] = field(default_factory=set)
     text: str = ""
+    notices: list[str] = field(default_factory=list)
 
 
 def lint_entry(entry: FileEntry, settings: Settings | None = None) -> FileResult:
     """Lint one file completely (load, extract, document rules). Never raises."""
+    from .notices import drain
+
     settings = settings or _SETTINGS
     assert settings is not None
     try:
-        return _lint_entry(entry, settings)
+        file_result = _lint_entry(entry, settings)
+        file_result.notices = drain()
+        return file_result
     except Exception as error:  # the engine itself failed on this file
         internal = settings.registry.by_code["PL001"]
         return FileResult(
@@ -426,7 +431,9 @@ def run(
     kinds: dict[str, str | None] = {}
     secrets: dict[str, set[str]] = {}
     sources: dict[str, Source] = {}
+    notices: list[str] = []
     for entry, file_result in zip(entries, results):
+        notices.extend(n for n in file_result.notices if n not in notices)
         findings.extend(file_result.findings)
         kinds[entry.display] = file_result.kind
         if file_result.kind is not None or file_result.findings:
@@ -444,6 +451,9 @@ def run(
             finding.message = mask_secrets(finding.message, source.secrets)
         finding.fingerprint = finding.compute_fingerprint()
     findings.extend(project_findings)
+    from .notices import drain
+
+    notices.extend(n for n in drain() if n not in notices)
     findings = _apply_path_ignores(findings, settings)
     findings.sort(key=Finding.sort_key)
     visible = [f for f in findings if not f.suppressed]
@@ -454,6 +464,7 @@ def run(
         suppressed=len(findings) - len(visible),
         internal_error=any(f.code == "PL001" for f in visible),
         sources=sources,
+        notices=notices,
     )
 
 
