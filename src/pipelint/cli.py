@@ -59,9 +59,10 @@ def main() -> None:
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
 @click.option("--max-file-size", type=click.IntRange(1), help="Skip files larger than this many bytes [default: 5 MB].")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: findings only, no code frames or summary.")
+@click.option("--no-unrecognised", "skip_unrecognised", is_flag=True, help="Skip named files that are not a kind pipelint reads, instead of reporting them (for pre-commit).")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
-          jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool) -> None:
+          jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool) -> None:
     """Lint PATHS (files or directories; default: the current directory)."""
     from .config import ConfigError
     from .discover import PathError
@@ -72,6 +73,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         settings = build_settings(
             config_path=config_path, paths=targets, select=_split(select), ignore=_split(ignore), fail_on=fail_on,
             rules_dirs=list(rules_dir), jobs=jobs, max_file_size=max_file_size, isolated=isolated,
+            report_unrecognised=not skip_unrecognised,
         )
         progress = _progress_printer() if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") else None
         result = run(targets, settings=settings, jobs=jobs, progress=progress)

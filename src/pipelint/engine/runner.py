@@ -49,6 +49,7 @@ class Settings:
     limits: Limits
     registry: Registry
     ignored_codes: set[str] = field(default_factory=set)
+    report_unrecognised: bool = True
 
 
 _SETTINGS: Settings | None = None
@@ -75,6 +76,7 @@ def build_settings(
     jobs: int | None = None,
     max_file_size: int | None = None,
     isolated: bool = False,
+    report_unrecognised: bool = True,
 ) -> Settings:
     """Merge the config file and explicit options; raise ``ConfigError`` on any invalid value."""
     if config_path is None and not isolated:
@@ -116,7 +118,7 @@ def build_settings(
         _resolve_idents(registry, [ident], "rule-options")
     active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
-    return Settings(config, active, severity, limits, registry, ignored)
+    return Settings(config, active, severity, limits, registry, ignored, report_unrecognised)
 
 
 # --------------------------------------------------------------------------------------------
@@ -297,7 +299,7 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
         return FileResult([], None)
     findings: list[Finding] = []
     if kind is None:
-        if entry.explicit:
+        if entry.explicit and settings.report_unrecognised:
             if result.fatal:
                 findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems)
             else:

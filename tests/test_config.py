@@ -1,0 +1,70 @@
+"""Configuration files, command-line filters, severity overrides and per-file ignores."""
+
+from __future__ import annotations
+
+import os
+
+from click.testing import CliRunner
+from helpers import triples
+
+from pipelint.cli import main
+
+RULES_DIR = os.path.join(os.path.dirname(__file__), "plugins", "rules_dir")
+BAD = "version: 0.2\nforbidden: true\nphases:\n  build:\n    commands: [make]\n"
+
+
+def _run(args, cwd):
+    runner = CliRunner()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, ["check", "--no-color", "--rules-dir", RULES_DIR, "--ignore", "XT102", *args])
+    finally:
+        os.chdir(old)
+
+
+def test_pyproject_select_and_severity(tmp_path):
+    (tmp_path / "buildspec.yml").write_text(BAD)
+    (tmp_path / "pyproject.toml").write_text('[tool.pipelint]\nselect = ["XT"]\nseverity = { XT101 = "error" }\n')
+    result = _run(["--format", "json", "."], tmp_path)
+    assert result.exit_code == 1, result.output
+    assert '"severity": "error"' in result.output and '"code": "XT101"' in result.output
+
+
+def test_pipelint_toml_ignore_and_fail_on(tmp_path):
+    (tmp_path / "buildspec.yml").write_text(BAD)
+    (tmp_path / ".pipelint.toml").write_text('select = ["XT"]\nfail-on = "error"\n')
+    result = _run(["."], tmp_path)
+    assert result.exit_code == 0, result.output  # XT101 is a warning; fail-on error
+    assert "XT101" in result.output
+
+
+def test_per_file_ignores(tmp_path):
+    (tmp_path / "legacy").mkdir()
+    (tmp_path / "legacy" / "buildspec.yml").write_text(BAD)
+    (tmp_path / ".pipelint.toml").write_text('select = ["XT"]\n[per-file-ignores]\n"legacy/*" = ["XT101"]\n')
+    result = _run(["."], tmp_path)
+    assert result.exit_code == 0 and "XT101" not in result.output.split("Found")[0]
+
+
+def test_unknown_config_key_is_exit_2(tmp_path):
+    (tmp_path / ".pipelint.toml").write_text('selec = ["BS"]\n')
+    result = _run(["."], tmp_path)
+    assert result.exit_code == 2
+    assert "unknown configuration key" in result.output
+
+
+def test_unknown_rule_in_config_or_cli_is_exit_2(tmp_path):
+    (tmp_path / ".pipelint.toml").write_text('ignore = ["ZZ999"]\n')
+    assert _run(["."], tmp_path).exit_code == 2
+    os.remove(tmp_path / ".pipelint.toml")
+    result = _run(["--select", "nonsense-rule", "."], tmp_path)
+    assert result.exit_code == 2 and "unknown rule" in result.output
+
+
+def test_kinds_glob_in_config(tmp_path):
+    (tmp_path / "ci").mkdir()
+    (tmp_path / "ci" / "build.yml").write_text(BAD)
+    (tmp_path / ".pipelint.toml").write_text('select = ["XT"]\n[kinds]\n"ci/*.yml" = "buildspec"\n')
+    result = _run(["."], tmp_path)
+    assert "ci/build.yml:2:1: XT101" in result.output

@@ -1,0 +1,84 @@
+"""The rule engine: plugin loading (entry points and rules dirs), crashes, project rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from click.testing import CliRunner
+from helpers import lint, triples
+
+from pipelint.cli import main
+from pipelint.engine.registry import load_rules
+from pipelint.engine.rule import rule
+
+PLUGINS = os.path.join(os.path.dirname(__file__), "plugins")
+RULES_DIR = os.path.join(PLUGINS, "rules_dir")
+
+
+def _buildspec(tmp_path, text):
+    path = tmp_path / "buildspec.yml"
+    path.write_text(text)
+    return str(path)
+
+
+def test_rules_dir_plugin_loads_and_a_crashing_rule_does_not_stop_others(tmp_path):
+    path = _buildspec(tmp_path, "version: 0.2\nforbidden: true\nphases:\n  build:\n    commands: [make]\n")
+    findings = lint(path, select=["XT"], rules_dirs=[RULES_DIR])
+    assert triples(findings) == [("PL001", 1, 1), ("XT101", 2, 1)]
+    crash = [f for f in findings if f.code == "PL001"][0]
+    assert "XT102" in crash.message and "RuntimeError" in crash.message
+
+
+def test_crash_exits_3_with_other_results(tmp_path):
+    path = _buildspec(tmp_path, "version: 0.2\nforbidden: true\nphases:\n  build:\n    commands: [make]\n")
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--select", "XT", "--rules-dir", RULES_DIR, path])
+    assert result.exit_code == 3, result.output
+    assert "XT101" in result.output and "PL001" in result.output
+
+
+def test_entry_point_plugin_loads_through_importlib_metadata(tmp_path):
+    path = _buildspec(tmp_path, "version: 0.1\nphases:\n  build:\n    commands: [make]\n")
+    env = dict(os.environ, PYTHONPATH=os.path.join(PLUGINS, "ep_pkg"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipelint", "check", "--isolated", "--no-color", "--select", "XE201", path],
+        capture_output=True, text=True, env=env, check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert f"{path}:1:10: XE201 [error] use version 0.2 (no-version-01)" in proc.stdout
+    listed = subprocess.run([sys.executable, "-m", "pipelint", "rules"], capture_output=True, text=True, env=env, check=False)
+    assert "XE201" in listed.stdout
+
+
+def test_builtin_rules_have_codes_names_and_docs():
+    registry = load_rules()
+    assert registry.rules
+    for found in registry.rules:
+        assert found.doc and found.summary, found.code
+        assert registry.get(found.name) is found
+
+
+def test_rule_declaration_is_validated():
+    import pytest
+
+    with pytest.raises(ValueError):
+        rule("bad", "x")
+    with pytest.raises(ValueError):
+        rule("AB123", "Not_Kebab")
+    with pytest.raises(ValueError):
+        rule("AB123", "ok", kinds=("nonsense",))
+
+    def undocumented(doc, config):
+        return None
+
+    with pytest.raises(ValueError):
+        rule("AB123", "ok")(undocumented)
+
+
+def test_select_by_code_name_and_prefix(tmp_path):
+    path = _buildspec(tmp_path, "version: 0.2\nforbidden: true\nphases:\n  build:\n    commands: [make]\n")
+    for ident in ("XT101", "no-forbidden-key", "XT1"):
+        findings = lint(path, select=[ident], rules_dirs=[RULES_DIR], ignore=["XT102"])
+        assert triples(findings) == [("XT101", 2, 1)], ident
+    assert triples(lint(path, select=["XT"], ignore=["no-forbidden-key", "XT102"], rules_dirs=[RULES_DIR])) == []
