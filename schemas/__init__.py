@@ -1,1 +1,1 @@
-"""JSON Schemas for each document kind; shipped inside the wheel as ``pipelint.schemas``."""
+"""JSON Schemas for each document kind; shipped inside the wheel as ``pipelint.schema_files``."""

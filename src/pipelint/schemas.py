@@ -1,4 +1,4 @@
-"""Access to the JSON Schemas shipped in ``schemas/`` (inside the wheel as ``pipelint.schemas``)."""
+"""Access to the JSON Schemas shipped in ``schemas/`` (inside the wheel as ``pipelint.schema_files``)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ class SchemaNotFound(Exception):
 def _directory() -> str:
     from importlib import resources
 
-    return str(resources.files("pipelint.schemas"))
+    return str(resources.files("pipelint.schema_files"))
 
 
 def list_schemas() -> list[str]:
