@@ -37,6 +37,7 @@ class RunResult:
     baseline_suppressed: int = 0
     baseline_fixed: int = 0
     notices: list[str] = field(default_factory=list)
+    file_kinds: dict[str, str] = field(default_factory=dict)  # display path → kind, linted files only
 
 
 @dataclass
@@ -467,6 +468,7 @@ def run(
         internal_error=any(f.code == "PL001" for f in visible),
         sources=sources,
         notices=notices,
+        file_kinds={path: kind for path, kind in kinds.items() if kind is not None},
     )
 
 

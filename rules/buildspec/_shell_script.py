@@ -1,0 +1,379 @@
+"""Build one shell script from a buildspec's commands and map script positions back to the file.
+
+Used by ``BS901`` (:mod:`pipelint.rules.buildspec.shellcheck`). Nothing here executes anything
+from the linted file: the script is only ever piped to ``shellcheck`` on stdin.
+
+Model
+-----
+* :func:`commands_of` lists the commands of a buildspec in the order CodeBuild runs them
+  (``install``, ``pre_build``, ``build``, ``post_build``; each phase's ``commands`` then
+  ``finally``).
+* :func:`rewrite` replaces text that is not shell's before the shell sees it (CodePipeline
+  ``#{Ns.Var}`` variables, CloudFormation ``${Param}`` substitutions of an ``Fn::Sub`` inline
+  buildspec, whose ``${!Name}`` becomes the shell's ``${Name}``), keeping for every character of
+  the new text the offset of the character it came from.
+* :func:`source_positions` gives, for every character of a scalar's value, its line and column in
+  the file, by rebuilding the value from the source lines (literal ``|`` and folded ``>``
+  blocks, plain and quoted scalars) and checking the result equals the value; when it does not
+  (escapes, an embedded document whose positions are approximate) the caller falls back to the
+  scalar's start.
+* :class:`Script` concatenates the commands into one script (version 0.2: one shell for the whole
+  build; version 0.1: each command in its own ``( … )`` subshell) and maps a shellcheck
+  ``(line, column)`` back to ``(command, offset in the command's value)``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipelint.api import Mapping, Node, Scalar, Sequence
+
+PHASES = ("install", "pre_build", "build", "post_build")
+SECTIONS = ("commands", "finally")
+
+# Environment variables every CodeBuild build has (uppercase names never trigger shellcheck's
+# "referenced but not assigned", but declaring them documents intent and costs nothing).
+CODEBUILD_VARIABLES = (
+    "AWS_ACCOUNT_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "CODEBUILD_BATCH_BUILD_IDENTIFIER",
+    "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_BATCH_ARN", "CODEBUILD_BUILD_ID", "CODEBUILD_BUILD_IMAGE",
+    "CODEBUILD_BUILD_NUMBER", "CODEBUILD_BUILD_SUCCEEDING", "CODEBUILD_INITIATOR",
+    "CODEBUILD_KMS_KEY_ID", "CODEBUILD_LOG_PATH", "CODEBUILD_PUBLIC_BUILD_URL",
+    "CODEBUILD_RESOLVED_SOURCE_VERSION", "CODEBUILD_SOURCE_REPO_URL", "CODEBUILD_SOURCE_VERSION",
+    "CODEBUILD_SRC_DIR", "CODEBUILD_START_TIME", "CODEBUILD_WEBHOOK_ACTOR_ACCOUNT_ID",
+    "CODEBUILD_WEBHOOK_BASE_REF", "CODEBUILD_WEBHOOK_EVENT", "CODEBUILD_WEBHOOK_HEAD_REF",
+    "CODEBUILD_WEBHOOK_MERGE_COMMIT", "CODEBUILD_WEBHOOK_PREV_COMMIT", "CODEBUILD_WEBHOOK_TRIGGER",
+    "HOME",
+)
+
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PIPELINE_VAR = re.compile(r"#\{[A-Za-z0-9_@.:-]+\}")
+# Fn::Sub: `${!Literal}` is a literal `${Literal}`; any other `${...}` is CloudFormation's.
+_SUB_VAR = re.compile(r"\$\{(!?)([^}\s]*)\}")
+
+# ----------------------------------------------------------------------------------------------
+# The binary
+
+
+@lru_cache(maxsize=1)
+def find_shellcheck() -> str | None:
+    """The ``shellcheck`` executable: on ``PATH``, else next to the running Python (a venv).
+
+    Looked up once per process (``find_shellcheck.cache_clear()`` forgets it).
+    """
+    found = shutil.which("shellcheck")
+    if found:
+        return found
+    bindir = os.path.dirname(os.path.abspath(sys.executable))
+    for name in ("shellcheck", "shellcheck.exe"):
+        candidate = os.path.join(bindir, name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# Commands
+
+
+@dataclass
+class Command:
+    """One command of the buildspec: its node, where it runs, and the text shellcheck reads."""
+
+    node: Scalar
+    phase: str
+    section: str
+    text: str = ""
+    origin: list[int] = field(default_factory=list)  # origin[i]: offset in node.value of text[i]
+
+
+def commands_of(root: Mapping) -> list[Command]:
+    """The string commands of every phase, in run order."""
+    phases = root.get("phases")
+    found: list[Command] = []
+    if not isinstance(phases, Mapping):
+        return found
+    for phase in PHASES:
+        body = phases.get(phase)
+        if not isinstance(body, Mapping):
+            continue
+        for section in SECTIONS:
+            items = body.get(section)
+            if isinstance(items, Scalar) and isinstance(items.value, str):
+                items_list: list[Node] = [items]  # a single string instead of a list
+            elif isinstance(items, Sequence):
+                items_list = list(items.items)
+            else:
+                continue
+            for item in items_list:
+                if isinstance(item, Scalar) and isinstance(item.value, str) and item.value.strip():
+                    found.append(Command(item, phase, section))
+    return found
+
+
+def rewrite(text: str, fn_sub: bool = False) -> tuple[str, list[int]]:
+    """Replace non-shell placeholders; return the new text and each character's origin offset.
+
+    ``#{Ns.Var}`` (CodePipeline) becomes a same-length plain word. With ``fn_sub``, every
+    CloudFormation ``${Name}`` becomes a same-length plain word and ``${!Name}`` becomes
+    ``${Name}``. The origin list has one more entry than the text (the end offset).
+    """
+    spans: list[tuple[int, int, str]] = []  # (start, end, replacement)
+    for match in _PIPELINE_VAR.finditer(text):
+        spans.append((match.start(), match.end(), "x" * (match.end() - match.start())))
+    if fn_sub:
+        for match in _SUB_VAR.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e, _ in spans):
+                continue
+            if match.group(1):
+                spans.append((match.start(), match.end(), "${" + match.group(2) + "}"))
+            else:
+                spans.append((match.start(), match.end(), "x" * (match.end() - match.start())))
+    if not spans:
+        return text, list(range(len(text) + 1))
+    spans.sort()
+    out: list[str] = []
+    origin: list[int] = []
+    position = 0
+    for start, end, replacement in spans:
+        out.append(text[position:start])
+        origin.extend(range(position, start))
+        out.append(replacement)
+        if len(replacement) == end - start:
+            origin.extend(range(start, end))
+        else:  # `${!Name}` → `${Name}`: skip the `!`
+            origin.extend([start, start + 1] + list(range(start + 3, end)))
+        position = end
+    out.append(text[position:])
+    origin.extend(range(position, len(text) + 1))
+    return "".join(out), origin
+
+
+# ----------------------------------------------------------------------------------------------
+# Positions inside a scalar
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _block_lines(node: Scalar, lines: list[str]) -> tuple[int, int, list[str]] | None:
+    """``(first content line index, indentation, content lines without the indentation)``."""
+    first = node.line  # 0-based index of the line after the indicator
+    last = node.end_line - 1 if node.end_col > 1 else node.end_line - 2
+    last = min(last, len(lines) - 1)
+    if first > last:
+        return None
+    content = lines[first:last + 1]
+    indent = None
+    for line in content:
+        if line.strip():
+            indent = _indent(line)
+            break
+    if indent is None or indent == 0:
+        return None
+    return first, indent, [line[indent:] if len(line) >= indent else "" for line in content]
+
+
+def _literal_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] | None:
+    block = _block_lines(node, lines)
+    if block is None:
+        return None
+    first, indent, content = block
+    value = node.value
+    value_lines = value.split("\n")
+    positions: list[tuple[int, int]] = []
+    for number, text in enumerate(value_lines):
+        if number == len(value_lines) - 1 and text == "":
+            positions.append((first + number + 1, indent + 1))  # the end
+            break
+        if number >= len(content) or content[number] != text:
+            return None
+        for column in range(len(text) + 1):  # + 1: the newline (or the end)
+            positions.append((first + number + 1, indent + column + 1))
+    return positions if len(positions) >= len(value) + 1 else None
+
+
+def _fold(segments: list[tuple[int, int, str]], keep_breaks: bool) -> tuple[str, list[tuple[int, int]]]:
+    """Fold ``(line, col, text)`` segments as YAML does (line break → space, empty lines → newlines).
+
+    With ``keep_breaks`` (folded blocks), a break next to a more-indented line is kept.
+    """
+    chars: list[str] = []
+    positions: list[tuple[int, int]] = []
+    pending = 0
+    previous_end: tuple[int, int] | None = None
+    previous_spaced = False
+    for index, (line, col, text) in enumerate(segments):
+        spaced = keep_breaks and text[:1] in (" ", "\t")
+        if index > 0:
+            if text == "":
+                pending += 1
+                continue
+            assert previous_end is not None
+            if pending:
+                joiner = "\n" * (pending + (1 if (previous_spaced or spaced) else 0))
+            else:
+                joiner = "\n" if (previous_spaced or spaced) else " "
+            for char in joiner:
+                chars.append(char)
+                positions.append(previous_end)
+        pending = 0
+        for offset, char in enumerate(text):
+            chars.append(char)
+            positions.append((line, col + offset))
+        previous_end = (line, col + len(text))
+        previous_spaced = spaced
+    if previous_end is not None:
+        positions.append(previous_end)
+    return "".join(chars), positions
+
+
+def _folded_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] | None:
+    block = _block_lines(node, lines)
+    if block is None:
+        return None
+    first, indent, content = block
+    segments = [(first + n + 1, indent + 1, text) for n, text in enumerate(content)]
+    while segments and segments[-1][2] == "":
+        segments.pop()
+    built, positions = _fold(segments, keep_breaks=True)
+    if built != node.value.rstrip("\n"):
+        return None
+    return positions
+
+
+def _plain_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] | None:
+    if node.line < 1 or node.line > len(lines):
+        return None
+    if node.line == node.end_line:
+        text = lines[node.line - 1][node.col - 1:node.end_col - 1]
+        if text != node.value:
+            return None
+        return [(node.line, node.col + offset) for offset in range(len(text) + 1)]
+    segments: list[tuple[int, int, str]] = []
+    for number in range(node.line, min(node.end_line, len(lines)) + 1):
+        line = lines[number - 1]
+        if number == node.line:
+            start = node.col - 1
+        else:
+            start = len(line) - len(line.lstrip(" \t"))
+        end = node.end_col - 1 if number == node.end_line else len(line)
+        segments.append((number, start + 1, line[start:end].strip(" \t")))
+    built, positions = _fold(segments, keep_breaks=False)
+    return positions if built == node.value else None
+
+
+def _quoted_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] | None:
+    if node.line != node.end_line or node.line < 1 or node.line > len(lines):
+        return None
+    quote = "'" if node.style == "'" else '"'
+    text = lines[node.line - 1][node.col - 1:node.end_col - 1]
+    if text != quote + node.value + quote:
+        return None  # escapes (or a position that is not the scalar's own)
+    return [(node.line, node.col + 1 + offset) for offset in range(len(node.value) + 1)]
+
+
+def source_positions(node: Scalar) -> list[tuple[int, int]] | None:
+    """``(line, col)`` in the file of every character of ``node.value`` (plus its end), or None.
+
+    None when the value cannot be matched to the source text exactly.
+    """
+    source = node.source
+    if source is None or not isinstance(node.value, str):
+        return None
+    lines = source.lines
+    try:
+        if node.style == "|":
+            return _literal_positions(node, lines)
+        if node.style == ">":
+            return _folded_positions(node, lines)
+        if node.style == "":
+            return _plain_positions(node, lines)
+        if node.style in ("'", '"', "json"):
+            return _quoted_positions(node, lines)
+    except (IndexError, StopIteration):  # pragma: no cover - defensive; positions are best effort
+        return None
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# The script
+
+
+@dataclass
+class Script:
+    """Commands concatenated into one script, with a map from script lines back to commands."""
+
+    text: str
+    owners: list[tuple[Command, int] | None]  # per script line: (command, offset of line start)
+    preamble: int = 0  # lines of declarations before the first command
+
+    def locate(self, line: int, column: int) -> tuple[Command, int] | None:
+        """``(command, offset in command.node.value)`` for a 1-based script line and column.
+
+        A position on a line the script added (the declarations, ``(``/``)`` of version 0.1)
+        belongs to the nearest command above it; None when there is none.
+        """
+        index = line - 1
+        if not self.preamble <= index < len(self.owners):
+            return None
+        owner = self.owners[index]
+        if owner is None:
+            for near in [*range(index - 1, self.preamble - 1, -1), *range(index + 1, len(self.owners))]:
+                other = self.owners[near]
+                if other is not None:
+                    return other[0], 0
+            return None
+        command, start = owner
+        offset = min(start + max(column, 1) - 1, len(command.text))
+        # a position past the end of this line stays on this line
+        newline = command.text.find("\n", start)
+        if newline != -1:
+            offset = min(offset, newline)
+        return command, command.origin[offset]
+
+
+def build_script(commands: list[Command], declared: list[str], separate_shells: bool) -> Script:
+    """One script for all commands: declarations first, then each command's lines."""
+    lines: list[str] = []
+    owners: list[tuple[Command, int] | None] = []
+    names = [n for n in dict.fromkeys(declared) if _IDENT.match(n)]
+    if names:
+        lines.append("export " + " ".join(f'{name}=""' for name in names))
+        owners.append(None)
+    preamble = len(lines)
+    for command in commands:
+        text = command.text.rstrip("\n")
+        if separate_shells:
+            lines.append("(")
+            owners.append(None)
+        start = 0
+        for part in text.split("\n"):
+            lines.append(part)
+            owners.append((command, start))
+            start += len(part) + 1
+        if separate_shells:
+            lines.append(")")
+            owners.append(None)
+    return Script("\n".join(lines) + "\n", owners, preamble)
+
+
+def declared_names(root: Mapping, extra: list[str] | None = None) -> list[str]:
+    """Variables a build has before its first command: CodeBuild's and the buildspec's ``env``."""
+    names = list(CODEBUILD_VARIABLES)
+    env = root.get("env")
+    if isinstance(env, Mapping):
+        for section in ("variables", "parameter-store", "secrets-manager"):
+            table = env.get(section)
+            if isinstance(table, Mapping):
+                names.extend(key.text for key, _ in table.items())
+        exported = env.get("exported-variables")
+        if isinstance(exported, Sequence):
+            names.extend(item.text for item in exported.items if isinstance(item, Scalar))
+    names.extend(extra or [])
+    return names

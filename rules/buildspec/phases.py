@@ -1,0 +1,353 @@
+"""``BS104``–``BS111``: the ``phases`` section: names, keys, ``on-failure`` and command blocks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pipelint.api import Document, Report, Scalar, Sequence, did_you_mean, rule
+from pipelint.models import buildspec as bs
+
+_TOP_LEVEL = ("version", "run-as", "env", "proxy", "batch", "reports", "artifacts", "cache")
+_PHASE_KEYS = ("commands", "finally", "runtime-versions", "run-as", "on-failure")
+_RETRY = re.compile(r"^RETRY(?:-(?P<rest>.+))?$", re.S)
+_COUNT = re.compile(r"^(?P<count>\d+)(?:-(?P<regex>.+))?$", re.S)
+
+
+@rule("BS104", "runtime-versions-outside-install", severity="error", kinds=("buildspec",))
+def runtime_versions_outside_install(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """``runtime-versions`` appears somewhere other than ``phases.install``.
+
+    Why: CodeBuild reads ``runtime-versions`` only in the install phase; anywhere else the
+    buildspec is rejected (``YAML_FILE_ERROR``) or the runtimes are not selected.
+
+    Failing::
+
+        phases:
+          build:
+            runtime-versions:
+              python: "3.12"
+            commands:
+              - pytest
+
+    Fixed::
+
+        phases:
+          install:
+            runtime-versions:
+              python: "3.12"
+          build:
+            commands:
+              - pytest
+    """
+    top = bs.root(doc)
+    if top is None:
+        return
+    key = top.key_node("runtime-versions")
+    if key is not None:
+        yield Report(key, "`runtime-versions` at the top level is not read; it is only read in the install phase. Move it under `phases.install`",
+                     fix="move it under phases.install")
+    for name, _key, body in bs.phases(doc):
+        body_map = bs.mapping(body)
+        if name == "install" or body_map is None:
+            continue
+        found = body_map.key_node("runtime-versions")
+        if found is not None:
+            where = f"the `{name}` phase" if name in bs.PHASES else f"`phases.{name}`"
+            yield Report(found, f"`runtime-versions` is only read in the install phase, not in {where}; move it under `phases.install`",
+                         fix="move it under phases.install")
+    env = bs.mapping(top.get("env"))
+    if env is not None and env.key_node("runtime-versions") is not None:
+        yield Report(env.key_node("runtime-versions"), "`runtime-versions` is not an `env` setting; move it under `phases.install`",  # type: ignore[arg-type]
+                     fix="move it under phases.install")
+
+
+@rule("BS105", "unknown-phase", severity="error", kinds=("buildspec",))
+def unknown_phase(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A key under ``phases`` is not one of ``install``, ``pre_build``, ``build``, ``post_build``.
+
+    Why: phase names are fixed. CodeBuild rejects the buildspec, or the misspelt phase's
+    commands never run. The message suggests the closest name.
+
+    Failing::
+
+        phases:
+          bulid:
+            commands:
+              - make
+
+    Fixed::
+
+        phases:
+          build:
+            commands:
+              - make
+    """
+    for name, key, _body in bs.phases(doc):
+        if name in bs.PHASES:
+            continue
+        if name == "runtime-versions":
+            continue  # BS104 reports it
+        if name in _TOP_LEVEL:
+            message = f"`{name}` is a top-level key, not a phase; move it out of `phases` (dedent it to the top level)"
+            fix = "dedent it to the top level"
+        elif name in _PHASE_KEYS:
+            message = f"`{name}` belongs inside a phase, not directly under `phases`; indent it under a phase such as `build`"
+            fix = f"write phases.build.{name}"
+        else:
+            best = did_you_mean(name.replace("-", "_"), bs.PHASES) or did_you_mean(name, bs.PHASES)
+            hint = f"; did you mean `{best}`?" if best else ""
+            message = f"unknown phase `{name}`{hint or '.'} Phases are install, pre_build, build and post_build"
+            fix = f"rename it to `{best}`" if best else "use install, pre_build, build or post_build"
+        yield Report(key, message, fix=fix)
+
+
+@rule("BS106", "missing-phases", severity="error", kinds=("buildspec",))
+def missing_phases(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """The buildspec has no ``phases`` (and no ``batch`` section).
+
+    Why: ``phases`` is required; without it CodeBuild has nothing to run and rejects the
+    buildspec. (A batch buildspec whose tasks each name their own buildspec may omit it.)
+
+    Failing::
+
+        version: 0.2
+        artifacts:
+          files: ['**/*']
+
+    Fixed::
+
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make
+        artifacts:
+          files: ['**/*']
+    """
+    top = bs.root(doc)
+    if top is None or "phases" in top or "batch" in top:
+        return
+    anchor = top.pairs[0][0] if top.pairs else top
+    yield Report(anchor, "this buildspec has no `phases` section, so CodeBuild has nothing to run; add `phases:` with at least a `build` phase",
+                 fix="add a `phases` section")
+
+
+@rule("BS107", "invalid-on-failure", severity="error", kinds=("buildspec",))
+def invalid_on_failure(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A phase's ``on-failure`` value is not ``ABORT``, ``CONTINUE`` or a ``RETRY`` form.
+
+    Why: CodeBuild accepts ``ABORT`` and ``CONTINUE``; newer CodeBuild versions also document
+    ``RETRY``, ``RETRY-<count>``, ``RETRY-<regex>`` and ``RETRY-<count>-<regex>``. Any other
+    value is rejected. Lower-case spellings and malformed ``RETRY`` forms are warnings, because
+    how CodeBuild treats them is not documented.
+
+    Failing::
+
+        phases:
+          build:
+            on-failure: STOP
+
+    Fixed::
+
+        phases:
+          build:
+            on-failure: ABORT
+    """
+    for name, _key, body in bs.phases(doc):
+        body_map = bs.mapping(body)
+        if body_map is None:
+            continue
+        node = body_map.get("on-failure")
+        if node is None:
+            continue
+        if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.value.strip():
+            shown = node.raw if isinstance(node, Scalar) else "a list or mapping"
+            yield Report(node, f"`on-failure` of phase `{name}` must be ABORT or CONTINUE, not {shown or 'empty'}",
+                         fix="write `on-failure: ABORT`")
+            continue
+        value = node.value.strip()
+        if value in ("ABORT", "CONTINUE"):
+            continue
+        retry = _RETRY.match(value)
+        if retry:
+            problem = _retry_problem(retry.group("rest"))
+            if problem:
+                yield Report(node, f"`on-failure: {value}` in phase `{name}`: {problem}", severity="warning",
+                             fix="write RETRY, RETRY-<count>, RETRY-<regex> or RETRY-<count>-<regex>")
+            continue
+        upper = value.upper()
+        if upper in ("ABORT", "CONTINUE") or _RETRY.match(upper):
+            yield Report(node, f"`on-failure: {value}` in phase `{name}` should be written in capitals: `{upper}`",
+                         severity="warning", fix=f"write `{upper}`")
+            continue
+        best = did_you_mean(value, ["ABORT", "CONTINUE", "RETRY"])
+        hint = f"; did you mean `{best}`?" if best else ""
+        yield Report(node, f"`on-failure: {value}` in phase `{name}` is not a valid value{hint or '.'} Use ABORT or CONTINUE (or a RETRY form)",
+                     fix=f"write `{best or 'ABORT'}`")
+
+
+def _retry_problem(rest: str | None) -> str | None:
+    """What is wrong with the part after ``RETRY-``, if anything."""
+    if rest is None:
+        return None
+    count = _COUNT.match(rest)
+    regex = rest
+    if count:
+        number = int(count.group("count"))
+        if number < 1 or number > 100:
+            return f"the retry count {number} is outside 1–100"
+        regex = count.group("regex")
+    if regex is None:
+        return None
+    try:
+        re.compile(regex)
+    except re.error as error:
+        return f"`{regex}` is not a valid regular expression ({error})"
+    return None
+
+
+def _has_items(node: Any) -> bool:
+    if isinstance(node, Sequence):
+        return any(not (isinstance(item, Scalar) and item.value is None) for item in node.items)
+    if isinstance(node, Scalar):
+        return node.value is not None and str(node.value).strip() != ""
+    return node is not None
+
+
+@rule("BS108", "phase-without-commands", severity="error", kinds=("buildspec",))
+def phase_without_commands(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A ``pre_build``, ``build`` or ``post_build`` phase has no ``commands``.
+
+    Why: the buildspec reference makes ``commands`` required in every phase you declare except
+    ``install``; an empty or command-less phase is rejected or silently does nothing. An
+    install phase with neither commands nor runtime-versions is a warning (it does nothing).
+
+    Failing::
+
+        phases:
+          build:
+          post_build:
+            commands:
+              - echo done
+
+    Fixed: give the phase commands, or delete it.
+    """
+    for name, key, body in bs.phases(doc):
+        if name not in bs.PHASES:
+            continue
+        if isinstance(body, Scalar) and body.value is None:
+            severity = "warning" if name == "install" else None
+            yield Report(key, f"phase `{name}` is empty; give it a `commands` list or delete it", severity=severity,
+                         fix="add commands or delete the phase")
+            continue
+        body_map = bs.mapping(body)
+        if body_map is None or "commands" in body_map or "finally" in body_map:
+            continue  # not a mapping: the schema reports it; `finally` alone: BS110
+        if name == "install":
+            if "runtime-versions" not in body_map:
+                yield Report(key, "the install phase has neither `commands` nor `runtime-versions`, so it does nothing; add commands or delete it",
+                             severity="warning", fix="add commands or delete the phase")
+            continue
+        yield Report(key, f"phase `{name}` has no `commands`; every phase except install needs a `commands` list",
+                     fix="add a `commands` list")
+
+
+@rule("BS109", "empty-commands", severity="warning", kinds=("buildspec",))
+def empty_commands(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A ``commands`` or ``finally`` key is empty: no value, ``[]``, or only commented-out items.
+
+    Why: an empty command list runs nothing; it is usually a leftover of commenting commands
+    out, or an indentation mistake that moved the commands somewhere else.
+
+    Failing::
+
+        phases:
+          build:
+            commands:
+              # - make
+
+    Fixed: add the commands back, or delete the phase.
+    """
+    for phase, block, key, value in bs.command_lists(doc):
+        if isinstance(value, Scalar) and value.value is None:
+            yield Report(key, f"`{block}` of phase `{phase}` is empty (every entry is missing or commented out); add commands or delete it",
+                         fix="add commands or delete the key")
+        elif isinstance(value, Sequence) and not _has_items(value):
+            yield Report(key, f"`{block}` of phase `{phase}` lists no commands; add commands or delete it",
+                         fix="add commands or delete the key")
+
+
+@rule("BS110", "finally-without-commands", severity="error", kinds=("buildspec",))
+def finally_without_commands(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A phase has a ``finally`` block but no ``commands``.
+
+    Why: ``finally`` runs after the phase's ``commands``; it is not a replacement for them.
+    Outside the install phase ``commands`` is required, so this is an error there (a warning in
+    install). Move the commands into ``commands``, or add the commands ``finally`` should follow.
+
+    Failing::
+
+        phases:
+          build:
+            finally:
+              - ./cleanup.sh
+
+    Fixed::
+
+        phases:
+          build:
+            commands:
+              - make
+            finally:
+              - ./cleanup.sh
+    """
+    for name, _key, body in bs.phases(doc):
+        body_map = bs.mapping(body)
+        if name not in bs.PHASES or body_map is None:
+            continue
+        key = body_map.key_node("finally")
+        if key is None or "commands" in body_map:
+            continue
+        yield Report(
+            key,
+            f"phase `{name}` has `finally` but no `commands`; `finally` runs after `commands`, it does not replace them. "
+            "Rename it to `commands` or add the commands it should follow",
+            severity="warning" if name == "install" else None,
+            fix="rename `finally` to `commands`",
+        )
+
+
+@rule("BS111", "run-as-on-windows", severity="warning", kinds=("buildspec",))
+def run_as_on_windows(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """``run-as`` is used on a Windows build (a Windows shell or image).
+
+    Why: ``run-as`` (top level or per phase) is supported on Linux only; on Windows it does not
+    switch the user and may fail the build.
+
+    Failing::
+
+        version: 0.2
+        run-as: builder
+        env:
+          shell: powershell.exe
+
+    Fixed: remove ``run-as`` (or build on a Linux image).
+    """
+    if not bs.is_windows(doc, config):
+        return
+    top = bs.root(doc)
+    if top is None:
+        return
+    keys = []
+    if top.key_node("run-as") is not None:
+        keys.append(("", top.key_node("run-as")))
+    for name, _key, body in bs.phases(doc):
+        body_map = bs.mapping(body)
+        if body_map is not None and body_map.key_node("run-as") is not None:
+            keys.append((f" in phase `{name}`", body_map.key_node("run-as")))
+    for where, key in keys:
+        yield Report(key, f"`run-as`{where} is supported on Linux only, but this build runs on Windows (shell or image); remove it",  # type: ignore[arg-type]
+                     fix="remove run-as")
+

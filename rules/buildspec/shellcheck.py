@@ -1,0 +1,258 @@
+"""``BS901``: run shellcheck on a buildspec's commands and report its findings in place."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from typing import Any
+
+from pipelint.api import Mapping, Report, Scalar, Sequence, rule
+from pipelint.engine.notices import notify
+from pipelint.load.nodes import intrinsic
+
+from ._shell_script import Command, Script, build_script, commands_of, declared_names, find_shellcheck, rewrite, source_positions
+
+TIMEOUT = 20.0
+
+# Codes that are meaningless for buildspec commands:
+# * SC2148 (no shebang): the shell is given with --shell.
+# * SC1090/SC1091 (cannot follow a sourced file): the files are in the build, not in the buildspec.
+# * SC2154 (lowercase variable referenced but not assigned): the project, the pipeline action or
+#   start-build can define variables the buildspec never sees.
+# * SC2034 (variable appears unused): a buildspec variable is often read by the programs the
+#   build runs, or by `artifacts.name`, which shellcheck cannot see.
+# * SC2317 (command appears unreachable): misfires on the `( … )` subshells of version 0.1 and
+#   on functions called from other phases' `finally`.
+DEFAULT_EXCLUDED = frozenset({"SC2148", "SC1090", "SC1091", "SC2154", "SC2034", "SC2317"})
+
+_LEVELS = {"error": "error", "warning": "warning", "info": "note", "style": "note"}
+_LINUX_SHELLS = {
+    "bash": "bash", "/bin/bash": "bash", "/usr/bin/bash": "bash", "/usr/bin/env bash": "bash",
+    "sh": "sh", "/bin/sh": "sh", "/usr/bin/sh": "sh",
+    "dash": "dash", "/bin/dash": "dash", "/usr/bin/dash": "dash",
+    "ksh": "ksh", "/bin/ksh": "ksh", "/usr/bin/ksh": "ksh",
+}
+DEFAULT_SHELL = "sh"
+
+MISSING = (
+    "BS901 (shellcheck) was skipped: no `shellcheck` binary was found on PATH or next to the "
+    "Python interpreter; install it with `pip install 'pipelint[shellcheck]'` (or your package "
+    "manager), or turn the notice off with `--ignore BS901`"
+)
+
+
+@rule("BS901", "shellcheck", severity="warning", kinds=("buildspec",))
+def shellcheck(doc, config):
+    """Shell problems in a buildspec's commands, found by ShellCheck and reported in place.
+
+    The commands of all phases are checked as one script, in the order CodeBuild runs them
+    (``install``, ``pre_build``, ``build``, ``post_build``, each phase's ``commands`` then
+    ``finally``), because buildspec version 0.2 runs every command in one shell; for version 0.1,
+    where each command runs in its own shell, each command is checked as a separate subshell.
+    The shell is the buildspec's ``env.shell`` (``bash`` or ``/bin/sh``; CodeBuild's default
+    is ``sh``); buildspecs for Windows shells (``powershell.exe``, ``cmd.exe``) are skipped.
+    Every finding points at the exact line and column inside the command (for block scalars,
+    plain and escape-free quoted strings), and its severity follows ShellCheck's level (error,
+    warning; info and style become notes). The fix hint links to ShellCheck's wiki page for the
+    code.
+
+    CodeBuild's own variables (``CODEBUILD_*``, ``AWS_REGION`` …), the buildspec's ``env``
+    variables, CodePipeline ``#{Namespace.Variable}`` references and, for inline buildspecs in
+    an ``Fn::Sub``, CloudFormation's ``${Parameter}`` substitutions are understood and never
+    reported. A few codes that make no sense for buildspec snippets are left out (SC1090,
+    SC1091, SC2034, SC2148, SC2154, SC2317; a ``cd`` that is a whole command is not flagged
+    either, since CodeBuild stops when a command fails). Options
+    (``[tool.pipelint.rule-options.BS901]``): ``exclude`` (more codes to leave out),
+    ``default-shell`` (``sh`` or ``bash``, when ``env.shell`` is not set), ``executable`` (the
+    shellcheck binary).
+
+    It needs the ``shellcheck`` binary (``pip install 'pipelint[shellcheck]'`` installs one);
+    without it the rule is skipped and pipelint says so once on stderr. Nothing in the
+    buildspec is ever executed: ShellCheck only reads the commands.
+
+    Why: a command that breaks on a path with a space, an unquoted variable that expands to
+    nothing in ``rm -rf $DIR/*``, a ``[[`` under ``sh`` — the build fails (or does damage) at
+    run time, minutes into the build, while ShellCheck finds it as you type.
+
+    Failing::
+
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - rm -rf $BUILD_DIR/*          # SC2115, SC2086
+              - if [[ -f out.zip ]]; then echo ok; fi   # SC3010 under sh
+
+    Fixed::
+
+        version: 0.2
+        env:
+          shell: bash
+        phases:
+          build:
+            commands:
+              - rm -rf "${BUILD_DIR:?}"/*
+              - if [[ -f out.zip ]]; then echo ok; fi
+    """
+    root = doc.root
+    if not isinstance(root, Mapping):
+        return
+    config = config or {}
+    dialect = _dialect(doc, config)
+    if dialect is None:
+        return
+    commands = commands_of(root)
+    if not commands:
+        return
+    binary = config.get("executable") or find_shellcheck()
+    if not binary:
+        notify(MISSING)
+        return
+    fn_sub = _in_fn_sub(doc)
+    for command in commands:
+        command.text, command.origin = rewrite(command.node.value, fn_sub)
+    separate = _version(root) == "0.1"
+    script = build_script(commands, declared_names(root, _project_variables(doc)), separate)
+    excluded = set(DEFAULT_EXCLUDED)
+    for code in config.get("exclude") or ():
+        code = str(code).upper()
+        excluded.add(code if code.startswith("SC") else f"SC{code}")
+    comments = _run(binary, dialect, sorted(excluded), script.text, doc.path)
+    yield from _reports(comments, script)
+
+
+# ----------------------------------------------------------------------------------------------
+
+
+def _text(node: Any) -> str | None:
+    return node.value.strip() if isinstance(node, Scalar) and isinstance(node.value, str) else None
+
+
+def _dialect(doc, config: dict) -> str | None:
+    """shellcheck's ``--shell`` for this buildspec, or None to skip it (Windows, unknown shell)."""
+    image = doc.context.get("image")
+    if isinstance(image, str) and "windows" in image.lower():
+        return None
+    project = doc.context.get("project")
+    if isinstance(project, Mapping):
+        environment = project.get("Environment")
+        kind = _text(environment.get("Type")) if isinstance(environment, Mapping) else None
+        if kind and kind.upper().startswith("WINDOWS"):
+            return None
+    env = doc.root.get("env")
+    shell = _text(env.get("shell")) if isinstance(env, Mapping) else None
+    if not shell:
+        default = str(config.get("default-shell") or DEFAULT_SHELL)
+        return _LINUX_SHELLS.get(default, DEFAULT_SHELL)
+    return _LINUX_SHELLS.get(shell.lower())
+
+
+def _version(root: Mapping) -> str:
+    node = root.get("version")
+    if isinstance(node, Scalar):
+        return str(node.value).strip()
+    return ""
+
+
+def _in_fn_sub(doc) -> bool:
+    """Whether the document is an inline buildspec written inside an ``Fn::Sub``."""
+    project = doc.context.get("project")
+    if doc.flavor != "inline" or not isinstance(project, Mapping):
+        return False
+    source = project.get("Source")
+    spec = source.get("BuildSpec") if isinstance(source, Mapping) else None
+    return intrinsic(spec) == "Fn::Sub"
+
+
+def _project_variables(doc) -> list[str]:
+    """Names of the CodeBuild project's environment variables (inline buildspecs)."""
+    project = doc.context.get("project")
+    environment = project.get("Environment") if isinstance(project, Mapping) else None
+    variables = environment.get("EnvironmentVariables") if isinstance(environment, Mapping) else None
+    names: list[str] = []
+    if isinstance(variables, Sequence):
+        for item in variables.items:
+            if isinstance(item, Mapping):
+                name = _text(item.get("Name"))
+                if name:
+                    names.append(name)
+    return names
+
+
+def _run(binary: str, dialect: str, excluded: list[str], script: str, path: str) -> list[dict]:
+    """shellcheck's comments for ``script`` (read from stdin); a notice and [] on any failure."""
+    argv = [binary, "--norc", f"--shell={dialect}", "--format=json1", "--exclude=" + ",".join(excluded), "-"]
+    try:
+        done = subprocess.run(argv, input=script, capture_output=True, text=True, encoding="utf-8",
+                              errors="replace", timeout=TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        notify(f"BS901 (shellcheck): shellcheck took longer than {TIMEOUT:g} s on {path} and was stopped; "
+               "that file's shellcheck findings are missing")
+        return []
+    except OSError as error:
+        notify(f"BS901 (shellcheck) was skipped: cannot run {binary}: {error.strerror or error}")
+        return []
+    if done.returncode not in (0, 1):
+        first = (done.stderr.strip().splitlines() or ["no message"])[0][:200]
+        notify(f"BS901 (shellcheck) was skipped: {binary} failed (exit status {done.returncode}): {first}")
+        return []
+    try:
+        data = json.loads(done.stdout or "{}")
+    except ValueError:
+        notify(f"BS901 (shellcheck) was skipped: {binary} did not produce JSON; it needs shellcheck 0.8 or later")
+        return []
+    comments = data.get("comments") if isinstance(data, dict) else None
+    return comments if isinstance(comments, list) else []
+
+
+def _whole_command_cd(command: Command, script: Script, comment: dict) -> bool:
+    """Whether an SC2164 ``cd`` is the rest of its command (CodeBuild stops if it fails)."""
+    end = script.locate(int(comment.get("endLine", 0)), int(comment.get("endColumn", 0)))
+    if end is None or end[0] is not command:
+        return False
+    rest = command.node.value[end[1]:]
+    return rest.strip().strip(";").strip() == ""
+
+
+def _reports(comments: list[dict], script: Script):
+    positions: dict[int, list[tuple[int, int]] | None] = {}
+    for comment in comments:
+        try:
+            code = int(comment["code"])
+            line, column = int(comment["line"]), int(comment["column"])
+        except (KeyError, TypeError, ValueError):
+            continue
+        found = script.locate(line, column)
+        if found is None:
+            continue
+        command, offset = found
+        if code == 2164 and _whole_command_cd(command, script, comment):
+            continue
+        node = command.node
+        key = id(node)
+        if key not in positions:
+            positions[key] = source_positions(node)
+        mapped = positions[key]
+        message = str(comment.get("message", "")).strip().rstrip(".").rstrip()
+        level = _LEVELS.get(str(comment.get("level")), "warning")
+        snippet = node.value[offset:]
+        end = script.locate(int(comment.get("endLine", line)), int(comment.get("endColumn", column + 1)))
+        if end is not None and end[0] is command and end[1] > offset:
+            snippet = node.value[offset:end[1]]
+        anchor = f"SC{code}:{snippet.splitlines()[0] if snippet.strip() else ''}"
+        target = node
+        if mapped is not None and offset < len(mapped):
+            start_line, start_col = mapped[offset]
+            end_line, end_col = start_line, start_col + 1
+            if end is not None and end[0] is command and end[1] > offset and end[1] < len(mapped):
+                candidate = mapped[end[1]]
+                if candidate[0] == start_line and candidate[1] > start_col:
+                    end_col = candidate[1]
+            target = Scalar(snippet, snippet, None, "", node.source, start_line, start_col, end_line, end_col, node.path)
+        yield Report(
+            target,
+            f"SC{code}: {message}",
+            fix=f"https://www.shellcheck.net/wiki/SC{code}",
+            severity=level,
+            anchor=anchor,
+        )

@@ -1,0 +1,104 @@
+"""Helpers shared by the IAM rules: where a policy came from and least-privilege suggestions."""
+
+from __future__ import annotations
+
+import re
+
+from pipelint.api import Document
+from pipelint.models.policy import Statement, Value
+
+# Per service: (the actions a CI/CD role usually needs, the resource ARN shape to scope them to).
+LEAST_PRIVILEGE: dict[str, tuple[str, str]] = {
+    "s3": ("`s3:GetObject`, `s3:GetObjectVersion`, `s3:PutObject` (plus `s3:GetBucketLocation`, `s3:ListBucket` on the bucket itself)",
+           "`arn:aws:s3:::<artifact-bucket>/*`"),
+    "codebuild": ("`codebuild:StartBuild`, `codebuild:BatchGetBuilds`", "`arn:aws:codebuild:<region>:<account>:project/<project>`"),
+    "codedeploy": ("`codedeploy:CreateDeployment`, `codedeploy:GetDeployment`, `codedeploy:GetDeploymentConfig`, "
+                   "`codedeploy:GetApplication`, `codedeploy:GetApplicationRevision`, `codedeploy:RegisterApplicationRevision`",
+                   "`arn:aws:codedeploy:<region>:<account>:deploymentgroup:<application>/<group>` (and the application and deployment-config ARNs)"),
+    "kms": ("`kms:Decrypt`, `kms:GenerateDataKey*`, `kms:DescribeKey`", "the artifact key's ARN (`arn:aws:kms:<region>:<account>:key/<key-id>`)"),
+    "cloudwatch": ("`cloudwatch:PutMetricData` (which only works with `Resource: \"*\"`; limit it with a `cloudwatch:namespace` condition)",
+                   "alarm ARNs (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`) for any alarm actions"),
+    "logs": ("`logs:CreateLogGroup`, `logs:CreateLogStream`, `logs:PutLogEvents`", "`arn:aws:logs:<region>:<account>:log-group:/aws/codebuild/<project>:*`"),
+    "iam": ("`iam:PassRole` only", "the ARNs of the roles it must pass, with an `iam:PassedToService` condition"),
+    "ecr": ("`ecr:BatchCheckLayerAvailability`, `ecr:InitiateLayerUpload`, `ecr:UploadLayerPart`, `ecr:CompleteLayerUpload`, `ecr:PutImage` "
+            "(and `ecr:GetAuthorizationToken`, which needs `Resource: \"*\"`)", "`arn:aws:ecr:<region>:<account>:repository/<repository>`"),
+    "cloudformation": ("`cloudformation:DescribeStacks`, `cloudformation:CreateChangeSet`, `cloudformation:DescribeChangeSet`, "
+                       "`cloudformation:ExecuteChangeSet`, `cloudformation:DeleteChangeSet`",
+                       "`arn:aws:cloudformation:<region>:<account>:stack/<stack-name>/*`"),
+    "lambda": ("`lambda:InvokeFunction`, `lambda:UpdateFunctionCode`, `lambda:GetFunction`", "`arn:aws:lambda:<region>:<account>:function:<name>`"),
+    "sns": ("`sns:Publish`", "`arn:aws:sns:<region>:<account>:<topic>`"),
+    "sqs": ("`sqs:SendMessage`, `sqs:ReceiveMessage`, `sqs:DeleteMessage`", "`arn:aws:sqs:<region>:<account>:<queue>`"),
+    "ssm": ("`ssm:GetParameter`, `ssm:GetParameters`", "`arn:aws:ssm:<region>:<account>:parameter/<path>/*`"),
+    "secretsmanager": ("`secretsmanager:GetSecretValue`", "`arn:aws:secretsmanager:<region>:<account>:secret:<name>-*`"),
+    "codepipeline": ("`codepipeline:StartPipelineExecution`, `codepipeline:GetPipelineState`, `codepipeline:GetPipelineExecution`",
+                     "`arn:aws:codepipeline:<region>:<account>:<pipeline>`"),
+    "codecommit": ("`codecommit:GitPull`, `codecommit:GetBranch`, `codecommit:GetCommit`, `codecommit:UploadArchive`, "
+                   "`codecommit:GetUploadArchiveStatus`, `codecommit:CancelUploadArchive`", "`arn:aws:codecommit:<region>:<account>:<repository>`"),
+    "codestar-connections": ("`codestar-connections:UseConnection`", "the connection ARN"),
+    "codeconnections": ("`codeconnections:UseConnection`", "the connection ARN"),
+    "ecs": ("`ecs:DescribeServices`, `ecs:UpdateService`, `ecs:DescribeTaskDefinition`, `ecs:RegisterTaskDefinition`",
+            "`arn:aws:ecs:<region>:<account>:service/<cluster>/<service>`"),
+    "dynamodb": ("`dynamodb:GetItem`, `dynamodb:PutItem`, `dynamodb:Query`", "`arn:aws:dynamodb:<region>:<account>:table/<table>`"),
+    "sts": ("`sts:AssumeRole`", "the ARN of the role to assume"),
+    "ec2": ("the `ec2:Describe*` actions it reads (which need `Resource: \"*\"`) and only the mutating actions it calls",
+            "instance, subnet or security-group ARNs, or an `aws:ResourceTag/...` condition"),
+    "elasticbeanstalk": ("the `elasticbeanstalk:` actions the deploy calls", "`arn:aws:elasticbeanstalk:<region>:<account>:environment/<app>/<env>`"),
+}
+
+
+def least_privilege(service: str) -> str:
+    """A sentence fragment naming the least-privilege shape for one service's actions."""
+    hint = LEAST_PRIVILEGE.get(service.lower())
+    if hint is None:
+        return f"list only the `{service}:` actions this principal calls and scope them to the ARNs it works on"
+    actions, resource = hint
+    return f"list only the actions it calls, e.g. {actions}, on {resource}"
+
+
+def where(doc: Document) -> str:
+    """``role `PipelineRole` policy `Deploy``` or ``this policy``, for messages."""
+    ctx = doc.context or {}
+    logical = ctx.get("logical_id")
+    if not logical:
+        return "this policy"
+    rtype = str(ctx.get("resource_type") or "")
+    kind = rtype.rsplit("::", 1)[-1] if rtype else "resource"
+    name = ctx.get("policy_name")
+    label = f"{kind.lower()} `{logical}`"
+    if name:
+        label += f" (inline policy `{name}`)"
+    elif rtype == "AWS::IAM::Role" and doc.flavor == "trust":
+        label += " (trust policy)"
+    return label
+
+
+def is_kms_key_policy(doc: Document) -> bool:
+    """Whether the document is a KMS key policy (there ``Resource: "*"`` means "this key")."""
+    return str((doc.context or {}).get("resource_type") or "") == "AWS::KMS::Key"
+
+
+def literal_actions(stmt: Statement) -> list[Value]:
+    """``Action`` values whose text is known (literal, or a ``Fn::Sub`` template)."""
+    return [v for v in stmt.actions if v.form in ("literal", "sub") and v.text]
+
+
+_ROOT = re.compile(r"^arn:[^:]+:iam::(?:\d{12}|x|\*):root$")
+_ACCOUNT = re.compile(r"^(?:\d{12}|x)$")
+
+
+def is_account_root(value: Value) -> bool:
+    """Whether a principal value names a whole account (``arn:…:iam::123456789012:root`` or the id)."""
+    if value.form == "dynamic":
+        node = value.node
+        return getattr(node, "to_python", lambda: None)() == {"Ref": "AWS::AccountId"}
+    shape = value.shape()
+    if shape is None:
+        return False
+    if value.form == "literal" and isinstance(getattr(value.node, "value", None), int):
+        shape = str(getattr(value.node, "raw", shape))
+    return bool(_ROOT.match(shape) or (_ACCOUNT.match(shape) and (value.form == "literal" or value.text == "${AWS::AccountId}")))
+
+
+def plural(count: int, word: str) -> str:
+    """``1 action`` / ``3 actions``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"

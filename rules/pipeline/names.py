@@ -1,0 +1,189 @@
+"""Names: unique stage and action names, and the patterns and lengths CodePipeline accepts."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pipelint.api import Document, Node, Report, rule
+from pipelint.models.pipeline import Pipeline, exclusive, pipeline_of, text_of
+
+_NAME = re.compile(r"^[A-Za-z0-9.@\-_]+$")
+_ARTIFACT = re.compile(r"^[a-zA-Z0-9_\-]+$")
+_NAMESPACE = re.compile(r"^[A-Za-z0-9@\-_]+$")
+
+# what → (pattern, characters allowed, maximum length)
+_RULES = {
+    "pipeline": (_NAME, "letters, digits and . @ - _", 100),
+    "stage": (_NAME, "letters, digits and . @ - _", 100),
+    "action": (_NAME, "letters, digits and . @ - _", 100),
+    "artifact": (_ARTIFACT, "letters, digits, - and _", 100),
+    "namespace": (_NAMESPACE, "letters, digits and @ - _", 100),
+    "variable": (_NAMESPACE, "letters, digits and @ - _", 128),
+}
+
+
+@rule("CP104", "duplicate-stage-name", severity="error", kinds=("pipeline",))
+def duplicate_stage_name(doc: Document, config: Any) -> Iterator[Report]:
+    """Stage names must be unique within the pipeline.
+
+    Why: CodePipeline identifies stages by name (transitions, approvals, retries) and rejects a
+    pipeline with two stages of the same name. Stages in opposite branches of one `Fn::If` never
+    exist together and are not duplicates.
+
+    Failing::
+
+        - Name: Deploy
+          Actions: [...]
+        - Name: Deploy
+          Actions: [...]
+
+    Fixed::
+
+        - Name: DeployStaging
+          Actions: [...]
+        - Name: DeployProduction
+          Actions: [...]
+    """
+    pipeline = pipeline_of(doc)
+    seen: dict[str, list[Any]] = {}
+    for stage in pipeline.stages:
+        name = stage.name
+        if name is None:
+            continue
+        for other in seen.get(name, []):
+            if not exclusive(other.conds, stage.conds):
+                yield Report(stage.where, f"stage name `{name}` is already used by stage {other.index + 1} "
+                             f"(line {other.where.line}); stage names must be unique",
+                             fix="rename one of the stages")
+                break
+        seen.setdefault(name, []).append(stage)
+
+
+@rule("CP105", "duplicate-action-name", severity="error", kinds=("pipeline",))
+def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
+    """Action names must be unique within their stage.
+
+    Why: CodePipeline rejects a stage with two actions of the same name. The same name in two
+    different stages is allowed.
+
+    Failing::
+
+        - Name: Build
+          Actions:
+            - Name: Build
+              ...
+            - Name: Build
+              RunOrder: 2
+              ...
+
+    Fixed: name them `Build` and `UnitTests`.
+    """
+    pipeline = pipeline_of(doc)
+    for stage in pipeline.stages:
+        seen: dict[str, list[Any]] = {}
+        for action in stage.actions:
+            name = action.name
+            if name is None:
+                continue
+            for other in seen.get(name, []):
+                if not exclusive(other.conds, action.conds):
+                    yield Report(action.where, f"action name `{name}` is already used in stage `{stage.label}` "
+                                 f"(line {other.where.line}); action names must be unique within a stage",
+                                 fix="rename one of the actions")
+                    break
+            seen.setdefault(name, []).append(action)
+
+
+def _check(node: Node | None, what: str) -> Report | None:
+    text = text_of(node)
+    if node is None or text is None:
+        return None
+    pattern, allowed, longest = _RULES[what]
+    if not text:
+        return Report(node, f"the {what} name is empty; it needs 1 to {longest} characters ({allowed})",
+                      fix=f"give the {what} a name")
+    if len(text) > longest:
+        return Report(node, f"{what} name `{text[:40]}…` is {len(text)} characters long; the limit is {longest}",
+                      fix=f"shorten it to at most {longest} characters")
+    if not pattern.match(text):
+        bad = sorted({ch for ch in text if not pattern.match(ch)})
+        shown = " ".join(repr(ch) for ch in bad[:6])
+        cleaned = re.sub(r"[^A-Za-z0-9_\-" + (r".@" if what in ("pipeline", "stage", "action") else "")
+                         + ("@" if what in ("namespace", "variable") else "") + r"]", "-", text)
+        return Report(node, f"{what} name `{text}` contains {shown}; {what} names may contain only {allowed}",
+                      fix=f"write `{cleaned}`")
+    return None
+
+
+def _names(pipeline: Pipeline) -> Iterator[tuple[Node | None, str]]:
+    yield pipeline.get("name"), "pipeline"
+    for stage in pipeline.stages:
+        yield stage.name_node, "stage"
+        for action in stage.actions:
+            yield action.name_node, "action"
+            for ref in action.inputs + action.outputs:
+                yield ref.name_node, "artifact"
+            yield action.namespace_node, "namespace"
+    for variable in pipeline.variables:
+        yield variable.name_node, "variable"
+
+
+@rule("CP106", "invalid-name", severity="error", kinds=("pipeline",))
+def invalid_name(doc: Document, config: Any) -> Iterator[Report]:
+    """Pipeline, stage, action, artifact, namespace and variable names must use allowed characters.
+
+    Why: CodePipeline rejects names outside these patterns: pipeline, stage and action names
+    1-100 of `A-Za-z0-9.@-_`; artifact names 1-100 of `A-Za-z0-9_-` (no dot, no space);
+    namespaces 1-100 of `A-Za-z0-9@-_`; pipeline variable names 1-128 of `A-Za-z0-9@-_`. Names
+    built with `!Sub` or `!Ref` are not checked.
+
+    Failing::
+
+        OutputArtifacts:
+          - Name: build.output
+
+    Fixed::
+
+        OutputArtifacts:
+          - Name: build-output
+    """
+    pipeline = pipeline_of(doc)
+    reported: set[int] = set()
+    for node, what in _names(pipeline):
+        if node is None or id(node) in reported:
+            continue
+        reported.add(id(node))
+        found = _check(node, what)
+        if found is not None:
+            yield found
+
+
+@rule("CP107", "run-order-out-of-range", severity="error", kinds=("pipeline",))
+def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
+    """An action's runOrder must be an integer from 1 to 999.
+
+    Why: CodePipeline rejects other values. Actions with the same runOrder run in parallel;
+    gaps between values are allowed.
+
+    Failing::
+
+        RunOrder: 0
+
+    Fixed::
+
+        RunOrder: 1
+    """
+    pipeline = pipeline_of(doc)
+    for action in pipeline.actions:
+        node = action.run_order_node
+        if node is None:
+            continue
+        value = action.run_order
+        if value is not None and not 1 <= value <= 999:
+            yield Report(node, f"runOrder of action `{action.label}` in stage `{action.stage.label}` is {value}; "
+                         "it must be between 1 and 999", fix=f"use {1 if value < 1 else 999} or another value in range")
+        elif value is None and text_of(node) is not None and not doc.flavor == "cli":
+            yield Report(node, f"runOrder of action `{action.label}` is `{text_of(node)}`, not an integer; "
+                         "use a whole number from 1 to 999", fix="write a number such as `2`")

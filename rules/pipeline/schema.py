@@ -1,0 +1,68 @@
+"""CP001: the shape of a CLI pipeline file, checked against ``schemas/pipeline.schema.json``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pipelint.api import Document, Node, Report, Scalar, rule
+
+# Problems a dedicated rule reports with a better message, by the last parts of the node path:
+# name patterns and lengths (CP106), runOrder range (CP107), category and owner values (CP110).
+_NAME_TAILS = {
+    ("pipeline", "name"), ("stages", "name"), ("actions", "name"), ("inputArtifacts", "name"),
+    ("outputArtifacts", "name"), ("variables", "name"),
+}
+
+
+def _covered(node: Node) -> bool:
+    """Whether a dedicated pipeline rule already reports a problem at this node."""
+    path = node.path
+    if not path or not isinstance(node, Scalar):
+        return False
+    last = path[-1]
+    parent = path[-3] if len(path) >= 3 else path[0] if len(path) == 2 else None
+    if last == "name" and (parent, "name") in _NAME_TAILS and isinstance(node.value, str):
+        return True
+    if last == "namespace" and isinstance(node.value, str):
+        return True
+    if last == "runOrder" and isinstance(node.value, int) and not isinstance(node.value, bool):
+        return True
+    if len(path) >= 2 and path[-2] == "actionTypeId" and last in ("category", "owner") and isinstance(node.value, str):
+        return True
+    return False
+
+
+@rule("CP001", "pipeline-schema", severity="error", kinds=("pipeline",), flavors=("cli",))
+def pipeline_schema(doc: Document, config: Any) -> Iterator[Report]:
+    """A CLI pipeline file must match the shape `aws codepipeline create-pipeline` accepts.
+
+    Why: the AWS CLI validates `--cli-input-json` against the CodePipeline API before sending it
+    and refuses unknown keys, wrong types and values outside the allowed lists; the service then
+    refuses values outside its limits. This rule checks the whole file (`pipeline`, `metadata`,
+    `tags`) against pipelint's pipeline schema. Names, `runOrder` and action categories and
+    owners are checked by their own rules (CP106, CP107, CP110) with more specific messages.
+    CloudFormation pipelines are left to cfn-lint for their shape.
+
+    Failing::
+
+        {"pipeline": {"name": "app", "roleArn": "arn:aws:iam::123456789012:role/cp",
+          "artifactStore": {"type": "S3", "location": "my-bucket"},
+          "stages": [{"name": "Source", "actions": [{"name": "Src",
+            "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": 1},
+            "configuration": {"PollForSourceChanges": false}}]}]}}
+
+    Fixed::
+
+            "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
+            "configuration": {"PollForSourceChanges": "false"}}]}]}}
+    """
+    file_root = doc.context.get("file_root") if doc.context else None
+    if file_root is None:
+        return
+    from pipelint.schemas import compiled
+
+    for node, message in compiled("pipeline").errors(file_root):
+        if _covered(node):
+            continue
+        yield Report(node, message, fix="see `pipelint schema pipeline` for the accepted shape")

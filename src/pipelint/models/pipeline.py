@@ -1,0 +1,561 @@
+"""One model of a CodePipeline pipeline, whichever format it was written in.
+
+A pipeline reaches pipelint in two shapes: the ``Properties`` of a CloudFormation
+``AWS::CodePipeline::Pipeline`` resource (PascalCase keys, ``Fn::If`` and other intrinsic
+functions, ``ArtifactStores`` as a list of ``{Region, ArtifactStore}``) and the ``pipeline``
+mapping of an ``aws codepipeline`` CLI file (camelCase keys, ``artifactStores`` as a map from
+Region to store). :func:`build` turns either into the same tree:
+``Pipeline → Stage → Action → ArtifactRef``, plus pipeline variables and triggers.
+
+Every part keeps the nodes it came from, so a rule can point at the exact key or value. Values
+that are not plain literals (``!Ref``, ``!Sub``, ``!GetAtt``) are kept as nodes but their text is
+``None``; names written with ``!Sub``/``!Ref`` get a canonical ``key`` so that two identical
+expressions still match each other. An ``Fn::If`` in a list contributes both branches, each
+tagged with the condition branch it depends on (:attr:`Action.conds`), so that rules can tell
+two mutually exclusive alternatives from a real duplicate; ``!Ref AWS::NoValue`` is absent.
+
+Use :func:`pipeline_of` from rules: it builds the model once per document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
+
+#: A chain of ``Fn::If`` branches an element depends on: ``(("IsProd", True),)``.
+Cond = tuple[tuple[str, bool], ...]
+
+SOURCE = "Source"
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers over raw nodes
+
+
+def is_no_value(node: Node | None) -> bool:
+    """Whether ``node`` is ``!Ref AWS::NoValue`` (the property is then absent)."""
+    if intrinsic(node) == "Ref" and isinstance(node, Mapping):
+        target = node.pairs[0][1]
+        return isinstance(target, Scalar) and target.value == "AWS::NoValue"
+    return False
+
+
+def alternatives(node: Node | None, conds: Cond = ()) -> Iterator[tuple[Node, Cond]]:
+    """The values ``node`` may take: both branches of every ``Fn::If``, never ``AWS::NoValue``."""
+    if node is None or is_no_value(node):
+        return
+    if intrinsic(node) == "Fn::If" and isinstance(node, Mapping):
+        args = node.pairs[0][1]
+        if isinstance(args, Sequence) and len(args.items) == 3:
+            name = text_of(args.items[0]) or "?"
+            yield from alternatives(args.items[1], conds + ((name, True),))
+            yield from alternatives(args.items[2], conds + ((name, False),))
+        return
+    yield node, conds
+
+
+def list_items(node: Node | None, conds: Cond = ()) -> tuple[list[tuple[Node, Cond]], bool]:
+    """The items of a list value, ``Fn::If`` items expanded; and whether the list is fully known.
+
+    A list given by another intrinsic function (``!Split``, ``!FindInMap``) is unknown.
+    """
+    found: list[tuple[Node, Cond]] = []
+    known = True
+    for value, value_conds in alternatives(node, conds):
+        if isinstance(value, Sequence):
+            for item in value.items:
+                for alt, alt_conds in alternatives(item, value_conds):
+                    if intrinsic(alt) is not None:
+                        known = False
+                    else:
+                        found.append((alt, alt_conds))
+        else:
+            known = False
+    return found, known
+
+
+def text_of(node: Node | None) -> str | None:
+    """The literal text of a scalar (strings and numbers; not booleans or nulls), else ``None``."""
+    if isinstance(node, Scalar):
+        value = node.value
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return node.raw
+    return None
+
+
+def key_of(node: Node | None) -> str | None:
+    """A canonical text for a name: the literal, or the ``!Sub``/``!Ref`` expression it is built from.
+
+    Two names written with the same expression get the same key, so they still match each other.
+    """
+    literal = text_of(node)
+    if literal is not None:
+        return literal
+    kind = intrinsic(node)
+    if kind is not None and isinstance(node, Mapping):
+        arg = node.pairs[0][1]
+        if kind == "Ref" and isinstance(arg, Scalar):
+            return "${" + arg.text + "}"
+        if kind == "Fn::Sub":
+            template = arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+            if isinstance(template, Scalar) and isinstance(template.value, str):
+                return template.value
+    return None
+
+
+def is_literal_key(key: str | None) -> bool:
+    """Whether a name key is a plain literal (no ``${…}`` substitution left in it)."""
+    return key is not None and "${" not in key
+
+
+def exclusive(a: Cond, b: Cond) -> bool:
+    """Whether two elements sit in opposite branches of the same condition (never both exist)."""
+    branches = dict(a)
+    return any(name in branches and branches[name] != value for name, value in b)
+
+
+def as_int(node: Node | None) -> int | None:
+    """The integer a scalar holds (``3`` or ``"3"``), else ``None``."""
+    if isinstance(node, Scalar) and not isinstance(node.value, bool):
+        if isinstance(node.value, int):
+            return node.value
+        if isinstance(node.value, str) and node.value.strip().lstrip("-").isdigit():
+            return int(node.value.strip())
+    return None
+
+
+class Keys:
+    """Key spelling of one format: camelCase for the CLI, PascalCase for CloudFormation."""
+
+    def __init__(self, flavor: str) -> None:
+        self.cfn = flavor == "cfn"
+
+    def name(self, camel: str) -> str:
+        """The key as this format spells it."""
+        return camel[0].upper() + camel[1:] if self.cfn else camel
+
+    def get(self, mapping: Node | None, camel: str) -> Node | None:
+        """The value under the key, or ``None`` (``AWS::NoValue`` counts as absent)."""
+        if not isinstance(mapping, Mapping):
+            return None
+        value = mapping.get(self.name(camel))
+        return None if is_no_value(value) else value
+
+    def key(self, mapping: Node | None, camel: str) -> Scalar | None:
+        """The key node itself, for findings about a key."""
+        return mapping.key_node(self.name(camel)) if isinstance(mapping, Mapping) else None
+
+
+# --------------------------------------------------------------------------------------------
+# The model
+
+
+@dataclass(eq=False)
+class ArtifactRef:
+    """One entry of an action's ``inputArtifacts`` or ``outputArtifacts``."""
+
+    node: Node
+    name_node: Node | None
+    conds: Cond = ()
+
+    @property
+    def name(self) -> str | None:
+        """The literal artifact name, if it is one."""
+        return text_of(self.name_node)
+
+    @property
+    def key(self) -> str | None:
+        """The canonical name (literal or ``!Sub`` expression) used to match producers and consumers."""
+        return key_of(self.name_node)
+
+    @property
+    def where(self) -> Node:
+        """The best node to point at: the name, else the entry."""
+        return self.name_node or self.node
+
+
+@dataclass(eq=False)
+class Action:
+    """One action of a stage."""
+
+    node: Mapping
+    stage: "Stage"
+    index: int
+    conds: Cond
+    keys: Keys
+    name_node: Node | None = None
+    type_node: Node | None = None
+    category_node: Node | None = None
+    owner_node: Node | None = None
+    provider_node: Node | None = None
+    version_node: Node | None = None
+    run_order_node: Node | None = None
+    configuration: Node | None = None
+    inputs: list[ArtifactRef] = field(default_factory=list)
+    outputs: list[ArtifactRef] = field(default_factory=list)
+    inputs_known: bool = True
+    outputs_known: bool = True
+    inputs_node: Node | None = None
+    outputs_node: Node | None = None
+    namespace_node: Node | None = None
+    region_node: Node | None = None
+    commands: Node | None = None
+    environment_variables: Node | None = None
+
+    @property
+    def name(self) -> str | None:
+        """The literal action name."""
+        return text_of(self.name_node)
+
+    @property
+    def label(self) -> str:
+        """The name for messages: the literal, the expression, or the position."""
+        return key_of(self.name_node) or f"#{self.index + 1} of stage `{self.stage.label}`"
+
+    @property
+    def category(self) -> str | None:
+        """``Source``, ``Build``, … when written literally."""
+        return text_of(self.category_node)
+
+    @property
+    def owner(self) -> str | None:
+        """``AWS``, ``ThirdParty`` or ``Custom`` when written literally."""
+        return text_of(self.owner_node)
+
+    @property
+    def provider(self) -> str | None:
+        """The provider (``CodeBuild``, ``S3``, …) when written literally."""
+        return text_of(self.provider_node)
+
+    @property
+    def run_order(self) -> int | None:
+        """The effective runOrder: 1 when absent, ``None`` when not a literal integer."""
+        if self.run_order_node is None:
+            return 1
+        return as_int(self.run_order_node)
+
+    @property
+    def namespace(self) -> str | None:
+        """The literal variable namespace, if any."""
+        return text_of(self.namespace_node)
+
+    @property
+    def region(self) -> str | None:
+        """The literal region, if any."""
+        return text_of(self.region_node)
+
+    @property
+    def where(self) -> Node:
+        """The best node to point at: the name, else the action mapping."""
+        return self.name_node or self.node
+
+    def config(self, key: str) -> Node | None:
+        """A value of the action's ``configuration`` (keys are the same in both formats)."""
+        if isinstance(self.configuration, Mapping):
+            value = self.configuration.get(key)
+            return None if is_no_value(value) else value
+        return None
+
+    def config_text(self, key: str) -> str | None:
+        """The literal text of a configuration value."""
+        return text_of(self.config(key))
+
+    def runs_before(self, other: "Action") -> bool | None:
+        """Whether this action finishes before ``other`` starts; ``None`` when unknown."""
+        if self.stage.index != other.stage.index:
+            return self.stage.index < other.stage.index
+        mine, theirs = self.run_order, other.run_order
+        if mine is None or theirs is None:
+            return None
+        return mine < theirs
+
+    def position(self) -> str:
+        """``stage `Build`, runOrder 2`` for messages."""
+        order = self.run_order
+        order_text = str(order) if order is not None else "(not a literal)"
+        return f"stage `{self.stage.label}`, runOrder {order_text}"
+
+
+@dataclass(eq=False)
+class Stage:
+    """One stage of the pipeline."""
+
+    node: Mapping
+    index: int
+    conds: Cond
+    keys: Keys
+    name_node: Node | None = None
+    actions_node: Node | None = None
+    actions: list[Action] = field(default_factory=list)
+    actions_known: bool = True
+
+    @property
+    def name(self) -> str | None:
+        """The literal stage name."""
+        return text_of(self.name_node)
+
+    @property
+    def label(self) -> str:
+        """The name for messages."""
+        return key_of(self.name_node) or f"#{self.index + 1}"
+
+    @property
+    def where(self) -> Node:
+        """The best node to point at."""
+        return self.name_node or self.node
+
+    def get(self, camel: str) -> Node | None:
+        """Any other stage key (``onFailure``, ``beforeEntry``, …) in this format's spelling."""
+        return self.keys.get(self.node, camel)
+
+    def key(self, camel: str) -> Scalar | None:
+        """The key node of a stage key."""
+        return self.keys.key(self.node, camel)
+
+
+@dataclass(eq=False)
+class Variable:
+    """A V2 pipeline-level variable."""
+
+    node: Node
+    name_node: Node | None
+    conds: Cond = ()
+
+    @property
+    def name(self) -> str | None:
+        """The literal variable name."""
+        return text_of(self.name_node)
+
+
+@dataclass(eq=False)
+class Trigger:
+    """A V2 trigger."""
+
+    node: Node
+    provider_type_node: Node | None
+    source_action_node: Node | None
+    conds: Cond = ()
+
+    @property
+    def source_action(self) -> str | None:
+        """The literal ``sourceActionName``."""
+        return text_of(self.source_action_node)
+
+
+@dataclass(eq=False)
+class ArtifactStoreEntry:
+    """One Region's artifact store (``artifactStores`` map entry or CloudFormation list item)."""
+
+    node: Node
+    region_node: Node | None
+    store: Node | None
+
+    @property
+    def region(self) -> str | None:
+        """The literal Region."""
+        return text_of(self.region_node)
+
+
+@dataclass(eq=False)
+class Pipeline:
+    """A whole pipeline declaration."""
+
+    node: Node
+    flavor: str
+    keys: Keys
+    stages: list[Stage] = field(default_factory=list)
+    stages_node: Node | None = None
+    stages_known: bool = True
+    variables: list[Variable] = field(default_factory=list)
+    variables_node: Node | None = None
+    triggers: list[Trigger] = field(default_factory=list)
+    triggers_node: Node | None = None
+    artifact_store: Node | None = None
+    artifact_stores: list[ArtifactStoreEntry] = field(default_factory=list)
+    artifact_stores_node: Node | None = None
+    artifact_stores_known: bool = True
+    pipeline_type_node: Node | None = None
+    execution_mode_node: Node | None = None
+    region: str | None = None
+
+    def get(self, camel: str) -> Node | None:
+        """Any top-level key in this format's spelling."""
+        return self.keys.get(self.node, camel)
+
+    def key(self, camel: str) -> Scalar | None:
+        """The key node of a top-level key."""
+        return self.keys.key(self.node, camel)
+
+    @property
+    def pipeline_type(self) -> str | None:
+        """``V1``/``V2`` as written, ``None`` when absent or not a literal."""
+        return text_of(self.pipeline_type_node)
+
+    @property
+    def execution_mode(self) -> str | None:
+        """The literal execution mode."""
+        return text_of(self.execution_mode_node)
+
+    @property
+    def actions(self) -> list[Action]:
+        """Every action of every stage, in file order."""
+        return [action for stage in self.stages for action in stage.actions]
+
+    def stage_count_range(self) -> tuple[int, int]:
+        """The fewest and most stages the pipeline can have, given its ``Fn::If`` stages."""
+        groups: dict[int, list[Stage]] = {}
+        for stage in self.stages:
+            groups.setdefault(stage.index, []).append(stage)
+        low = sum(1 for group in groups.values() if any(not s.conds for s in group) or _covers_all(group))
+        return low, len(groups)
+
+    def producers(self, key: str) -> list[tuple[Action, ArtifactRef]]:
+        """The actions whose outputs carry the name key ``key``."""
+        return [(action, ref) for action in self.actions for ref in action.outputs if ref.key == key]
+
+
+def _covers_all(group: list[Stage]) -> bool:
+    """Whether the alternatives at one list position exist in every branch of their condition."""
+    first = [s.conds[0] for s in group if s.conds]
+    return any(value for _, value in first) and any(not value for _, value in first)
+
+
+# --------------------------------------------------------------------------------------------
+# Building
+
+
+def build(root: Node, flavor: str, file_root: Node | None = None) -> Pipeline:
+    """Build the model from a pipeline root node (CloudFormation ``Properties`` or CLI ``pipeline``)."""
+    keys = Keys(flavor)
+    pipeline = Pipeline(node=root, flavor=flavor, keys=keys)
+    if not isinstance(root, Mapping):
+        pipeline.stages_known = False
+        return pipeline
+    pipeline.stages_node = keys.get(root, "stages")
+    pipeline.pipeline_type_node = keys.get(root, "pipelineType")
+    pipeline.execution_mode_node = keys.get(root, "executionMode")
+    pipeline.artifact_store = keys.get(root, "artifactStore")
+    pipeline.artifact_stores_node = keys.get(root, "artifactStores")
+    pipeline.variables_node = keys.get(root, "variables")
+    pipeline.triggers_node = keys.get(root, "triggers")
+    pipeline.region = _region_from_metadata(file_root)
+
+    items, pipeline.stages_known = list_items(pipeline.stages_node)
+    position = _positions(pipeline.stages_node)
+    for item, conds in items:
+        if isinstance(item, Mapping):
+            pipeline.stages.append(_stage(item, position.get(id(item), 0), conds, keys))
+    _artifact_stores(pipeline)
+    for item, conds in list_items(pipeline.variables_node)[0]:
+        if isinstance(item, Mapping):
+            pipeline.variables.append(Variable(item, keys.get(item, "name"), conds))
+    for item, conds in list_items(pipeline.triggers_node)[0]:
+        if isinstance(item, Mapping):
+            git = keys.get(item, "gitConfiguration")
+            pipeline.triggers.append(
+                Trigger(item, keys.get(item, "providerType"), keys.get(git, "sourceActionName"), conds)
+            )
+    return pipeline
+
+
+def _positions(list_node: Node | None) -> dict[int, int]:
+    """Map each (possibly ``Fn::If``-nested) item node id to its index in the list."""
+    found: dict[int, int] = {}
+    for value, _ in alternatives(list_node):
+        if isinstance(value, Sequence):
+            for index, item in enumerate(value.items):
+                for alt, _ in alternatives(item):
+                    found[id(alt)] = index
+    return found
+
+
+def _stage(node: Mapping, index: int, conds: Cond, keys: Keys) -> Stage:
+    stage = Stage(node=node, index=index, conds=conds, keys=keys)
+    stage.name_node = keys.get(node, "name")
+    stage.actions_node = keys.get(node, "actions")
+    items, stage.actions_known = list_items(stage.actions_node, conds)
+    if stage.actions_node is not None and not isinstance(stage.actions_node, Sequence) and intrinsic(stage.actions_node) is None:
+        stage.actions_known = False
+    position = _positions(stage.actions_node)
+    for item, item_conds in items:
+        if isinstance(item, Mapping):
+            stage.actions.append(_action(item, stage, position.get(id(item), 0), item_conds, keys))
+    return stage
+
+
+def _action(node: Mapping, stage: Stage, index: int, conds: Cond, keys: Keys) -> Action:
+    action = Action(node=node, stage=stage, index=index, conds=conds, keys=keys)
+    action.name_node = keys.get(node, "name")
+    action.type_node = keys.get(node, "actionTypeId")
+    action.category_node = keys.get(action.type_node, "category")
+    action.owner_node = keys.get(action.type_node, "owner")
+    action.provider_node = keys.get(action.type_node, "provider")
+    action.version_node = keys.get(action.type_node, "version")
+    action.run_order_node = keys.get(node, "runOrder")
+    action.configuration = keys.get(node, "configuration")
+    action.namespace_node = keys.get(node, "namespace")
+    action.region_node = keys.get(node, "region")
+    action.commands = keys.get(node, "commands")
+    action.environment_variables = keys.get(node, "environmentVariables")
+    action.inputs_node = keys.get(node, "inputArtifacts")
+    action.outputs_node = keys.get(node, "outputArtifacts")
+    action.inputs, action.inputs_known = _artifacts(action.inputs_node, conds, keys)
+    action.outputs, action.outputs_known = _artifacts(action.outputs_node, conds, keys)
+    return action
+
+
+def _artifacts(node: Node | None, conds: Cond, keys: Keys) -> tuple[list[ArtifactRef], bool]:
+    if node is None:
+        return [], True
+    if not isinstance(node, Sequence) and intrinsic(node) is None:
+        return [], False
+    items, known = list_items(node, conds)
+    refs: list[ArtifactRef] = []
+    for item, item_conds in items:
+        if isinstance(item, Mapping):
+            refs.append(ArtifactRef(item, keys.get(item, "name"), item_conds))
+        else:
+            known = False
+    return refs, known
+
+
+def _artifact_stores(pipeline: Pipeline) -> None:
+    node = pipeline.artifact_stores_node
+    if node is None:
+        return
+    keys = pipeline.keys
+    if keys.cfn:
+        items, pipeline.artifact_stores_known = list_items(node)
+        for item, _ in items:
+            if isinstance(item, Mapping):
+                pipeline.artifact_stores.append(
+                    ArtifactStoreEntry(item, keys.get(item, "region"), keys.get(item, "artifactStore"))
+                )
+    elif isinstance(node, Mapping):
+        for region_key, store in node.items():
+            pipeline.artifact_stores.append(ArtifactStoreEntry(store, region_key, store))
+    else:
+        pipeline.artifact_stores_known = False
+
+
+def _region_from_metadata(file_root: Node | None) -> str | None:
+    """The pipeline's Region from ``metadata.pipelineArn`` of a ``get-pipeline`` file."""
+    if not isinstance(file_root, Mapping):
+        return None
+    metadata = file_root.get("metadata")
+    arn = text_of(metadata.get("pipelineArn")) if isinstance(metadata, Mapping) else None
+    parts = arn.split(":") if arn else []
+    return parts[3] if len(parts) > 4 and parts[3] else None
+
+
+def pipeline_of(doc: Any) -> Pipeline:
+    """The model of a ``pipeline`` document, built once and shared by every rule."""
+    return doc.cached(
+        "pipeline-model",
+        lambda: build(doc.root, doc.flavor or "cli", doc.context.get("file_root") if doc.context else None),
+    )
