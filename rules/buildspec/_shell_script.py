@@ -31,7 +31,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipelint.api import Mapping, Node, Scalar, Sequence
+from pipelint.api import Mapping, Node, Scalar, Sequence, walk
 
 PHASES = ("install", "pre_build", "build", "post_build")
 SECTIONS = ("commands", "finally")
@@ -89,6 +89,7 @@ class Command:
     section: str
     text: str = ""
     origin: list[int] = field(default_factory=list)  # origin[i]: offset in node.value of text[i]
+    placeholders: list[tuple[int, int]] = field(default_factory=list)  # replaced spans of node.value
 
 
 def commands_of(root: Mapping) -> list[Command]:
@@ -115,8 +116,9 @@ def commands_of(root: Mapping) -> list[Command]:
     return found
 
 
-def rewrite(text: str, fn_sub: bool = False) -> tuple[str, list[int]]:
-    """Replace non-shell placeholders; return the new text and each character's origin offset.
+def rewrite(text: str, fn_sub: bool = False) -> tuple[str, list[int], list[tuple[int, int]]]:
+    """Replace non-shell placeholders; return the new text, each character's origin offset, and
+    the ``(start, end)`` spans of the original text that were replaced by a constant.
 
     ``#{Ns.Var}`` (CodePipeline) becomes a same-length plain word. With ``fn_sub``, every
     CloudFormation ``${Name}`` becomes a same-length plain word and ``${!Name}`` becomes
@@ -134,7 +136,7 @@ def rewrite(text: str, fn_sub: bool = False) -> tuple[str, list[int]]:
             else:
                 spans.append((match.start(), match.end(), "x" * (match.end() - match.start())))
     if not spans:
-        return text, list(range(len(text) + 1))
+        return text, list(range(len(text) + 1)), []
     spans.sort()
     out: list[str] = []
     origin: list[int] = []
@@ -150,7 +152,8 @@ def rewrite(text: str, fn_sub: bool = False) -> tuple[str, list[int]]:
         position = end
     out.append(text[position:])
     origin.extend(range(position, len(text) + 1))
-    return "".join(out), origin
+    constants = [(start, end) for start, end, replacement in spans if not replacement.startswith("$")]
+    return "".join(out), origin, constants
 
 
 # ----------------------------------------------------------------------------------------------
@@ -363,6 +366,12 @@ def build_script(commands: list[Command], declared: list[str], separate_shells: 
     return Script("\n".join(lines) + "\n", owners, preamble)
 
 
+def other_text(root: Mapping, commands: list[Command]) -> str:
+    """All scalar text of the buildspec except its commands (``artifacts.name``, ``cache.key`` …)."""
+    skip = {id(command.node) for command in commands}
+    return "\n".join(node.text for node in walk(root) if isinstance(node, Scalar) and id(node) not in skip)
+
+
 def declared_names(root: Mapping, extra: list[str] | None = None) -> list[str]:
     """Variables a build has before its first command: CodeBuild's and the buildspec's ``env``."""
     names = list(CODEBUILD_VARIABLES)
@@ -377,3 +386,69 @@ def declared_names(root: Mapping, extra: list[str] | None = None) -> list[str]:
             names.extend(item.text for item in exported.items if isinstance(item, Scalar))
     names.extend(extra or [])
     return names
+
+
+# CodeBuild's variables whose values never contain blanks or glob characters (IDs, ARNs, paths
+# under /codebuild, regions, commit ids, git ref names), so quoting them changes nothing.
+WORD_SAFE_VARIABLES = frozenset({
+    "AWS_ACCOUNT_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "CODEBUILD_BATCH_BUILD_IDENTIFIER",
+    "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_BATCH_ARN", "CODEBUILD_BUILD_ID", "CODEBUILD_BUILD_IMAGE",
+    "CODEBUILD_BUILD_NUMBER", "CODEBUILD_BUILD_SUCCEEDING", "CODEBUILD_INITIATOR",
+    "CODEBUILD_KMS_KEY_ID", "CODEBUILD_LOG_PATH", "CODEBUILD_PUBLIC_BUILD_URL",
+    "CODEBUILD_RESOLVED_SOURCE_VERSION", "CODEBUILD_SOURCE_REPO_URL", "CODEBUILD_SOURCE_VERSION",
+    "CODEBUILD_SRC_DIR", "CODEBUILD_START_TIME", "CODEBUILD_WEBHOOK_BASE_REF",
+    "CODEBUILD_WEBHOOK_EVENT", "CODEBUILD_WEBHOOK_HEAD_REF", "CODEBUILD_WEBHOOK_MERGE_COMMIT",
+    "CODEBUILD_WEBHOOK_PREV_COMMIT", "CODEBUILD_WEBHOOK_TRIGGER", "HOME",
+})
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9_./:@%+=,^-]+$")
+_SAFE_WORD = re.compile(r"^(?:[A-Za-z0-9_./:@%+=,^-]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
+_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_ASSIGNMENT = re.compile(
+    r"(?:^|(?<=[\s;&|(]))(?:(?:export|readonly|local|declare(?:\s+-\w+)*)\s+)?([A-Za-z_][A-Za-z0-9_]*)(\+?=)(\S*)"
+)
+_READ_FOR = re.compile(r"\b(?:read\b[^;&|\n]*?|for\s+)\b([A-Za-z_][A-Za-z0-9_]*)\b")
+
+
+def _literal_word(value: str) -> str | None:
+    """The text of an assignment's value if it is one word without quoting tricks, else None."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        inner = value[1:-1]
+        if value[0] == "'":
+            return inner if _SAFE_VALUE.match(inner) else None
+        value = inner
+    return value if _SAFE_WORD.match(value) else None
+
+
+def safe_variables(root: Mapping, commands: list[Command]) -> set[str]:
+    """Variables whose expansion cannot split or glob, so SC2086 ("double quote") is moot.
+
+    CodeBuild's own variables, plus every variable whose every known value is one word of safe
+    characters: ``env.variables`` entries (``IMAGE_TAG: latest``) and variables the commands
+    assign only such words, possibly built from other safe variables
+    (``URI=$AWS_ACCOUNT_ID.dkr.ecr.$AWS_REGION.amazonaws.com/app``). A variable a command reads
+    into (``read``, ``for``) or assigns anything else (``$(…)``, ``"a b"``) is not safe.
+    """
+    values: dict[str, list[str | None]] = {}
+    env = root.get("env")
+    table = env.get("variables") if isinstance(env, Mapping) else None
+    if isinstance(table, Mapping):
+        for key, value in table.items():
+            literal = value.text if isinstance(value, Scalar) and value.value is not None else ""
+            values.setdefault(key.text, []).append(literal if _SAFE_VALUE.match(literal) else None)
+    for command in commands:
+        for match in _ASSIGNMENT.finditer(command.text):
+            name, operator, value = match.groups()
+            values.setdefault(name, []).append(_literal_word(value) if operator == "=" else None)
+        for match in _READ_FOR.finditer(command.text):
+            values.setdefault(match.group(1), []).append(None)
+    safe = set(WORD_SAFE_VARIABLES)
+    changed = True
+    while changed:
+        changed = False
+        for name, found in values.items():
+            if name in safe or not found or any(v is None for v in found):
+                continue
+            if all(ref in safe for v in found for ref in _REFERENCE.findall(v or "")):
+                safe.add(name)
+                changed = True
+    return safe

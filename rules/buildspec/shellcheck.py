@@ -3,27 +3,38 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+from dataclasses import dataclass
 from typing import Any
 
-from pipelint.api import Mapping, Report, Scalar, Sequence, rule
+from pipelint.api import Mapping, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.engine.notices import notify
-from pipelint.load.nodes import intrinsic
 
-from ._shell_script import Command, Script, build_script, commands_of, declared_names, find_shellcheck, rewrite, source_positions
+from ._shell_script import (
+    Command,
+    Script,
+    build_script,
+    commands_of,
+    declared_names,
+    find_shellcheck,
+    other_text,
+    rewrite,
+    safe_variables,
+    source_positions,
+)
 
 TIMEOUT = 20.0
 
-# Codes that are meaningless for buildspec commands:
+# Codes that are meaningless for buildspec commands (more are filtered per finding in `_noise`):
 # * SC2148 (no shebang): the shell is given with --shell.
-# * SC1090/SC1091 (cannot follow a sourced file): the files are in the build, not in the buildspec.
-# * SC2154 (lowercase variable referenced but not assigned): the project, the pipeline action or
-#   start-build can define variables the buildspec never sees.
-# * SC2034 (variable appears unused): a buildspec variable is often read by the programs the
-#   build runs, or by `artifacts.name`, which shellcheck cannot see.
-# * SC2317 (command appears unreachable): misfires on the `( … )` subshells of version 0.1 and
-#   on functions called from other phases' `finally`.
-DEFAULT_EXCLUDED = frozenset({"SC2148", "SC1090", "SC1091", "SC2154", "SC2034", "SC2317"})
+# * SC1090/SC1091 (cannot follow a sourced file): sourced files are in the build, not here.
+# * SC2153/SC2154 (variable possibly misspelt / referenced but not assigned): the project, the
+#   pipeline action and start-build define variables the buildspec never shows (on the corpus,
+#   every SC2154 was such a variable).
+# * SC2317 (command appears unreachable): `post_build` and every `finally` run even after a
+#   command of an earlier phase failed or exited, so the script is not one straight line.
+DEFAULT_EXCLUDED = frozenset({"SC1090", "SC1091", "SC2148", "SC2153", "SC2154", "SC2317"})
 
 _LEVELS = {"error": "error", "warning": "warning", "info": "note", "style": "note"}
 _LINUX_SHELLS = {
@@ -110,7 +121,7 @@ def shellcheck(doc, config):
         return
     fn_sub = _in_fn_sub(doc)
     for command in commands:
-        command.text, command.origin = rewrite(command.node.value, fn_sub)
+        command.text, command.origin, command.placeholders = rewrite(command.node.value, fn_sub)
     separate = _version(root) == "0.1"
     script = build_script(commands, declared_names(root, _project_variables(doc)), separate)
     excluded = set(DEFAULT_EXCLUDED)
@@ -118,7 +129,8 @@ def shellcheck(doc, config):
         code = str(code).upper()
         excluded.add(code if code.startswith("SC") else f"SC{code}")
     comments = _run(binary, dialect, sorted(excluded), script.text, doc.path)
-    yield from _reports(comments, script)
+    context = _Context(script, safe_variables(root, commands), other_text(root, commands))
+    yield from _reports(comments, context)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -142,8 +154,12 @@ def _dialect(doc, config: dict) -> str | None:
     env = doc.root.get("env")
     shell = _text(env.get("shell")) if isinstance(env, Mapping) else None
     if not shell:
-        default = str(config.get("default-shell") or DEFAULT_SHELL)
-        return _LINUX_SHELLS.get(default, DEFAULT_SHELL)
+        if config.get("default-shell"):
+            return _LINUX_SHELLS.get(str(config["default-shell"]), DEFAULT_SHELL)
+        # CodeBuild runs commands with /bin/sh: dash on the Ubuntu images, bash on Amazon Linux.
+        if isinstance(image, str) and "amazonlinux" in image.lower():
+            return "bash"
+        return DEFAULT_SHELL
     return _LINUX_SHELLS.get(shell.lower())
 
 
@@ -205,16 +221,65 @@ def _run(binary: str, dialect: str, excluded: list[str], script: str, path: str)
     return comments if isinstance(comments, list) else []
 
 
-def _whole_command_cd(command: Command, script: Script, comment: dict) -> bool:
-    """Whether an SC2164 ``cd`` is the rest of its command (CodeBuild stops if it fails)."""
-    end = script.locate(int(comment.get("endLine", 0)), int(comment.get("endColumn", 0)))
-    if end is None or end[0] is not command:
-        return False
-    rest = command.node.value[end[1]:]
-    return rest.strip().strip(";").strip() == ""
+_DATE_SUBSTITUTION = re.compile(r"^(?:\$\(|`)\s*date\b[^`$()]*(?:\)|`)$")
+_ECR_GET_LOGIN = re.compile(r"\baws\s+ecr\s+get-login(?!-password)\b")
+_VARIABLE = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
+_SEPARATORS = re.compile(r"[;&|(){}`]|\$\(|\bthen\b|\bdo\b|\belse\b")
 
 
-def _reports(comments: list[dict], script: Script):
+def _rest_of_command(command: Command, end_offset: int) -> bool:
+    """Whether nothing but blanks (or a `;`) follows ``end_offset`` in the command."""
+    return command.node.value[end_offset:].strip().strip(";").strip() == ""
+
+
+def _command_word(script: Script, line: int, column: int) -> str:
+    """The first word of the simple command the script position is in (best effort)."""
+    text = script.text.split("\n")[line - 1][: max(column - 1, 0)]
+    parts = _SEPARATORS.split(text)
+    words = parts[-1].split() if parts else []
+    return words[0] if words else ""
+
+
+@dataclass
+class _Context:
+    """What the noise filters need besides the finding itself."""
+
+    script: Script
+    safe: set[str]  # variables whose expansion cannot split or glob
+    elsewhere: str  # the buildspec's text outside its commands
+
+
+# Codes a placeholder (a CodePipeline or Fn::Sub variable replaced by a constant word) provokes.
+_CONSTANT_CODES = frozenset({2043, 2050, 2078, 2157, 2193, 2194})
+_UNUSED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) appears unused")
+
+
+def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, comment: dict, context: _Context) -> bool:
+    """Findings that are wrong or useless for buildspec commands (see the rule's docs)."""
+    start, end = span
+    if code in _CONSTANT_CODES and any(s < max(end, start + 1) and start < e for s, e in command.placeholders):
+        return True
+    if code in (2164, 2103, 2129) and _rest_of_command(command, end):
+        # `cd dir` as a whole command: CodeBuild stops when a command fails, and a subshell
+        # or a `{ }` group cannot span separate commands.
+        return True
+    if code == 2086:
+        match = _VARIABLE.match(snippet)
+        return bool(match and match.group(1) in context.safe)
+    if code == 2046:
+        return bool(_DATE_SUBSTITUTION.match(snippet.strip()))
+    if code == 2091:  # `$(aws ecr get-login …)` runs the `docker login` it prints, on purpose
+        return bool(_ECR_GET_LOGIN.search(snippet))
+    if code == 1010:  # `echo Nothing to do in the build phase`
+        return _command_word(context.script, int(comment["line"]), int(comment["column"])) in ("echo", "printf")
+    if code == 2034:  # used by `artifacts.name`, `cache.key`, … which shellcheck does not see
+        match = _UNUSED.match(str(comment.get("message", "")))
+        return bool(match and re.search(rf"\$\{{?{match.group(1)}\b", context.elsewhere))
+    return False
+
+
+def _reports(comments: list[dict], context: _Context):
+    script = context.script
     positions: dict[int, list[tuple[int, int]] | None] = {}
     for comment in comments:
         try:
@@ -226,8 +291,6 @@ def _reports(comments: list[dict], script: Script):
         if found is None:
             continue
         command, offset = found
-        if code == 2164 and _whole_command_cd(command, script, comment):
-            continue
         node = command.node
         key = id(node)
         if key not in positions:
@@ -239,6 +302,9 @@ def _reports(comments: list[dict], script: Script):
         end = script.locate(int(comment.get("endLine", line)), int(comment.get("endColumn", column + 1)))
         if end is not None and end[0] is command and end[1] > offset:
             snippet = node.value[offset:end[1]]
+        end_offset = end[1] if end is not None and end[0] is command and end[1] > offset else offset
+        if _noise(code, command, (offset, end_offset), snippet, comment, context):
+            continue
         anchor = f"SC{code}:{snippet.splitlines()[0] if snippet.strip() else ''}"
         target = node
         if mapped is not None and offset < len(mapped):

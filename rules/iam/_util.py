@@ -16,8 +16,9 @@ LEAST_PRIVILEGE: dict[str, tuple[str, str]] = {
                    "`codedeploy:GetApplication`, `codedeploy:GetApplicationRevision`, `codedeploy:RegisterApplicationRevision`",
                    "`arn:aws:codedeploy:<region>:<account>:deploymentgroup:<application>/<group>` (and the application and deployment-config ARNs)"),
     "kms": ("`kms:Decrypt`, `kms:GenerateDataKey*`, `kms:DescribeKey`", "the artifact key's ARN (`arn:aws:kms:<region>:<account>:key/<key-id>`)"),
-    "cloudwatch": ("`cloudwatch:PutMetricData` (which only works with `Resource: \"*\"`; limit it with a `cloudwatch:namespace` condition)",
-                   "alarm ARNs (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`) for any alarm actions"),
+    "cloudwatch": ("`cloudwatch:PutMetricData` (it only works with `Resource: \"*\"`: limit it with a `cloudwatch:namespace` condition) "
+                   "and, if it manages alarms, `cloudwatch:PutMetricAlarm`, `cloudwatch:DescribeAlarms`",
+                   "the alarm ARNs (`arn:aws:cloudwatch:<region>:<account>:alarm:<name>`)"),
     "logs": ("`logs:CreateLogGroup`, `logs:CreateLogStream`, `logs:PutLogEvents`", "`arn:aws:logs:<region>:<account>:log-group:/aws/codebuild/<project>:*`"),
     "iam": ("`iam:PassRole` only", "the ARNs of the roles it must pass, with an `iam:PassedToService` condition"),
     "ecr": ("`ecr:BatchCheckLayerAvailability`, `ecr:InitiateLayerUpload`, `ecr:UploadLayerPart`, `ecr:CompleteLayerUpload`, `ecr:PutImage` "
@@ -55,6 +56,19 @@ def least_privilege(service: str) -> str:
     return f"list only the actions it calls, e.g. {actions}, on {resource}"
 
 
+def resource_shape(service: str) -> str:
+    """The ARN shape to scope one service's actions to, for messages."""
+    hint = LEAST_PRIVILEGE.get(service.lower())
+    return hint[1] if hint else f"the ARNs of the {service} resources it uses"
+
+
+_KIND_LABELS = {
+    "AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group", "AWS::IAM::Policy": "policy",
+    "AWS::IAM::ManagedPolicy": "managed policy", "AWS::S3::BucketPolicy": "bucket policy", "AWS::SNS::TopicPolicy": "topic policy",
+    "AWS::SQS::QueuePolicy": "queue policy", "AWS::KMS::Key": "key",
+}
+
+
 def where(doc: Document) -> str:
     """``role `PipelineRole` policy `Deploy``` or ``this policy``, for messages."""
     ctx = doc.context or {}
@@ -62,9 +76,9 @@ def where(doc: Document) -> str:
     if not logical:
         return "this policy"
     rtype = str(ctx.get("resource_type") or "")
-    kind = rtype.rsplit("::", 1)[-1] if rtype else "resource"
+    kind = _KIND_LABELS.get(rtype) or (rtype.rsplit("::", 1)[-1].lower() if rtype else "resource")
     name = ctx.get("policy_name")
-    label = f"{kind.lower()} `{logical}`"
+    label = f"{kind} `{logical}`"
     if name:
         label += f" (inline policy `{name}`)"
     elif rtype == "AWS::IAM::Role" and doc.flavor == "trust":
@@ -94,8 +108,6 @@ def is_account_root(value: Value) -> bool:
     shape = value.shape()
     if shape is None:
         return False
-    if value.form == "literal" and isinstance(getattr(value.node, "value", None), int):
-        shape = str(getattr(value.node, "raw", shape))
     return bool(_ROOT.match(shape) or (_ACCOUNT.match(shape) and (value.form == "literal" or value.text == "${AWS::AccountId}")))
 
 

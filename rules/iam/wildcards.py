@@ -8,7 +8,7 @@ from pipelint.api import Document, Report, rule
 from pipelint.models.policy import policy_of
 
 from . import _actions
-from ._util import is_kms_key_policy, least_privilege, literal_actions, plural, where
+from ._util import is_kms_key_policy, least_privilege, literal_actions, plural, resource_shape, where
 
 
 @rule("IAM001", "action-wildcard", severity="warning", kinds=("policy",), flavors=("identity", "resource"),
@@ -137,18 +137,20 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
             if not sep or name == "*" or "*" in service or "${" in text:
                 continue
             covered = [a for a in _actions.expand(text) if a.lower() != "iam:passrole"]  # IAM004's job
-            if any(_actions.restrictable(a) for a in covered):
+            scoped = sum(1 for a in covered if _actions.restrictable(a))
+            # A pattern (`s3:Get*`) counts when most of the actions it covers accept ARNs.
+            if scoped and (scoped * 2 > len(covered) if "*" in name or "?" in name else True):
                 named.append(_actions.spell(text) if "*" not in text else text)
                 if service.lower() not in services:
                     services.append(service.lower())
         if not named:
             continue
         shown = ", ".join(f"`{a}`" for a in named[:6]) + (f" and {len(named) - 6} more" if len(named) > 6 else "")
-        hint = "; ".join(least_privilege(s) for s in services[:2])
+        hint = "; ".join(resource_shape(s) for s in services[:3])
         yield Report(
             star.node,
             f"{where(doc)} applies {shown} to `Resource: \"*\"`, but {'these actions accept' if len(named) > 1 else 'this action accepts'} "
-            f"resource ARNs; name the resources instead ({hint})",
+            f"resource ARNs; name the resources instead, e.g. {hint}",
             fix="replace `*` with the ARNs of the resources these actions touch (`!GetAtt X.Arn`, `!Sub arn:...`)",
             anchor=",".join(sorted(a.lower() for a in named)),
         )

@@ -129,9 +129,7 @@ def artifact_count(doc: Document, config: Any) -> Iterator[Report]:
             if bounds[0] <= count <= bounds[1]:
                 continue
             key = action.keys.name(f"{side}Artifacts")
-            where = node if node is not None and count else action.where
-            if node is not None and count:
-                where = action.keys.key(action.node, f"{side}Artifacts") or node
+            where = (action.keys.key(action.node, f"{side}Artifacts") or node) if node is not None and count else action.where
             yield Report(where, f"action `{action.label}` ({action_type(action)}) has {count} {side} artifact"
                          f"{'s' if count != 1 else ''}; this action type takes {_range(bounds)}",
                          fix=(f"remove `{key}`" if bounds[1] == 0 else f"list {_range(bounds)} under `{key}`"))
@@ -174,7 +172,7 @@ def codebuild_primary_source(doc: Document, config: Any) -> Iterator[Report]:
                              "`PrimarySource` in its configuration; CodeBuild needs to know which one holds the buildspec",
                              fix=f"add `PrimarySource: {first}` to the configuration")
             continue
-        if primary is None or not action.inputs_known or any(key is None or "${" in key for key in inputs):
+        if primary is None or not inputs or not action.inputs_known or any(key is None or "${" in key for key in inputs):
             continue
         if primary not in inputs:
             best = did_you_mean(primary, [k for k in inputs if k])

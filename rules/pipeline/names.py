@@ -96,7 +96,7 @@ def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
             seen.setdefault(name, []).append(action)
 
 
-def _check(node: Node | None, what: str) -> Report | None:
+def _check(node: Node | None, what: str, cfn: bool) -> Report | None:
     text = text_of(node)
     if node is None or text is None:
         return None
@@ -112,6 +112,10 @@ def _check(node: Node | None, what: str) -> Report | None:
         shown = " ".join(repr(ch) for ch in bad[:6])
         cleaned = re.sub(r"[^A-Za-z0-9_\-" + (r".@" if what in ("pipeline", "stage", "action") else "")
                          + ("@" if what in ("namespace", "variable") else "") + r"]", "-", text)
+        if "${" in text and cfn:
+            return Report(node, f"{what} name `{text}` contains `${{…}}`, which CloudFormation substitutes only inside "
+                          f"`Fn::Sub`; as written the name keeps {shown}, and {what} names may contain only {allowed}",
+                          fix=f"write `!Sub {text}`")
         return Report(node, f"{what} name `{text}` contains {shown}; {what} names may contain only {allowed}",
                       fix=f"write `{cleaned}`")
     return None
@@ -155,7 +159,7 @@ def invalid_name(doc: Document, config: Any) -> Iterator[Report]:
         if node is None or id(node) in reported:
             continue
         reported.add(id(node))
-        found = _check(node, what)
+        found = _check(node, what, pipeline.keys.cfn)
         if found is not None:
             yield found
 

@@ -373,6 +373,7 @@ class Pipeline:
     stages_known: bool = True
     variables: list[Variable] = field(default_factory=list)
     variables_node: Node | None = None
+    variables_known: bool = True
     triggers: list[Trigger] = field(default_factory=list)
     triggers_node: Node | None = None
     artifact_store: Node | None = None
@@ -451,7 +452,8 @@ def build(root: Node, flavor: str, file_root: Node | None = None) -> Pipeline:
         if isinstance(item, Mapping):
             pipeline.stages.append(_stage(item, position.get(id(item), 0), conds, keys))
     _artifact_stores(pipeline)
-    for item, conds in list_items(pipeline.variables_node)[0]:
+    variable_items, pipeline.variables_known = list_items(pipeline.variables_node)
+    for item, conds in variable_items:
         if isinstance(item, Mapping):
             pipeline.variables.append(Variable(item, keys.get(item, "name"), conds))
     for item, conds in list_items(pipeline.triggers_node)[0]:

@@ -1,0 +1,168 @@
+#!/usr/bin/env python3
+"""pipelint benchmarks: cold single-file runs (against cfn-lint), corpus throughput, peak memory.
+
+Usage::
+
+    python bench/run.py [--corpus ../shared/corpus] [--repeat 15] [--cfn-lint PATH] [--json out.json]
+
+What it measures (medians of wall-clock time over repeated runs, each a fresh process):
+
+a. cold ``pipelint check`` of one small buildspec, and of each of a few pipeline templates, side
+   by side with ``cfn-lint`` on the same templates, with the ratio;
+b. a whole-corpus run with ``--jobs 1`` and ``--jobs 2``, against the parse floor: a fresh Python
+   process that only parses the same files with libyaml (PyYAML's ``CSafeLoader`` when available,
+   else ruamel's C parser) and JSON with ``json``;
+c. peak resident memory (max RSS) of the single-file and the corpus runs, workers included.
+
+No timing is asserted anywhere; this script only prints. Results vary with the machine: compare
+numbers taken in one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DEFAULT_CORPUS = os.path.join(os.path.dirname(REPO), "shared", "corpus")
+
+_MEASURE = r"""
+import resource, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+elapsed = time.perf_counter() - start
+print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, proc.returncode)
+"""
+
+_PARSE_FLOOR = r"""
+import json, os, sys
+try:
+    import yaml
+    Loader = yaml.CSafeLoader
+    def parse(text):
+        for _ in yaml.compose_all(text, Loader=Loader):
+            pass
+except (ImportError, AttributeError):
+    from ruamel.yaml.cyaml import CBaseLoader
+    def parse(text):
+        loader = CBaseLoader(text)
+        while loader.check_event():
+            loader.get_event()
+for path in sys.argv[1:]:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        if path.endswith(".json"):
+            json.loads(text)
+        else:
+            parse(text)
+    except Exception:
+        pass
+"""
+
+
+def measure(command: list[str], repeat: int) -> tuple[float, float, int]:
+    """Median wall seconds, max RSS in MiB, and the last exit status of ``command``."""
+    times, peaks, status = [], [], 0
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True).stdout.split()
+        times.append(float(out[0]))
+        peaks.append(int(out[1]) / 1024)
+        status = int(out[2])
+    return statistics.median(times), max(peaks), status
+
+
+def corpus_files(corpus: str) -> list[str]:
+    """Every YAML/JSON/template file of the corpus."""
+    found = []
+    for root, _, files in os.walk(corpus):
+        for name in files:
+            if name.endswith((".yml", ".yaml", ".json", ".template")):
+                found.append(os.path.join(root, name))
+    return sorted(found)
+
+
+def pick_templates(corpus: str, count: int) -> list[str]:
+    """A few small-to-medium pipeline templates that parse (same inputs for both tools)."""
+    folder = os.path.join(corpus, "cfn-pipeline")
+    candidates = []
+    for path in corpus_files(folder) if os.path.isdir(folder) else []:
+        size = os.path.getsize(path)
+        if 2_000 <= size <= 20_000 and path.endswith((".yml", ".yaml")):
+            candidates.append((size, path))
+    candidates.sort()
+    step = max(1, len(candidates) // count)
+    return [path for _, path in candidates[::step][:count]]
+
+
+def main() -> int:
+    """Run the benchmarks and print a table (and optionally JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpus", default=DEFAULT_CORPUS)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--templates", type=int, default=5)
+    parser.add_argument("--cfn-lint", default=shutil.which("cfn-lint"))
+    parser.add_argument("--pipelint", default=shutil.which("pipelint") or os.path.join(os.path.dirname(sys.executable), "pipelint"))
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args()
+    pipelint = [args.pipelint, "check", "--isolated", "--no-color", "--fail-on", "never"]
+    results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+
+    print(f"pipelint: {args.pipelint}\ncfn-lint: {args.cfn_lint or 'not found'}\nrepeat: {args.repeat}\n")
+    with tempfile.TemporaryDirectory() as tmp:
+        buildspec = os.path.join(tmp, "buildspec.yml")
+        shutil.copy(os.path.join(REPO, "examples", "good", "buildspec.yml"), buildspec)
+        wall, rss, _ = measure([*pipelint, buildspec], args.repeat)
+        results["single_buildspec"] = {"median_s": wall, "max_rss_mib": rss}
+        print(f"(a) cold run, one small buildspec: {wall * 1000:.0f} ms median, {rss:.0f} MiB peak RSS")
+
+    if os.path.isdir(args.corpus):
+        templates = pick_templates(args.corpus, args.templates)
+        rows = []
+        print("\n(a) cold run per pipeline template, pipelint vs cfn-lint (median ms):")
+        for path in templates:
+            ours, ours_rss, _ = measure([*pipelint, path], args.repeat)
+            theirs = None
+            if args.cfn_lint:
+                theirs, _, _ = measure([args.cfn_lint, path], max(3, args.repeat // 3))
+            ratio = (theirs / ours) if theirs else None
+            rows.append({"file": os.path.relpath(path, args.corpus), "bytes": os.path.getsize(path), "pipelint_s": ours,
+                         "pipelint_rss_mib": ours_rss, "cfn_lint_s": theirs, "ratio": ratio})
+            shown = f"{theirs * 1000:7.0f}  {ratio:5.1f}x" if theirs else "      -      -"
+            print(f"  {os.path.relpath(path, args.corpus):<40} {os.path.getsize(path):>6} B  pipelint {ours * 1000:5.0f}  cfn-lint {shown}")
+        results["templates"] = rows
+        ratios = [r["ratio"] for r in rows if r["ratio"]]
+        if ratios:
+            print(f"  median ratio: {statistics.median(ratios):.1f}x faster than cfn-lint")
+
+        files = corpus_files(args.corpus)
+        size = sum(os.path.getsize(p) for p in files)
+        repeat = max(3, args.repeat // 3)
+        floor, floor_rss, _ = measure([sys.executable, "-c", _PARSE_FLOOR, *files], repeat)
+        print(f"\n(b) corpus: {len(files)} files, {size / 1e6:.2f} MB")
+        print(f"  parse floor (libyaml + json, fresh process): {floor * 1000:.0f} ms")
+        corpus_rows = {}
+        for jobs in (1, 2):
+            wall, rss, status = measure([*pipelint, "--jobs", str(jobs), args.corpus], repeat)
+            corpus_rows[jobs] = {"median_s": wall, "max_rss_mib": rss, "vs_floor": wall / floor}
+            print(f"  pipelint --jobs {jobs}: {wall * 1000:.0f} ms ({wall / floor:.1f}x the floor), peak RSS {rss:.0f} MiB")
+        results["corpus"] = {"files": len(files), "bytes": size, "parse_floor_s": floor, "runs": corpus_rows}
+    else:
+        print(f"\ncorpus not found at {args.corpus}; skipping (a) templates and (b)")
+
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as handle:
+            json.dump(results, handle, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,332 @@
+"""AS201–AS208: EC2/on-premises lifecycle hooks (event names, script entries, timeouts)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipelint.api import Document, Mapping, Node, Report, Scalar, did_you_mean, rule
+from pipelint.models.appspec import (
+    AGENT,
+    EC2_EVENTS,
+    EC2_RESERVED,
+    ECS_EVENTS,
+    PREVIOUS_REVISION_EVENTS,
+    appspec_of,
+    ec2_script_entries,
+    is_empty,
+    shown,
+)
+
+_MAX_EVENT_SECONDS = 3600
+_INSTEAD_OF_RESERVED = {
+    "Start": "ApplicationStart",
+    "DownloadBundle": "BeforeInstall",
+    "Install": "BeforeInstall` or `AfterInstall",
+    "BlockTraffic": "BeforeBlockTraffic` or `AfterBlockTraffic",
+    "AllowTraffic": "BeforeAllowTraffic` or `AfterAllowTraffic",
+    "End": "ValidateService",
+}
+
+
+def _custom_events(config: dict) -> list[str]:
+    names = config.get("custom-events") if isinstance(config, dict) else None
+    return [str(n) for n in names] if isinstance(names, list) else []
+
+
+def known_scripts(doc: Document, config: dict) -> Iterator[tuple[Scalar, Node]]:
+    """``(event key, script entry)`` for every entry of an event the agent runs."""
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    allowed = set(EC2_EVENTS) | set(_custom_events(config))
+    for key, value in spec.ec2_hooks():
+        if key.text in allowed:
+            for entry in ec2_script_entries(value):
+                yield key, entry
+
+
+@rule("AS201", "ec2-unknown-lifecycle-event", severity="error", kinds=("appspec",), flavors=("ec2",))
+def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]:
+    """A ``hooks`` key is not an EC2/on-premises lifecycle event, so its scripts never run.
+
+    The agent runs the scripts of the events it knows (``ApplicationStop``, ``BeforeInstall``,
+    ``AfterInstall``, ``ApplicationStart``, ``ValidateService`` and the four traffic events) and
+    silently ignores every other key: a misspelt event deploys successfully without running its
+    script. Names are case-sensitive. Custom events used with ``codedeploy-local --events`` can be
+    allowed with the rule option ``custom-events = ["MyEvent"]``.
+
+    Failing::
+
+        hooks:
+          AfterInstal:
+            - location: scripts/configure.sh
+
+    Fixed::
+
+        hooks:
+          AfterInstall:
+            - location: scripts/configure.sh
+    """
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    custom = _custom_events(config)
+    for key, _ in spec.ec2_hooks():
+        name = key.text
+        if name in EC2_EVENTS or name in EC2_RESERVED or name in custom:
+            continue
+        if name in ECS_EVENTS:
+            why = f"`{name}` is an Amazon ECS event, not an EC2/on-premises one"
+        else:
+            why = f"`{name}` is not an EC2/on-premises lifecycle event"
+        best = did_you_mean(name, EC2_EVENTS)
+        hint = f"; did you mean `{best}`?" if best else f"; use one of {', '.join(EC2_EVENTS)}"
+        yield Report(key, f"{why}; the agent silently ignores it, so its scripts never run{hint}",
+                     fix=f"rename it to `{best}`" if best else "use a lifecycle event name")
+
+
+@rule("AS202", "ec2-reserved-lifecycle-event", severity="error", kinds=("appspec",), flavors=("ec2",))
+def ec2_reserved_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]:
+    """``hooks`` names an event that CodeDeploy runs itself and that cannot run scripts.
+
+    ``Start``, ``DownloadBundle``, ``Install``, ``BlockTraffic``, ``AllowTraffic`` and ``End`` are
+    performed by CodeDeploy; scripts listed under them never run. Put them under the hook
+    before or after the event.
+
+    Failing::
+
+        hooks:
+          Install:
+            - location: scripts/install.sh
+
+    Fixed::
+
+        hooks:
+          AfterInstall:
+            - location: scripts/install.sh
+    """
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    for key, _ in spec.ec2_hooks():
+        if key.text in EC2_RESERVED:
+            instead = _INSTEAD_OF_RESERVED[key.text]
+            yield Report(key, f"`{key.text}` is a reserved lifecycle event that CodeDeploy performs itself; it cannot run "
+                         f"scripts, so these never run; use `{instead}`", fix=f"use `{instead}`")
+
+
+@rule("AS203", "ec2-hook-entry-not-mapping", severity="error", kinds=("appspec",), flavors=("ec2",))
+def ec2_hook_entry_not_mapping(doc: Document, config: dict) -> Iterator[Report]:
+    """A hook script is written as a plain string instead of a ``location:`` mapping.
+
+    Each script of an event is a mapping with ``location`` (and optionally ``timeout`` and
+    ``runas``). A bare ``- scripts/start.sh`` makes the agent crash while reading the AppSpec
+    (a Ruby ``NoMethodError``), and the deployment fails with that internal error rather than a
+    clear message.
+
+    Failing::
+
+        hooks:
+          ApplicationStart:
+            - scripts/start.sh
+
+    Fixed::
+
+        hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
+    """
+    for key, entry in known_scripts(doc, config):
+        if isinstance(entry, Scalar) and not is_empty(entry):
+            yield Report(entry, f"the `{key.text}` script is a plain string; the agent expects a mapping and crashes on it "
+                         f"(NoMethodError), failing the deployment; write `- location: {entry.text}`",
+                         fix=f"write `- location: {entry.text}`")
+        elif not isinstance(entry, Mapping) and not is_empty(entry):
+            yield Report(entry, f"the `{key.text}` script is {shown(entry)}; write a mapping such as `- location: scripts/x.sh`",
+                         fix="write `- location: <script>`")
+
+
+@rule("AS204", "ec2-hook-location-missing", severity="error", kinds=("appspec",), flavors=("ec2",))
+def ec2_hook_location_missing(doc: Document, config: dict) -> Iterator[Report]:
+    """A hook script has no ``location``.
+
+    ``location`` is the path of the script in the revision bundle. Without it the agent fails the
+    deployment with "…specifies a script with no location value". Hooks run only script files:
+    keys such as ``run:`` or ``commands:`` are not AppSpec keys.
+
+    Failing::
+
+        hooks:
+          ApplicationStart:
+            - run: systemctl start myapp
+
+    Fixed: put the command in ``scripts/start.sh`` and write::
+
+        hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
+    """
+    agent = f'{AGENT} "…specifies a script with no location value. Specify the location in the hooks section"'
+    for key, entry in known_scripts(doc, config):
+        if not isinstance(entry, Mapping):
+            continue
+        value = entry.get("location")
+        if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip():
+            continue
+        if value is not None and not is_empty(value):
+            yield Report(value, f"`location` of a `{key.text}` script must be a path, not {shown(value)}; {agent}",
+                         fix="write the script's path")
+            continue
+        if value is not None:
+            yield Report(value, f"`location` of a `{key.text}` script is empty; {agent}; write the script's path relative to the "
+                         "bundle root", fix="write the script's path")
+            continue
+        stray = next((k for k, _ in entry.items() if did_you_mean(k.text, ["location"], cutoff=0.7)), None)
+        commands = next((k for k, _ in entry.items() if k.text.lower() in ("run", "command", "commands", "script", "cmd")), None)
+        if stray is not None:
+            yield Report(stray, f"`{stray.text}` is not a hook key (the agent ignores it), so this `{key.text}` script has no "
+                         f"`location`; {agent}; rename it to `location`", fix=f"rename `{stray.text}` to `location`")
+        elif commands is not None:
+            yield Report(commands, f"`{commands.text}` is not a hook key: CodeDeploy hooks run only script files, so this "
+                         f"`{key.text}` entry has no `location`; {agent}; put the commands into a script in the bundle and "
+                         "write `- location: scripts/<name>.sh`", fix="move the commands into a script and name it in `location`")
+        else:
+            target = entry.pairs[0][0] if entry.pairs else entry
+            yield Report(target, f"this `{key.text}` script has no `location`; {agent}; add `location:` with the script's path "
+                         "relative to the bundle root", fix="add `location`")
+
+
+@rule("AS205", "ec2-hook-timeout-invalid", severity="error", kinds=("appspec",), flavors=("ec2",))
+def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
+    """A hook script's ``timeout`` must be a positive number of seconds.
+
+    The agent fails the deployment with "an invalid timeout value was provided for a script" for
+    zero, negative or non-numeric values such as ``5m``. Leave ``timeout`` out for the default
+    (3600 seconds).
+
+    Failing::
+
+        - location: scripts/start.sh
+          timeout: 5m
+
+    Fixed::
+
+        - location: scripts/start.sh
+          timeout: 300
+    """
+    for key, entry in known_scripts(doc, config):
+        node = entry.get("timeout") if isinstance(entry, Mapping) else None
+        if not isinstance(node, Scalar) or node.value is None:
+            if node is not None and not isinstance(node, Scalar):
+                yield Report(node, f"`timeout` of a `{key.text}` script must be a number of seconds, not {shown(node)}",
+                             fix="write a number such as `300`")
+            continue
+        value = node.value
+        if isinstance(value, bool):
+            ok = False
+        elif isinstance(value, (int, float)):
+            ok = value > 0
+        else:
+            ok = str(value).strip().isdigit() and int(str(value).strip()) > 0
+        if not ok:
+            yield Report(node, f'`timeout` {shown(node)} of a `{key.text}` script is not a positive number of seconds; {AGENT} '
+                         '"an invalid timeout value was provided for a script"; write whole seconds such as `300`, or leave '
+                         "it out for the default of 3600", fix="write seconds, e.g. `300`")
+
+
+@rule("AS206", "ec2-hook-timeout-total", severity="error", kinds=("appspec",), flavors=("ec2",))
+def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
+    """The scripts of one lifecycle event have timeouts adding up to more than 3600 seconds.
+
+    CodeDeploy allows one lifecycle event at most one hour (3600 seconds) in total for all its
+    scripts; a longer ``timeout`` does not give a script more time. Only explicit timeouts are
+    added up.
+
+    Failing::
+
+        BeforeInstall:
+          - location: scripts/backup.sh
+            timeout: 3000
+          - location: scripts/migrate.sh
+            timeout: 1200
+
+    Fixed: make the timeouts add up to 3600 or less, or move work to another event.
+    """
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    allowed = set(EC2_EVENTS) | set(_custom_events(config))
+    for key, value in spec.ec2_hooks():
+        if key.text not in allowed:
+            continue
+        total = 0
+        for entry in ec2_script_entries(value):
+            node = entry.get("timeout") if isinstance(entry, Mapping) else None
+            if not isinstance(node, Scalar) or isinstance(node.value, bool):
+                continue
+            seconds = node.value if isinstance(node.value, (int, float)) else int(node.value) if str(node.value).strip().isdigit() else 0
+            if seconds <= 0:
+                continue
+            total += seconds
+            if total > _MAX_EVENT_SECONDS:
+                single = total == seconds
+                what = f"this timeout is {seconds:g} seconds" if single else f"the `{key.text}` timeouts add up to {total:g} seconds here"
+                yield Report(node, f"{what}, but CodeDeploy allows one lifecycle event at most 3600 seconds for all its scripts; "
+                             f"lower the timeouts of `{key.text}` to a total of 3600 or less", fix="keep the event's total at 3600 s or less")
+                break
+
+
+@rule("AS207", "ec2-runas-on-windows", severity="warning", kinds=("appspec",), flavors=("ec2",))
+def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
+    """``runas`` is set on a Windows AppSpec, where it has no effect.
+
+    ``runas`` selects the Linux user that runs a script (through ``su``); the Windows agent does
+    not switch users, so the script runs as the agent's own account whatever ``runas`` says.
+
+    Failing::
+
+        os: windows
+        hooks:
+          AfterInstall:
+            - location: scripts\\configure.ps1
+              runas: Administrator
+
+    Fixed: remove ``runas``.
+    """
+    spec = appspec_of(doc)
+    if spec is None or spec.os != "windows":
+        return
+    for key, entry in known_scripts(doc, config):
+        runas = entry.key_node("runas") if isinstance(entry, Mapping) else None
+        if runas is not None:
+            yield Report(runas, f"`runas` in a `{key.text}` script has no effect on Windows: the agent runs the script as its own "
+                         "account; remove `runas`", fix="remove `runas`")
+
+
+@rule("AS208", "ec2-previous-revision-hook", severity="note", kinds=("appspec",), flavors=("ec2",))
+def ec2_previous_revision_hook(doc: Document, config: dict) -> Iterator[Report]:
+    """``ApplicationStop``, ``BeforeBlockTraffic`` and ``AfterBlockTraffic`` run the previous revision's scripts.
+
+    These events happen before the new revision is downloaded, so the agent runs the scripts
+    (and reads the AppSpec) of the last revision successfully deployed to the instance. A change
+    to these hooks takes effect one deployment later, and they do not run at all on the first
+    deployment to an instance. A broken stop script of a previous revision can be skipped with
+    ``--ignore-application-stop-failures``.
+
+    Failing::
+
+        hooks:
+          ApplicationStop:
+            - location: scripts/stop.sh
+
+    Fixed: nothing to change; make sure ``scripts/stop.sh`` also works for the revision that will
+    follow, and do not rely on it for the first deployment.
+    """
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    for key, value in spec.ec2_hooks():
+        if key.text in PREVIOUS_REVISION_EVENTS and ec2_script_entries(value):
+            yield Report(key, f"`{key.text}` runs the scripts of the last successfully deployed revision, not the ones in this "
+                         "bundle: a change here takes effect one deployment later, and it does not run on an instance's first "
+                         "deployment", fix="keep the script compatible with the next revision")

@@ -1,0 +1,97 @@
+"""AS101, AS102: the AppSpec ``version``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipelint.api import Document, Node, Report, Scalar, rule
+from pipelint.models.appspec import AGENT, appspec_of, shown
+
+
+def _is_zero_number(node: Node | None) -> bool:
+    return isinstance(node, Scalar) and not isinstance(node.value, bool) and isinstance(node.value, (int, float)) and node.value == 0
+
+
+def _invalid(value: str) -> str:
+    return f'"an invalid version value ({value}) was entered in the application specification file"'
+
+
+@rule("AS101", "ec2-version", severity="error", kinds=("appspec",), flavors=("ec2",))
+def ec2_version(doc: Document, config: dict) -> Iterator[Report]:
+    """An EC2/on-premises AppSpec must start with an unquoted ``version: 0.0``.
+
+    The agent compares ``version`` with the number ``0.0``. A missing version, any other value,
+    and also the quoted string ``"0.0"`` fail the deployment with "an invalid version value … was
+    entered in the application specification file". The AppSpec reference says to write the
+    version as a string, but the agent only accepts the YAML number: write it without quotes.
+
+    Failing::
+
+        version: "0.0"
+        os: linux
+
+    Fixed::
+
+        version: 0.0
+        os: linux
+    """
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    root = spec.root
+    key = root.key_node("version")
+    value = root.get("version")
+    if key is None or value is None:
+        first = root.pairs[0][0] if root.pairs else root
+        yield Report(first, f"the AppSpec has no `version`; {AGENT} {_invalid('')}; add `version: 0.0` (unquoted) as the first line",
+                     fix="add `version: 0.0`")
+        return
+    if _is_zero_number(value):
+        return
+    if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip() in ("0.0", "0"):
+        yield Report(
+            value,
+            f'`version` is the string "{value.value}", but the agent compares it with the number 0.0, so {AGENT} '
+            f"{_invalid(value.value)}; write it without quotes: `version: 0.0`",
+            fix="remove the quotes: `version: 0.0`",
+        )
+        return
+    yield Report(value, f"`version` is {shown(value)}, but the only AppSpec version is 0.0; {AGENT} {_invalid(shown(value))}; "
+                 "write `version: 0.0`", fix="write `version: 0.0`")
+
+
+@rule("AS102", "appspec-version", severity="warning", kinds=("appspec",), flavors=("ecs", "lambda"))
+def appspec_version(doc: Document, config: dict) -> Iterator[Report]:
+    """An Amazon ECS or AWS Lambda AppSpec should have ``version: 0.0``.
+
+    The AppSpec reference names ``0.0`` as the only valid version for every compute platform and
+    marks it required. How strictly CodeDeploy enforces this for ECS and Lambda deployments is not
+    documented (files with ``version: 1`` are common), so this is a warning. For these platforms
+    the quoted string ``"0.0"`` is fine.
+
+    Failing::
+
+        version: 1
+        Resources:
+          - TargetService: ...
+
+    Fixed::
+
+        version: 0.0
+    """
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    root = spec.root
+    value = root.get("version")
+    if value is None:
+        first = root.pairs[0][0] if root.pairs else root
+        yield Report(first, f"the {spec.platform} AppSpec has no `version`; the AppSpec reference requires `version: 0.0`",
+                     fix="add `version: 0.0`")
+        return
+    if _is_zero_number(value):
+        return
+    if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip() in ("0.0", "0"):
+        return
+    yield Report(value, f"`version` is {shown(value)}, but the AppSpec reference allows only 0.0; write `version: 0.0`",
+                 fix="write `version: 0.0`")

@@ -1,0 +1,187 @@
+"""``BS120``–``BS122``: the items of ``commands`` and ``finally`` lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic, rule
+from pipelint.models import buildspec as bs
+
+_ERREXIT = re.compile(r"(?m)^\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*\b|-o\s+errexit\b|-[a-zA-Z]*\s+-o\s+errexit\b)")
+_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_OPENERS = ("if", "for", "while", "until", "case", "select")
+_CLOSERS = ("fi", "done", "esac")
+_CONTINUES = ("\\", "&&", "||", "|", "(", "{", ",")
+
+
+def _quote(text: str) -> str:
+    """``text`` as a single-line YAML flow scalar that keeps it a string."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _written(item: Mapping) -> str:
+    """The mapping item as it was written on its line (``echo a: b``)."""
+    if len(item.pairs) == 1:
+        key, value = item.pairs[0]
+        if isinstance(key, Scalar) and isinstance(value, Scalar) and key.line == value.line and key.source is not None:
+            line = key.source.lines[key.line - 1] if key.line <= len(key.source.lines) else ""
+            text = line[key.col - 1 : value.end_col - 1]
+            if text.strip():
+                return text.strip()
+        if isinstance(key, Scalar) and isinstance(value, Scalar):
+            return f"{key.text}: {value.text if value.value is not None else ''}".rstrip()
+    return ""
+
+
+@rule("BS120", "command-is-mapping", severity="error", kinds=("buildspec",))
+def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A command was read by YAML as a mapping because it contains an unquoted ``: ``.
+
+    Why: in YAML, ``- echo "Result: ok"`` is a list item holding the mapping
+    ``{'echo "Result': 'ok"'}``, not a string. CodeBuild fails the build with
+    ``Expected Commands[N] to be of string type: found subkeys instead``. Quote the whole
+    command, or use a block scalar (``- |``).
+
+    Failing::
+
+        phases:
+          build:
+            commands:
+              - echo Status: done
+
+    Fixed::
+
+              - 'echo Status: done'
+    """
+    for command in bs.commands(doc):
+        node = command.node
+        if not isinstance(node, Mapping) or intrinsic(node) is not None:
+            continue
+        written = _written(node)
+        fix = f"- {_quote(written)}" if written else "quote the whole command"
+        shown = f" `{written}`" if written else ""
+        yield Report(
+            node,
+            f"command{shown} in `{command.phase}.{command.block}` was read as a mapping because of an unquoted `: `; "
+            f"CodeBuild fails with \"Expected Commands[{command.index}] to be of string type\". Quote the whole command: {fix}",
+            fix=fix,
+        )
+
+
+@rule("BS121", "command-not-string", severity="error", kinds=("buildspec",))
+def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A command is a nested list, a number, a boolean or empty instead of a string.
+
+    Why: every command must be a string. A nested list (``- - make``) is rejected by CodeBuild;
+    a plain ``yes``, ``on`` or ``3.10`` is read by YAML as a boolean or number, so the command
+    that runs may not be the text you wrote (these are warnings); an empty item (``-`` with
+    nothing after it) is an empty command, usually a leftover.
+
+    Failing::
+
+        phases:
+          build:
+            commands:
+              - - make
+              - -
+
+    Fixed::
+
+            commands:
+              - make
+    """
+    for command in bs.commands(doc):
+        node = command.node
+        where = f"`{command.phase}.{command.block}[{command.index}]`"
+        if isinstance(node, Sequence):
+            yield Report(node, f"command {where} is a nested list, not a string; write each command as its own `- ` item",
+                         fix="un-nest the list")
+        elif isinstance(node, Scalar) and node.value is None and node.style == "":
+            yield Report(node, f"command {where} is empty (`-` with nothing after it); remove the item or write the command",
+                         severity="warning", fix="remove the empty item")
+        elif isinstance(node, Scalar) and not isinstance(node.value, str) and node.style == "":
+            kind = "boolean" if isinstance(node.value, bool) else "number"
+            yield Report(node, f"command {where} `{node.raw}` is read by YAML as a {kind}, not a string; quote it: - '{node.raw}'",
+                         severity="warning", fix=f"- '{node.raw}'")
+
+
+def _statement_count(script: str) -> tuple[int, str]:
+    """How many top-level statements a multi-line script has, and the first one."""
+    count = 0
+    first = ""
+    depth = 0
+    heredoc: str | None = None
+    continued = False
+    for raw_line in script.splitlines():
+        line = raw_line.strip()
+        if heredoc is not None:
+            if line == heredoc:
+                heredoc = None
+            continue
+        if not line or line.startswith("#"):
+            continue
+        marker = _HEREDOC.search(line)
+        if marker:
+            heredoc = marker.group(2)
+        words = re.split(r"[\s;]+", line)
+        closers = sum(1 for w in words if w in _CLOSERS) + (1 if line.startswith(("}", ")")) else 0)
+        openers = sum(1 for w in words if w in _OPENERS) + (1 if line.endswith(("{", "(")) else 0)
+        if depth == 0 and not continued:
+            count += 1
+            if not first:
+                first = line
+        depth = max(0, depth + openers - closers)
+        continued = line.endswith(_CONTINUES) or line.endswith(("then", "do", "else", "in"))
+    return count, first
+
+
+@rule("BS122", "multiline-command-exit-status", severity="note", kinds=("buildspec",))
+def multiline_command_exit_status(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A multi-line ``|`` block command runs as one script whose failures in the middle are ignored.
+
+    Why: CodeBuild runs a block command as one piece of shell; only the exit status of its last
+    statement decides whether the phase fails. A failing ``npm ci`` on the first line goes
+    unnoticed if a later line succeeds. Start the block with ``set -e``, chain the lines with
+    ``&&``, or make each statement its own list item.
+
+    Failing::
+
+        phases:
+          build:
+            commands:
+              - |
+                npm ci
+                npm test
+
+    Fixed::
+
+              - |
+                set -e
+                npm ci
+                npm test
+    """
+    if bs.is_windows(doc, config):
+        return
+    for command in bs.commands(doc):
+        node = command.node
+        if not isinstance(node, Scalar) or node.style != "|" or not isinstance(node.value, str):
+            continue
+        script = node.value
+        if _ERREXIT.search(script):
+            continue
+        count, first = _statement_count(script)
+        if count < 2:
+            continue
+        shown = first if len(first) <= 50 else first[:49] + "…"
+        yield Report(
+            node,
+            f"this {count}-statement block runs as one script: only its last statement's exit status counts, so a failing "
+            f"`{shown}` does not fail the `{command.phase}` phase. Add `set -e` as the block's first line, or split it into list items",
+            fix="add `set -e` as the first line",
+        )

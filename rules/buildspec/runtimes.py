@@ -1,0 +1,275 @@
+"""``BS301``–``BS306``: ``phases.install.runtime-versions`` against the build image's runtimes.
+
+The image is the project's ``Environment.Image`` for an inline buildspec; for a buildspec file
+it is the rule option ``image`` (``[tool.pipelint.rule-options.BS302] image =
+"aws/codebuild/standard:7.0"``). Without a known image, runtimes are checked against the union
+of the actively maintained CodeBuild images.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pipelint.api import Document, Mapping, Node, Report, Scalar, did_you_mean, rule
+from pipelint.models import buildspec as bs
+
+from . import _runtimes as rt
+
+
+def _selection(doc: Document) -> tuple[Scalar | None, Mapping | None]:
+    """The ``runtime-versions`` key and mapping of the install phase."""
+    install = bs.mapping(bs.child(bs.root(doc), "phases", "install"))
+    if install is None:
+        return None, None
+    return install.key_node("runtime-versions"), bs.mapping(install.get("runtime-versions"))
+
+
+def _pairs(doc: Document) -> list[tuple[Scalar, Node]]:
+    _key, selection = _selection(doc)
+    return list(selection.items()) if selection is not None else []
+
+
+def _target(doc: Document, config: dict[str, Any]) -> rt.Target:
+    return rt.target(bs.image(doc, config))
+
+
+def _checkable(target: rt.Target) -> bool:
+    return target.kind != "custom" and target.selection and bool(target.runtimes)
+
+
+def _is_number_trap(node: Node) -> bool:
+    """A plain YAML number whose value reads differently from what was written (``3.10``)."""
+    return (
+        isinstance(node, Scalar) and node.style == "" and isinstance(node.value, (int, float))
+        and not isinstance(node.value, bool) and str(node.value) != node.raw.strip()
+    )
+
+
+def _listing(versions: list[str]) -> str:
+    return ", ".join(versions) if versions else "none"
+
+
+@rule("BS301", "unknown-runtime", severity="error", kinds=("buildspec",))
+def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """``runtime-versions`` names a runtime the build image does not have.
+
+    Why: CodeBuild fails the build (``YAML_FILE_ERROR: Unknown runtime named …``) when a
+    runtime name is not one the image knows: ``nodejs`` not ``node``, ``golang`` not ``go``,
+    and ``docker`` or ``android`` only on older images. With a known image (inline buildspecs,
+    or the rule option ``image``) the image's runtimes are used; otherwise every image's. A name
+    found only on unmaintained images is a warning when the image is unknown.
+
+    Failing::
+
+        phases:
+          install:
+            runtime-versions:
+              node: 20
+
+    Fixed::
+
+              nodejs: 20
+    """
+    target = _target(doc, config)
+    if not _checkable(target):
+        return
+    every = rt.all_names()
+    for key, _value in _pairs(doc):
+        name = key.text
+        if name in target.runtimes:
+            continue
+        best = rt.ALIASES.get(name.lower())
+        if best not in target.runtimes:
+            best = did_you_mean(name, list(target.runtimes)) or did_you_mean(name, every)
+        hint = f"; did you mean `{best}`?" if best and best != name else "."
+        known = ", ".join(sorted(target.runtimes))
+        if target.kind == "image":
+            yield Report(key, f"{target.describe()} has no runtime named `{name}`{hint} It has: {known}",
+                         fix=f"use `{best}`" if best else "remove it")
+        elif name in every:
+            yield Report(key, f"runtime `{name}` exists only on older, unmaintained CodeBuild images; current images have: {known}",
+                         severity="warning", fix="remove it or pin an image that has it")
+        else:
+            yield Report(key, f"unknown runtime `{name}`{hint} CodeBuild images know: {', '.join(sorted(every))}",
+                         fix=f"use `{best}`" if best else "remove it")
+
+
+@rule("BS302", "runtime-version-not-preinstalled", severity="warning", kinds=("buildspec",))
+def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A runtime version in ``runtime-versions`` is not preinstalled on the build image.
+
+    Why: current images install other versions at build time (slower, and it can fail), so this
+    is a warning; on older images that cannot (and on a known image whose runtime has no custom
+    install) CodeBuild fails with ``Unknown runtime version named '15' of nodejs``, which is an
+    error. Exact versions, ``<major>.x``, ``latest`` and ``$VARIABLE`` are understood. Set the
+    rule option ``image`` to check buildspec files against one image.
+
+    Failing::
+
+        phases:
+          install:
+            runtime-versions:
+              nodejs: 16
+
+    Fixed::
+
+              nodejs: 22
+    """
+    target = _target(doc, config)
+    if not _checkable(target) or target.kind == "other-aws":
+        return
+    for key, value in _pairs(doc):
+        name = key.text
+        available = target.runtimes.get(name)
+        if available is None or not isinstance(value, Scalar) or _is_number_trap(value):
+            continue
+        version = rt.version_text(value.value)
+        if version is None or not version or rt.is_dynamic(version) or rt.matches(version, available):
+            continue
+        hint = ""
+        if name == "java" and version.isdigit() and f"corretto{version}" in available:
+            hint = f" (Java versions are written `corretto{version}`)"
+        if target.kind == "image" and name not in target.custom:
+            yield Report(value, f"{target.describe()} has no {name} {version}{hint}; CodeBuild fails with \"Unknown runtime version "
+                                f"named '{version}' of {name}\". Preinstalled: {_listing(available)}",
+                         severity="error", fix=f"use one of {_listing(available)}")
+        else:
+            yield Report(value, f"{name} {version} is not preinstalled on {target.describe()}{hint}; CodeBuild installs it at build "
+                                f"time if the image supports it, or fails. Preinstalled: {_listing(available)}",
+                         fix=f"use one of {_listing(available)}")
+
+
+@rule("BS303", "runtime-version-yaml-number", severity="warning", kinds=("buildspec",))
+def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A runtime version is an unquoted number that YAML reads differently from how it is written.
+
+    Why: unquoted ``3.10`` is the number 3.1 in YAML, so ``python: 3.10`` asks for Python 3.1
+    (``golang: 1.20`` asks for Go 1.2). Quote versions that end in zero.
+
+    Failing::
+
+        phases:
+          install:
+            runtime-versions:
+              python: 3.10
+
+    Fixed::
+
+              python: "3.10"
+    """
+    for key, value in _pairs(doc):
+        if _is_number_trap(value):
+            assert isinstance(value, Scalar)
+            yield Report(value, f"`{key.text}: {value.raw}` is read by YAML as the number {value.value}, so CodeBuild selects "
+                                f"{key.text} {value.value}; quote it: {key.text}: \"{value.raw.strip()}\"",
+                         fix=f"write `{key.text}: \"{value.raw.strip()}\"`")
+
+
+@rule("BS304", "conflicting-runtimes", severity="error", kinds=("buildspec",))
+def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """Two runtimes in ``runtime-versions`` cannot be installed together.
+
+    Why: some runtimes need a particular version of another (Android needs Java 8 on the
+    images that have it). CodeBuild fails the build when the selection conflicts, e.g.
+    ``android: 29`` with ``java: openjdk11``.
+
+    Failing::
+
+        phases:
+          install:
+            runtime-versions:
+              android: 29
+              java: openjdk11
+
+    Fixed::
+
+              android: 29
+              java: openjdk8
+    """
+    target = _target(doc, config)
+    if target.kind == "custom" or not target.selection:
+        return
+    pairs = _pairs(doc)
+    chosen = {key.text: (key, value) for key, value in pairs}
+    for key, value in pairs:
+        version = rt.version_text(value.value) if isinstance(value, Scalar) else None
+        needs = (target.requires.get(key.text) or {}).get(version or "") or {}
+        for other, allowed in needs.items():
+            if other not in chosen:
+                continue
+            other_value = chosen[other][1]
+            other_version = rt.version_text(other_value.value) if isinstance(other_value, Scalar) else None
+            if other_version is None or rt.is_dynamic(other_version) or other_version in allowed:
+                continue
+            yield Report(other_value, f"`{other}: {other_version}` conflicts with `{key.text}: {version}`, which needs {other} "
+                                      f"{' or '.join(allowed)}; CodeBuild fails the build on conflicting runtimes",
+                         fix=f"write `{other}: {allowed[0]}`")
+
+
+@rule("BS305", "runtime-versions-ignored", severity="warning", kinds=("buildspec",))
+def runtime_versions_ignored(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """``runtime-versions`` is set but the build image does not support runtime selection.
+
+    Why: Lambda compute images carry exactly one runtime, chosen by the image name; CodeBuild
+    skips ``runtime-versions`` on them with the log line "Runtime version selection is not
+    supported by this build image", so the versions you ask for are not what runs.
+
+    Failing (image ``aws/codebuild/amazonlinux-x86_64-lambda-standard:python3.12``)::
+
+        phases:
+          install:
+            runtime-versions:
+              python: "3.13"
+
+    Fixed: remove ``runtime-versions`` and pick the image of the runtime you need.
+    """
+    target = _target(doc, config)
+    key, _selection_map = _selection(doc)
+    if key is None or target.kind != "image" or target.selection:
+        return
+    which = f" (it provides {target.language} only)" if target.language else ""
+    yield Report(key, f"{target.describe()} does not support runtime selection{which}; CodeBuild skips `runtime-versions`. "
+                      "Remove it and choose the image for the runtime you need",
+                 fix="remove runtime-versions")
+
+
+@rule("BS306", "runtime-versions-required", severity="error", kinds=("buildspec",))
+def runtime_versions_required(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """The build image requires ``runtime-versions`` but the install phase does not select one.
+
+    Why: the oldest standard images (``aws/codebuild/standard:2.0``,
+    ``amazonlinux2-x86_64-standard:1.0``) fail with "This build image requires selecting at
+    least one runtime version" when ``phases.install.runtime-versions`` is missing.
+
+    Failing (image ``aws/codebuild/standard:2.0``)::
+
+        phases:
+          build:
+            commands:
+              - make
+
+    Fixed::
+
+        phases:
+          install:
+            runtime-versions:
+              python: 3.7
+          build:
+            commands:
+              - make
+    """
+    target = _target(doc, config)
+    if target.kind != "image" or not target.required:
+        return
+    key, selection = _selection(doc)
+    if key is not None:
+        return
+    top = bs.root(doc)
+    if top is None:
+        return
+    phases = bs.mapping(top.get("phases"))
+    anchor: Node = (phases.key_node("install") if phases is not None else None) or top.key_node("phases") or top
+    yield Report(anchor, f"{target.describe()} requires selecting at least one runtime; add `runtime-versions` under `phases.install` "
+                         f"(available: {', '.join(sorted(target.runtimes))})",
+                 fix="add phases.install.runtime-versions")

@@ -1,0 +1,218 @@
+"""IAM008–IAM009: statements AWS rejects, and actions that do not exist."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipelint.api import Document, Mapping, Report, Scalar, Sequence, did_you_mean, intrinsic, rule
+from pipelint.models.policy import Statement, Value, policy_of
+
+from . import _actions
+from ._util import where
+
+_ACTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*:[A-Za-z0-9*?_-]+$")
+_SID = re.compile(r"^[A-Za-z0-9]*$")
+_VERSIONS = ("2012-10-17", "2008-10-17")
+
+
+def _arn_problem(value: Value) -> str | None:
+    """Why a ``Resource`` value is not a valid ARN (or ``*``), or ``None``."""
+    if value.form not in ("literal", "sub") or value.text is None:
+        return None
+    text = value.text
+    if text == "*" or (value.form == "sub" and text.startswith("${")):
+        return None
+    shape = value.shape() or ""
+    if not shape.startswith("arn:"):
+        if value.form == "literal":
+            return "is neither `*` nor an ARN; write `arn:<partition>:<service>:<region>:<account>:<resource>`"
+        return None
+    parts = shape.split(":", 5)
+    if len(parts) < 6:
+        return (f"has {len(parts)} of the 6 colon-separated parts of an ARN (`arn:partition:service:region:account:resource`); "
+                "keep the empty region/account fields, e.g. `arn:aws:s3:::my-bucket/*`")
+    if not parts[1] or not parts[2]:
+        return "has an empty partition or service field; write e.g. `arn:aws:s3:::my-bucket/*`"
+    if not parts[5]:
+        return "has an empty resource part; name the resource (or `*`) after the fifth colon"
+    return None
+
+
+def _unsubstituted(value: Value, doc: Document) -> bool:
+    """A plain string in a template holding ``${…}``: the author forgot ``!Sub``."""
+    return doc.parent is not None and value.form == "literal" and "${" in (value.text or "") and "}" in (value.text or "")
+
+
+@rule("IAM008", "malformed-policy", severity="error", kinds=("policy",), security_severity=5.0)
+def malformed_policy(doc: Document, config: dict) -> Iterator[Report]:
+    """A policy statement is malformed: IAM rejects it, or it silently does not do what it says.
+
+    Checked: ``Version`` is ``2012-10-17``; ``Statement`` is present; each statement has an
+    ``Effect`` of exactly ``Allow`` or ``Deny`` (case matters), exactly one of ``Action`` and
+    ``NotAction``, at most one of ``Resource`` and ``NotResource`` (and one of them in
+    identity and resource policies, none in trust policies), a ``Principal`` in resource and
+    trust policies and none in identity policies, ``service:Action``-shaped actions,
+    ARN-shaped resources, alphanumeric and unique ``Sid`` values in IAM policies, and no
+    ``${…}`` in a plain string of a template (``!Sub`` is missing, so IAM gets the text
+    ``${Bucket}`` literally).
+
+    Why: CloudFormation fails the stack with ``MalformedPolicyDocument`` after other resources
+    were already created; a ``${…}`` string or a mistyped ARN is accepted but matches nothing,
+    so the permission (or the ``Deny``) silently never applies.
+
+    Failing::
+
+        - Effect: allow
+          Action: s3.GetObject
+          Resource: arn:aws:s3:::${ArtifactBucket}/*
+
+    Fixed::
+
+        - Effect: Allow
+          Action: s3:GetObject
+          Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+    """
+    policy = policy_of(doc)
+    root = policy.root
+    if not isinstance(root, Mapping):
+        return
+    if policy.version is not None and policy.version.text not in _VERSIONS:
+        yield Report(policy.version, f"policy `Version` is `{policy.version.text}`; IAM accepts only `2012-10-17` (current) or `2008-10-17`",
+                     fix='write `Version: "2012-10-17"`')
+    if policy.statement_node is None:
+        yield Report(root, "policy has no `Statement`; IAM rejects a policy without statements", fix="add a `Statement` list")
+        return
+    if isinstance(policy.statement_node, Sequence):
+        for item in policy.statement_node.items:
+            if isinstance(item, Scalar) or isinstance(item, Sequence):
+                yield Report(item, "each `Statement` entry must be a mapping with `Effect`, `Action` and `Resource`", fix="write the statement as a mapping")
+    sids: dict[str, Scalar] = {}
+    for stmt in policy.statements:
+        yield from _statement_problems(doc, stmt, sids)
+
+
+def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar]) -> Iterator[Report]:
+    node = stmt.node
+    iam_policy = doc.flavor in ("identity", "trust")
+    sid_node = node.get("Sid")
+    if iam_policy and isinstance(sid_node, Scalar) and isinstance(sid_node.value, str):
+        if not _SID.match(sid_node.value):
+            yield Report(sid_node, f"`Sid` `{sid_node.value}` must contain only letters and digits in an IAM policy; IAM rejects it",
+                         fix="remove spaces, dashes and underscores from the Sid")
+        elif sid_node.value and sid_node.value in sids:
+            yield Report(sid_node, f"`Sid` `{sid_node.value}` is used twice in this policy; IAM requires unique statement ids",
+                         fix="rename one of the statements")
+        sids.setdefault(sid_node.value, sid_node)
+    if stmt.effect is None:
+        if stmt.effect_key is None:
+            yield Report(node, "statement has no `Effect`; add `Effect: Allow` or `Effect: Deny`", fix="add `Effect: Allow`")
+        elif intrinsic(node.get("Effect")) is None:
+            yield Report(stmt.effect_key, "`Effect` must be the string `Allow` or `Deny`", fix="write `Effect: Allow`")
+    elif stmt.effect_text not in ("Allow", "Deny"):
+        text = stmt.effect.text
+        best = did_you_mean(text, ["Allow", "Deny"])
+        hint = f"write `{best}`" if best else "write `Allow` or `Deny`"
+        yield Report(stmt.effect, f"`Effect: {text}` is invalid: IAM accepts exactly `Allow` or `Deny` (case-sensitive); {hint}", fix=hint)
+    if stmt.action is None and stmt.not_action is None:
+        yield Report(node, "statement has neither `Action` nor `NotAction`; IAM rejects it", fix="add the `Action` list")
+    elif stmt.action is not None and stmt.not_action is not None:
+        yield Report(stmt.not_action.key, "statement has both `Action` and `NotAction`; IAM allows only one", fix="keep only `Action`")
+    if stmt.resource is not None and stmt.not_resource is not None:
+        yield Report(stmt.not_resource.key, "statement has both `Resource` and `NotResource`; IAM allows only one", fix="keep only `Resource`")
+    if doc.flavor == "trust":
+        for element in (stmt.resource, stmt.not_resource):
+            if element is not None:
+                yield Report(element.key, f"a trust policy must not have `{element.key.text}` (the role itself is the resource); IAM rejects it",
+                             fix=f"remove `{element.key.text}`")
+    elif stmt.resource is None and stmt.not_resource is None:
+        yield Report(node, f"statement in {where(doc)} has no `Resource`; IAM rejects it — name the ARNs the actions apply to",
+                     fix="add `Resource` with the ARNs (or `*` for actions that need it)")
+    principal = stmt.principal or stmt.not_principal
+    if doc.flavor == "identity" and principal is not None:
+        yield Report(principal.key, f"an identity policy must not have `{principal.key.text}` (it applies to whoever it is attached to); "
+                     "IAM rejects it — move the statement to a resource or trust policy, or remove the element",
+                     fix=f"remove `{principal.key.text}`")
+    elif doc.flavor in ("resource", "trust") and principal is None:
+        yield Report(node, "statement in a resource or trust policy has no `Principal`; name who the statement applies to",
+                     fix="add `Principal`")
+    for element in (stmt.action, stmt.not_action):
+        for value in element.values if element else ():
+            if value.form == "invalid":
+                yield Report(value.node, "an action must be a string such as `s3:GetObject`", fix="write the action as a string")
+            elif value.form == "literal" and value.text != "*" and not _ACTION.match(value.text or ""):
+                yield Report(value.node, f"`{value.text}` is not an action: write `<service>:<Action>`, e.g. `s3:GetObject`",
+                             fix="use the `service:Action` form")
+    for element in (stmt.resource, stmt.not_resource):
+        for value in element.values if element else ():
+            if value.form == "invalid":
+                yield Report(value.node, "a resource must be an ARN string or `*`", fix="write the ARN as a string")
+                continue
+            if _unsubstituted(value, doc):
+                yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string, so IAM receives it literally and it matches nothing; "
+                             "write it with `!Sub`", fix="prefix the value with `!Sub`")
+                continue
+            problem = _arn_problem(value)
+            if problem:
+                yield Report(value.node, f"resource `{value.text}` {problem}", fix="write a full ARN or `*`")
+    for element in (stmt.principal, stmt.not_principal):
+        for item in element.principals if element else ():
+            value = item.value
+            if item.type == "?":
+                yield Report(value.node, f"`{element.key.text}` must be `\"*\"` or a mapping such as `{{AWS: <arn>}}` or `{{Service: <name>}}`",
+                             fix="write e.g. `Principal: {AWS: arn:aws:iam::123456789012:role/name}`")
+            elif item.type == "Service" and value.literal and value.text and "." not in value.text:
+                yield Report(value.node, f"service principal `{value.text}` is not a service name; write e.g. `{value.text}.amazonaws.com`",
+                             fix="use the service's principal name")
+            elif item.type == "AWS" and _unsubstituted(value, doc):
+                yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string; write it with `!Sub`",
+                             fix="prefix the value with `!Sub`")
+
+
+@rule("IAM009", "unknown-action", severity="warning", kinds=("policy",), security_severity=3.0)
+def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
+    """An action names a service prefix or an action that does not exist.
+
+    Why: IAM accepts unknown actions silently, so a typo (``s3:GetObjects``,
+    ``codebuild:StartBuilds``) grants nothing, and the deploy fails later with AccessDenied,
+    or a ``Deny`` you rely on never applies. Actions are checked against the bundled action
+    table (from the AWS Service Authorization Reference); if AWS added the action after this
+    pipelint release, refresh the table or suppress the finding.
+
+    Failing::
+
+        Action:
+          - s3:GetObjects
+          - codebiuld:StartBuild
+
+    Fixed::
+
+        Action:
+          - s3:GetObject
+          - codebuild:StartBuild
+    """
+    table = _actions.table()
+    if not table:
+        return
+    for stmt in policy_of(doc).statements:
+        for element in (stmt.action, stmt.not_action):
+            for value in element.values if element else ():
+                text = value.text or ""
+                if value.form != "literal" or not _ACTION.match(text):
+                    continue
+                prefix, _, name = text.partition(":")
+                service = table.get(prefix.lower())
+                if service is None:
+                    if "*" in prefix or "?" in prefix:
+                        continue
+                    hint = did_you_mean(prefix, list(table))
+                    yield Report(value.node, f"`{prefix}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{name}`?" if hint else ""),
+                                 fix=f"use `{hint}`" if hint else "check the service prefix in the Service Authorization Reference")
+                elif "*" in name or "?" in name:
+                    if not _actions.expand(text):
+                        yield Report(value.node, f"`{text}` matches no `{prefix}` action", fix="fix the action pattern")
+                elif name.lower() not in service:
+                    names = [_actions.spell(f"{prefix}:{a}").partition(":")[2] for a in service]
+                    hint = did_you_mean(name, names)
+                    yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{prefix}:{hint}`?" if hint else ""),
+                                 fix=f"write `{prefix}:{hint}`" if hint else "check the action name in the Service Authorization Reference")

@@ -1,0 +1,208 @@
+"""Artifact wiring: every input is produced earlier, outputs are unique and used."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pipelint.api import Document, Report, did_you_mean, rule
+from pipelint.models.pipeline import Action, ArtifactRef, Pipeline, exclusive, is_literal_key, pipeline_of
+
+from ._util import names
+
+
+def _all_outputs_exact(pipeline: Pipeline) -> bool:
+    """Whether every output name in the pipeline is a known literal (so "not produced" is certain)."""
+    return pipeline.stages_known and all(
+        stage.actions_known for stage in pipeline.stages
+    ) and all(
+        action.outputs_known and all(is_literal_key(ref.key) for ref in action.outputs) for action in pipeline.actions
+    )
+
+
+def _order_problem(consumer: Action, ref: ArtifactRef, producer: Action) -> str:
+    name = ref.key
+    if producer is consumer:
+        return (f"action `{consumer.label}` ({consumer.position()}) lists `{name}` as both an input and an output; "
+                "an action cannot consume its own output")
+    if producer.stage.index > consumer.stage.index:
+        return (f"input artifact `{name}` of action `{consumer.label}` ({consumer.position()}) is produced by action "
+                f"`{producer.label}` ({producer.position()}), a later stage, so it does not exist yet when "
+                f"`{consumer.label}` runs")
+    relation = "the same runOrder, so they run in parallel" if producer.run_order == consumer.run_order else \
+        "a higher runOrder, so it runs afterwards"
+    return (f"input artifact `{name}` of action `{consumer.label}` ({consumer.position()}) is produced by action "
+            f"`{producer.label}` ({producer.position()}) in the same stage with {relation}; "
+            f"the artifact does not exist yet when `{consumer.label}` starts")
+
+
+@rule("CP201", "input-artifact-not-available", severity="error", kinds=("pipeline",))
+def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]:
+    """Every input artifact must be produced by an action that runs before the consumer.
+
+    Why: an input artifact has to exist when the action starts: it must be the output of an
+    action in an earlier stage, or in the same stage with a lower runOrder. Actions with the same
+    runOrder run in parallel, so one cannot read the other's output; the order the actions are
+    written in does not matter, only their runOrder. CodePipeline rejects an input no action
+    produces, and one whose producer runs in parallel or later.
+
+    Failing::
+
+        - Name: Build
+          Actions:
+            - Name: Test
+              RunOrder: 1
+              InputArtifacts: [{Name: BuildOutput}]
+            - Name: Compile
+              RunOrder: 1
+              OutputArtifacts: [{Name: BuildOutput}]
+
+    Fixed::
+
+            - Name: Test
+              RunOrder: 2
+              InputArtifacts: [{Name: BuildOutput}]
+    """
+    pipeline = pipeline_of(doc)
+    exact = _all_outputs_exact(pipeline)
+    all_outputs = [ref.key for action in pipeline.actions for ref in action.outputs]
+    for consumer in pipeline.actions:
+        for ref in consumer.inputs:
+            key = ref.key
+            if key is None:
+                continue
+            conds = consumer.conds + ref.conds
+            producers = [(action, out) for action, out in pipeline.producers(key)
+                         if not exclusive(action.conds + out.conds, conds)]
+            if not producers:
+                if exact and is_literal_key(key):
+                    best = did_you_mean(key, [k for k in all_outputs if k])
+                    hint = f"; did you mean `{best}`?" if best else ""
+                    yield Report(ref.where, f"input artifact `{key}` of action `{consumer.label}` "
+                                 f"({consumer.position()}) is not the output of any action{hint} "
+                                 f"(outputs: {names(all_outputs)})",
+                                 fix=f"write `{best}`" if best else "name an output artifact of an earlier action")
+                continue
+            verdicts = [action.runs_before(consumer) if action is not consumer else False for action, _ in producers]
+            if any(v is None or v for v in verdicts):
+                continue
+            producer = producers[0][0]
+            fix = ("give the producer a lower runOrder than the consumer, or move the consumer to a later stage"
+                   if producer.stage.index == consumer.stage.index and producer is not consumer
+                   else "move the consumer after the producer, or consume an artifact produced earlier")
+            if producer.stage.index == consumer.stage.index and producer is not consumer and producer.run_order is not None:
+                fix = f"set `{consumer.keys.name('runOrder')}: {producer.run_order + 1}` (or higher) on `{consumer.label}`"
+            yield Report(ref.where, _order_problem(consumer, ref, producer), fix=fix)
+
+
+@rule("CP202", "duplicate-output-artifact", severity="error", kinds=("pipeline",))
+def duplicate_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
+    """Output artifact names must be unique across the whole pipeline.
+
+    Why: consumers find artifacts by name; CodePipeline rejects a pipeline in which two actions
+    (in any stages) produce artifacts of the same name. Outputs in opposite branches of one
+    `Fn::If` are not duplicates.
+
+    Failing::
+
+        - Name: BuildApp
+          OutputArtifacts: [{Name: BuildOutput}]
+        - Name: BuildDocs
+          OutputArtifacts: [{Name: BuildOutput}]
+
+    Fixed::
+
+        - Name: BuildDocs
+          OutputArtifacts: [{Name: DocsOutput}]
+    """
+    pipeline = pipeline_of(doc)
+    seen: dict[str, list[tuple[Action, ArtifactRef]]] = {}
+    for action in pipeline.actions:
+        for ref in action.outputs:
+            key = ref.key
+            if key is None:
+                continue
+            conds = action.conds + ref.conds
+            for other_action, other in seen.get(key, []):
+                if not exclusive(other_action.conds + other.conds, conds):
+                    yield Report(ref.where, f"output artifact `{key}` of action `{action.label}` ({action.position()}) "
+                                 f"is already produced by action `{other_action.label}` ({other_action.position()}, "
+                                 f"line {other.where.line}); output artifact names must be unique in the pipeline",
+                                 fix=f"rename it, e.g. `{key}2`, and update its consumers")
+                    break
+            seen.setdefault(key, []).append((action, ref))
+
+
+@rule("CP203", "unused-output-artifact", severity="note", kinds=("pipeline",))
+def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
+    """An output artifact that no action consumes is probably a leftover or a typo.
+
+    Why: every output artifact is zipped and uploaded to the artifact bucket, costing time and
+    storage; if nothing reads it, either the consumer names it differently (a typo) or the output
+    can go.
+
+    Failing::
+
+        - Name: Build
+          OutputArtifacts: [{Name: BuildOutput}, {Name: Reports}]
+        ...
+        - Name: Deploy
+          InputArtifacts: [{Name: BuildOutput}]
+
+    Fixed: remove `Reports`, or consume it in a later action.
+    """
+    pipeline = pipeline_of(doc)
+    if not all(a.inputs_known for a in pipeline.actions) or not all(s.actions_known for s in pipeline.stages):
+        return
+    consumed = {ref.key for action in pipeline.actions for ref in action.inputs}
+    if any(not is_literal_key(key) for key in consumed):
+        return
+    for action in pipeline.actions:
+        for ref in action.outputs:
+            key = ref.key
+            if key is not None and key not in consumed:
+                yield Report(ref.where, f"output artifact `{key}` of action `{action.label}` ({action.position()}) "
+                             "is not an input of any action", fix="remove it, or list it as an input where it is needed")
+
+
+@rule("CP204", "clone-ref-consumer", severity="error", kinds=("pipeline",))
+def clone_ref_consumer(doc: Document, config: Any) -> Iterator[Report]:
+    """An artifact in `CODEBUILD_CLONE_REF` format can only feed CodeBuild actions.
+
+    Why: with `OutputArtifactFormat: CODEBUILD_CLONE_REF`, a connection source action outputs a
+    reference for CodeBuild to clone the repository itself, not a ZIP of the code. Other action
+    types (CloudFormation, ECS, S3 deploy, …) cannot read it and fail.
+
+    Failing::
+
+        - Name: Source
+          Configuration:
+            OutputArtifactFormat: CODEBUILD_CLONE_REF
+          OutputArtifacts: [{Name: Src}]
+        ...
+        - Name: Deploy
+          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+          InputArtifacts: [{Name: Src}]
+
+    Fixed: use `OutputArtifactFormat: CODE_ZIP`, or feed `Src` only to CodeBuild.
+    """
+    pipeline = pipeline_of(doc)
+    clone_outputs: dict[str, Action] = {}
+    for action in pipeline.actions:
+        if action.config_text("OutputArtifactFormat") == "CODEBUILD_CLONE_REF":
+            for ref in action.outputs:
+                if ref.key is not None:
+                    clone_outputs[ref.key] = action
+    if not clone_outputs:
+        return
+    for action in pipeline.actions:
+        provider = action.provider
+        if provider is None or provider in ("CodeBuild", "Commands"):
+            continue
+        for ref in action.inputs:
+            source = clone_outputs.get(ref.key or "")
+            if source is not None:
+                yield Report(ref.where, f"action `{action.label}` ({provider}) reads `{ref.key}`, which source action "
+                             f"`{source.label}` outputs as CODEBUILD_CLONE_REF; only CodeBuild actions can read that format",
+                             fix=f"set `OutputArtifactFormat: CODE_ZIP` on `{source.label}`, or pass the artifact "
+                             "through a CodeBuild action first")
