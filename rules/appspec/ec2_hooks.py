@@ -310,8 +310,7 @@ def ec2_previous_revision_hook(doc: Document, config: dict) -> Iterator[Report]:
     These events happen before the new revision is downloaded, so the agent runs the scripts
     (and reads the AppSpec) of the last revision successfully deployed to the instance. A change
     to these hooks takes effect one deployment later, and they do not run at all on the first
-    deployment to an instance. A broken stop script of a previous revision can be skipped with
-    ``--ignore-application-stop-failures``.
+    deployment to an instance.
 
     Failing::
 

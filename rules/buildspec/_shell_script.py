@@ -36,21 +36,6 @@ from pipelint.api import Mapping, Node, Scalar, Sequence, walk
 PHASES = ("install", "pre_build", "build", "post_build")
 SECTIONS = ("commands", "finally")
 
-# Environment variables every CodeBuild build has (uppercase names never trigger shellcheck's
-# "referenced but not assigned", but declaring them documents intent and costs nothing).
-CODEBUILD_VARIABLES = (
-    "AWS_ACCOUNT_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "CODEBUILD_BATCH_BUILD_IDENTIFIER",
-    "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_BATCH_ARN", "CODEBUILD_BUILD_ID", "CODEBUILD_BUILD_IMAGE",
-    "CODEBUILD_BUILD_NUMBER", "CODEBUILD_BUILD_SUCCEEDING", "CODEBUILD_INITIATOR",
-    "CODEBUILD_KMS_KEY_ID", "CODEBUILD_LOG_PATH", "CODEBUILD_PUBLIC_BUILD_URL",
-    "CODEBUILD_RESOLVED_SOURCE_VERSION", "CODEBUILD_SOURCE_REPO_URL", "CODEBUILD_SOURCE_VERSION",
-    "CODEBUILD_SRC_DIR", "CODEBUILD_START_TIME", "CODEBUILD_WEBHOOK_ACTOR_ACCOUNT_ID",
-    "CODEBUILD_WEBHOOK_BASE_REF", "CODEBUILD_WEBHOOK_EVENT", "CODEBUILD_WEBHOOK_HEAD_REF",
-    "CODEBUILD_WEBHOOK_MERGE_COMMIT", "CODEBUILD_WEBHOOK_PREV_COMMIT", "CODEBUILD_WEBHOOK_TRIGGER",
-    "HOME",
-)
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PIPELINE_VAR = re.compile(r"#\{[A-Za-z0-9_@.:-]+\}")
 # Fn::Sub: `${!Literal}` is a literal `${Literal}`; any other `${...}` is CloudFormation's.
 _SUB_VAR = re.compile(r"\$\{(!?)([^}\s]*)\}")
@@ -314,56 +299,52 @@ class Script:
 
     text: str
     owners: list[tuple[Command, int] | None]  # per script line: (command, offset of line start)
-    preamble: int = 0  # lines of declarations before the first command
 
     def locate(self, line: int, column: int) -> tuple[Command, int] | None:
         """``(command, offset in command.node.value)`` for a 1-based script line and column.
 
-        A position on a line the script added (the declarations, ``(``/``)`` of version 0.1)
-        belongs to the nearest command above it; None when there is none.
+        A position on a line the script added (the ``(`` and ``)`` around version 0.1 commands)
+        belongs to the start of the nearest command; None outside the script.
         """
         index = line - 1
-        if not self.preamble <= index < len(self.owners):
+        if not 0 <= index < len(self.owners):
             return None
         owner = self.owners[index]
         if owner is None:
-            for near in [*range(index - 1, self.preamble - 1, -1), *range(index + 1, len(self.owners))]:
+            for near in [*range(index - 1, -1, -1), *range(index + 1, len(self.owners))]:
                 other = self.owners[near]
                 if other is not None:
                     return other[0], 0
             return None
         command, start = owner
         offset = min(start + max(column, 1) - 1, len(command.text))
-        # a position past the end of this line stays on this line
         newline = command.text.find("\n", start)
-        if newline != -1:
+        if newline != -1:  # a position past the end of this line stays on this line
             offset = min(offset, newline)
         return command, command.origin[offset]
 
 
-def build_script(commands: list[Command], declared: list[str], separate_shells: bool) -> Script:
-    """One script for all commands: declarations first, then each command's lines."""
+def build_script(commands: list[Command], separate_shells: bool) -> Script:
+    """One script for all commands, each command's lines in run order.
+
+    ``separate_shells`` (buildspec version 0.1) puts each command in its own ``( … )`` subshell,
+    so a ``cd`` or a variable does not carry over, as in CodeBuild.
+    """
     lines: list[str] = []
     owners: list[tuple[Command, int] | None] = []
-    names = [n for n in dict.fromkeys(declared) if _IDENT.match(n)]
-    if names:
-        lines.append("export " + " ".join(f'{name}=""' for name in names))
-        owners.append(None)
-    preamble = len(lines)
     for command in commands:
-        text = command.text.rstrip("\n")
         if separate_shells:
             lines.append("(")
             owners.append(None)
         start = 0
-        for part in text.split("\n"):
+        for part in command.text.rstrip("\n").split("\n"):
             lines.append(part)
             owners.append((command, start))
             start += len(part) + 1
         if separate_shells:
             lines.append(")")
             owners.append(None)
-    return Script("\n".join(lines) + "\n", owners, preamble)
+    return Script("\n".join(lines) + "\n", owners)
 
 
 def other_text(root: Mapping, commands: list[Command]) -> str:
@@ -372,24 +353,9 @@ def other_text(root: Mapping, commands: list[Command]) -> str:
     return "\n".join(node.text for node in walk(root) if isinstance(node, Scalar) and id(node) not in skip)
 
 
-def declared_names(root: Mapping, extra: list[str] | None = None) -> list[str]:
-    """Variables a build has before its first command: CodeBuild's and the buildspec's ``env``."""
-    names = list(CODEBUILD_VARIABLES)
-    env = root.get("env")
-    if isinstance(env, Mapping):
-        for section in ("variables", "parameter-store", "secrets-manager"):
-            table = env.get(section)
-            if isinstance(table, Mapping):
-                names.extend(key.text for key, _ in table.items())
-        exported = env.get("exported-variables")
-        if isinstance(exported, Sequence):
-            names.extend(item.text for item in exported.items if isinstance(item, Scalar))
-    names.extend(extra or [])
-    return names
-
-
-# CodeBuild's variables whose values never contain blanks or glob characters (IDs, ARNs, paths
-# under /codebuild, regions, commit ids, git ref names), so quoting them changes nothing.
+# Variables whose values never contain blanks or glob characters (IDs, ARNs, paths under
+# /codebuild, regions, commit ids, git ref names; AWS_ACCOUNT_ID is not CodeBuild's but always
+# twelve digits), so quoting them changes nothing.
 WORD_SAFE_VARIABLES = frozenset({
     "AWS_ACCOUNT_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "CODEBUILD_BATCH_BUILD_IDENTIFIER",
     "CODEBUILD_BUILD_ARN", "CODEBUILD_BUILD_BATCH_ARN", "CODEBUILD_BUILD_ID", "CODEBUILD_BUILD_IMAGE",
@@ -419,16 +385,19 @@ def _literal_word(value: str) -> str | None:
     return value if _SAFE_WORD.match(value) else None
 
 
-def safe_variables(root: Mapping, commands: list[Command]) -> set[str]:
+def safe_variables(root: Mapping, commands: list[Command], project: dict[str, str | None] | None = None) -> set[str]:
     """Variables whose expansion cannot split or glob, so SC2086 ("double quote") is moot.
 
     CodeBuild's own variables, plus every variable whose every known value is one word of safe
-    characters: ``env.variables`` entries (``IMAGE_TAG: latest``) and variables the commands
+    characters: ``env.variables`` entries (``IMAGE_TAG: latest``), plain-text variables of the
+    CodeBuild project of an inline buildspec (``project``: name → value or None), variables the commands
     assign only such words, possibly built from other safe variables
     (``URI=$AWS_ACCOUNT_ID.dkr.ecr.$AWS_REGION.amazonaws.com/app``). A variable a command reads
     into (``read``, ``for``) or assigns anything else (``$(…)``, ``"a b"``) is not safe.
     """
     values: dict[str, list[str | None]] = {}
+    for name, literal in (project or {}).items():
+        values.setdefault(name, []).append(literal if literal is not None and _SAFE_VALUE.match(literal) else None)
     env = root.get("env")
     table = env.get("variables") if isinstance(env, Mapping) else None
     if isinstance(table, Mapping):

@@ -16,7 +16,6 @@ from ._shell_script import (
     Script,
     build_script,
     commands_of,
-    declared_names,
     find_shellcheck,
     other_text,
     rewrite,
@@ -122,14 +121,13 @@ def shellcheck(doc, config):
     fn_sub = _in_fn_sub(doc)
     for command in commands:
         command.text, command.origin, command.placeholders = rewrite(command.node.value, fn_sub)
-    separate = _version(root) == "0.1"
-    script = build_script(commands, declared_names(root, _project_variables(doc)), separate)
+    script = build_script(commands, separate_shells=_version(root) == "0.1")
     excluded = set(DEFAULT_EXCLUDED)
     for code in config.get("exclude") or ():
         code = str(code).upper()
         excluded.add(code if code.startswith("SC") else f"SC{code}")
     comments = _run(binary, dialect, sorted(excluded), script.text, doc.path)
-    context = _Context(script, safe_variables(root, commands), other_text(root, commands))
+    context = _Context(script, safe_variables(root, commands, _project_variables(doc)), other_text(root, commands))
     yield from _reports(comments, context)
 
 
@@ -180,19 +178,25 @@ def _in_fn_sub(doc) -> bool:
     return intrinsic(spec) == "Fn::Sub"
 
 
-def _project_variables(doc) -> list[str]:
-    """Names of the CodeBuild project's environment variables (inline buildspecs)."""
+def _project_variables(doc) -> dict[str, str | None]:
+    """The CodeBuild project's environment variables (inline buildspecs): name → plain-text value.
+
+    The value is None when it is not a literal (a parameter, a secret, an intrinsic function).
+    """
     project = doc.context.get("project")
     environment = project.get("Environment") if isinstance(project, Mapping) else None
     variables = environment.get("EnvironmentVariables") if isinstance(environment, Mapping) else None
-    names: list[str] = []
+    found: dict[str, str | None] = {}
     if isinstance(variables, Sequence):
         for item in variables.items:
             if isinstance(item, Mapping):
                 name = _text(item.get("Name"))
+                kind = _text(item.get("Type")) or "PLAINTEXT"
+                value = item.get("Value")
                 if name:
-                    names.append(name)
-    return names
+                    plain = kind.upper() == "PLAINTEXT" and isinstance(value, Scalar) and value.value is not None
+                    found[name] = value.text if plain else None
+    return found
 
 
 def _run(binary: str, dialect: str, excluded: list[str], script: str, path: str) -> list[dict]:
@@ -272,9 +276,9 @@ def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, com
         return bool(_ECR_GET_LOGIN.search(snippet))
     if code == 1010:  # `echo Nothing to do in the build phase`
         return _command_word(context.script, int(comment["line"]), int(comment["column"])) in ("echo", "printf")
-    if code == 2034:  # used by `artifacts.name`, `cache.key`, … which shellcheck does not see
+    if code == 2034:  # exported, or used by `artifacts.name`, `cache.key` … which shellcheck does not see
         match = _UNUSED.match(str(comment.get("message", "")))
-        return bool(match and re.search(rf"\$\{{?{match.group(1)}\b", context.elsewhere))
+        return bool(match and (match.group(1) in context.elsewhere.split() or re.search(rf"\${{?{match.group(1)}\b", context.elsewhere)))
     return False
 
 

@@ -39,6 +39,7 @@ class Buildspec:
     path: str | None = None  # as written in Source.BuildSpec (or the default)
     missing: bool = False  # an explicit path that does not exist under the root
     spec_node: Node | None = None  # the BuildSpec value in the template
+    suggestion: str | None = None  # an existing file with a similar name, when missing
 
     @property
     def label(self) -> str:
@@ -148,12 +149,32 @@ def buildspec_of(project: Any, build: CodeBuildProject) -> Buildspec | None:
     if located is None:
         if spec is None or not _inside(build.template.source.path, project.root):
             return None
-        found.missing = True
-        return found
+        return _missing(project.root, found)
     docs = project.load_document(located, "buildspec")
     if not docs:
         return None
     found.doc = docs[0]
+    return found
+
+
+def _missing(root: str, found: Buildspec) -> Buildspec | None:
+    """A missing buildspec, reported only on solid evidence: its folder exists, or a similar file does."""
+    from pipelint.api import did_you_mean
+
+    path = found.path or ""
+    folder = os.path.dirname(path)
+    directory = os.path.join(root, folder)
+    if not os.path.isdir(directory):
+        return None  # the path is probably in another repository
+    try:
+        siblings = [name for name in os.listdir(directory) if os.path.isfile(os.path.join(directory, name))]
+    except OSError:
+        return None
+    best = did_you_mean(os.path.basename(path), siblings)
+    if folder in ("", ".") and best is None:
+        return None  # only the root exists: not enough to say the file is missing
+    found.missing = True
+    found.suggestion = os.path.join(folder, best).replace(os.sep, "/") if best else None
     return found
 
 

@@ -79,15 +79,21 @@ def buildspec_not_found(project: Any, config: Any) -> Iterator[Report]:
               ProjectName: !Ref BuildProject
 
     Fixed: write the path of the existing buildspec (`ci/build.yml`), or add the file.
+
+    To stay clear of pipelines whose source is another repository, the rule reports a path only
+    when its folder exists in this repository (for a file at the root: when a file with a
+    similar name exists there).
     """
     for _, _, action, spec in _actions_with_specs(project):
         if not spec.missing:
             continue
         line = spec.spec_node.line if spec.spec_node is not None else "?"
+        hint = f"; did you mean `{spec.suggestion}`?" if spec.suggestion else ""
         yield Report(action.config("ProjectName") or action.where,
                      f"CodeBuild action `{action.label}` runs project `{spec.project.logical_id}`, whose buildspec "
-                     f"`{spec.path}` ({spec.project.template.path}:{line}) does not exist under the repository root "
-                     f"`{project.root}`", fix="fix `Source.BuildSpec` or add the file")
+                     f"`{spec.path}` ({spec.project.template.path}:{line}) does not exist under the repository root"
+                     f"{hint}", fix=f"write `BuildSpec: {spec.suggestion}`" if spec.suggestion
+                     else "fix `Source.BuildSpec` or add the file")
 
 
 @rule("CP402", "secondary-artifacts-mismatch", severity="warning", kinds=("pipeline",), scope="project")

@@ -1,0 +1,95 @@
+"""``BS001``: the buildspec's shape against ``schemas/buildspec.schema.json``.
+
+The schema also serves editors, so it keeps checks that dedicated rules make more precisely
+(phase names, ``version``, ``on-failure``, ``env.shell``, yes/no flags, report formats, …).
+This rule drops the schema's errors on the nodes those rules own, so each problem is reported
+once, by the rule with the better message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pipelint.api import Document, Node, Report, Scalar, Sequence, rule
+from pipelint.models import buildspec as bs
+
+from .flags import _all_flags
+
+
+def _claimed(doc: Document) -> set[int]:
+    """Ids of the nodes whose schema errors a dedicated ``BS`` rule reports instead."""
+    top = bs.root(doc)
+    if top is None:
+        return set()
+    claimed: list[Node | None] = [top.get("version"), top.key_node("runtime-versions"), top.key_node("reports")]
+    env = bs.mapping(top.get("env"))
+    if env is not None:
+        claimed += [env.get("shell"), env.get("git-credential-helper"), env.key_node("runtime-versions")]
+    for name, key, body in bs.phases(doc):
+        body_map = bs.mapping(body)
+        if name not in bs.PHASES:
+            claimed.append(key)
+        elif isinstance(body, Scalar) and body.value is None:
+            claimed.append(body)
+        if body_map is not None:
+            claimed += [body_map.key_node("runtime-versions"), body_map.get("on-failure")]
+    for command in bs.commands(doc):
+        claimed.append(command.node)
+    for _where, _key, value in _all_flags(doc):
+        claimed.append(value)
+    artifacts = bs.mapping(top.get("artifacts"))
+    if artifacts is not None:
+        claimed.append(top.key_node("artifacts"))
+        secondary = bs.mapping(artifacts.get("secondary-artifacts"))
+        for key, _value in secondary.items() if secondary is not None else ():
+            claimed.append(key)
+    reports = bs.mapping(top.get("reports"))
+    for _key, group in reports.items() if reports is not None else ():
+        claimed.append(bs.child(group, "file-format"))
+    cache = bs.mapping(top.get("cache"))
+    if cache is not None:
+        claimed += [cache.get("action"), cache.get("paths")]
+        paths = cache.get("paths")
+        if isinstance(paths, Sequence):
+            claimed += paths.items
+    return {id(node) for node in claimed if node is not None}
+
+
+def _about_missing_version(node: Node, message: str, doc: Document) -> bool:
+    top = bs.root(doc)
+    first = top.pairs[0][0] if top is not None and top.pairs else None
+    return node is first and "missing required key" in message and "`version`" in message
+
+
+@rule("BS001", "buildspec-schema", severity="error", kinds=("buildspec",))
+def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """The buildspec does not match the buildspec structure: unknown keys, wrong value types.
+
+    Why: CodeBuild rejects a buildspec with an unknown key or a value of the wrong type
+    (``YAML_FILE_ERROR``) before any command runs. The message names the key and, for a
+    misspelt key, the closest valid one. The schema is ``schemas/buildspec.schema.json``
+    (``pipelint schema buildspec``), which editors can use too.
+
+    Failing::
+
+        version: 0.2
+        phases:
+          build:
+            command:
+              - make
+
+    Fixed::
+
+            commands:
+              - make
+    """
+    if bs.root(doc) is None:
+        return
+    from pipelint.schemas import compiled
+
+    claimed = _claimed(doc)
+    for node, message in compiled("buildspec").errors(doc.root):
+        if id(node) in claimed or _about_missing_version(node, message, doc):
+            continue
+        yield Report(node, message)
