@@ -256,14 +256,50 @@ def _plain_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] | 
     return positions if built == node.value else None
 
 
+_ESCAPES = {"0": "\0", "a": "\a", "b": "\b", "t": "\t", "\t": "\t", "n": "\n", "v": "\v", "f": "\f",
+            "r": "\r", "e": "\x1b", " ": " ", '"': '"', "/": "/", "\\": "\\", "N": "\x85", "_": "\xa0",
+            "L": "\u2028", "P": "\u2029"}
+_HEX_ESCAPES = {"x": 2, "u": 4, "U": 8}
+
+
 def _quoted_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] | None:
+    """Single-line quoted scalars, decoding YAML's escapes (``\\n``, ``\\"``, ``''`` …)."""
     if node.line != node.end_line or node.line < 1 or node.line > len(lines):
         return None
-    quote = "'" if node.style == "'" else '"'
-    text = lines[node.line - 1][node.col - 1:node.end_col - 1]
-    if text != quote + node.value + quote:
-        return None  # escapes (or a position that is not the scalar's own)
-    return [(node.line, node.col + 1 + offset) for offset in range(len(node.value) + 1)]
+    raw = lines[node.line - 1][node.col - 1:node.end_col - 1]
+    quote = raw[:1]
+    if len(raw) < 2 or quote not in ("'", '"') or raw[-1] != quote:
+        return None  # not the scalar's own text (an embedded document's approximate position)
+    body = raw[1:-1]
+    chars: list[str] = []
+    positions: list[tuple[int, int]] = []
+    index = 0
+    while index < len(body):
+        column = node.col + 1 + index
+        char = body[index]
+        if quote == "'" and body.startswith("''", index):
+            chars.append("'")
+            index += 2
+        elif quote == '"' and char == "\\" and index + 1 < len(body):
+            code = body[index + 1]
+            if code in _HEX_ESCAPES:
+                digits = body[index + 2:index + 2 + _HEX_ESCAPES[code]]
+                try:
+                    chars.append(chr(int(digits, 16)))
+                except ValueError:
+                    return None
+                index += 2 + _HEX_ESCAPES[code]
+            elif code in _ESCAPES:
+                chars.append(_ESCAPES[code])
+                index += 2
+            else:
+                return None
+        else:
+            chars.append(char)
+            index += 1
+        positions.append((node.line, column))
+    positions.append((node.line, node.col + 1 + len(body)))
+    return positions if "".join(chars) == node.value else None
 
 
 def source_positions(node: Scalar) -> list[tuple[int, int]] | None:

@@ -103,12 +103,21 @@ def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report
             yield Report(node, f"command {where} is a nested list, not a string; write each command as its own `- ` item",
                          fix="un-nest the list")
         elif isinstance(node, Scalar) and node.value is None and node.style == "":
+            if _commented_out(node):
+                continue  # `- # old command`: deliberately commented out
             yield Report(node, f"command {where} is empty (`-` with nothing after it); remove the item or write the command",
-                         severity="warning", fix="remove the empty item")
+                         severity="note", fix="remove the empty item")
         elif isinstance(node, Scalar) and not isinstance(node.value, str) and node.style == "":
             kind = "boolean" if isinstance(node.value, bool) else "number"
             yield Report(node, f"command {where} `{node.raw}` is read by YAML as a {kind}, not a string; quote it: - '{node.raw}'",
                          severity="warning", fix=f"- '{node.raw}'")
+
+
+def _commented_out(node: Scalar) -> bool:
+    """Whether an empty list item is a ``- # comment`` line."""
+    lines = node.source.lines if node.source is not None else []
+    line = lines[node.line - 1] if 0 < node.line <= len(lines) else ""
+    return "#" in line[max(0, node.col - 2):]
 
 
 def _statement_count(script: str) -> tuple[int, str]:

@@ -11,9 +11,9 @@ from pipelint.models import buildspec as bs
 
 _VARIABLE_MAPS = ("variables", "parameter-store", "secrets-manager")
 _SUB_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
-_SECRET_ARN = re.compile(r"^arn:[a-z-]+:secretsmanager:[^:]*:[^:]*:secret:[^:]+")
+_SECRET_ARN = re.compile(r"^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:[^:]+")
 _SSM_NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
-_SSM_ARN = re.compile(r"^arn:[a-z-]+:ssm:[^:]*:[^:]*:parameter/.+$")
+_SSM_ARN = re.compile(r"^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/.+$")
 # Variables CodeBuild itself sets in every build (the documented ones people export most).
 _BUILTIN = re.compile(r"^(CODEBUILD_[A-Z0-9_]+|HOME|PATH|PWD|USER)$")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import subprocess
 from dataclasses import dataclass
 
 from .extract.classify import CANDIDATE_EXTENSIONS
@@ -59,6 +58,8 @@ def _git_ignored(directory: str, candidates: list[str]) -> set[str]:
     """The subset of ``candidates`` (absolute paths) that git ignores; empty outside a work tree."""
     if not candidates:
         return set()
+    import subprocess
+
     try:
         proc = subprocess.run(
             ["git", "-C", directory, "check-ignore", "-z", "--stdin"],

@@ -51,6 +51,9 @@ class Settings:
     registry: Registry
     ignored_codes: set[str] = field(default_factory=set)
     report_unrecognised: bool = True
+    # Secret detectors that are not selected still run, silently, so that every output can mask
+    # the secrets they find (a code frame of another rule's finding may show the same line).
+    shadow: list[Rule] = field(default_factory=list)
 
 
 _SETTINGS: Settings | None = None
@@ -119,7 +122,8 @@ def build_settings(
         _resolve_idents(registry, [ident], "rule-options")
     active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
-    return Settings(config, active, severity, limits, registry, ignored, report_unrecognised)
+    shadow = [r for r in registry.sorted() if r.code.startswith("SEC") and r.scope == "document" and r not in active]
+    return Settings(config, active, severity, limits, registry, ignored, report_unrecognised, shadow)
 
 
 # --------------------------------------------------------------------------------------------
@@ -253,6 +257,15 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
                     findings.append(finding_from_report(report, found, doc, settings))
             except Exception as error:  # a broken rule must not stop the others
                 findings.append(internal_error(found, error, doc.path, settings))
+        for found in settings.shadow:
+            if not found.applies_to(doc):
+                continue
+            try:
+                for report in found.check(doc, {}) or ():
+                    if report.secret:
+                        (report.node.source or doc.source).secrets.add(report.secret)
+            except Exception:  # a silent detector's crash is reported when it is selected
+                pass
     return findings
 
 

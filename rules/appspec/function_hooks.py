@@ -1,0 +1,122 @@
+"""AS406, AS505: ``Hooks`` of Amazon ECS and AWS Lambda AppSpecs (lifecycle events mapped to Lambda functions)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pipelint.api import Document, Mapping, Report, Scalar, Sequence, did_you_mean, rule
+from pipelint.models.appspec import EC2_EVENTS, EC2_RESERVED, EVENTS, appspec_of, field, is_empty, shown
+
+_FUNCTION = re.compile(
+    r"^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?$"
+)
+
+
+def _check(doc: Document) -> Iterator[Report]:
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    events, reserved, _ = EVENTS[spec.flavor]
+    platform = spec.platform
+    pair = field(spec.root, "Hooks")
+    if pair is None:
+        return
+    key, hooks = pair
+    if isinstance(hooks, Mapping):
+        yield Report(hooks, f"`{key.text}` of an {platform} AppSpec must be a list of single-entry maps, one per event: write "
+                     f"`- {events[0]}: MyHookFunction` (with a dash)", fix="make each hook a list item")
+        return
+    if not isinstance(hooks, Sequence):
+        if not is_empty(hooks):
+            yield Report(hooks, f"`{key.text}` must be a list such as `- {events[0]}: MyHookFunction`, not {shown(hooks)}",
+                         fix="write the hooks as a list")
+        return
+    allowed = ", ".join(events)
+    for item in hooks.items:
+        if not isinstance(item, Mapping):
+            if not is_empty(item):
+                yield Report(item, f"each hook must be a single-entry map `{events[0]}: MyHookFunction`, not {shown(item)}",
+                             fix="write `- <Event>: <function>`")
+            continue
+        for name, value in item.items():
+            event = name.text
+            if event in reserved:
+                yield Report(name, f"`{event}` is a lifecycle event CodeDeploy performs itself in an {platform} deployment; it "
+                             f"cannot have a hook; use one of {allowed}", fix=f"use one of {allowed}")
+                continue
+            if event not in events:
+                if event in EC2_EVENTS or event in EC2_RESERVED:
+                    why = (f"`{event}` is an EC2/on-premises event; an {platform} deployment runs no scripts on instances "
+                           f"and its hooks are Lambda functions at {allowed}")
+                elif spec.flavor == "lambda" and event in EVENTS["ecs"][0]:
+                    why = f"`{event}` is an Amazon ECS event; an AWS Lambda deployment has hooks only at {allowed}"
+                else:
+                    best = did_you_mean(event, events)
+                    why = f"`{event}` is not an {platform} lifecycle event" + (f"; did you mean `{best}`?" if best else f"; use one of {allowed}")
+                yield Report(name, why, fix=f"use one of {allowed}")
+                continue
+            yield from _function(event, value, name)
+
+
+def _function(event: str, value: object, key: Scalar) -> Iterator[Report]:
+    if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip():
+        text = value.value.strip()
+        if not _FUNCTION.match(text):
+            yield Report(value, f"the `{event}` hook {shown(value)} is not a Lambda function name or ARN; write the name (letters, "
+                         "digits, `-`, `_`) or the ARN `arn:aws:lambda:REGION:ACCOUNT:function:NAME` of the function CodeDeploy "
+                         "invokes", fix="write the function name or ARN")
+        return
+    if isinstance(value, Sequence) and any(isinstance(i, Mapping) and "location" in i for i in value.items):
+        yield Report(value, f"the `{event}` hook lists scripts, but hooks of this AppSpec are Lambda functions: write "
+                     f"`- {event}: MyHookFunction`", fix="name a Lambda function")
+        return
+    target = value if isinstance(value, (Mapping, Sequence)) or (isinstance(value, Scalar) and value.raw) else key
+    yield Report(target, f"the `{event}` hook must name the Lambda function to invoke, not {shown(value) if not is_empty(value) else 'nothing'}; "  # type: ignore[arg-type]
+                 f"write `{event}: MyHookFunction`", fix="name a Lambda function")
+
+
+@rule("AS406", "ecs-hooks", severity="error", kinds=("appspec",), flavors=("ecs",))
+def ecs_hooks(doc: Document, config: dict) -> Iterator[Report]:
+    """ECS hooks are Lambda functions at ``BeforeInstall``, ``AfterInstall``, ``AfterAllowTestTraffic``, ``BeforeAllowTraffic`` or ``AfterAllowTraffic``.
+
+    ``Hooks`` is a list of single-entry maps from a lifecycle event to the name or ARN of a Lambda
+    function, which must report back with ``PutLifecycleEventHookExecutionStatus`` within an hour.
+    ``Install``, ``AllowTestTraffic`` and ``AllowTraffic`` are performed by CodeDeploy and take
+    no hook; EC2/on-premises events such as ``ApplicationStart`` and script lists do not exist in
+    an ECS deployment.
+
+    Failing::
+
+        Hooks:
+          - ApplicationStart:
+              - location: scripts/check.sh
+
+    Fixed::
+
+        Hooks:
+          - AfterAllowTestTraffic: CheckReplacementTasks
+    """
+    yield from _check(doc)
+
+
+@rule("AS505", "lambda-hooks", severity="error", kinds=("appspec",), flavors=("lambda",))
+def lambda_hooks(doc: Document, config: dict) -> Iterator[Report]:
+    """Lambda-deployment hooks are Lambda functions at ``BeforeAllowTraffic`` or ``AfterAllowTraffic``.
+
+    ``Hooks`` is a list of single-entry maps from a lifecycle event to the name or ARN of a
+    validation function, which must report back with ``PutLifecycleEventHookExecutionStatus``
+    within an hour. ``Start``, ``AllowTraffic`` and ``End`` are performed by CodeDeploy; other
+    events do not exist in a Lambda deployment.
+
+    Failing::
+
+        Hooks:
+          - LifeCycleEvent: ""
+
+    Fixed::
+
+        Hooks:
+          - BeforeAllowTraffic: ValidateBeforeTrafficShift
+    """
+    yield from _check(doc)
