@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from click.testing import CliRunner
-from helpers import triples
 
 from pipelint.cli import main
 

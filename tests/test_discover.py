@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from helpers import lint, triples
 
+from helpers import lint, triples
 from pipelint.discover import PathError, discover
 from pipelint.extract.classify import kind_by_content, kind_by_name
 from pipelint.load import load_text

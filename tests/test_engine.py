@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from helpers import lint, triples
 
+from helpers import lint, triples
 from pipelint.cli import main
 from pipelint.engine.registry import load_rules
 from pipelint.engine.rule import rule

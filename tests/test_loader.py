@@ -6,10 +6,10 @@ import resource
 import time
 
 import pytest
-from helpers import lint, triples
 
+from helpers import lint, triples
 from pipelint.load import Limits, load_file, load_text
-from pipelint.load.nodes import Mapping, Scalar, Sequence
+from pipelint.load.nodes import Mapping, Sequence
 
 
 def codes(result):

@@ -7,8 +7,8 @@ import os
 
 import pytest
 from click.testing import CliRunner
-from conftest import SARIF_SCHEMA
 
+from conftest import SARIF_SCHEMA
 from pipelint.cli import main
 
 RULES_DIR = os.path.join(os.path.dirname(__file__), "plugins", "rules_dir")

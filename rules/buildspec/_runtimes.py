@@ -83,6 +83,7 @@ class Target:
     required: bool = False
     requires: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
     language: str | None = None
+    status: str = ""
 
     def describe(self) -> str:
         """How to name the target in a message."""
@@ -125,6 +126,7 @@ def target(image_name: str | None) -> Target:
                 required=bool(entry.get("runtime_required", False)),
                 requires=entry.get("requires") or {},
                 language=entry.get("language"),
+                status=str(entry.get("status") or ""),
             )
         if not image_name.lower().startswith(("aws/codebuild/", "public.ecr.aws/codebuild/")):
             return Target(kind="custom", image=image_name)

@@ -120,10 +120,15 @@ def _commented_out(node: Scalar) -> bool:
     return "#" in line[max(0, node.col - 2):]
 
 
-def _statement_count(script: str) -> tuple[int, str]:
-    """How many top-level statements a multi-line script has, and the first one."""
-    count = 0
-    first = ""
+_HARMLESS = re.compile(
+    r"^(?:(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?[A-Za-z_][A-Za-z0-9_]*=[^`]*$"
+    r"|(?:echo|printf|:|true|set|shopt|sleep)\b[^`]*$)"
+)
+
+
+def _statements(script: str) -> list[str]:
+    """The top-level statements of a multi-line script (a compound command is one statement)."""
+    statements: list[str] = []
     depth = 0
     heredoc: str | None = None
     continued = False
@@ -142,12 +147,17 @@ def _statement_count(script: str) -> tuple[int, str]:
         closers = sum(1 for w in words if w in _CLOSERS) + (1 if line.startswith(("}", ")")) else 0)
         openers = sum(1 for w in words if w in _OPENERS) + (1 if line.endswith(("{", "(")) else 0)
         if depth == 0 and not continued:
-            count += 1
-            if not first:
-                first = line
+            statements.append(line)
+        else:
+            statements[-1] += "\n" + line if statements else line
         depth = max(0, depth + openers - closers)
         continued = line.endswith(_CONTINUES) or line.endswith(("then", "do", "else", "in"))
-    return count, first
+    return statements
+
+
+def _risky(statement: str) -> bool:
+    """Whether a failure of this statement would matter (not an assignment or an echo)."""
+    return "$(" in statement or "\n" in statement or _HARMLESS.match(statement) is None
 
 
 @rule("BS122", "multiline-command-exit-status", severity="note", kinds=("buildspec",))
@@ -184,9 +194,12 @@ def multiline_command_exit_status(doc: Document, config: dict[str, Any]) -> Iter
         script = node.value
         if _ERREXIT.search(script):
             continue
-        count, first = _statement_count(script)
-        if count < 2:
+        statements = _statements(script)
+        risky = [statement for statement in statements[:-1] if _risky(statement)]
+        if not risky:
             continue
+        count = len(statements)
+        first = risky[0].splitlines()[0]
         shown = first if len(first) <= 50 else first[:49] + "…"
         yield Report(
             node,

@@ -13,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .findings import Finding
 
 
-def lint_paths(paths: list[str], **options: Any) -> "list[Finding]":
+def lint_paths(paths: list[str], **options: Any) -> list[Finding]:
     """Lint files and directories and return the findings, sorted by file and position.
 
     ``options`` are the same as the ``check`` command's (``select``, ``ignore``, ``config``,

@@ -16,7 +16,7 @@ class Severity(IntEnum):
     ERROR = 3
 
     @classmethod
-    def parse(cls, text: str) -> "Severity":
+    def parse(cls, text: str) -> Severity:
         """``"error"``/``"warning"``/``"note"`` (also ``info``/``style`` for note) to a Severity."""
         lowered = text.strip().lower()
         aliases = {"info": "note", "style": "note", "warn": "warning", "err": "error"}

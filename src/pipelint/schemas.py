@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
@@ -31,7 +31,7 @@ def schema_path(kind: str) -> str:
     return path
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(kind: str) -> dict[str, Any]:
     """The parsed schema for ``kind`` (cached per process)."""
     with open(schema_path(kind), encoding="utf-8") as handle:
@@ -39,7 +39,7 @@ def load_schema(kind: str) -> dict[str, Any]:
     return data
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled(kind: str, allow_intrinsics: bool = False) -> Any:
     """The schema for ``kind`` compiled once per process into a validator.
 

@@ -79,7 +79,7 @@ class Document:
     source: Source
     flavor: str = ""
     context: dict[str, Any] = field(default_factory=dict)
-    parent: "Document | None" = None
+    parent: Document | None = None
     _models: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property

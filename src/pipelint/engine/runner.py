@@ -17,7 +17,7 @@ from ..config import Config, ConfigError, find_config, load_config
 from ..discover import FileEntry, discover
 from ..findings import Finding, Severity
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
-from ..load.problems import LoadProblem, Limits
+from ..load.problems import Limits, LoadProblem
 from ..textutil import mask_secrets, secret_hash
 from .registry import Registry, RuleLoadError, load_rules
 from .rule import Document, Report, Rule
@@ -445,7 +445,6 @@ def run(
                 progress(index + 1, len(entries))
     findings: list[Finding] = []
     kinds: dict[str, str | None] = {}
-    secrets: dict[str, set[str]] = {}
     sources: dict[str, Source] = {}
     notices: list[str] = []
     for entry, file_result in zip(entries, results):
@@ -462,9 +461,9 @@ def run(
         if path in sources:
             sources[path].secrets |= values
     for finding in project_findings:
-        source = sources.get(finding.path)
-        if source is not None and source.secrets:
-            finding.message = mask_secrets(finding.message, source.secrets)
+        known = sources.get(finding.path)
+        if known is not None and known.secrets:
+            finding.message = mask_secrets(finding.message, known.secrets)
         finding.fingerprint = finding.compute_fingerprint()
     findings.extend(project_findings)
     from .notices import drain
@@ -504,10 +503,8 @@ def _parallel(entries: list[FileEntry], settings: Settings, workers: int, progre
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    try:
-        context = multiprocessing.get_context("fork")
-    except ValueError:  # pragma: no cover - platforms without fork
-        context = multiprocessing.get_context()
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
     chunk = max(1, len(entries) // (workers * 8))
     results: list[FileResult] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(settings,)) as pool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..engine.rule import Document
 from ..load import LoadResult
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
-from ..load.problems import LoadProblem, Limits
+from ..load.problems import Limits, LoadProblem
 from .embedded import load_embedded, string_of
 
 # CloudFormation resource types holding policies: type → (property paths, flavor)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source, intrinsic, walk
-from .problems import LoadAbort, LoadProblem, Limits
+from .problems import Limits, LoadAbort, LoadProblem
 
 __all__ = [
     "LoadResult", "LoadProblem", "Limits", "Mapping", "Node", "Scalar", "Sequence", "Source",

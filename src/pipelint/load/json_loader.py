@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
-from .problems import LoadAbort, LoadProblem, Limits
+from .problems import Limits, LoadAbort, LoadProblem
 
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:

@@ -15,9 +15,9 @@ can tell an unquoted ``0755`` (the integer 493) from a quoted ``"0755"``.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Union
+from typing import Any
 
-PathPart = Union[str, int]
+PathPart = str | int
 NodePath = tuple[PathPart, ...]
 
 
@@ -224,8 +224,7 @@ class Mapping(Node):
 
     def items(self) -> Iterator[tuple[Scalar, Node]]:
         """``(key node, value node)`` pairs in file order, scalar keys only, last duplicate wins."""
-        for key, value in self._idx().values():
-            yield key, value  # type: ignore[misc]
+        yield from self._idx().values()  # type: ignore[misc]
 
     def __contains__(self, key: object) -> bool:
         return isinstance(key, str) and key in self._idx()

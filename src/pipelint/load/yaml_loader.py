@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
-from .problems import LoadAbort, LoadProblem, Limits
+from .problems import Limits, LoadAbort, LoadProblem
 from .scalars import resolve_plain, resolve_tagged
 
 # CloudFormation short-form tags and the long-form keys they stand for.

@@ -184,7 +184,7 @@ class Action:
     """One action of a stage."""
 
     node: Mapping
-    stage: "Stage"
+    stage: Stage
     index: int
     conds: Cond
     keys: Keys
@@ -265,7 +265,7 @@ class Action:
         """The literal text of a configuration value."""
         return text_of(self.config(key))
 
-    def runs_before(self, other: "Action") -> bool | None:
+    def runs_before(self, other: Action) -> bool | None:
         """Whether this action finishes before ``other`` starts; ``None`` when unknown."""
         if self.stage.index != other.stage.index:
             return self.stage.index < other.stage.index

@@ -378,5 +378,5 @@ def parse_policy(root: Node) -> Policy:
 
 def policy_of(doc: object) -> Policy:
     """The (cached) :class:`Policy` of a ``policy`` document."""
-    cached = getattr(doc, "cached")
-    return cached("iam-policy", lambda: parse_policy(getattr(doc, "root")))
+    cached = doc.cached
+    return cached("iam-policy", lambda: parse_policy(doc.root))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import IO, Any
 
 from .. import __version__
@@ -128,7 +128,7 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
     severities = Counter(str(f.severity) for f in findings)
     per_rule = Counter(f"{f.code} {f.name}" for f in findings)
     per_kind = Counter(result.file_kinds.get(f.path) or f.kind or "unclassified" for f in findings)
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     rules_used = sorted({f.code for f in findings})
 
     parts = [

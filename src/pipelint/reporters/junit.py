@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import socket
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
@@ -21,7 +21,7 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
         by_file[finding.path].append(finding)
     files = sorted(set(result.file_kinds) | set(by_file))
     failures = sum(1 for path in files if by_file.get(path))
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     out.append(f'<testsuites name="pipelint" tests="{len(files)}" failures="{failures}" errors="0" time="0">')
     out.append(

@@ -1,0 +1,205 @@
+"""AS501–AS504: the function resource of an AWS Lambda AppSpec."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
+from pipelint.models.appspec import appspec_of, field, is_empty, shown
+
+_PROPERTIES = ("Name", "Alias", "CurrentVersion", "TargetVersion")
+_VERSIONS = ("CurrentVersion", "TargetVersion")
+
+
+def function_properties(doc: Document) -> Mapping | None:
+    """The ``Properties`` of the single well-formed function resource, if there is one."""
+    spec = appspec_of(doc)
+    resources = field(spec.root, "Resources") if spec else None
+    if resources is None or not isinstance(resources[1], Sequence) or len(resources[1].items) != 1:
+        return None
+    entry = resources[1].items[0]
+    if not isinstance(entry, Mapping) or len(entry.pairs) != 1:
+        return None
+    props = field(entry.pairs[0][1], "Properties")
+    return props[1] if props and isinstance(props[1], Mapping) else None
+
+
+@rule("AS501", "lambda-function-resource", severity="error", kinds=("appspec",), flavors=("lambda",))
+def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
+    """A Lambda AppSpec's ``Resources`` must list one ``AWS::Lambda::Function`` with ``Name``, ``Alias``, ``CurrentVersion`` and ``TargetVersion``.
+
+    A Lambda deployment shifts one alias of one function from the current to the target
+    version. ``Resources`` is a list with a single entry, keyed by a name of your choice, whose
+    ``Type`` is ``AWS::Lambda::Function`` and whose ``Properties`` give all four values (the
+    documentation also shows the keys in lower case; both spellings are accepted).
+
+    Failing::
+
+        Resources:
+          - MyFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                TargetVersion: "2"
+
+    Fixed::
+
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
+    """
+    spec = appspec_of(doc)
+    if spec is None:
+        return
+    pair = field(spec.root, "Resources")
+    if pair is None:
+        first = spec.root.pairs[0][0] if spec.root.pairs else spec.root
+        yield Report(first, "the AWS Lambda AppSpec has no `Resources`; add the function to deploy: `Resources: [{MyFunction: "
+                     "{Type: AWS::Lambda::Function, Properties: {Name, Alias, CurrentVersion, TargetVersion}}}]`",
+                     fix="add `Resources`")
+        return
+    key, resources = pair
+    if isinstance(resources, Mapping):
+        yield Report(resources, f"`{key.text}` must be a list: put a dash before the function's logical name (`- MyFunction:`)",
+                     fix="make `Resources` a list")
+        return
+    if not isinstance(resources, Sequence) or not resources.items:
+        yield Report(key, f"`{key.text}` must be a list with the one function to deploy, not {shown(resources)}", fix="list the function")
+        return
+    for extra in resources.items[1:]:
+        yield Report(extra, f"`{key.text}` has {len(resources.items)} entries, but a Lambda deployment updates one function; deploy "
+                     "each function with its own AppSpec", fix="keep one function")
+    entry = resources.items[0]
+    if not isinstance(entry, Mapping) or len(entry.pairs) != 1:
+        yield Report(entry, "the function entry must be a single-entry map from a logical name to the function "
+                     "(`MyFunction: {Type: AWS::Lambda::Function, Properties: {...}}`); check the indentation", fix="fix the entry")
+        return
+    name, body = entry.pairs[0]
+    if not isinstance(body, Mapping):
+        yield Report(body if isinstance(body, Scalar) and body.value is not None else name,
+                     f"the function `{shown(name)}` must be a mapping with `Type` and `Properties`, not {shown(body)}; check the indentation",
+                     fix="indent `Type` and `Properties` under the name")
+        return
+    type_pair = field(body, "Type")
+    if type_pair is None:
+        yield Report(name, f"the function `{shown(name)}` has no `Type`; add `Type: AWS::Lambda::Function`", fix="add `Type`")
+    elif not (isinstance(type_pair[1], Scalar) and type_pair[1].value == "AWS::Lambda::Function"):
+        yield Report(type_pair[1], f"`Type` is {shown(type_pair[1])}; a Lambda AppSpec deploys `AWS::Lambda::Function`",
+                     fix="write `Type: AWS::Lambda::Function`")
+    props_pair = field(body, "Properties")
+    if props_pair is None:
+        yield Report(name, f"the function `{shown(name)}` has no `Properties`; add `Name`, `Alias`, `CurrentVersion` and "
+                     "`TargetVersion`", fix="add `Properties`")
+        return
+    props_key, props = props_pair
+    if not isinstance(props, Mapping):
+        yield Report(props_key, f"`Properties` must be a mapping with `Name`, `Alias`, `CurrentVersion` and `TargetVersion`, not {shown(props)}",
+                     fix="write the properties as a mapping")
+        return
+    for wanted in _PROPERTIES:
+        found = field(props, wanted)
+        if found is None:
+            yield Report(props_key, f"`Properties` has no `{wanted}`; a Lambda deployment needs `Name`, `Alias`, `CurrentVersion` "
+                         "and `TargetVersion`", fix=f"add `{wanted}`")
+        elif is_empty(found[1]):
+            yield Report(found[1] if isinstance(found[1], Scalar) and found[1].raw else found[0],
+                         f"`{found[0].text}` is empty; write the function's {_describe(wanted)}", fix=f"fill in `{wanted}`")
+        elif not isinstance(found[1], Scalar):
+            yield Report(found[1], f"`{found[0].text}` must be a single value, not {shown(found[1])}", fix=f"write one value for `{wanted}`")
+
+
+def _describe(name: str) -> str:
+    return {"Name": "name", "Alias": "alias", "CurrentVersion": "current version, e.g. \"1\"", "TargetVersion": "target version, e.g. \"2\""}[name]
+
+
+def _versions(doc: Document) -> list[tuple[Scalar, Scalar]]:
+    props = function_properties(doc)
+    found: list[tuple[Scalar, Scalar]] = []
+    for wanted in _VERSIONS:
+        pair = field(props, wanted)
+        if pair is not None and isinstance(pair[1], Scalar) and not is_empty(pair[1]):
+            found.append((pair[0], pair[1]))
+    return found
+
+
+def _version_number(node: Node) -> int | None:
+    if isinstance(node, Scalar) and not isinstance(node.value, bool):
+        if isinstance(node.value, int):
+            return node.value if node.value > 0 else None
+        if isinstance(node.value, str) and node.value.strip().isdigit() and int(node.value.strip()) > 0:
+            return int(node.value.strip())
+    return None
+
+
+@rule("AS502", "lambda-version-invalid", severity="error", kinds=("appspec",), flavors=("lambda",))
+def lambda_version_invalid(doc: Document, config: dict) -> Iterator[Report]:
+    """``CurrentVersion`` and ``TargetVersion`` must be published version numbers such as ``"1"``.
+
+    CodeDeploy moves the alias from one published version to another; ``$LATEST``, an alias
+    name, ``0`` or ``1.0`` are not published versions.
+
+    Failing::
+
+        CurrentVersion: $LATEST
+        TargetVersion: "1.0"
+
+    Fixed::
+
+        CurrentVersion: "1"
+        TargetVersion: "2"
+    """
+    for key, value in _versions(doc):
+        if _version_number(value) is None:
+            yield Report(value, f"`{key.text}` is {shown(value)}, not a published version number; write the version number "
+                         f"as a string such as \"1\" (publish a version first; `$LATEST` and aliases cannot be used)",
+                         fix="write a version number such as \"1\"")
+
+
+@rule("AS503", "lambda-version-not-string", severity="warning", kinds=("appspec",), flavors=("lambda",))
+def lambda_version_not_string(doc: Document, config: dict) -> Iterator[Report]:
+    """``CurrentVersion`` and ``TargetVersion`` are written as numbers; the AppSpec reference gives them as strings.
+
+    The documented type of both versions is a string (``"1"``). Whether CodeDeploy also accepts
+    a YAML or JSON number is not documented, so quote them.
+
+    Failing::
+
+        CurrentVersion: 1
+
+    Fixed::
+
+        CurrentVersion: "1"
+    """
+    for key, value in _versions(doc):
+        if isinstance(value.value, int) and not isinstance(value.value, bool) and value.value > 0:
+            yield Report(value, f"`{key.text}` is the number {value.raw}; the AppSpec reference types versions as strings: write "
+                         f"`{key.text}: \"{value.value}\"`", fix=f"write \"{value.value}\"")
+
+
+@rule("AS504", "lambda-same-version", severity="warning", kinds=("appspec",), flavors=("lambda",))
+def lambda_same_version(doc: Document, config: dict) -> Iterator[Report]:
+    """``CurrentVersion`` and ``TargetVersion`` are the same, so the deployment shifts no traffic.
+
+    A Lambda deployment moves the alias from ``CurrentVersion`` to ``TargetVersion``; with equal
+    versions it changes nothing, which usually means the build step did not fill in the new
+    version.
+
+    Failing::
+
+        CurrentVersion: "1"
+        TargetVersion: "1"
+
+    Fixed::
+
+        CurrentVersion: "1"
+        TargetVersion: "2"
+    """
+    found = _versions(doc)
+    if len(found) == 2:
+        current, target = (_version_number(v) for _, v in found)
+        if current is not None and current == target:
+            yield Report(found[1][1], f"`{found[1][0].text}` equals `{found[0][0].text}` ({current}), so the alias keeps pointing "
+                         "at the same version and no traffic shifts; set the target to the newly published version",
+                         fix="set the new version as the target")

@@ -1,0 +1,226 @@
+"""What a secret looks like: token shapes, secret-ish names, references and placeholders.
+
+Everything here is pure string logic shared by the SEC rules. Regexes are compiled once at
+import (cheap); the scanners pre-filter with plain substring tests before running them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# ---------------------------------------------------------------------------------------------
+# Token shapes: (kind, description, regex with the secret in group 1, minimum entropy)
+
+@dataclass(frozen=True)
+class TokenShape:
+    """A recognisable credential format."""
+
+    kind: str
+    label: str
+    pattern: re.Pattern[str]
+    min_entropy: float
+    needles: tuple[str, ...]  # at least one must occur in the text before the regex runs
+
+
+TOKEN_SHAPES: tuple[TokenShape, ...] = (
+    TokenShape("aws-access-key-id", "an AWS access key id",
+               re.compile(r"(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])"), 3.0,
+               ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")),
+    TokenShape("github-token", "a GitHub token",
+               re.compile(r"(?<![A-Za-z0-9_])(gh[pousr]_[0-9A-Za-z]{36})(?![A-Za-z0-9_])"), 3.0,
+               ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
+    TokenShape("github-fine-grained-token", "a GitHub fine-grained token",
+               re.compile(r"(?<![A-Za-z0-9_])(github_pat_[0-9A-Za-z_]{82})(?![A-Za-z0-9_])"), 3.0, ("github_pat_",)),
+    TokenShape("npm-token", "an npm access token",
+               re.compile(r"(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"), 2.5, ("npm_",)),
+    TokenShape("slack-token", "a Slack token",
+               re.compile(r"(?<![A-Za-z0-9])(xox[abposre]-[0-9]{6,13}-[0-9A-Za-z-]{8,})"), 3.0, ("xox",)),
+    TokenShape("slack-webhook", "a Slack webhook URL",
+               re.compile(r"((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,})"), 3.0,
+               ("hooks.slack.com",)),
+)
+
+_PRIVATE_KEY = re.compile(
+    r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(.{0,20000}?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----",
+    re.DOTALL,
+)
+_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16,}")
+
+# A 40-character AWS secret access key next to a name that says so.
+_AWS_SECRET = re.compile(
+    r"(?i)(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*(?::|=|=>)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+)
+
+
+def entropy(text: str) -> float:
+    """Shannon entropy of ``text`` in bits per character."""
+    if not text:
+        return 0.0
+    counts = Counter(text)
+    size = len(text)
+    return -sum(c / size * math.log2(c / size) for c in counts.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# References and placeholders: never secrets
+
+_REFERENCE_START = ("$", "{{resolve:", "#{", "!", "%{", "@@", "{{")
+_PLACEHOLDER = re.compile(
+    r"(?i)^(?:x+|\*+|\.+|-+|_+|0+|#+|"
+    r"changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|nil|undefined|example|sample|dummy|fake|test|testing|"
+    r"placeholder|secret|password|passwd|token|redacted|hidden|masked|default|value|string|true|false|yes|no|empty|"
+    r"your[_-]?\w*|my[_-]?(?:api[_-]?)?(?:key|token|secret|password)\w*|\w*[_-]here|insert[_-]?\w*|enter[_-]?\w*)$"
+)
+
+
+def is_reference(value: str) -> bool:
+    """Whether a value refers to a secret instead of holding one (``$VAR``, ``{{resolve:…}}``…)."""
+    text = value.strip().strip("\"'")
+    if not text:
+        return True
+    if text.startswith(_REFERENCE_START):
+        return True
+    return "{{resolve:" in text or text.startswith("<") and text.endswith(">")
+
+
+def is_placeholder(value: str) -> bool:
+    """Whether a value is an obvious placeholder (``xxxx``, ``changeme``, ``<token>``, ``…EXAMPLE``)."""
+    text = value.strip().strip("\"'")
+    if _PLACEHOLDER.match(text) or "EXAMPLE" in text or "example" in text:
+        return True
+    if len(set(text)) <= 2:
+        return True
+    return "XXXX" in text.upper() or "0000000000" in text or "..." in text or "…" in text
+
+
+# ---------------------------------------------------------------------------------------------
+# Names that say "secret"
+
+_PASSWORD_NAME = re.compile(r"(?i)(?:passw(?:or)?d|passwd|(?:^|[_.-])pwd(?:$|[_.-])|(?:^|[_.-])pass(?:$|[_.-]))")
+_SECRET_NAME = re.compile(
+    r"(?i)(?:secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credential|signing[_.-]?key|"
+    r"encryption[_.-]?key|auth[_.-]?key|client[_.-]?key|license[_.-]?key|webhook|bearer)"
+)
+_NOT_A_VALUE_SUFFIX = {
+    "name", "names", "id", "ids", "arn", "arns", "path", "paths", "file", "filename", "files", "param", "params",
+    "parameter", "url", "uri", "type", "length", "enabled", "disabled", "ref", "version", "field", "header", "policy",
+    "role", "region", "prefix", "suffix", "count", "size", "ttl", "expiry", "expiration", "endpoint", "location",
+    "store", "manager", "provider", "dir", "directory", "bucket", "table", "mode", "format", "rotation", "kms",
+    "key_id", "keyid", "source", "user", "username", "usr", "login", "email", "host", "port", "secretid",
+    "template", "config", "configuration", "env", "timeout", "scope", "scopes", "algorithm", "hash", "secrets",
+}
+_SPLIT = re.compile(r"[_.\-\s]+|(?<=[a-z0-9])(?=[A-Z])")
+
+
+def name_kind(name: str) -> str | None:
+    """``password`` or ``secret`` when a variable name says it holds one, else ``None``."""
+    parts = [p.lower() for p in _SPLIT.split(name) if p]
+    if not parts or parts[-1] in _NOT_A_VALUE_SUFFIX:
+        return None
+    if _PASSWORD_NAME.search(name):
+        return "password"
+    if _SECRET_NAME.search(name):
+        return "secret"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+
+_PATHISH = re.compile(r"^(?:[a-z0-9_.-]+/)+[a-z0-9_.*-]*/?$")
+_IDENT_SEGMENTS = re.compile(r"[-_./:]+")
+_FILE_EXT = re.compile(r"(?i)\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|sh|env|cfg|conf|ini|properties|xml|zip|jar|js|py)$")
+_VERSIONISH = re.compile(r"^v?\d+(?:\.\d+)+(?:[-+][\w.]+)?$")
+
+
+def not_a_literal_secret(text: str) -> bool:
+    """Values that are names, paths, URLs, ARNs, references or placeholders, not secrets."""
+    stripped = text.strip()
+    if not stripped or is_reference(stripped) or is_placeholder(stripped):
+        return True
+    if stripped.startswith(("arn:", "/", "./", "~/", "s3://", "file:")) or "://" in stripped:
+        return True
+    if any(ch.isspace() for ch in stripped):
+        return True
+    if _PATHISH.match(stripped) or _FILE_EXT.search(stripped) or _VERSIONISH.match(stripped):
+        return True
+    return stripped.isdigit() or stripped.lower() in ("true", "false", "yes", "no", "on", "off")
+
+
+def looks_random(text: str) -> bool:
+    """Whether a value looks machine-generated (a token or key) rather than a word or name."""
+    if len(text) < 12 or not_a_literal_secret(text):
+        return False
+    segments = [s for s in _IDENT_SEGMENTS.split(text) if s]
+    if len(segments) > 1 and all(s.isalpha() or (s.isdigit() and len(s) <= 4) for s in segments):
+        return False  # my-build-secret-name, prod.db.password_v2
+    has_digit = any(c.isdigit() for c in text)
+    has_alpha = any(c.isalpha() for c in text)
+    mixed = any(c.islower() for c in text) and any(c.isupper() for c in text)
+    score = entropy(text)
+    if has_digit and has_alpha and score >= 3.0:
+        return True
+    return mixed and len(text) >= 20 and score >= 3.5
+
+
+def looks_like_password(text: str) -> bool:
+    """Whether a value under a password-ish name is a literal password (any real-looking value)."""
+    if len(text) < 4 or not_a_literal_secret(text):
+        return False
+    segments = [s for s in _IDENT_SEGMENTS.split(text) if s]
+    # `my-db-password-param` is the name of a parameter, not a password.
+    return not (len(segments) > 2 and all(s.isalpha() and s.islower() for s in segments))
+
+
+@dataclass(frozen=True)
+class TokenMatch:
+    """A token found in text: its kind, label, value and offsets."""
+
+    kind: str
+    label: str
+    value: str
+    start: int
+    end: int
+
+
+def find_tokens(text: str) -> list[TokenMatch]:
+    """Every recognisable credential in ``text`` (AWS key ids, GitHub/npm/Slack tokens…)."""
+    found: list[TokenMatch] = []
+    for shape in TOKEN_SHAPES:
+        if not any(needle in text for needle in shape.needles):
+            continue
+        for match in shape.pattern.finditer(text):
+            value = match.group(1)
+            if is_placeholder(value) or entropy(value) < shape.min_entropy:
+                continue
+            found.append(TokenMatch(shape.kind, shape.label, value, match.start(1), match.end(1)))
+    if "PRIVATE KEY" in text:
+        for match in _PRIVATE_KEY.finditer(text):
+            body = match.group(1)
+            compact = "".join(_KEY_BODY.findall(body.replace("\\n", "\n")))
+            if len(compact) >= 64 and not is_placeholder(compact) and entropy(compact) >= 4.0:
+                found.append(TokenMatch("private-key", "a private key", match.group(0), match.start(), match.end()))
+    lowered = None
+    if "ecret" in text or "ECRET" in text:
+        lowered = text
+        for match in _AWS_SECRET.finditer(lowered):
+            value = match.group(1)
+            if not is_placeholder(value) and entropy(value) >= 4.0:
+                found.append(TokenMatch("aws-secret-access-key", "an AWS secret access key", value, match.start(1), match.end(1)))
+    return found
+
+
+def classify(value: str) -> TokenMatch | None:
+    """The token shape a whole value (or a token inside it) matches, if any."""
+    if not value or len(value) < 16:
+        return None
+    tokens = find_tokens(value)
+    return tokens[0] if tokens else None
+
+
+def is_aws_secret_key(value: str) -> bool:
+    """Whether a value has the shape of an AWS secret access key (40 random base64 characters)."""
+    return bool(re.fullmatch(r"[A-Za-z0-9/+]{40}", value)) and entropy(value) >= 4.0 and not is_placeholder(value)
