@@ -1,11 +1,12 @@
 """The revision bundle on disk: where it is, whether a path exists in it, and file modes.
 
 The bundle root is the folder of the AppSpec (CodeDeploy reads ``appspec.yml`` at the root of
-the revision), or the rule option ``bundle-root``, relative to that folder. Paths in the AppSpec
-are relative to the root; a leading ``/`` or ``./`` and Windows backslashes are allowed.
-Existence is checked with exact case, as the Linux agent sees it, even on a case-insensitive
-file system. File modes come from git's index when the file is inside a git work tree (that is
-what a CI checkout gets), else from the working tree.
+the revision), or ``bundle-root``, relative to that folder: the rule's own option, else the
+document context's ``bundle-root`` (where the engine puts the configuration key of that name).
+Paths in the AppSpec are relative to the root; a leading ``/`` or ``./`` and Windows
+backslashes are allowed. Existence is checked with exact case, as the Linux agent sees it, even
+on a case-insensitive file system. File modes come from git's index when the file is inside a
+git work tree (that is what a CI checkout gets), else from the working tree.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def bundle_root(doc: Any, config: dict[str, Any] | None) -> tuple[str, bool] | N
         return None
     folder = os.path.dirname(path)
     override = (config or {}).get("bundle-root") if isinstance(config, dict) else None
+    if override is None:
+        override = doc.context.get("bundle-root") if isinstance(doc.context, dict) else None
     if isinstance(override, str) and override.strip():
         folder = os.path.normpath(os.path.join(folder, override))
         return (folder, True) if os.path.isdir(folder) else None

@@ -13,7 +13,7 @@ import os
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, rule
-from pipelint.models.appspec import appspec_of, items_of, shown
+from pipelint.models.appspec import appspec_of, items_of, show
 
 from ._bundle import bundle_present, bundle_root, case_mismatch, executable, locate, parts_of
 from .ec2_hooks import known_scripts
@@ -27,6 +27,12 @@ def _root(doc: Document, config: dict) -> str | None:
         return None
     root, explicit = found
     return root if explicit or bundle_present(root) else None
+
+
+def _where(doc: Document, root: str) -> str:
+    if os.path.dirname(os.path.abspath(doc.source.path)) == root:
+        return "the bundle root is the AppSpec's folder"
+    return "the bundle root is set by `bundle-root`"
 
 
 def _display(doc: Document, root: str, relative: str) -> str:
@@ -54,7 +60,7 @@ def _missing(doc: Document, root: str, node: Scalar, windows: bool) -> str | Non
         if windows:
             return None
         return f"`{path}` does not exist in the bundle, but `{other}` does: paths are case-sensitive on Linux; write `{other}`"
-    return f"`{path}` does not exist in the bundle (looked for `{_display(doc, root, path)}`; the bundle root is the AppSpec's folder)"
+    return f"`{path}` does not exist in the bundle (looked for `{_display(doc, root, path)}`; {_where(doc, root)})"
 
 
 @rule("AS301", "hook-script-missing", severity="error", kinds=("appspec",), flavors=("ec2",))
@@ -64,8 +70,9 @@ def hook_script_missing(doc: Document, config: dict) -> Iterator[Report]:
     ``location`` is relative to the bundle root, the folder holding ``appspec.yml``. A missing
     script fails the deployment when its event comes: the agent reports "Script does not exist at
     specified location: …". The check reads the working tree; it is skipped when the AppSpec's
-    folder holds nothing else (the bundle is then assembled by a build step). Set the rule option
-    ``bundle-root`` if the bundle is built from another folder.
+    folder holds nothing else (the bundle is then assembled by a build step). If the bundle is
+    built from another folder, set the rule option ``bundle-root``, relative to the AppSpec's
+    folder: ``bundle-root = "../app"`` under ``[tool.pipelint.rule-options.AS301]``.
 
     Failing::
 
@@ -88,7 +95,7 @@ def hook_script_missing(doc: Document, config: dict) -> Iterator[Report]:
                          f"does not exist at specified location\"; fix the path, or set the rule option `bundle-root` if the "
                          "bundle is assembled from another folder", fix="correct the path")
         elif os.path.isdir(locate(root, location.value.strip()) or ""):
-            yield Report(location, f"hook `location` {shown(location)} is a folder; it must name the script file to run",
+            yield Report(location, f"hook `location` {show(location)} is a folder; it must name the script file to run",
                          fix="name the script file")
 
 
@@ -99,7 +106,7 @@ def files_source_missing(doc: Document, config: dict) -> Iterator[Report]:
     The agent copies ``source`` from the bundle root; if it is missing from the revision, the
     install step fails. Build outputs (``target/app.jar``) are often created by the build step
     and are legitimately absent from the working tree, so this is a warning; it is skipped when
-    the AppSpec's folder holds nothing else.
+    the AppSpec's folder holds nothing else. The rule option ``bundle-root`` works as for AS301.
 
     Failing::
 
@@ -120,6 +127,8 @@ def files_source_missing(doc: Document, config: dict) -> Iterator[Report]:
         source = entry.get("source") if isinstance(entry, Mapping) else None
         if not isinstance(source, Scalar) or not isinstance(source.value, str) or not parts_of(source.value):
             continue
+        if "://" in source.value:
+            continue  # AS113
         problem = _missing(doc, root, source, spec.os == "windows")
         if problem:
             yield Report(source, f"`files` source {problem}; if a build step creates it, this is expected; otherwise the install "
@@ -133,14 +142,17 @@ def hook_script_not_executable(doc: Document, config: dict) -> Iterator[Report]:
     The agent executes the script file itself, so it needs the execute bit in the revision.
     Inside a git repository the mode recorded by git is what a CI checkout, and so the bundle,
     gets: a script committed as ``100644`` arrives without the execute bit even if it is
-    executable locally.
+    executable locally. The rule option ``bundle-root`` works as for AS301.
 
-    Failing: ``scripts/start.sh`` committed with mode ``100644``.
+    Failing::
+
+        $ git ls-files -s scripts/start.sh
+        100644 3b18e512dba79e4c8300dd08aeb37f8e728b8dad 0	scripts/start.sh
 
     Fixed::
 
-        git update-index --chmod=+x scripts/start.sh
-        git commit -m "Make deployment scripts executable"
+        $ git update-index --chmod=+x scripts/start.sh
+        $ git commit -m "Make deployment scripts executable"
     """
     spec = appspec_of(doc)
     root = _root(doc, config)
@@ -155,7 +167,7 @@ def hook_script_not_executable(doc: Document, config: dict) -> Iterator[Report]:
         answer = executable(path)
         if answer is not None and not answer[0]:
             rel = "/".join(parts_of(location.value))
-            yield Report(location, f"the `{key.text}` script `{rel}` is not executable ({answer[1]}); the agent runs the file "
+            yield Report(location, f"the `{key.text}` hook script `{rel}` is not executable ({answer[1]}); the agent runs the file "
                          f"directly and needs its execute bit: run `git update-index --chmod=+x {rel}` (or `chmod +x {rel}`) and "
                          "commit", fix=f"git update-index --chmod=+x {rel}")
 
@@ -186,9 +198,9 @@ def hook_script_wrong_platform(doc: Document, config: dict) -> Iterator[Report]:
         name = location.value.strip().lower()
         node: Node = location
         if spec.os == "linux" and name.endswith(_WINDOWS_SCRIPTS):
-            yield Report(node, f"`{key.text}` runs the Windows script {shown(location)}, but `os` is linux: the Linux agent cannot "
+            yield Report(node, f"`{key.text}` runs the Windows script {show(location)}, but `os` is linux: the Linux agent cannot "
                          "run PowerShell or batch files; use a shell script, or `os: windows` for Windows instances",
                          fix="use a shell script")
         elif spec.os == "windows" and name.endswith(".sh"):
-            yield Report(node, f"`{key.text}` runs the shell script {shown(location)}, but `os` is windows: the Windows agent "
+            yield Report(node, f"`{key.text}` runs the shell script {show(location)}, but `os` is windows: the Windows agent "
                          "cannot run `.sh` files; use a PowerShell (`.ps1`) or batch script", fix="use a .ps1 script")

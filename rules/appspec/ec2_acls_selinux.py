@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Report, Scalar, rule
-from pipelint.models.appspec import AGENT, is_empty, items_of, shown
+from pipelint.models.appspec import AGENT, is_empty, items_of, show, shown
 
 from .ec2_permissions import permission_entries
 
@@ -65,7 +65,7 @@ def ec2_permission_acl(doc: Document, config: dict) -> Iterator[Report]:
                     continue
             else:
                 problem = f"Invalid acl entry ({shown(item)})"
-            yield Report(item, f"ACL entry {shown(item)} is invalid; {AGENT} \"…problem with the acls permission settings … {problem}\"; "
+            yield Report(item, f"ACL entry {show(item)} is invalid; {AGENT} \"…problem with the acls permission settings … {problem}\"; "
                          "write `u:NAME:rwx`, `g:NAME:r-x` or `d:u:NAME:rwx` (set the base entries with `mode`)",
                          fix="write `u:NAME:PERMS` or `g:NAME:PERMS`")
 
@@ -127,7 +127,7 @@ def ec2_selinux_context_invalid(doc: Document, config: dict) -> Iterator[Report]
         if isinstance(span, Scalar) and span.value is not None:
             problem = range_problem(span.text.strip())
             if problem:
-                yield Report(span, f'SELinux `range` {shown(span)} is invalid ({problem}); {AGENT} "…problem with the SELinux range '
+                yield Report(span, f'SELinux `range` {show(span)} is invalid ({problem}); {AGENT} "…problem with the SELinux range '
                              f'specified ({span.text})"; write it as `s0`, `s0-s15` or `s0:c0.c1023`', fix="fix the range")
 
 

@@ -14,7 +14,7 @@ from pipelint.models.appspec import (
     appspec_of,
     ec2_script_entries,
     is_empty,
-    shown,
+    show,
 )
 
 _MAX_EVENT_SECONDS = 3600
@@ -138,11 +138,11 @@ def ec2_hook_entry_not_mapping(doc: Document, config: dict) -> Iterator[Report]:
     """
     for key, entry in known_scripts(doc, config):
         if isinstance(entry, Scalar) and not is_empty(entry):
-            yield Report(entry, f"the `{key.text}` script is a plain string; the agent expects a mapping and crashes on it "
+            yield Report(entry, f"a script in `{key.text}` is a plain string; the agent expects a mapping and crashes on it "
                          f"(NoMethodError), failing the deployment; write `- location: {entry.text}`",
                          fix=f"write `- location: {entry.text}`")
         elif not isinstance(entry, Mapping) and not is_empty(entry):
-            yield Report(entry, f"the `{key.text}` script is {shown(entry)}; write a mapping such as `- location: scripts/x.sh`",
+            yield Report(entry, f"a script in `{key.text}` is {show(entry)}; write a mapping such as `- location: scripts/x.sh`",
                          fix="write `- location: <script>`")
 
 
@@ -160,7 +160,7 @@ def ec2_hook_location_missing(doc: Document, config: dict) -> Iterator[Report]:
           ApplicationStart:
             - run: systemctl start myapp
 
-    Fixed: put the command in ``scripts/start.sh`` and write::
+    Fixed (the command is now in ``scripts/start.sh``)::
 
         hooks:
           ApplicationStart:
@@ -174,17 +174,17 @@ def ec2_hook_location_missing(doc: Document, config: dict) -> Iterator[Report]:
         if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip():
             continue
         if value is not None and not is_empty(value):
-            yield Report(value, f"`location` of a `{key.text}` script must be a path, not {shown(value)}; {agent}",
+            yield Report(value, f"`location` of a script in `{key.text}` must be a path, not {show(value)}; {agent}",
                          fix="write the script's path")
             continue
         if value is not None:
-            yield Report(value, f"`location` of a `{key.text}` script is empty; {agent}; write the script's path relative to the "
+            yield Report(value, f"`location` of a script in `{key.text}` is empty; {agent}; write the script's path relative to the "
                          "bundle root", fix="write the script's path")
             continue
         stray = next((k for k, _ in entry.items() if did_you_mean(k.text, ["location"], cutoff=0.7)), None)
         commands = next((k for k, _ in entry.items() if k.text.lower() in ("run", "command", "commands", "script", "cmd")), None)
         if stray is not None:
-            yield Report(stray, f"`{stray.text}` is not a hook key (the agent ignores it), so this `{key.text}` script has no "
+            yield Report(stray, f"`{stray.text}` is not a hook key (the agent ignores it), so this script in `{key.text}` has no "
                          f"`location`; {agent}; rename it to `location`", fix=f"rename `{stray.text}` to `location`")
         elif commands is not None:
             yield Report(commands, f"`{commands.text}` is not a hook key: CodeDeploy hooks run only script files, so this "
@@ -192,7 +192,7 @@ def ec2_hook_location_missing(doc: Document, config: dict) -> Iterator[Report]:
                          "write `- location: scripts/<name>.sh`", fix="move the commands into a script and name it in `location`")
         else:
             target = entry.pairs[0][0] if entry.pairs else entry
-            yield Report(target, f"this `{key.text}` script has no `location`; {agent}; add `location:` with the script's path "
+            yield Report(target, f"this script in `{key.text}` has no `location`; {agent}; add `location:` with the script's path "
                          "relative to the bundle root", fix="add `location`")
 
 
@@ -218,7 +218,7 @@ def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
         node = entry.get("timeout") if isinstance(entry, Mapping) else None
         if not isinstance(node, Scalar) or node.value is None:
             if node is not None and not isinstance(node, Scalar):
-                yield Report(node, f"`timeout` of a `{key.text}` script must be a number of seconds, not {shown(node)}",
+                yield Report(node, f"`timeout` of a script in `{key.text}` must be a number of seconds, not {show(node)}",
                              fix="write a number such as `300`")
             continue
         value = node.value
@@ -229,7 +229,7 @@ def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
         else:
             ok = str(value).strip().isdigit() and int(str(value).strip()) > 0
         if not ok:
-            yield Report(node, f'`timeout` {shown(node)} of a `{key.text}` script is not a positive number of seconds; {AGENT} '
+            yield Report(node, f'`timeout` {show(node)} of a script in `{key.text}` is not a positive number of seconds; {AGENT} '
                          '"an invalid timeout value was provided for a script"; write whole seconds such as `300`, or leave '
                          "it out for the default of 3600", fix="write seconds, e.g. `300`")
 
@@ -250,7 +250,13 @@ def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
           - location: scripts/migrate.sh
             timeout: 1200
 
-    Fixed: make the timeouts add up to 3600 or less, or move work to another event.
+    Fixed (or move work to another event)::
+
+        BeforeInstall:
+          - location: scripts/backup.sh
+            timeout: 2400
+          - location: scripts/migrate.sh
+            timeout: 1200
     """
     spec = appspec_of(doc)
     if spec is None:
@@ -259,7 +265,7 @@ def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
     for key, value in spec.ec2_hooks():
         if key.text not in allowed:
             continue
-        total = 0
+        total: float = 0
         for entry in ec2_script_entries(value):
             node = entry.get("timeout") if isinstance(entry, Mapping) else None
             if not isinstance(node, Scalar) or isinstance(node.value, bool):
@@ -291,7 +297,11 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
             - location: scripts\\configure.ps1
               runas: Administrator
 
-    Fixed: remove ``runas``.
+    Fixed::
+
+        hooks:
+          AfterInstall:
+            - location: scripts\\configure.ps1
     """
     spec = appspec_of(doc)
     if spec is None or spec.os != "windows":
@@ -299,7 +309,7 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
     for key, entry in known_scripts(doc, config):
         runas = entry.key_node("runas") if isinstance(entry, Mapping) else None
         if runas is not None:
-            yield Report(runas, f"`runas` in a `{key.text}` script has no effect on Windows: the agent runs the script as its own "
+            yield Report(runas, f"`runas` of a script in `{key.text}` has no effect on Windows: the agent runs the script as its own "
                          "account; remove `runas`", fix="remove `runas`")
 
 
@@ -318,8 +328,12 @@ def ec2_previous_revision_hook(doc: Document, config: dict) -> Iterator[Report]:
           ApplicationStop:
             - location: scripts/stop.sh
 
-    Fixed: nothing to change; make sure ``scripts/stop.sh`` also works for the revision that will
-    follow, and do not rely on it for the first deployment.
+    Fixed: nothing to change in the file; keep ``scripts/stop.sh`` working for the revision that
+    follows, and do not rely on it on an instance's first deployment::
+
+        hooks:
+          ApplicationStop:
+            - location: scripts/stop.sh   # also stops what the next revision will install
     """
     spec = appspec_of(doc)
     if spec is None:

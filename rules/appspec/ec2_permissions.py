@@ -6,7 +6,7 @@ import posixpath
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Report, Scalar, did_you_mean, rule
-from pipelint.models.appspec import AGENT, appspec_of, is_empty, items_of, shown
+from pipelint.models.appspec import AGENT, appspec_of, is_empty, items_of, show, shown
 
 
 def permission_entries(doc: Document) -> list[Mapping]:
@@ -33,7 +33,12 @@ def ec2_permissions_on_windows(doc: Document, config: dict) -> Iterator[Report]:
           - object: C:\\app
             mode: 755
 
-    Fixed: remove ``permissions``; set Windows ACLs in a hook script instead.
+    Fixed (set Windows ACLs in a hook script instead)::
+
+        os: windows
+        files:
+          - source: /
+            destination: C:\\app
     """
     spec = appspec_of(doc)
     if spec is None or spec.os != "windows":
@@ -74,7 +79,7 @@ def ec2_permission_without_object(doc: Document, config: dict) -> Iterator[Repor
             yield Report(stray, f"`{stray.text}` is not a permissions key (the agent ignores it), so this entry has no `object`; "
                          f"{agent}; rename it to `object`", fix=f"rename `{stray.text}` to `object`")
         elif value is not None and not is_empty(value):
-            yield Report(value, f"`object` must be one path, not {shown(value)}; {agent}", fix="write one path as `object`")
+            yield Report(value, f"`object` must be one path, not {show(value)}; {agent}", fix="write one path as `object`")
         else:
             target = value if value is not None else (entry.pairs[0][0] if entry.pairs else entry)
             yield Report(target, f"this `permissions` entry has no `object`; {agent}; add `object:` with the path on the "
@@ -135,7 +140,7 @@ def ec2_permission_mode_invalid(doc: Document, config: dict) -> Iterator[Report]
         else:
             bad = next(c for c in mode if c not in "01234567")
             agent = f'"the permissions mode ({mode}) … contains an invalid character ({bad})"'
-        yield Report(node, f"`mode` {shown(node)} is not 1–4 octal digits; {AGENT} {agent}{trap or '; write the mode as octal digits, for example `644` or `755`'}",
+        yield Report(node, f"`mode` {show(node)} is not 1–4 octal digits; {AGENT} {agent}{trap or '; write the mode as octal digits, for example `644` or `755`'}",
                      fix="write the mode without a leading zero, e.g. `755`")
 
 
@@ -196,7 +201,7 @@ def ec2_permission_type(doc: Document, config: dict) -> Iterator[Report]:
             text = item.value if isinstance(item, Scalar) and isinstance(item.value, str) else ""
             best = "directory" if text.lower() in ("dir", "folder", "dirs", "directories", "folders") else did_you_mean(text, ["file", "directory"]) if text else None
             instead = f"write `{best}`" if best else "write `file` or `directory`"
-            yield Report(item, f'permissions `type` {shown(item)} is not `file` or `directory`; {AGENT} "a permission for an object '
+            yield Report(item, f'permissions `type` {show(item)} is not `file` or `directory`; {AGENT} "a permission for an object '
                          f'type not supported for permissions ({shown(item)})"; {instead}', fix=instead)
 
 
@@ -232,11 +237,11 @@ def ec2_permission_file_pattern(doc: Document, config: dict) -> Iterator[Report]
             continue
         pattern = entry.get("pattern")
         if isinstance(pattern, Scalar) and pattern.value is not None and pattern.text != "**":
-            yield Report(pattern, f"`object` {shown(obj)} looks like a file, and a file's `pattern` must be `**`; {AGENT} "
+            yield Report(pattern, f"`object` {show(obj)} looks like a file, and a file's `pattern` must be `**`; {AGENT} "
                          f'"…includes an object ({obj.value}) with an invalid pattern ({pattern.text})"; set `object` to the '
                          "folder the pattern applies in, or remove `pattern`", fix="remove `pattern` or use the folder as `object`")
         excluded = entry.get("except")
         if items_of(excluded):
             assert excluded is not None
-            yield Report(excluded, f"`object` {shown(obj)} looks like a file, and a file's `except` must be empty; set `object` "
+            yield Report(excluded, f"`object` {show(obj)} looks like a file, and a file's `except` must be empty; set `object` "
                          "to a folder or remove `except`", fix="remove `except`")

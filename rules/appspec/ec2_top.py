@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, Scalar, did_you_mean, rule
-from pipelint.models.appspec import AGENT, appspec_of, shown
+from pipelint.models.appspec import AGENT, appspec_of, show, shown
 
 _LINUX_NAMES = ("ubuntu", "amazonlinux", "amazon-linux", "amazon linux", "al2", "al2023", "centos", "rhel", "redhat",
                 "debian", "suse", "fedora", "unix")
@@ -36,7 +36,7 @@ def ec2_os(doc: Document, config: dict) -> Iterator[Report]:
         return
     root = spec.root
     value = root.get("os")
-    unsupported = f'"the application specification file specifies an unsupported operating system ({{}}). Specify either "linux" or "windows" in the os section"'
+    unsupported = '"the application specification file specifies an unsupported operating system ({}). Specify either "linux" or "windows" in the os section"'
     if value is None:
         first = root.pairs[0][0] if root.pairs else root
         yield Report(first, f"the AppSpec has no `os`; {AGENT} {unsupported.format('')}; add `os: linux` or `os: windows`",
@@ -55,7 +55,7 @@ def ec2_os(doc: Document, config: dict) -> Iterator[Report]:
         else:
             best = did_you_mean(text, ["linux", "windows"])
             hint = f"; did you mean `{best}`?" if best else ""
-    yield Report(value, f"`os` is {shown(value)}, which the agent does not support: {AGENT} {unsupported.format(shown(value))}{hint}",
+    yield Report(value, f"`os` is {show(value)}, which the agent does not support: {AGENT} {unsupported.format(shown(value))}{hint}",
                  fix="write `os: linux` or `os: windows`")
 
 
@@ -84,10 +84,13 @@ def ec2_file_exists_behavior(doc: Document, config: dict) -> Iterator[Report]:
         return
     text = value.value if isinstance(value, Scalar) and isinstance(value.value, str) else ""
     best = did_you_mean(text, _BEHAVIORS) if text else None
-    instead = f"write `{best}`" if best else "write one of DISALLOW, OVERWRITE, RETAIN"
+    if best and best.lower() == text.strip().lower():
+        instead = f"the value is case-sensitive: write `{best}`"
+    else:
+        instead = "write one of DISALLOW, OVERWRITE, RETAIN" + (f" (did you mean `{best}`?)" if best else "")
     yield Report(
         value,
-        f'`file_exists_behavior` is {shown(value)}; {AGENT} "an invalid file_exists_behavior value ({shown(value)}) was entered"; '
-        f"the value is case-sensitive: {instead}",
+        f'`file_exists_behavior` is {show(value)}; {AGENT} "an invalid file_exists_behavior value ({shown(value)}) was entered"; '
+        f"{instead}",
         fix=instead,
     )

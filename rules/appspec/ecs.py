@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
-from pipelint.models.appspec import appspec_of, field, is_empty, items_of, shown
+from pipelint.models.appspec import appspec_of, field, is_empty, items_of, show
 
 _EXAMPLE = "`Resources: [{TargetService: {Type: AWS::ECS::Service, Properties: {TaskDefinition: <TASK_DEFINITION>, ...}}}]`"
 
@@ -66,7 +66,8 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
                      fix="make `Resources` a list")
         return
     if not isinstance(resources, Sequence) or not resources.items:
-        yield Report(key, f"`{key.text}` must be a list with one `TargetService` entry, not {shown(resources)}: {_EXAMPLE}",
+        what = "empty" if isinstance(resources, Sequence) or is_empty(resources) else f"{show(resources)}"
+        yield Report(key, f"`{key.text}` must be a list with one `TargetService` entry, but it is {what}: {_EXAMPLE}",
                      fix="add one `TargetService` entry")
         return
     for extra in resources.items[1:]:
@@ -74,7 +75,7 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
                      "keep only the `TargetService` entry", fix="remove the extra entry")
     entry = resources.items[0]
     if not isinstance(entry, Mapping):
-        yield Report(entry, f"the `{key.text}` entry must be a mapping `TargetService: {{...}}`, not {shown(entry)}",
+        yield Report(entry, f"the `{key.text}` entry must be a mapping `TargetService: {{...}}`, not {show(entry)}",
                      fix="write `- TargetService:`")
         return
     for name, _ in entry.items():
@@ -88,13 +89,13 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
         return
     if not isinstance(service, Mapping):
         yield Report(service if isinstance(service, Scalar) and service.value is not None else service_key,
-                     f"`TargetService` must be a mapping with `Type` and `Properties`, not {shown(service)}", fix="add `Type` and `Properties`")
+                     f"`TargetService` must be a mapping with `Type` and `Properties`, not {show(service)}", fix="add `Type` and `Properties`")
         return
     type_pair = field(service, "Type")
     if type_pair is None:
         yield Report(service_key, "`TargetService` has no `Type`; add `Type: AWS::ECS::Service`", fix="add `Type: AWS::ECS::Service`")
     elif not (isinstance(type_pair[1], Scalar) and type_pair[1].value == "AWS::ECS::Service"):
-        yield Report(type_pair[1], f"`TargetService` `Type` is {shown(type_pair[1])}; an ECS AppSpec deploys `AWS::ECS::Service`",
+        yield Report(type_pair[1], f"`TargetService` `Type` is {show(type_pair[1])}; an ECS AppSpec deploys `AWS::ECS::Service`",
                      fix="write `Type: AWS::ECS::Service`")
     props = field(service, "Properties")
     if props is None:
@@ -102,7 +103,7 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
                      fix="add `Properties`")
     elif not isinstance(props[1], Mapping):
         yield Report(props[1] if isinstance(props[1], Scalar) and props[1].value is not None else props[0],
-                     f"`Properties` must be a mapping with `TaskDefinition` and `LoadBalancerInfo`, not {shown(props[1])}",
+                     f"`Properties` must be a mapping with `TaskDefinition` and `LoadBalancerInfo`, not {show(props[1])}",
                      fix="write the properties as a mapping")
 
 
@@ -154,7 +155,7 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
         return
     if not isinstance(info, Mapping):
         yield Report(info if isinstance(info, (Scalar, Sequence)) else props.key_node("LoadBalancerInfo") or info,
-                     f"`LoadBalancerInfo` must be a mapping with `ContainerName` and `ContainerPort`, not {shown(info)}",
+                     f"`LoadBalancerInfo` must be a mapping with `ContainerName` and `ContainerPort`, not {show(info)}",
                      fix="write `ContainerName:` and `ContainerPort:` under it")
         return
     info_key = props.key_node("LoadBalancerInfo") or info
@@ -171,7 +172,7 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
     elif isinstance(port, Scalar):
         number = _port(port)
         if number is None or not 1 <= number <= 65535:
-            yield Report(port, f"`ContainerPort` is {shown(port)}; it must be the container's port number (1–65535), e.g. `80`",
+            yield Report(port, f"`ContainerPort` is {show(port)}; it must be the container's port number (1–65535), e.g. `80`",
                          fix="write the port number")
 
 
@@ -194,7 +195,7 @@ def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
     info = props.get("LoadBalancerInfo") if props is not None else None
     port = info.get("ContainerPort") if isinstance(info, Mapping) else None
     if isinstance(port, Scalar) and isinstance(port.value, str) and port.value.strip().isdigit():
-        yield Report(port, f"`ContainerPort` is the string {shown(port)}; the AppSpec reference types it as a number: write "
+        yield Report(port, f"`ContainerPort` is the string {show(port)}; the AppSpec reference types it as a number: write "
                      f"`ContainerPort: {port.value.strip()}`", fix=f"write `ContainerPort: {port.value.strip()}`")
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Report, Scalar, Sequence, did_you_mean, rule
-from pipelint.models.appspec import EC2_EVENTS, EC2_RESERVED, EVENTS, appspec_of, field, is_empty, shown
+from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
+from pipelint.models.appspec import EVENTS, PLATFORM_NAMES, appspec_of, field, is_empty, show, shown
 
 _FUNCTION = re.compile(
     r"^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?$"
@@ -24,19 +24,22 @@ def _check(doc: Document) -> Iterator[Report]:
         return
     key, hooks = pair
     if isinstance(hooks, Mapping):
+        first = next(iter(hooks.items()), None)
+        example = f"{first[0].text}: {shown(first[1])}" if first and isinstance(first[1], Scalar) else f"{events[0]}: MyHookFunction"
         yield Report(hooks, f"`{key.text}` of an {platform} AppSpec must be a list of single-entry maps, one per event: write "
-                     f"`- {events[0]}: MyHookFunction` (with a dash)", fix="make each hook a list item")
+                     f"`- {example}` (with a dash)", fix="make each hook a list item")
         return
     if not isinstance(hooks, Sequence):
         if not is_empty(hooks):
-            yield Report(hooks, f"`{key.text}` must be a list such as `- {events[0]}: MyHookFunction`, not {shown(hooks)}",
+            yield Report(hooks, f"`{key.text}` must be a list such as `- {events[0]}: MyHookFunction`, not {show(hooks)}",
                          fix="write the hooks as a list")
         return
     allowed = ", ".join(events)
     for item in hooks.items:
         if not isinstance(item, Mapping):
             if not is_empty(item):
-                yield Report(item, f"each hook must be a single-entry map `{events[0]}: MyHookFunction`, not {shown(item)}",
+                named = item.text if isinstance(item, Scalar) and item.text in events else events[0]
+                yield Report(item, f"each hook must be a single-entry map `{named}: MyHookFunction`, not {show(item)}",
                              fix="write `- <Event>: <function>`")
             continue
         for name, value in item.items():
@@ -46,11 +49,12 @@ def _check(doc: Document) -> Iterator[Report]:
                              f"cannot have a hook; use one of {allowed}", fix=f"use one of {allowed}")
                 continue
             if event not in events:
-                if event in EC2_EVENTS or event in EC2_RESERVED:
-                    why = (f"`{event}` is an EC2/on-premises event; an {platform} deployment runs no scripts on instances "
-                           f"and its hooks are Lambda functions at {allowed}")
-                elif spec.flavor == "lambda" and event in EVENTS["ecs"][0]:
-                    why = f"`{event}` is an Amazon ECS event; an AWS Lambda deployment has hooks only at {allowed}"
+                elsewhere = [PLATFORM_NAMES[f] for f, (names, extra, _) in EVENTS.items() if f != spec.flavor and (event in names or event in extra)]
+                if elsewhere:
+                    why = (f"`{event}` is a lifecycle event of {' and '.join(elsewhere)} deployments, not of {platform} ones; "
+                           f"{platform} hooks are Lambda functions at {allowed}")
+                    if "EC2/on-premises" in elsewhere and spec.flavor == "ecs":
+                        why += " (an ECS deployment runs no scripts on instances)"
                 else:
                     best = did_you_mean(event, events)
                     why = f"`{event}` is not an {platform} lifecycle event" + (f"; did you mean `{best}`?" if best else f"; use one of {allowed}")
@@ -59,11 +63,10 @@ def _check(doc: Document) -> Iterator[Report]:
             yield from _function(event, value, name)
 
 
-def _function(event: str, value: object, key: Scalar) -> Iterator[Report]:
+def _function(event: str, value: Node, key: Scalar) -> Iterator[Report]:
     if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip():
-        text = value.value.strip()
-        if not _FUNCTION.match(text):
-            yield Report(value, f"the `{event}` hook {shown(value)} is not a Lambda function name or ARN; write the name (letters, "
+        if not _FUNCTION.match(value.value.strip()):
+            yield Report(value, f"the `{event}` hook {show(value)} is not a Lambda function name or ARN; write the name (letters, "
                          "digits, `-`, `_`) or the ARN `arn:aws:lambda:REGION:ACCOUNT:function:NAME` of the function CodeDeploy "
                          "invokes", fix="write the function name or ARN")
         return
@@ -71,9 +74,12 @@ def _function(event: str, value: object, key: Scalar) -> Iterator[Report]:
         yield Report(value, f"the `{event}` hook lists scripts, but hooks of this AppSpec are Lambda functions: write "
                      f"`- {event}: MyHookFunction`", fix="name a Lambda function")
         return
-    target = value if isinstance(value, (Mapping, Sequence)) or (isinstance(value, Scalar) and value.raw) else key
-    yield Report(target, f"the `{event}` hook must name the Lambda function to invoke, not {shown(value) if not is_empty(value) else 'nothing'}; "  # type: ignore[arg-type]
-                 f"write `{event}: MyHookFunction`", fix="name a Lambda function")
+    if is_empty(value):
+        yield Report(key, f"the `{event}` hook is empty; write the name or ARN of the Lambda function to invoke: "
+                     f"`{event}: MyHookFunction`", fix="name a Lambda function")
+        return
+    yield Report(value, f"the `{event}` hook must be the name or ARN of a Lambda function, not {show(value)}; write "
+                 f"`{event}: MyHookFunction`", fix="name a Lambda function")
 
 
 @rule("AS406", "ecs-hooks", severity="error", kinds=("appspec",), flavors=("ecs",))

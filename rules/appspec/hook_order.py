@@ -48,8 +48,8 @@ def hook_order(doc: Document, config: dict) -> Iterator[Report]:
     spec = appspec_of(doc)
     if spec is None or spec.flavor not in EVENTS:
         return
-    order = EVENTS[spec.flavor][2]
-    keys = [key for key in _keys(doc) if key.text in order]
+    runnable, _, order = EVENTS[spec.flavor]
+    keys = [key for key in _keys(doc) if key.text in runnable]
     names: list[str] = []
     for key in keys:
         if key.text not in names:

@@ -14,8 +14,9 @@ def appspec_is_template(doc: Document, config: dict) -> Iterator[Report]:
 
     CodeDeploy reads the file named ``appspec.*`` as the AppSpec of the revision; a template has
     none of the AppSpec's keys, so the deployment fails before anything is deployed. The template
-    is usually what a SAM or CloudFormation deploy step needs, under another name. No other
-    appspec rule reads such a file, so this is the only finding it gets.
+    is usually what a SAM or CloudFormation deploy step needs, under another name: rename it
+    (``template.yaml``), and if CodeDeploy deploys the function, write an AppSpec under this name.
+    No other appspec rule reads such a file, so this is the only finding it gets.
 
     Failing::
 
@@ -26,9 +27,9 @@ def appspec_is_template(doc: Document, config: dict) -> Iterator[Report]:
           MyFunction:
             Type: AWS::Serverless::Function
 
-    Fixed: rename the template (``template.yaml``) and, if CodeDeploy deploys the function, write
-    an AppSpec::
+    Fixed::
 
+        # appspec.yaml (the template is now template.yaml)
         version: 0.0
         Resources:
           - MyFunction:

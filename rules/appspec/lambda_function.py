@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
-from pipelint.models.appspec import appspec_of, field, is_empty, shown
+from pipelint.models.appspec import appspec_of, field, is_empty, show, shown
 
 _PROPERTIES = ("Name", "Alias", "CurrentVersion", "TargetVersion")
 _VERSIONS = ("CurrentVersion", "TargetVersion")
@@ -66,7 +66,8 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
                      fix="make `Resources` a list")
         return
     if not isinstance(resources, Sequence) or not resources.items:
-        yield Report(key, f"`{key.text}` must be a list with the one function to deploy, not {shown(resources)}", fix="list the function")
+        what = "empty" if isinstance(resources, Sequence) or is_empty(resources) else f"{show(resources)}"
+        yield Report(key, f"`{key.text}` must be a list with the one function to deploy, but it is {what}", fix="list the function")
         return
     for extra in resources.items[1:]:
         yield Report(extra, f"`{key.text}` has {len(resources.items)} entries, but a Lambda deployment updates one function; deploy "
@@ -79,14 +80,14 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
     name, body = entry.pairs[0]
     if not isinstance(body, Mapping):
         yield Report(body if isinstance(body, Scalar) and body.value is not None else name,
-                     f"the function `{shown(name)}` must be a mapping with `Type` and `Properties`, not {shown(body)}; check the indentation",
+                     f"the function `{shown(name)}` must be a mapping with `Type` and `Properties`, not {show(body)}; check the indentation",
                      fix="indent `Type` and `Properties` under the name")
         return
     type_pair = field(body, "Type")
     if type_pair is None:
         yield Report(name, f"the function `{shown(name)}` has no `Type`; add `Type: AWS::Lambda::Function`", fix="add `Type`")
     elif not (isinstance(type_pair[1], Scalar) and type_pair[1].value == "AWS::Lambda::Function"):
-        yield Report(type_pair[1], f"`Type` is {shown(type_pair[1])}; a Lambda AppSpec deploys `AWS::Lambda::Function`",
+        yield Report(type_pair[1], f"`Type` is {show(type_pair[1])}; a Lambda AppSpec deploys `AWS::Lambda::Function`",
                      fix="write `Type: AWS::Lambda::Function`")
     props_pair = field(body, "Properties")
     if props_pair is None:
@@ -95,7 +96,7 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
         return
     props_key, props = props_pair
     if not isinstance(props, Mapping):
-        yield Report(props_key, f"`Properties` must be a mapping with `Name`, `Alias`, `CurrentVersion` and `TargetVersion`, not {shown(props)}",
+        yield Report(props_key, f"`Properties` must be a mapping with `Name`, `Alias`, `CurrentVersion` and `TargetVersion`, not {show(props)}",
                      fix="write the properties as a mapping")
         return
     for wanted in _PROPERTIES:
@@ -107,7 +108,7 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
             yield Report(found[1] if isinstance(found[1], Scalar) and found[1].raw else found[0],
                          f"`{found[0].text}` is empty; write the function's {_describe(wanted)}", fix=f"fill in `{wanted}`")
         elif not isinstance(found[1], Scalar):
-            yield Report(found[1], f"`{found[0].text}` must be a single value, not {shown(found[1])}", fix=f"write one value for `{wanted}`")
+            yield Report(found[1], f"`{found[0].text}` must be a single value, not {show(found[1])}", fix=f"write one value for `{wanted}`")
 
 
 def _describe(name: str) -> str:
@@ -152,7 +153,7 @@ def lambda_version_invalid(doc: Document, config: dict) -> Iterator[Report]:
     """
     for key, value in _versions(doc):
         if _version_number(value) is None:
-            yield Report(value, f"`{key.text}` is {shown(value)}, not a published version number; write the version number "
+            yield Report(value, f"`{key.text}` is {show(value)}, not a published version number; write the version number "
                          f"as a string such as \"1\" (publish a version first; `$LATEST` and aliases cannot be used)",
                          fix="write a version number such as \"1\"")
 

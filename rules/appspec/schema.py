@@ -10,8 +10,9 @@ unless it is a misspelling of a key CodeDeploy reads (then the setting is lost: 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, rule
@@ -96,7 +97,7 @@ _HINTS_EC2: dict[tuple[str, ...], str] = {
 _HOOK_COMMAND_KEYS = ("run", "command", "commands", "script", "scripts", "cmd")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(flavor: str) -> Any:
     """The flavor's schema without the parts dedicated rules check, compiled once."""
     from pipelint.engine.validator import Validator
@@ -147,10 +148,11 @@ def _unknown_key(doc: Document, key: Scalar, message: str) -> Report | None:
             return None  # the missing-key rule names this key
     if doc.flavor != "ec2":
         return Report(key, f"{message}; CodeDeploy does not read it", fix="remove the key or correct its spelling", severity="warning")
-    if path == () and (name in EC2_EVENTS or name in EC2_RESERVED):
+    event = re.sub(r"^[^A-Za-z]+", "", name)
+    if path == () and (event in EC2_EVENTS or event in EC2_RESERVED):
         return Report(
             key,
-            f"lifecycle event `{name}` is at the top level, where the agent ignores it, so its scripts never run; "
+            f"lifecycle event `{event}` is at the top level, where the agent ignores it, so its scripts never run; "
             "indent it under `hooks:`",
             fix="move it under `hooks:`",
             severity="error",
@@ -167,23 +169,25 @@ def _unknown_key(doc: Document, key: Scalar, message: str) -> Report | None:
             severity="warning",
         )
     if did_you_mean(name, _known_keys(doc, path)):
-        return Report(key, f"{message}. The agent ignores keys it does not know, so this setting is lost", fix="correct the spelling", severity="error")
+        return Report(key, f"{message} The agent ignores keys it does not know, so this setting is lost", fix="correct the spelling", severity="error")
     return Report(key, f"{message}; the agent ignores it", fix="remove the key", severity="warning")
 
 
 def _known_keys(doc: Document, path: tuple) -> list[str]:
+    """The keys the EC2 schema allows in the mapping at ``path`` (empty if unknown)."""
     schema = _validator("ec2").schema
+    defs = schema.get("$defs", {})
     shape = _shape(path)
     if shape == ():
         node = schema
     elif shape == ("files", int):
-        node = schema["$defs"]["fileMapping"]
+        node = defs.get("fileMapping", {})
     elif shape == ("permissions", int):
-        node = schema["$defs"]["permission"]
+        node = defs.get("permission", {})
     elif shape == ("hooks", str, int):
-        node = schema["$defs"]["hookScript"]
+        node = defs.get("hookScript", {})
     elif shape == ("permissions", int, str) and path[2] == "context":
-        node = schema["$defs"]["permission"]["properties"]["context"]
+        node = defs.get("permission", {}).get("properties", {}).get("context", {})
     else:
         return []
     return list(node.get("properties", {}))
@@ -200,9 +204,10 @@ def _check(doc: Document, flavor: str) -> Iterator[Report]:
             continue
         function = intrinsic(node)
         if function is not None:
+            where = message.split(" must be ", 1)[0]
             message = (
-                f"{message}: `{function}` is a CloudFormation function, and CodeDeploy does not evaluate "
-                "CloudFormation functions in an AppSpec file; write the value itself, or have the build step write it"
+                f"{where} is the CloudFormation function `{function}`, but CodeDeploy does not evaluate CloudFormation "
+                "functions in an AppSpec file; write the value itself, or have the build step write it into the file"
             )
         yield Report(node, message)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Node, Report, Scalar, rule
-from pipelint.models.appspec import AGENT, appspec_of, shown
+from pipelint.models.appspec import AGENT, appspec_of, show, shown
 
 
 def _is_zero_number(node: Node | None) -> bool:
@@ -56,7 +56,7 @@ def ec2_version(doc: Document, config: dict) -> Iterator[Report]:
             fix="remove the quotes: `version: 0.0`",
         )
         return
-    yield Report(value, f"`version` is {shown(value)}, but the only AppSpec version is 0.0; {AGENT} {_invalid(shown(value))}; "
+    yield Report(value, f"`version` is {show(value)}, but the only AppSpec version is 0.0; {AGENT} {_invalid(shown(value))}; "
                  "write `version: 0.0`", fix="write `version: 0.0`")
 
 
@@ -93,5 +93,5 @@ def appspec_version(doc: Document, config: dict) -> Iterator[Report]:
         return
     if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip() in ("0.0", "0"):
         return
-    yield Report(value, f"`version` is {shown(value)}, but the AppSpec reference allows only 0.0; write `version: 0.0`",
+    yield Report(value, f"`version` is {show(value)}, but the AppSpec reference allows only 0.0; write `version: 0.0`",
                  fix="write `version: 0.0`")

@@ -232,7 +232,7 @@ def _folded_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] |
     built, positions = _fold(segments, keep_breaks=True)
     if built != node.value.rstrip("\n"):
         return None
-    return positions
+    return positions + positions[-1:] * (len(node.value) - len(built))  # the kept final newlines
 
 
 def _plain_positions(node: Scalar, lines: list[str]) -> list[tuple[int, int]] | None:

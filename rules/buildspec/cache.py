@@ -20,7 +20,8 @@ def cache_paths_shape(doc: Document, config: dict[str, Any]) -> Iterator[Report]
 
     Why: ``cache.paths`` is a list of paths or globs (``/root/.m2/**/*``,
     ``node_modules/**/*``). A single string, an empty list, or an item that YAML read as a
-    mapping or a number caches nothing or not what you meant. ``fallback-keys`` are only used
+    mapping or a number caches nothing or not what you meant; ``paths`` itself being a mapping
+    or a number is an error (CodeBuild cannot read it). ``fallback-keys`` are only used
     together with ``key`` (and at most 5 are tried); ``action`` is ``restore`` or ``save``.
 
     Failing::
@@ -47,6 +48,10 @@ def cache_paths_shape(doc: Document, config: dict[str, Any]) -> Iterator[Report]
         elif (isinstance(paths, Scalar) and (paths.value is None or paths.value == "")) or (isinstance(paths, Sequence) and not paths.items):
             yield Report(key, "`cache.paths` lists nothing; list the directories to cache (e.g. `- '/root/.m2/**/*'`) or remove `cache`",
                          fix="list paths to cache")
+        elif isinstance(paths, Mapping) or (isinstance(paths, Scalar) and not isinstance(paths.value, str)):
+            yield Report(paths, "`cache.paths` must be a list of paths, e.g. `- 'node_modules/**/*'`"
+                                + ("; an unquoted `: ` made this a mapping" if isinstance(paths, Mapping) else ""),
+                         severity="error", fix="write a list of quoted paths")
         elif isinstance(paths, Sequence):
             for index, item in enumerate(paths.items):
                 if isinstance(item, Scalar) and isinstance(item.value, str) and item.value.strip():

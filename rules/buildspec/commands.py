@@ -25,6 +25,12 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _codebuild_error(block: str, index: int) -> str:
+    if block == "commands":
+        return f"CodeBuild fails with \"Expected Commands[{index}] to be of string type\""
+    return "CodeBuild fails because the item is not a string"
+
+
 def _written(item: Mapping) -> str:
     """The mapping item as it was written on its line (``echo a: b``)."""
     if len(item.pairs) == 1:
@@ -65,23 +71,24 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
             continue
         written = _written(node)
         fix = f"- {_quote(written)}" if written else "quote the whole command"
-        shown = f" `{written}`" if written else ""
+        shown = f" `{written if len(written) <= 80 else written[:79] + '…'}`" if written else ""
         yield Report(
             node,
-            f"command{shown} in `{command.phase}.{command.block}` was read as a mapping because of an unquoted `: `; "
-            f"CodeBuild fails with \"Expected Commands[{command.index}] to be of string type\". Quote the whole command: {fix}",
+            f"command{shown} in `{command.phase}.{command.block}` was read as a mapping because of an unquoted `: ` or trailing `:`; "
+            f"{_codebuild_error(command.block, command.index)}. Quote the whole command: {fix}",
             fix=fix,
         )
 
 
 @rule("BS121", "command-not-string", severity="error", kinds=("buildspec",))
 def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
-    """A command is a nested list, a number, a boolean or empty instead of a string.
+    """A command is a nested list, a number, a boolean or an empty item instead of a string.
 
-    Why: every command must be a string. A nested list (``- - make``) is rejected by CodeBuild;
-    a plain ``yes``, ``on`` or ``3.10`` is read by YAML as a boolean or number, so the command
-    that runs may not be the text you wrote (these are warnings); an empty item (``-`` with
-    nothing after it) is an empty command, usually a leftover.
+    Why: every command must be a string. A nested list (``- - make``) is rejected by CodeBuild
+    (an error). A plain ``yes``, ``on`` or ``3.10`` is read by YAML as a boolean or a number, so
+    the command that runs may not be the text you wrote (a warning). A bare ``-`` with nothing
+    after it is an empty command, usually a leftover (a note; ``- # comment`` lines are
+    deliberate and not reported).
 
     Failing::
 
@@ -89,12 +96,14 @@ def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report
           build:
             commands:
               - - make
-              - -
+              - yes
+              -
 
     Fixed::
 
             commands:
               - make
+              - 'yes'
     """
     for command in bs.commands(doc):
         node = command.node

@@ -181,7 +181,7 @@ def exported_variable_undefined(doc: Document, config: dict[str, Any]) -> Iterat
         best = did_you_mean(name, candidates)
         hint = f"; did you mean `{best}`?" if best else ""
         yield Report(item, f"exported variable `{name}` is never set in this buildspec (no env entry and no `export {name}=…` "
-                           f"or `{name}=…` in a command){hint} It will be exported empty unless the project sets it",
+                           f"or `{name}=…` in a command){hint or '.'} It will be exported empty unless the project sets it",
                      fix=f"set `{name}` in a command or under env.variables")
 
 
@@ -311,8 +311,8 @@ def invalid_parameter_store_name(doc: Document, config: dict[str, Any]) -> Itera
                                 "names use letters, digits, `.`, `-`, `_` and `/` only (is this a value rather than a parameter name?)",
                          fix="use the parameter's name")
         elif "/" in masked and not masked.startswith("/"):
-            yield Report(value, f"parameter-store variable `{key.text}`: a hierarchical parameter name must start with `/`; write `/{text}`",
-                         fix=f"write `/{text}`")
+            yield Report(value, f"parameter-store variable `{key.text}`: a parameter name with `/` in it is hierarchical and must "
+                                "start with `/`; add the leading `/`", fix="add a leading `/`")
 
 
 @rule("BS206", "invalid-shell", severity="error", kinds=("buildspec",))
@@ -321,7 +321,8 @@ def invalid_shell(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
 
     Why: Linux builds accept ``bash`` and ``/bin/sh``; Windows builds accept ``powershell.exe``
     and ``cmd.exe``. Any other value is rejected. A Windows shell on a Linux image (or the
-    reverse, when the image is known) is a warning.
+    reverse) is a warning when the image is known: the project's ``Environment.Image`` for an
+    inline buildspec, or the rule option ``image`` for a file.
 
     Failing::
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Report, Scalar, Sequence, did_you_mean, rule
+from pipelint.api import Document, Report, Scalar, Sequence, did_you_mean, intrinsic, rule
 from pipelint.models import buildspec as bs
 
 _TOP_LEVEL = ("version", "run-as", "env", "proxy", "batch", "reports", "artifacts", "cache")
@@ -160,7 +160,7 @@ def invalid_on_failure(doc: Document, config: dict[str, Any]) -> Iterator[Report
         if body_map is None:
             continue
         node = body_map.get("on-failure")
-        if node is None:
+        if node is None or intrinsic(node) is not None:
             continue
         if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.value.strip():
             shown = node.raw if isinstance(node, Scalar) else "a list or mapping"
@@ -324,7 +324,8 @@ def run_as_on_windows(doc: Document, config: dict[str, Any]) -> Iterator[Report]
     """``run-as`` is used on a Windows build (a Windows shell or image).
 
     Why: ``run-as`` (top level or per phase) is supported on Linux only; on Windows it does not
-    switch the user and may fail the build.
+    switch the user and may fail the build. Windows is recognised from ``env.shell``, the
+    project's image or environment type (inline buildspecs), or the rule option ``image``.
 
     Failing::
 

@@ -58,7 +58,14 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     runtime name is not one the image knows: ``nodejs`` not ``node``, ``golang`` not ``go``,
     and ``docker`` or ``android`` only on older images. With a known image (inline buildspecs,
     or the rule option ``image``) the image's runtimes are used; otherwise every image's. A name
-    found only on unmaintained images is a warning when the image is unknown.
+    found only on unmaintained images is a warning when the image is unknown, and so is any
+    unknown name on a CodeBuild image the runtime table does not cover (Windows images).
+
+    Option ``image``: the build image of buildspec files (inline buildspecs use the project's
+    ``Environment.Image``)::
+
+        [tool.pipelint.rule-options.BS301]
+        image = "aws/codebuild/standard:7.0"
 
     Failing::
 
@@ -91,8 +98,10 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
             yield Report(key, f"runtime `{name}` exists only on older, unmaintained CodeBuild images; current images have: {known}",
                          severity="warning", fix="remove it or pin an image that has it")
         else:
+            # An image missing from the table (Windows, an old language image) may know other names.
+            severity = "warning" if target.kind == "other-aws" else None
             yield Report(key, f"unknown runtime `{name}`{hint} CodeBuild images know: {', '.join(sorted(every))}",
-                         fix=f"use `{best}`" if best else "remove it")
+                         severity=severity, fix=f"use `{best}`" if best else "remove it")
 
 
 @rule("BS302", "runtime-version-not-preinstalled", severity="warning", kinds=("buildspec",))
@@ -102,8 +111,13 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
     Why: current images install other versions at build time (slower, and it can fail), so this
     is a warning; on older images that cannot (and on a known image whose runtime has no custom
     install) CodeBuild fails with ``Unknown runtime version named '15' of nodejs``, which is an
-    error. Exact versions, ``<major>.x``, ``latest`` and ``$VARIABLE`` are understood. Set the
-    rule option ``image`` to check buildspec files against one image.
+    error. Exact versions, ``<major>.x``, ``latest`` and ``$VARIABLE`` are understood.
+
+    Option ``image``: the build image of buildspec files (inline buildspecs use the project's
+    ``Environment.Image``)::
+
+        [tool.pipelint.rule-options.BS302]
+        image = "aws/codebuild/standard:7.0"
 
     Failing::
 
@@ -175,6 +189,12 @@ def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Repo
     images that have it). CodeBuild fails the build when the selection conflicts, e.g.
     ``android: 29`` with ``java: openjdk11``.
 
+    Option ``image``: the build image of buildspec files (inline buildspecs use the project's
+    ``Environment.Image``)::
+
+        [tool.pipelint.rule-options.BS304]
+        image = "aws/codebuild/standard:7.0"
+
     Failing::
 
         phases:
@@ -216,6 +236,12 @@ def runtime_versions_ignored(doc: Document, config: dict[str, Any]) -> Iterator[
     skips ``runtime-versions`` on them with the log line "Runtime version selection is not
     supported by this build image", so the versions you ask for are not what runs.
 
+    Option ``image``: the build image of buildspec files (inline buildspecs use the project's
+    ``Environment.Image``)::
+
+        [tool.pipelint.rule-options.BS305]
+        image = "aws/codebuild/standard:7.0"
+
     Failing (image ``aws/codebuild/amazonlinux-x86_64-lambda-standard:python3.12``)::
 
         phases:
@@ -242,6 +268,12 @@ def runtime_versions_required(doc: Document, config: dict[str, Any]) -> Iterator
     Why: the oldest standard images (``aws/codebuild/standard:2.0``,
     ``amazonlinux2-x86_64-standard:1.0``) fail with "This build image requires selecting at
     least one runtime version" when ``phases.install.runtime-versions`` is missing.
+
+    Option ``image``: the build image of buildspec files (inline buildspecs use the project's
+    ``Environment.Image``)::
+
+        [tool.pipelint.rule-options.BS306]
+        image = "aws/codebuild/standard:7.0"
 
     Failing (image ``aws/codebuild/standard:2.0``)::
 

@@ -89,7 +89,7 @@ def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     from pipelint.schemas import compiled
 
     claimed = _claimed(doc)
-    for node, message in compiled("buildspec").errors(doc.root):
+    for node, message in compiled("buildspec", allow_intrinsics=True).errors(doc.root):
         if id(node) in claimed or _about_missing_version(node, message, doc):
             continue
         yield Report(node, message)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 from dataclasses import dataclass
 from typing import Any
 
 from pipelint.api import Mapping, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.engine.notices import notify
+from pipelint.models import buildspec as bs
 
 from ._shell_script import (
     Command,
@@ -24,6 +24,7 @@ from ._shell_script import (
 )
 
 TIMEOUT = 20.0
+_ROUNDS = 3  # shellcheck runs per document at most (each syntax error costs one more)
 
 # Codes that are meaningless for buildspec commands (more are filtered per finding in `_noise`):
 # * SC2148 (no shebang): the shell is given with --shell.
@@ -55,34 +56,43 @@ MISSING = (
 def shellcheck(doc, config):
     """Shell problems in a buildspec's commands, found by ShellCheck and reported in place.
 
-    The commands of all phases are checked as one script, in the order CodeBuild runs them
-    (``install``, ``pre_build``, ``build``, ``post_build``, each phase's ``commands`` then
-    ``finally``), because buildspec version 0.2 runs every command in one shell; for version 0.1,
-    where each command runs in its own shell, each command is checked as a separate subshell.
-    The shell is the buildspec's ``env.shell`` (``bash`` or ``/bin/sh``; CodeBuild's default
-    is ``sh``); buildspecs for Windows shells (``powershell.exe``, ``cmd.exe``) are skipped.
-    Every finding points at the exact line and column inside the command (for block scalars,
-    plain and escape-free quoted strings), and its severity follows ShellCheck's level (error,
-    warning; info and style become notes). The fix hint links to ShellCheck's wiki page for the
-    code.
+    Every command of every phase is checked by ShellCheck (https://www.shellcheck.net), as one
+    script in the order CodeBuild runs them (``install``, ``pre_build``, ``build``,
+    ``post_build``; each phase's ``commands`` then ``finally``), because buildspec version 0.2
+    runs all commands in one shell; for version 0.1, where each command has its own shell, each
+    command is checked as a separate subshell. The dialect is ``env.shell`` (``bash`` or
+    ``/bin/sh``); without it, ``sh``, which is what CodeBuild runs (dash on the Ubuntu
+    ``standard`` images), or ``bash`` for an inline buildspec whose project uses an Amazon
+    Linux image. Windows buildspecs (``powershell.exe``, ``cmd.exe``, Windows images) are
+    skipped. Findings point at the exact line and column inside the command (block scalars,
+    plain and quoted strings; folded or multi-line ones that cannot be matched point at the
+    command), carry ShellCheck's code and message, ShellCheck's level as severity (``error``,
+    ``warning``; ``info`` and ``style`` become notes), and a link to the code's wiki page. A
+    syntax error in one command does not hide the others: they are checked again without it.
 
-    CodeBuild's own variables (``CODEBUILD_*``, ``AWS_REGION`` …), the buildspec's ``env``
-    variables, CodePipeline ``#{Namespace.Variable}`` references and, for inline buildspecs in
-    an ``Fn::Sub``, CloudFormation's ``${Parameter}`` substitutions are understood and never
-    reported. A few codes that make no sense for buildspec snippets are left out (SC1090,
-    SC1091, SC2034, SC2148, SC2154, SC2317; a ``cd`` that is a whole command is not flagged
-    either, since CodeBuild stops when a command fails). Options
-    (``[tool.pipelint.rule-options.BS901]``): ``exclude`` (more codes to leave out),
-    ``default-shell`` (``sh`` or ``bash``, when ``env.shell`` is not set), ``executable`` (the
-    shellcheck binary).
+    What is not shell is not reported: CodePipeline ``#{Namespace.Variable}`` references and,
+    in an inline buildspec written in ``Fn::Sub``, CloudFormation's ``${Parameter}``
+    substitutions (``${!Name}`` is the shell's ``${Name}``). Codes that make no sense for
+    buildspec commands are left out: SC1090/SC1091 (sourced files live in the build), SC2148
+    (shebang), SC2153/SC2154 (variables the project or pipeline defines are invisible here),
+    SC2317 (``post_build`` and ``finally`` run even after an earlier command exits). So are
+    SC2086 for variables that cannot split (CodeBuild's own, like ``$AWS_REGION`` and
+    ``$CODEBUILD_RESOLVED_SOURCE_VERSION``, and variables only ever set to one plain word),
+    SC2164/SC2103 for a ``cd`` that is a whole command (CodeBuild stops when a command fails),
+    SC2034 for variables named in ``exported-variables`` or used by ``artifacts``, SC2046 for
+    ``echo … $(date)``, and SC2091 for the ``$(aws ecr get-login …)`` idiom.
 
-    It needs the ``shellcheck`` binary (``pip install 'pipelint[shellcheck]'`` installs one);
-    without it the rule is skipped and pipelint says so once on stderr. Nothing in the
-    buildspec is ever executed: ShellCheck only reads the commands.
+    Options (``[tool.pipelint.rule-options.BS901]``): ``exclude``, more codes to leave out
+    (``exclude = ["SC2086"]``); ``default-shell``, the dialect when ``env.shell`` is not set;
+    ``image``, the build image of buildspec files (as for the other buildspec rules).
+    The rule needs a ``shellcheck`` binary (0.8 or later) on ``PATH`` or next to Python
+    (``pip install 'pipelint[shellcheck]'`` installs one); without it, pipelint says once on
+    stderr that BS901 was skipped. Nothing from the buildspec is ever executed: ShellCheck
+    only reads the commands on its standard input.
 
-    Why: a command that breaks on a path with a space, an unquoted variable that expands to
-    nothing in ``rm -rf $DIR/*``, a ``[[`` under ``sh`` — the build fails (or does damage) at
-    run time, minutes into the build, while ShellCheck finds it as you type.
+    Why: an unquoted variable that is empty turns ``rm -rf $BUILD_DIR/*`` into ``rm -rf /*``;
+    a ``[[`` or ``source`` fails under CodeBuild's ``sh``; ``export X=$(cmd)`` hides the
+    failure of ``cmd``. The build fails, or does damage, minutes in; ShellCheck sees it now.
 
     Failing::
 
@@ -90,8 +100,8 @@ def shellcheck(doc, config):
         phases:
           build:
             commands:
-              - rm -rf $BUILD_DIR/*          # SC2115, SC2086
-              - if [[ -f out.zip ]]; then echo ok; fi   # SC3010 under sh
+              - rm -rf $BUILD_DIR/*     # SC2115, SC2086
+              - source ./env.sh         # SC3046: `source` is not sh
 
     Fixed::
 
@@ -102,7 +112,7 @@ def shellcheck(doc, config):
           build:
             commands:
               - rm -rf "${BUILD_DIR:?}"/*
-              - if [[ -f out.zip ]]; then echo ok; fi
+              - source ./env.sh
     """
     root = doc.root
     if not isinstance(root, Mapping):
@@ -114,21 +124,35 @@ def shellcheck(doc, config):
     commands = commands_of(root)
     if not commands:
         return
-    binary = config.get("executable") or find_shellcheck()
+    binary = find_shellcheck()
     if not binary:
         notify(MISSING)
         return
     fn_sub = _in_fn_sub(doc)
     for command in commands:
         command.text, command.origin, command.placeholders = rewrite(command.node.value, fn_sub)
-    script = build_script(commands, separate_shells=_version(root) == "0.1")
     excluded = set(DEFAULT_EXCLUDED)
-    for code in config.get("exclude") or ():
-        code = str(code).upper()
-        excluded.add(code if code.startswith("SC") else f"SC{code}")
-    comments = _run(binary, dialect, sorted(excluded), script.text, doc.path)
-    context = _Context(script, safe_variables(root, commands, _project_variables(doc)), other_text(root, commands))
-    yield from _reports(comments, context)
+    extra = config.get("exclude") or ()
+    for code in extra.split(",") if isinstance(extra, str) else extra:
+        code = str(code).strip().upper()
+        if code:
+            excluded.add(code if code.startswith("SC") else f"SC{code}")
+    separate = bs.version(doc) == "0.1"
+    safe = safe_variables(root, commands, _project_variables(doc))
+    elsewhere = other_text(root, commands)
+    remaining = commands
+    for round_ in range(_ROUNDS):
+        script = build_script(remaining, separate_shells=separate)
+        comments = _run(binary, dialect, sorted(excluded), script.text, doc.path)
+        context = _Context(script, safe, elsewhere, separate)
+        broken = _unparsable(comments, script)
+        if broken is None or round_ == _ROUNDS - 1 or len(remaining) == 1:
+            yield from _reports(comments, context)
+            return
+        # shellcheck stops at a syntax error, but CodeBuild runs each command on its own: report
+        # this command's findings, then check the other commands without it.
+        yield from _reports([c for c in comments if _command_of(c, script) is broken], context)
+        remaining = [command for command in remaining if command is not broken]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -140,32 +164,18 @@ def _text(node: Any) -> str | None:
 
 def _dialect(doc, config: dict) -> str | None:
     """shellcheck's ``--shell`` for this buildspec, or None to skip it (Windows, unknown shell)."""
-    image = doc.context.get("image")
-    if isinstance(image, str) and "windows" in image.lower():
+    if bs.is_windows(doc, config):
         return None
-    project = doc.context.get("project")
-    if isinstance(project, Mapping):
-        environment = project.get("Environment")
-        kind = _text(environment.get("Type")) if isinstance(environment, Mapping) else None
-        if kind and kind.upper().startswith("WINDOWS"):
-            return None
-    env = doc.root.get("env")
-    shell = _text(env.get("shell")) if isinstance(env, Mapping) else None
-    if not shell:
-        if config.get("default-shell"):
-            return _LINUX_SHELLS.get(str(config["default-shell"]), DEFAULT_SHELL)
-        # CodeBuild runs commands with /bin/sh: dash on the Ubuntu images, bash on Amazon Linux.
-        if isinstance(image, str) and "amazonlinux" in image.lower():
-            return "bash"
-        return DEFAULT_SHELL
-    return _LINUX_SHELLS.get(shell.lower())
-
-
-def _version(root: Mapping) -> str:
-    node = root.get("version")
-    if isinstance(node, Scalar):
-        return str(node.value).strip()
-    return ""
+    shell = bs.shell(doc)
+    if shell:
+        return _LINUX_SHELLS.get(shell.lower())
+    if config.get("default-shell"):
+        return _LINUX_SHELLS.get(str(config["default-shell"]).strip().lower(), DEFAULT_SHELL)
+    # CodeBuild runs commands with /bin/sh: dash on the Ubuntu images, bash on Amazon Linux.
+    image = bs.image(doc, config)
+    if image and "amazonlinux" in image.lower():
+        return "bash"
+    return DEFAULT_SHELL
 
 
 def _in_fn_sub(doc) -> bool:
@@ -201,6 +211,8 @@ def _project_variables(doc) -> dict[str, str | None]:
 
 def _run(binary: str, dialect: str, excluded: list[str], script: str, path: str) -> list[dict]:
     """shellcheck's comments for ``script`` (read from stdin); a notice and [] on any failure."""
+    import subprocess  # only when there is something to check
+
     argv = [binary, "--norc", f"--shell={dialect}", "--format=json1", "--exclude=" + ",".join(excluded), "-"]
     try:
         done = subprocess.run(argv, input=script, capture_output=True, text=True, encoding="utf-8",
@@ -231,6 +243,26 @@ _VARIABLE = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
 _SEPARATORS = re.compile(r"[;&|(){}`]|\$\(|\bthen\b|\bdo\b|\belse\b")
 
 
+def _command_of(comment: dict, script: Script) -> Command | None:
+    """The command a shellcheck comment is about."""
+    try:
+        found = script.locate(int(comment["line"]), int(comment["column"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    return found[0] if found is not None else None
+
+
+def _unparsable(comments: list[dict], script: Script) -> Command | None:
+    """The command holding the first syntax error (SC1xxx at level error), if any."""
+    for comment in comments:
+        code = comment.get("code")
+        if comment.get("level") == "error" and isinstance(code, int) and 1000 <= code < 2000:
+            command = _command_of(comment, script)
+            if command is not None:
+                return command
+    return None
+
+
 def _rest_of_command(command: Command, end_offset: int) -> bool:
     """Whether nothing but blanks (or a `;`) follows ``end_offset`` in the command."""
     return command.node.value[end_offset:].strip().strip(";").strip() == ""
@@ -251,6 +283,7 @@ class _Context:
     script: Script
     safe: set[str]  # variables whose expansion cannot split or glob
     elsewhere: str  # the buildspec's text outside its commands
+    separate: bool  # version 0.1: each command in its own shell
 
 
 # Codes a placeholder (a CodePipeline or Fn::Sub variable replaced by a constant word) provokes.
@@ -261,8 +294,8 @@ _UNUSED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) appears unused")
 def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, comment: dict, context: _Context) -> bool:
     """Findings that are wrong or useless for buildspec commands (see the rule's docs)."""
     start, end = span
-    if code in _CONSTANT_CODES and any(s < max(end, start + 1) and start < e for s, e in command.placeholders):
-        return True
+    if code in _CONSTANT_CODES and command.placeholders:
+        return True  # `[ "#{Vars.Env}" = prod ]` is not constant: CodePipeline fills it in
     if code in (2164, 2103, 2129) and _rest_of_command(command, end):
         # `cd dir` as a whole command: CodeBuild stops when a command fails, and a subshell
         # or a `{ }` group cannot span separate commands.
@@ -319,6 +352,8 @@ def _reports(comments: list[dict], context: _Context):
                 if candidate[0] == start_line and candidate[1] > start_col:
                     end_col = candidate[1]
             target = Scalar(snippet, snippet, None, "", node.source, start_line, start_col, end_line, end_col, node.path)
+        if context.separate and code in (2030, 2031):
+            message += "; buildspec version 0.1 runs each command in its own shell"
         yield Report(
             target,
             f"SC{code}: {message}",

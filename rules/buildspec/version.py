@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Mapping, Report, Scalar, rule
+from pipelint.api import Document, Mapping, Report, Scalar, intrinsic, rule
 from pipelint.models import buildspec as bs
 
 _VALID = ("0.1", "0.2")
@@ -62,7 +62,7 @@ def invalid_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """
     top = bs.root(doc)
     node = top.get("version") if top is not None else None
-    if node is None:
+    if node is None or intrinsic(node) is not None:
         return
     if not isinstance(node, Scalar):
         yield Report(node, "`version` must be the value 0.2 (or 0.1), not a list or mapping", fix="write `version: 0.2`")

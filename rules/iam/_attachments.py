@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
-from pipelint.models.policy import Element, Statement, Value, parse_policy
+from pipelint.models.policy import Element, Statement, Value, intrinsic_arg, parse_policy
 
 _PRINCIPAL_TYPES = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 _NAME_PROPERTY = {"AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName"}
@@ -74,10 +74,10 @@ def _synthetic(node: Node, actions: tuple[str, ...], not_actions: tuple[str, ...
 
 def _ref_target(node: Node) -> str | None:
     if intrinsic(node) == "Ref":
-        arg = node.pairs[0][1]  # type: ignore[union-attr]
+        arg = intrinsic_arg(node)
         return arg.text if isinstance(arg, Scalar) else None
     if intrinsic(node) == "Fn::GetAtt":  # GetAtt X.Arn in ManagedPolicyArns
-        arg = node.pairs[0][1]  # type: ignore[union-attr]
+        arg = intrinsic_arg(node)
         if isinstance(arg, Sequence) and arg.items and isinstance(arg.items[0], Scalar):
             return arg.items[0].text
         if isinstance(arg, Scalar):
@@ -90,7 +90,7 @@ def _aws_managed_name(node: Node) -> str | None:
     if isinstance(node, Scalar) and isinstance(node.value, str):
         text = node.value
     elif intrinsic(node) == "Fn::Sub":
-        arg = node.pairs[0][1]  # type: ignore[union-attr]
+        arg = intrinsic_arg(node)
         text = arg.text if isinstance(arg, Scalar) else None
     if text and ":iam::aws:policy/" in text:
         return text.rsplit("/", 1)[-1]
@@ -120,14 +120,14 @@ def _gather(root: Node) -> list[Principal]:
             continue
         rtype = resource.get("Type")
         rtype_text = rtype.text if isinstance(rtype, Scalar) else ""
-        props = resource.get("Properties")
-        props = props if isinstance(props, Mapping) else None
+        found_props = resource.get("Properties")
+        props = found_props if isinstance(found_props, Mapping) else None
         if rtype_text in _PRINCIPAL_TYPES:
             principal = Principal(key.text, key, _PRINCIPAL_TYPES[rtype_text])
             found[key.text] = principal
-            name = props.get(_NAME_PROPERTY[rtype_text]) if props else None
-            if isinstance(name, Scalar) and isinstance(name.value, str):
-                by_name[(rtype_text, name.value)] = key.text
+            name_node = props.get(_NAME_PROPERTY[rtype_text]) if props else None
+            if isinstance(name_node, Scalar) and isinstance(name_node.value, str):
+                by_name[(rtype_text, name_node.value)] = key.text
             if props is None:
                 continue
             for index, item in enumerate(_items(props.get("Policies"))):
@@ -141,37 +141,37 @@ def _gather(root: Node) -> list[Principal]:
             policies[key.text] = (key, rtype_text, stmts, props)
     attached: set[str] = set()
     added: dict[str, set[str]] = {name: set() for name in found}
-    for logical, (key, rtype_text, stmts, props) in policies.items():
+    for logical, (_key, rtype_text, stmts, props) in policies.items():
         label = f"{'managed policy' if rtype_text.endswith('ManagedPolicy') else 'policy'} `{logical}`"
         for prop, target_type in _ATTACH_PROPERTY.items():
             for item in _items(props.get(prop)):
                 target = _ref_target(item)
                 if target is None and isinstance(item, Scalar) and isinstance(item.value, str):
                     target = by_name.get((target_type, item.value))
-                if target in found and logical not in added[target]:
+                if target is not None and target in found and logical not in added[target]:
                     attached.add(logical)
                     added[target].add(logical)
                     found[target].grants.extend(Grant(s, label) for s in stmts)
     for principal in found.values():
-        resource = resources.get(principal.logical_id)
-        props = resource.get("Properties") if isinstance(resource, Mapping) else None
-        if not isinstance(props, Mapping):
+        declared = resources.get(principal.logical_id)
+        holder = declared.get("Properties") if isinstance(declared, Mapping) else None
+        if not isinstance(holder, Mapping):
             continue
-        for item in _items(props.get("ManagedPolicyArns")):
+        for item in _items(holder.get("ManagedPolicyArns")):
             target = _ref_target(item)
-            if target in policies:
+            if target is not None and target in policies:
                 if target in added[principal.logical_id]:
                     continue
                 added[principal.logical_id].add(target)
                 attached.add(target)
                 principal.grants.extend(Grant(s, f"managed policy `{target}`") for s in policies[target][2])
                 continue
-            name = _aws_managed_name(item)
-            if name in _AWS_MANAGED:
-                actions, not_actions = _AWS_MANAGED[name]
-                principal.grants.append(Grant(_synthetic(item, actions, not_actions), f"AWS managed policy `{name}`"))
+            managed = _aws_managed_name(item)
+            if managed is not None and managed in _AWS_MANAGED:
+                actions, not_actions = _AWS_MANAGED[managed]
+                principal.grants.append(Grant(_synthetic(item, actions, not_actions), f"AWS managed policy `{managed}`"))
     out = list(found.values())
-    for logical, (key, rtype_text, stmts, props) in policies.items():
+    for logical, (key, _rtype, stmts, _props) in policies.items():
         if logical in attached:
             continue
         orphan = Principal(logical, key, "policy")

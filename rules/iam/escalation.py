@@ -196,13 +196,13 @@ def cicd_privilege_escalation(doc: Document, config: dict) -> Iterator[Report]:
                 PolicyDocument:
                   Statement:
                     - Effect: Allow
-                      Action: [codebuild:*, iam:PassRole]
+                      Action: ["codebuild:*", "iam:PassRole"]
                       Resource: "*"
 
     Fixed::
 
                     - Effect: Allow
-                      Action: [codebuild:StartBuild, codebuild:BatchGetBuilds]
+                      Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
                       Resource: !GetAtt BuildProject.Arn
     """
     if doc.kind == "policy":
@@ -219,6 +219,12 @@ def cicd_privilege_escalation(doc: Document, config: dict) -> Iterator[Report]:
         found = escalations(principal.grants)
         if not found:
             continue
-        subject = f"{principal.kind} `{principal.logical_id}`"
+        if principal.kind == "policy":
+            subject = f"a principal given policy `{principal.logical_id}`"
+            for _, hits in found:
+                for hit in hits:
+                    hit.grant.label = "this policy"
+        else:
+            subject = f"{principal.kind} `{principal.logical_id}`"
         message, fix = _message(subject, found)
         yield Report(principal.key, message, fix=fix, anchor=principal.logical_id + "|" + "|".join(m.slots[0][0] for m, _ in found))

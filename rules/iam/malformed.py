@@ -155,11 +155,11 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
             problem = _arn_problem(value)
             if problem:
                 yield Report(value.node, f"resource `{value.text}` {problem}", fix="write a full ARN or `*`")
-    for element in (stmt.principal, stmt.not_principal):
-        for item in element.principals if element else ():
+    for holder in (stmt.principal, stmt.not_principal):
+        for item in holder.principals if holder else ():
             value = item.value
-            if item.type == "?":
-                yield Report(value.node, f"`{element.key.text}` must be `\"*\"` or a mapping such as `{{AWS: <arn>}}` or `{{Service: <name>}}`",
+            if item.type == "?" and holder is not None:
+                yield Report(value.node, f"`{holder.key.text}` must be `\"*\"` or a mapping such as `{{AWS: <arn>}}` or `{{Service: <name>}}`",
                              fix="write e.g. `Principal: {AWS: arn:aws:iam::123456789012:role/name}`")
             elif item.type == "Service" and value.literal and value.text and "." not in value.text:
                 yield Report(value.node, f"service principal `{value.text}` is not a service name; write e.g. `{value.text}.amazonaws.com`",

@@ -36,7 +36,7 @@ def allow_with_not_element(doc: Document, config: dict) -> Iterator[Report]:
     Fixed::
 
         - Effect: Allow
-          Action: [s3:GetObject, s3:PutObject]
+          Action: ["s3:GetObject", "s3:PutObject"]
           Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
     """
     for stmt in policy_of(doc).statements:

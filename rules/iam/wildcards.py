@@ -64,19 +64,19 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     Failing::
 
         - Effect: Allow
-          Action: [s3:*, codebuild:*, kms:*]
+          Action: ["s3:*", "codebuild:*", "kms:*"]
           Resource: "*"
 
     Fixed::
 
         - Effect: Allow
-          Action: [s3:GetObject, s3:GetObjectVersion, s3:PutObject]
+          Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
           Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
         - Effect: Allow
-          Action: [codebuild:StartBuild, codebuild:BatchGetBuilds]
+          Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
           Resource: !GetAtt BuildProject.Arn
         - Effect: Allow
-          Action: [kms:Decrypt, kms:GenerateDataKey*]
+          Action: ["kms:Decrypt", "kms:GenerateDataKey*"]
           Resource: !GetAtt ArtifactKey.Arn
     """
     if is_kms_key_policy(doc):
@@ -114,13 +114,13 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     Failing::
 
         - Effect: Allow
-          Action: [codebuild:StartBuild, codebuild:BatchGetBuilds]
+          Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
           Resource: "*"
 
     Fixed::
 
         - Effect: Allow
-          Action: [codebuild:StartBuild, codebuild:BatchGetBuilds]
+          Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
           Resource: !GetAtt BuildProject.Arn
     """
     if is_kms_key_policy(doc):

@@ -55,7 +55,9 @@ class Buildspec:
         """``file:line`` of a node of the buildspec, for messages."""
         if node is None or self.doc is None:
             return self.label
-        return f"{self.label}, line {node.line}" if self.doc.flavor == "inline" else f"{self.doc.path}:{node.line}"
+        if self.doc.flavor == "inline":
+            return f"the inline buildspec of project `{self.project.logical_id}` ({self.doc.path}:{node.line})"
+        return f"{self.doc.path}:{node.line}"
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 CATEGORIES = ("Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute")
@@ -33,7 +33,7 @@ def entry(category: str | None, owner: str | None, provider: str | None) -> dict
     return providers().get(f"{category}/{owner}/{provider}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def entries_for_provider(provider: str) -> tuple[dict[str, Any], ...]:
     """Every listed action type with this provider name (any category and owner)."""
     return tuple(e for e in providers().values() if e.get("provider") == provider)

@@ -112,7 +112,12 @@ def artifact_count(doc: Document, config: Any) -> Iterator[Report]:
           OutputArtifacts:
             - Name: Deployed
 
-    Fixed: remove `OutputArtifacts` from the ECS action.
+    Fixed::
+
+        - Name: Deploy
+          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: ECS, Version: "1"}
+          InputArtifacts:
+            - Name: BuildOutput
     """
     for action in pipeline_of(doc).actions:
         spec = _providers.counts(action.category, action.owner, action.provider)

@@ -6,18 +6,21 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Report, did_you_mean, rule
-from pipelint.models.pipeline import Action, ArtifactRef, Pipeline, exclusive, is_literal_key, pipeline_of
+from pipelint.models.pipeline import Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
 
 from ._util import names
 
 
-def _all_outputs_exact(pipeline: Pipeline) -> bool:
-    """Whether every output name in the pipeline is a known literal (so "not produced" is certain)."""
-    return pipeline.stages_known and all(
-        stage.actions_known for stage in pipeline.stages
-    ) and all(
-        action.outputs_known and all(is_literal_key(ref.key) for ref in action.outputs) for action in pipeline.actions
-    )
+def _surely_absent(pipeline: Pipeline, name: str) -> bool:
+    """Whether no output of the pipeline can be named ``name`` (every list known, no `!Sub` that could match)."""
+    if not pipeline.stages_known or not all(stage.actions_known for stage in pipeline.stages):
+        return False
+    for action in pipeline.actions:
+        if not action.outputs_known:
+            return False
+        if any(not is_literal_key(ref.key) and could_equal(ref.key, name) for ref in action.outputs):
+            return False
+    return True
 
 
 def _order_problem(consumer: Action, ref: ArtifactRef, producer: Action) -> str:
@@ -64,7 +67,6 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
               InputArtifacts: [{Name: BuildOutput}]
     """
     pipeline = pipeline_of(doc)
-    exact = _all_outputs_exact(pipeline)
     all_outputs = [ref.key for action in pipeline.actions for ref in action.outputs]
     for consumer in pipeline.actions:
         for ref in consumer.inputs:
@@ -75,7 +77,7 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
             producers = [(action, out) for action, out in pipeline.producers(key)
                          if not exclusive(action.conds + out.conds, conds)]
             if not producers:
-                if exact and is_literal_key(key):
+                if is_literal_key(key) and _surely_absent(pipeline, key):
                     best = did_you_mean(key, [k for k in all_outputs if k])
                     hint = f"; did you mean `{best}`?" if best else ""
                     yield Report(ref.where, f"input artifact `{key}` of action `{consumer.label}` "
@@ -149,7 +151,10 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
         - Name: Deploy
           InputArtifacts: [{Name: BuildOutput}]
 
-    Fixed: remove `Reports`, or consume it in a later action.
+    Fixed::
+
+        - Name: Build
+          OutputArtifacts: [{Name: BuildOutput}]
     """
     pipeline = pipeline_of(doc)
     if not all(a.inputs_known for a in pipeline.actions) or not all(s.actions_known for s in pipeline.stages):
@@ -184,7 +189,10 @@ def clone_ref_consumer(doc: Document, config: Any) -> Iterator[Report]:
           ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
           InputArtifacts: [{Name: Src}]
 
-    Fixed: use `OutputArtifactFormat: CODE_ZIP`, or feed `Src` only to CodeBuild.
+    Fixed::
+
+          Configuration:
+            OutputArtifactFormat: CODE_ZIP
     """
     pipeline = pipeline_of(doc)
     clone_outputs: dict[str, Action] = {}

@@ -78,7 +78,9 @@ def buildspec_not_found(project: Any, config: Any) -> Iterator[Report]:
             Configuration:
               ProjectName: !Ref BuildProject
 
-    Fixed: write the path of the existing buildspec (`ci/build.yml`), or add the file.
+    Fixed::
+
+              BuildSpec: ci/build.yml         # the file that exists
 
     To stay clear of pipelines whose source is another repository, the rule reports a path only
     when its folder exists in this repository (for a file at the root: when a file with a
@@ -206,6 +208,8 @@ def _deploy_inputs(project: Any, provider: str) -> Iterator[tuple[Action, Action
             spec = specs.get(id(producer)) if producer is not None else None
             if producer is None or spec is None or spec.doc is None or not producer.outputs_known:
                 continue
+            if producer.config_text("BatchEnabled") == "true":
+                continue  # batch builds may combine artifacts into one folder per build
             section = artifact_section(spec, ref.name, len(producer.outputs))
             if section is not None:
                 yield action, producer, spec, section

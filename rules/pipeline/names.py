@@ -78,7 +78,15 @@ def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
               RunOrder: 2
               ...
 
-    Fixed: name them `Build` and `UnitTests`.
+    Fixed::
+
+        - Name: Build
+          Actions:
+            - Name: Build
+              ...
+            - Name: UnitTests
+              RunOrder: 2
+              ...
     """
     pipeline = pipeline_of(doc)
     for stage in pipeline.stages:
@@ -185,9 +193,10 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
         if node is None:
             continue
         value = action.run_order
+        key = action.keys.name("runOrder")
         if value is not None and not 1 <= value <= 999:
-            yield Report(node, f"runOrder of action `{action.label}` in stage `{action.stage.label}` is {value}; "
+            yield Report(node, f"{key} of action `{action.label}` in stage `{action.stage.label}` is {value}; "
                          "it must be between 1 and 999", fix=f"use {1 if value < 1 else 999} or another value in range")
         elif value is None and text_of(node) is not None and not doc.flavor == "cli":
-            yield Report(node, f"runOrder of action `{action.label}` is `{text_of(node)}`, not an integer; "
+            yield Report(node, f"{key} of action `{action.label}` is `{text_of(node)}`, not an integer; "
                          "use a whole number from 1 to 999", fix="write a number such as `2`")

@@ -26,7 +26,13 @@ def artifact_store_choice(doc: Document, config: Any) -> Iterator[Report]:
           - Region: eu-west-1
             ArtifactStore: {Type: S3, Location: my-eu-bucket}
 
-    Fixed: keep only `ArtifactStores`, with an entry for the pipeline's own Region too.
+    Fixed::
+
+        ArtifactStores:
+          - Region: us-east-1          # the pipeline's own Region
+            ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
+          - Region: eu-west-1
+            ArtifactStore: {Type: S3, Location: my-eu-bucket}
     """
     pipeline = pipeline_of(doc)
     single = pipeline.key("artifactStore") if pipeline.artifact_store is not None else None
@@ -95,21 +101,21 @@ def cross_region_store_missing(doc: Document, config: Any) -> Iterator[Report]:
     if pipeline.artifact_store is None:
         return
     one = pipeline.keys.name("artifactStore")
-    regions: dict[str, Any] = {}
+    by_region: dict[str, Any] = {}
     for action in pipeline.actions:
         if action.region is not None:
-            regions.setdefault(action.region, action)
+            by_region.setdefault(action.region, action)
     home = pipeline.region
     if home is not None:
-        for region, action in regions.items():
+        for region, action in by_region.items():
             if region != home:
                 yield Report(action.region_node or action.where,
                              f"action `{action.label}` runs in Region `{region}`, outside the pipeline's Region "
                              f"`{home}`; a cross-Region action needs `{many}` with an entry per Region, not `{one}`",
                              fix=f"replace `{one}` with `{many}` listing `{home}` and `{region}`")
-    elif len(regions) > 1:
+    elif len(by_region) > 1:
         yield Report(pipeline.key("artifactStore") or pipeline.artifact_store,
-                     f"actions run in Regions {names(regions)}, so at least one is cross-Region, but the pipeline "
+                     f"actions run in Regions {names(by_region)}, so at least one is cross-Region, but the pipeline "
                      f"has a single `{one}`", fix=f"replace `{one}` with `{many}`, one entry per Region")
 
 
@@ -128,7 +134,10 @@ def cross_region_not_allowed(doc: Document, config: Any) -> Iterator[Report]:
           {"name": "Source", "region": "eu-west-1",
            "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}
 
-    Fixed: remove `region` from the source action (or set it to `us-east-1`).
+    Fixed::
+
+          {"name": "Source",
+           "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}
     """
     pipeline = pipeline_of(doc)
     home = pipeline.region

@@ -23,8 +23,9 @@ def _covered(node: Node) -> bool:
     last = path[-1]
     parent = path[-3] if len(path) >= 3 else path[0] if len(path) == 2 else None
     if last == "name" and (parent, "name") in _NAME_TAILS and isinstance(node.value, str):
-        return True
-    if last == "namespace" and isinstance(node.value, str):
+        # artifact names are CP106's only for actions (not for stage-condition rules)
+        return parent not in ("inputArtifacts", "outputArtifacts") or (len(path) >= 6 and path[-5] == "actions")
+    if last == "namespace" and len(path) >= 3 and path[-3] == "actions" and isinstance(node.value, str):
         return True
     if last == "runOrder" and isinstance(node.value, int) and not isinstance(node.value, bool):
         return True

@@ -62,7 +62,17 @@ def first_stage_not_source(doc: Document, config: Any) -> Iterator[Report]:
               - Name: Build
                 ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
 
-    Fixed: move `Build` to its own second stage.
+    Fixed::
+
+        Stages:
+          - Name: Source
+            Actions:
+              - Name: Checkout
+                ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+          - Name: Build
+            Actions:
+              - Name: Build
+                ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
     """
     pipeline = pipeline_of(doc)
     for stage in pipeline.stages:
@@ -90,7 +100,14 @@ def source_outside_first_stage(doc: Document, config: Any) -> Iterator[Report]:
             - Name: Tools
               ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
 
-    Fixed: move `Tools` into the first stage, next to the other source actions.
+    Fixed::
+
+        - Name: Source
+          Actions:
+            - Name: App
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+            - Name: Tools
+              ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
     """
     pipeline = pipeline_of(doc)
     first = pipeline.stages[0].label if pipeline.stages else "Source"

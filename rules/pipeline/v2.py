@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Node, Report, Sequence, rule
+from pipelint.api import Document, Node, Report, Sequence, did_you_mean, rule
 from pipelint.models.pipeline import SOURCE, Pipeline, exclusive, pipeline_of
 
 from ._util import names
@@ -100,8 +100,6 @@ def trigger_source_action(doc: Document, config: Any) -> Iterator[Report]:
             continue
         matching = [a for a in sources if a.name == name]
         if not matching:
-            from pipelint.api import did_you_mean
-
             best = did_you_mean(name, [a.name for a in sources if a.name])
             yield Report(node, f"trigger names source action `{name}`, but the pipeline has no source action of that "
                          f"name (source actions: {names(a.name for a in sources)})",
@@ -109,7 +107,7 @@ def trigger_source_action(doc: Document, config: Any) -> Iterator[Report]:
             continue
         if all(a.provider is not None and a.provider != "CodeStarSourceConnection" for a in matching):
             action = matching[0]
-            yield Report(node, f"trigger names source action `{name}`, a {action.provider} action; triggers work only "
+            yield Report(node, f"trigger names source action `{name}`, whose provider is `{action.provider}`; triggers work only "
                          "with CodeStarSourceConnection source actions", fix="remove the trigger or change the source action")
             continue
         previous = seen.get(name)

@@ -100,6 +100,7 @@ def is_placeholder(value: str) -> bool:
 # Names that say "secret"
 
 _PASSWORD_NAME = re.compile(r"(?i)(?:passw(?:or)?d|passwd|(?:^|[_.-])pwd(?:$|[_.-])|(?:^|[_.-])pass(?:$|[_.-]))")
+_PASSWORD_WORDS = {"pass", "pwd", "passwd", "password", "passphrase", "pw"}
 _SECRET_NAME = re.compile(
     r"(?i)(?:secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credential|signing[_.-]?key|"
     r"encryption[_.-]?key|auth[_.-]?key|client[_.-]?key|license[_.-]?key|webhook|bearer)"
@@ -120,7 +121,7 @@ def name_kind(name: str) -> str | None:
     parts = [p.lower() for p in _SPLIT.split(name) if p]
     if not parts or parts[-1] in _NOT_A_VALUE_SUFFIX:
         return None
-    if _PASSWORD_NAME.search(name):
+    if _PASSWORD_NAME.search(name) or any(p in _PASSWORD_WORDS for p in parts):
         return "password"
     if _SECRET_NAME.search(name):
         return "secret"
@@ -203,10 +204,8 @@ def find_tokens(text: str) -> list[TokenMatch]:
             compact = "".join(_KEY_BODY.findall(body.replace("\\n", "\n")))
             if len(compact) >= 64 and not is_placeholder(compact) and entropy(compact) >= 4.0:
                 found.append(TokenMatch("private-key", "a private key", match.group(0), match.start(), match.end()))
-    lowered = None
     if "ecret" in text or "ECRET" in text:
-        lowered = text
-        for match in _AWS_SECRET.finditer(lowered):
+        for match in _AWS_SECRET.finditer(text):
             value = match.group(1)
             if not is_placeholder(value) and entropy(value) >= 4.0:
                 found.append(TokenMatch("aws-secret-access-key", "an AWS secret access key", value, match.start(1), match.end(1)))
@@ -224,3 +223,66 @@ def classify(value: str) -> TokenMatch | None:
 def is_aws_secret_key(value: str) -> bool:
     """Whether a value has the shape of an AWS secret access key (40 random base64 characters)."""
     return bool(re.fullmatch(r"[A-Za-z0-9/+]{40}", value)) and entropy(value) >= 4.0 and not is_placeholder(value)
+
+
+_KEYWORD_TEXT = (r"passw|pwd|pass|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credential|signing[_.-]?key|"
+                 r"auth[_.-]?key|client[_.-]?key|license[_.-]?key")
+_KEYWORD = re.compile(_KEYWORD_TEXT)  # run over lower-cased ASCII text: much faster than (?i)
+_KEYWORD_CI = re.compile("(?i)" + _KEYWORD_TEXT)
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+_VALUE_STOP = frozenset(" \t\r\n\"'`;,)}]")
+
+
+def _assignment_at(text: str, start: int, end: int) -> tuple[str, int, int] | None:
+    """``(name, value start, value end)`` when the keyword at ``start:end`` names an assigned value."""
+    begin = start
+    while begin > 0 and start - begin < 60 and text[begin - 1] in _NAME_CHARS:
+        begin -= 1
+    stop = end
+    while stop < len(text) and stop - end < 40 and text[stop] in _NAME_CHARS:
+        stop += 1
+    index = stop
+    if index < len(text) and text[index] in "\"'":
+        index += 1
+    while index < len(text) and text[index] in " \t":
+        index += 1
+    for operator in (":=", "=>", ":", "="):
+        if text.startswith(operator, index):
+            index += len(operator)
+            break
+    else:
+        return None
+    if text.startswith(":", index) or text.startswith("=", index):
+        return None  # `Fn::Sub`, `==`
+    while index < len(text) and text[index] in " \t\"'`=":
+        index += 1
+    value_end = index
+    while value_end < len(text) and value_end - index <= 300 and text[value_end] not in _VALUE_STOP:
+        value_end += 1
+    if not 6 <= value_end - index <= 300:
+        return None
+    return text[begin:stop], index, value_end
+
+
+def find_keyword_secrets(text: str) -> list[TokenMatch]:
+    """Random-looking values assigned to secret-named keys (``API_TOKEN: 8f3k…``)."""
+    found: list[TokenMatch] = []
+    done = -1
+    hits = _KEYWORD.finditer(text.lower()) if text.isascii() else _KEYWORD_CI.finditer(text)
+    for hit in hits:
+        if hit.start() < done:
+            continue  # another keyword of a name already examined
+        parsed = _assignment_at(text, hit.start(), hit.end())
+        if parsed is None:
+            continue
+        name, value_start, value_end = parsed
+        done = value_end
+        kind = name_kind(name)
+        if kind is None:
+            continue
+        value = text[value_start:value_end]
+        if looks_random(value) or (kind == "password" and len(value) >= 8 and looks_like_password(value)
+                                   and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+            label = "a password" if kind == "password" else "a secret"
+            found.append(TokenMatch("keyword", f"{label} (assigned to `{name}`)", value, value_start, value_end))
+    return found

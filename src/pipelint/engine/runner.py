@@ -327,6 +327,10 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     docs: list[Document] = []
     if not result.fatal:
         docs, problems = extract(result, kind, settings.limits)
+        if settings.config.bundle_root:
+            for doc in docs:
+                if doc.kind == "appspec":
+                    doc.context["bundle-root"] = settings.config.bundle_root
         findings.extend(_finding_from_problem(p, entry.display, settings) for p in problems)
         findings.extend(run_document_rules(docs, settings))
     return _finish(FileResult(findings, kind, text=result.source.text), result.source, settings)

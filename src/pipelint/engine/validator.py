@@ -173,6 +173,11 @@ class Validator:
             actual = node_type(node)
             if not _type_ok(actual, expected):
                 hint = ""
+                function = intrinsic(node)
+                if function is not None:
+                    yield (node, f"{_where(path)} must be {describe_types(expected)}, not the CloudFormation function `{function}`; "
+                           "functions are only evaluated inside a CloudFormation template")
+                    return
                 if actual == "object" and "string" in expected and isinstance(node, Mapping) and len(node.pairs) == 1:
                     hint = "; an unquoted `: ` inside a value makes YAML read it as a mapping, so quote the whole value"
                 yield (node, f"{_where(path)} must be {describe_types(expected)}, not {_TYPE_NAMES[actual]}{hint}")

@@ -30,26 +30,9 @@ _INLINE_POLICY_HOLDERS = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
 
 def appspec_flavor(root: Node) -> str:
     """``ecs``, ``lambda`` or ``ec2`` for an appspec root (either key case)."""
-    if isinstance(root, Mapping):
-        pair = root.get_ci("resources")
-        if pair is not None:
-            resources = pair[1]
-            items = resources.items if isinstance(resources, Sequence) else [resources]
-            for item in items:
-                if isinstance(item, Mapping):
-                    for name, body in item.items():
-                        if name.text == "TargetService":
-                            return "ecs"
-                        if isinstance(body, Mapping):
-                            type_pair = body.get_ci("type")
-                            if type_pair and isinstance(type_pair[1], Scalar):
-                                text = str(type_pair[1].value)
-                                if text.startswith("AWS::ECS"):
-                                    return "ecs"
-                                if text.startswith("AWS::Lambda"):
-                                    return "lambda"
-            return "ecs" if "TargetService" in str(resources.to_python())[:2000] else "lambda"
-    return "ec2"
+    from ..models.appspec import detect_flavor
+
+    return detect_flavor(root)
 
 
 def policy_flavor(root: Node) -> str:
@@ -183,7 +166,8 @@ def _inline_buildspec(template: Document, props: Mapping, context: dict, problem
     # A path (`buildspecs/build.yml`, an S3 ARN) is resolved by the cross-file checks.
     if "\n" not in text.strip() and not text.lstrip().startswith(("version", "{")):
         return []
-    loaded = load_embedded(scalar, key, limits=limits)
+    # A buildspec is YAML whatever the template's format (a JSON template embeds YAML text).
+    loaded = load_embedded(scalar, key, fmt="yaml", limits=limits)
     problems.extend(loaded.problems)
     docs = []
     for root in loaded.roots:

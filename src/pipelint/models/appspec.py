@@ -94,15 +94,24 @@ def text(node: Node | None) -> str | None:
 
 
 def shown(node: Node | None) -> str:
-    """A node as a reader sees it in a message: its source text for scalars."""
+    """A node as the agent prints it in its messages: the plain text of a scalar."""
     if isinstance(node, Scalar):
-        raw = node.raw if node.style in ("", "json") and node.raw else node.text
+        raw = node.raw if node.style == "" and node.raw else node.text
         return raw if len(raw) <= 60 else raw[:57] + "..."
     if isinstance(node, Mapping):
         return "a mapping"
     if isinstance(node, Sequence):
         return "a list"
     return "nothing"
+
+
+def show(node: Node | None) -> str:
+    """A node as a message shows it: a scalar's source text in backticks, else what it is."""
+    if isinstance(node, Scalar):
+        if node.value is None:
+            return "empty"
+        return f"`{shown(node)}`"
+    return shown(node)
 
 
 def is_empty(node: Node | None) -> bool:
@@ -136,6 +145,51 @@ def looks_like_template(root: Node) -> str | None:
             if kind and kind.startswith(("AWS::", "Custom::", "Alexa::")):
                 return f"it has no `version` and its `Resources` is a mapping of CloudFormation resources such as `{kind}`"
     return None
+
+
+def looks_like_ec2(root: Mapping) -> bool:
+    """Whether a root has EC2/on-premises keys and no ECS service or Lambda function resource."""
+    hooks = root.get("hooks")
+    if not ("os" in root or "files" in root or "permissions" in root or isinstance(hooks, Mapping)):
+        return False
+    resources = value_of(root, "Resources")
+    for item in items_of(resources):
+        if isinstance(item, Mapping):
+            for key, body in item.items():
+                kind = text(value_of(body, "Type"))
+                if key.text == "TargetService" or kind in ("AWS::ECS::Service", "AWS::Lambda::Function"):
+                    return False
+    return True
+
+
+def detect_flavor(root: Node) -> str:
+    """``ecs``, ``lambda`` or ``ec2`` for an AppSpec root, in YAML or JSON, with either key case.
+
+    An ECS ``TargetService`` or an ``AWS::ECS::*``/``AWS::Lambda::*`` resource type decides
+    first; then EC2/on-premises keys (``os``, ``files``, ``permissions``, ``hooks`` as a mapping);
+    then, for a ``Resources`` without types, ECS-only hook events; Lambda otherwise.
+    """
+    if not isinstance(root, Mapping):
+        return "ec2"
+    pair = root.get_ci("resources")
+    resources = pair[1] if pair else None
+    items = items_of(resources) if isinstance(resources, Sequence) else [resources] if resources is not None else []
+    for item in items:
+        if isinstance(item, Mapping):
+            for key, body in item.items():
+                type_pair = body.get_ci("type") if isinstance(body, Mapping) else None
+                kind = text(type_pair[1]) if type_pair else None
+                if key.text == "TargetService" or (kind or "").startswith("AWS::ECS"):
+                    return "ecs"
+                if (kind or "").startswith("AWS::Lambda"):
+                    return "lambda"
+    if looks_like_ec2(root) or resources is None:
+        return "ec2"
+    hooks_pair = root.get_ci("hooks")
+    for item in items_of(hooks_pair[1]) if hooks_pair else []:
+        if isinstance(item, Mapping) and any(k in item for k in ("BeforeInstall", "AfterInstall", "AfterAllowTestTraffic")):
+            return "ecs"
+    return "lambda"
 
 
 # --------------------------------------------------------------------------------------------
@@ -183,7 +237,10 @@ def appspec_of(doc: Any) -> AppSpec | None:
         root = doc.root
         if not isinstance(root, Mapping) or looks_like_template(root) is not None:
             return None
-        return AppSpec(root, doc.flavor or "ec2")
+        flavor = doc.flavor or "ec2"
+        if flavor != "ec2" and looks_like_ec2(root):
+            return None  # an EC2 AppSpec with a stray `resources` key, mistaken for ECS/Lambda
+        return AppSpec(root, flavor)
 
     result: AppSpec | None = doc.cached("appspec", build)
     return result
@@ -192,16 +249,3 @@ def appspec_of(doc: Any) -> AppSpec | None:
 def ec2_script_entries(value: Node | None) -> list[Node]:
     """The entries of one EC2 lifecycle event (a list; anything else has none)."""
     return items_of(value)
-
-
-def timeout_seconds(node: Node | None) -> int | None:
-    """A script timeout as the agent reads it, if it is a positive whole number."""
-    if not isinstance(node, Scalar) or isinstance(node.value, bool):
-        return None
-    value = node.value
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.strip().isdigit():
-        number = int(value.strip())
-        return number if number > 0 else None
-    return None

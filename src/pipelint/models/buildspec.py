@@ -257,17 +257,3 @@ def references(text: str, name: str) -> bool:
     """Whether shell text reads the variable ``name`` (``$name`` or ``${name...}``)."""
     return re.search(r"\$(?:\{)?" + re.escape(name) + r"(?![A-Za-z0-9_])", text) is not None
 
-
-def source_text(node: Node) -> str:
-    """The node's text as written in the file (its source lines), without the line break."""
-    src = node.source
-    if src is None:
-        return ""
-    lines = src.lines
-    if node.line < 1 or node.line > len(lines):
-        return ""
-    if node.end_line == node.line:
-        return lines[node.line - 1][node.col - 1 : node.end_col - 1]
-    first = lines[node.line - 1][node.col - 1 :]
-    rest = lines[node.line : min(node.end_line, len(lines))]
-    return "\n".join([first, *rest]).rstrip()

@@ -113,6 +113,19 @@ def is_literal_key(key: str | None) -> bool:
     return key is not None and "${" not in key
 
 
+def could_equal(key: str | None, literal: str) -> bool:
+    """Whether a name key (possibly with ``${…}`` parts) could resolve to ``literal``."""
+    if key is None:
+        return True
+    if is_literal_key(key):
+        return key == literal
+    import re
+
+    parts = re.split(r"\$\{[^}]*\}", key)
+    pattern = ".*".join(re.escape(part) for part in parts)
+    return re.fullmatch(pattern, literal, flags=re.DOTALL) is not None
+
+
 def exclusive(a: Cond, b: Cond) -> bool:
     """Whether two elements sit in opposite branches of the same condition (never both exist)."""
     branches = dict(a)
@@ -278,7 +291,7 @@ class Action:
         """``stage `Build`, runOrder 2`` for messages."""
         order = self.run_order
         order_text = str(order) if order is not None else "(not a literal)"
-        return f"stage `{self.stage.label}`, runOrder {order_text}"
+        return f"stage `{self.stage.label}`, {self.keys.name('runOrder')} {order_text}"
 
 
 @dataclass(eq=False)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
 
@@ -199,6 +200,7 @@ def _pattern(glob: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
 
 
+@lru_cache(maxsize=65536)
 def action_matches(pattern: str, action: str) -> bool:
     """Whether an IAM action pattern (``s3:*``, ``iam:Pass*``, ``*``) covers ``action``.
 
@@ -207,6 +209,13 @@ def action_matches(pattern: str, action: str) -> bool:
     if pattern == "*":
         return True
     return _pattern(pattern).fullmatch(action) is not None
+
+
+def intrinsic_arg(node: Node | None) -> Node | None:
+    """The argument of an intrinsic function node (``x`` in ``{"Ref": x}``), else ``None``."""
+    if intrinsic(node) is not None and isinstance(node, Mapping):
+        return node.pairs[0][1]
+    return None
 
 
 def values_of(node: Node | None) -> list[Value]:
@@ -268,7 +277,7 @@ def _join_text(arg: Node) -> str | None:
         if isinstance(part, Scalar) and part.value is not None:
             texts.append(part.text)
         elif intrinsic(part) == "Fn::Sub":
-            inner = part.pairs[0][1]  # type: ignore[union-attr]
+            inner = intrinsic_arg(part)
             texts.append(inner.text if isinstance(inner, Scalar) else "${?}")
         else:
             texts.append("${?}")
@@ -298,7 +307,7 @@ def _principals(node: Node, found: list[PrincipalValue], depth: int) -> None:
         return
     name = intrinsic(node)
     if name == "Fn::If":
-        arg = node.pairs[0][1]  # type: ignore[union-attr]
+        arg = intrinsic_arg(node)
         if isinstance(arg, Sequence) and len(arg.items) == 3:
             _principals(arg.items[1], found, depth + 1)
             _principals(arg.items[2], found, depth + 1)
@@ -376,7 +385,7 @@ def parse_policy(root: Node) -> Policy:
     return policy
 
 
-def policy_of(doc: object) -> Policy:
+def policy_of(doc: Any) -> Policy:
     """The (cached) :class:`Policy` of a ``policy`` document."""
-    cached = doc.cached
-    return cached("iam-policy", lambda: parse_policy(doc.root))
+    policy: Policy = doc.cached("iam-policy", lambda: parse_policy(doc.root))
+    return policy

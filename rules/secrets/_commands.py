@@ -1,0 +1,139 @@
+"""Secrets passed on command lines: ``docker login -p``, ``aws configure set``, ``curl -u``…
+
+:func:`find_in_text` runs every pattern over a piece of shell text (a buildspec command, a hook
+script) and returns the literal secrets with their offsets. References (``$VAR``, ``$(cmd)``,
+``${VAR}``) and placeholders are not secrets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ._patterns import TOKEN_SHAPES, is_placeholder, is_reference
+
+
+@dataclass(frozen=True)
+class CommandPattern:
+    """One way a command line can carry a secret."""
+
+    kind: str
+    needles: tuple[str, ...]  # lower-case substrings, one of which must occur before the regex runs
+    regex: re.Pattern[str]
+    what: str
+    fix: str
+
+
+_VALUE = r"(?P<q>[\"']?)(?P<secret>[^\s\"';|&`]+)(?P=q)"
+
+COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
+    CommandPattern(
+        "docker-password", ("docker",),
+        re.compile(r"\bdocker\s+login\b[^\n;|&]*?\s(?:-p|--password)(?:\s+|=)" + _VALUE),
+        "a literal password to `docker login` (`-p`/`--password`)",
+        "pipe the password in with `--password-stdin` from a secret, e.g. `echo \"$DOCKERHUB_TOKEN\" | docker login -u <user> --password-stdin` "
+        "with `DOCKERHUB_TOKEN` mapped under `env.secrets-manager` (for ECR: `aws ecr get-login-password | docker login --username AWS --password-stdin <registry>`)",
+    ),
+    CommandPattern(
+        "aws-configure", ("configure",),
+        re.compile(r"\baws\s+configure\s+set\s+(?:[\w.-]+\.)?(?P<key>aws_secret_access_key|aws_access_key_id|aws_session_token)\s+" + _VALUE, re.I),
+        "a literal AWS credential to `aws configure set`",
+        "do not store long-lived AWS keys in the build: give the CodeBuild service role (or a role it assumes with `aws sts assume-role`) the permissions instead",
+    ),
+    CommandPattern(
+        "aws-env-export", ("aws_",),
+        re.compile(r"(?:\bexport\s+|^|[\s;&|(])(?P<key>AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)=" + _VALUE, re.M),
+        "a literal AWS credential in an environment assignment",
+        "remove the literal key: CodeBuild gives the build the service role's temporary credentials; for another account, use `aws sts assume-role`",
+    ),
+    CommandPattern(
+        "npm-auth", ("_auth",),
+        re.compile(r"//[^\s\"':]*:(?P<key>_authToken|_auth|_password)=" + _VALUE),
+        "a literal npm token into `.npmrc` (`_authToken=`)",
+        "write `//registry.npmjs.org/:_authToken=${NPM_TOKEN}` (single-quoted so the shell does not expand it) and map `NPM_TOKEN` under `env.secrets-manager`",
+    ),
+    CommandPattern(
+        "curl-user", ("curl",),
+        re.compile(r"\bcurl\b[^\n;|&]*?\s(?:-u|--user)(?:\s+|=)(?P<q>[\"']?)(?P<user>[^\s\"':;|&]+):(?P<secret>[^\s\"';|&`]+)(?P=q)"),
+        "a literal password to `curl -u user:password`",
+        "use `curl -u \"user:$API_PASSWORD\"` (or a `--netrc-file`) with `API_PASSWORD` mapped under `env.secrets-manager`",
+    ),
+    CommandPattern(
+        "url-credentials", ("@",),
+        re.compile(r"\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^/\s:@\"'$]*):(?P<secret>[^/\s@\"']+)@[\w.-]+"),
+        "credentials embedded in a URL",
+        "use a CodeStar connection or a git credential helper (`git config credential.helper`) fed from `env.secrets-manager`, "
+        "instead of `https://user:token@host/...`, which also ends up in logs",
+    ),
+    CommandPattern(
+        "url-token-user", ("@",),
+        re.compile(r"\bhttps?://(?P<secret>gh[pousr]_[0-9A-Za-z]{36}|github_pat_\w{82})@[\w.-]+"),
+        "a token embedded in a URL",
+        "use a CodeStar connection or a git credential helper fed from `env.secrets-manager` instead of a token in the URL",
+    ),
+    CommandPattern(
+        "auth-header", ("authorization",),
+        re.compile(r"(?i)\bauthorization:\s*(?:bearer|token|basic)\s+(?P<secret>[^\s\"'\\;|&`]+)"),
+        "a literal token in an `Authorization` header",
+        "use `-H \"Authorization: Bearer $API_TOKEN\"` with `API_TOKEN` mapped under `env.secrets-manager`",
+    ),
+    CommandPattern(
+        "auth-header", ("token:", "api-key:"),
+        re.compile(r"(?i)(?<![/\w-])(?:private-token|x-api-key|x-auth-token|x-access-token):\s*(?P<secret>[^\s\"'\\;|&`]+)"),
+        "a literal token in an API key header",
+        "read the token from a variable mapped under `env.secrets-manager` (`-H \"X-Api-Key: $API_KEY\"`)",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class CommandSecret:
+    """A literal secret found in shell text."""
+
+    pattern: CommandPattern
+    value: str
+    start: int
+    end: int
+    key: str | None = None
+
+    def describe(self) -> str:
+        """What the command passes: ``a literal password to `docker login` …``."""
+        if self.key and self.pattern.kind == "aws-configure":
+            return f"`{self.key}` as a literal to `aws configure set`"
+        if self.key and self.pattern.kind == "aws-env-export":
+            return f"`{self.key}` as a literal"
+        return self.pattern.what
+
+
+def _literal(value: str) -> bool:
+    return not (is_reference(value) or "$" in value or "`" in value or is_placeholder(value) or len(value) < 4)
+
+
+def find_in_text(text: str) -> list[CommandSecret]:
+    """Every literal secret the command patterns find in ``text``, one per place."""
+    lowered = text.lower()
+    found: list[CommandSecret] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in COMMAND_PATTERNS:
+        if not any(needle in lowered for needle in pattern.needles):
+            continue
+        for match in pattern.regex.finditer(text):
+            value = match.group("secret")
+            start, end = match.start("secret"), match.end("secret")
+            if not _literal(value) or any(s < end and start < e for s, e in taken):
+                continue
+            if pattern.kind == "url-credentials" and not _looks_like_url_secret(value, match.group("user")):
+                continue
+            key = match.groupdict().get("key")
+            found.append(CommandSecret(pattern, value, start, end, key))
+            taken.append((start, end))
+    return found
+
+
+def _looks_like_url_secret(password: str, user: str) -> bool:
+    """``user:password@`` in a URL, excluding ports (``host:8080@``) and shell expansions."""
+    if password.isdigit() or "{" in password:
+        return False
+    if any(shape.pattern.search(user) for shape in TOKEN_SHAPES):
+        return True
+    return bool(user) or len(password) >= 8

@@ -1,0 +1,75 @@
+"""The hook scripts an EC2/on-premises appspec names, read (never run) from the bundle.
+
+A hook's ``location`` is relative to the revision root, which is the appspec's folder. Only
+files inside that folder are read, at most 1 MB each, and only text files; YAML/JSON files are
+skipped because pipelint may lint them itself. Each script becomes a :class:`Source` whose
+display path is the appspec's folder joined with the location, so findings point into it.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from dataclasses import dataclass
+
+from pipelint.api import Document, Mapping, Scalar, Sequence, Source
+
+MAX_SCRIPT_BYTES = 1_000_000
+
+
+@dataclass
+class HookScript:
+    """A hook script: the appspec node naming it and the loaded file."""
+
+    location: Scalar
+    source: Source
+
+
+def _entries(root: object) -> list[Scalar]:
+    if not isinstance(root, Mapping):
+        return []
+    pair = root.get_ci("hooks")
+    hooks = pair[1] if pair else None
+    out: list[Scalar] = []
+    if not isinstance(hooks, Mapping):
+        return out
+    for _, scripts in hooks.items():
+        items = scripts.items if isinstance(scripts, Sequence) else [scripts]
+        for item in items:
+            if isinstance(item, Mapping):
+                found = item.get_ci("location")
+                if found and isinstance(found[1], Scalar) and isinstance(found[1].value, str):
+                    out.append(found[1])
+    return out
+
+
+def _read(doc: Document) -> list[HookScript]:
+    scripts: list[HookScript] = []
+    display_dir = posixpath.dirname(doc.source.path.replace(os.sep, "/"))
+    base = os.path.dirname(os.path.abspath(doc.source.path))
+    seen: set[str] = set()
+    for node in _entries(doc.root):
+        relative = node.value.strip().lstrip("/")
+        if not relative or relative.lower().endswith((".yml", ".yaml", ".json")):
+            continue
+        full = os.path.normpath(os.path.join(base, relative))
+        try:
+            if os.path.commonpath([base, full]) != base or full in seen or not os.path.isfile(full):
+                continue
+            if os.path.getsize(full) > MAX_SCRIPT_BYTES:
+                continue
+            with open(full, "rb") as handle:
+                data = handle.read(MAX_SCRIPT_BYTES + 1)
+        except (OSError, ValueError):
+            continue
+        if b"\x00" in data[:8192]:
+            continue
+        seen.add(full)
+        display = posixpath.normpath(posixpath.join(display_dir, relative)) if display_dir else posixpath.normpath(relative)
+        scripts.append(HookScript(node, Source(display, data.decode("utf-8", "replace"), "yaml")))
+    return scripts
+
+
+def hook_scripts(doc: Document) -> list[HookScript]:
+    """The readable hook scripts of an appspec document (read once per document)."""
+    return doc.cached("hook-scripts", lambda: _read(doc))

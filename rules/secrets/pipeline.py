@@ -1,0 +1,91 @@
+"""SEC003, SEC005, SEC006: secrets in CodePipeline definitions and webhooks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipelint.api import Document, Report, rule
+
+from ._structural import oauth_tokens, pipeline_env, to_report, webhooks
+
+
+@rule("SEC003", "github-oauth-token", severity="warning", kinds=("pipeline",), security_severity=8.5)
+def github_oauth_token(doc: Document, config: dict) -> Iterator[Report]:
+    """A GitHub (version 1) source action's ``OAuthToken`` is a literal, or a parameter without ``NoEcho``.
+
+    In a template, a ``!Ref`` to a parameter is reported when the parameter lacks
+    ``NoEcho: true`` or has a literal ``Default``; in an ``aws codepipeline`` JSON file only a
+    literal is reported (``get-pipeline`` masks the token as ``****``, which is fine).
+
+    Why: the token acts as you on GitHub. A literal is committed with the file; a parameter
+    without ``NoEcho`` is shown by the CloudFormation console and API. AWS no longer recommends
+    the OAuth-based GitHub action at all: a CodeStar connection needs no token in the pipeline.
+
+    Failing::
+
+        Configuration:
+          Owner: acme
+          Repo: app
+          Branch: main
+          OAuthToken: ghp_************************************
+
+    Fixed::
+
+        ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+        Configuration:
+          ConnectionArn: !Ref GitHubConnection
+          FullRepositoryId: acme/app
+          BranchName: main
+    """
+    template = doc.context.get("template") if doc.context else None
+    for hit in oauth_tokens(doc.root, template.root if template is not None else None):
+        yield to_report(hit)
+
+
+@rule("SEC005", "webhook-secret-token", severity="warning", kinds=("template",), security_severity=7.5)
+def webhook_secret_token(doc: Document, config: dict) -> Iterator[Report]:
+    """An ``AWS::CodePipeline::Webhook`` ``SecretToken`` is a literal, or a parameter without ``NoEcho``.
+
+    Why: the token authenticates the webhook's callers; whoever knows it can start the
+    pipeline with forged events. A literal is committed with the template, and a parameter
+    without ``NoEcho`` is shown by CloudFormation. Generate a unique token per webhook and
+    keep it in Secrets Manager.
+
+    Failing::
+
+        AuthenticationConfiguration:
+          SecretToken: 7f9c2ba4e88f827d61604550760585
+
+    Fixed::
+
+        AuthenticationConfiguration:
+          SecretToken: '{{resolve:secretsmanager:ci/webhook:SecretString:token}}'
+    """
+    for hit in webhooks(doc.root):
+        yield to_report(hit)
+
+
+@rule("SEC006", "pipeline-env-secret", severity="warning", kinds=("pipeline",), security_severity=8.0)
+def pipeline_env_secret(doc: Document, config: dict) -> Iterator[Report]:
+    """A pipeline action passes a secret as a PLAINTEXT environment variable.
+
+    Checked: an action's ``EnvironmentVariables`` (``Type`` PLAINTEXT or omitted) and the
+    CodeBuild action's ``Configuration.EnvironmentVariables`` JSON string (entries with
+    ``"type": "PLAINTEXT"``, the default).
+
+    Why: the pipeline definition is stored and shown in plain text to everyone who can read
+    the pipeline (``codepipeline:GetPipeline``), and it is committed with the file. Use
+    ``SECRETS_MANAGER`` (or ``PARAMETER_STORE`` for CodeBuild) so the value is read at run time.
+
+    Failing::
+
+        Configuration:
+          ProjectName: !Ref Build
+          EnvironmentVariables: '[{"name":"API_TOKEN","value":"7f9c2ba4e88f827d616045","type":"PLAINTEXT"}]'
+
+    Fixed::
+
+          EnvironmentVariables: '[{"name":"API_TOKEN","value":"ci/api:token","type":"SECRETS_MANAGER"}]'
+    """
+    for hit in pipeline_env(doc.root):
+        yield to_report(hit)

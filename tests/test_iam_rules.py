@@ -1,0 +1,129 @@
+"""IAM rules: exact findings on failing fixtures, none on passing ones, and robustness."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import fixture, lint, triples
+
+from pipelint.rules.iam import _actions
+
+FAILING = {
+    "IAM001": ("iam001_fail.yaml", [(17, 25), (28, 22)]),
+    "IAM002": ("iam002_fail.yaml", [(11, 17), (12, 17), (15, 21)]),
+    "IAM003": ("iam003_fail.json", [(7, 19), (12, 20)]),
+    "IAM004": ("iam004_fail.yaml", [(12, 21), (15, 21)]),
+    "IAM005": ("iam005_fail.json", [(4, 25), (5, 51), (6, 25)]),
+    "IAM006": ("iam006_fail.yaml", [(11, 24), (22, 20)]),
+    "IAM007": ("iam007_fail.yaml", [(15, 19), (16, 19), (25, 20), (34, 26)]),
+    "IAM008": ("iam008_fail.yaml", [(9, 18), (11, 18), (12, 21), (13, 21), (14, 23), (15, 13), (16, 23), (17, 13),
+                                    (19, 13), (21, 13), (24, 13), (25, 23), (32, 34), (34, 13)]),
+    "IAM009": ("iam009_fail.json", [(6, 18), (6, 35), (6, 59)]),
+    "IAM010": ("iam010_fail.yaml", [(3, 3), (20, 3), (41, 3), (64, 3), (83, 3), (88, 3)]),
+}
+PASSING = {
+    "IAM001": "iam001_pass.yaml",
+    "IAM002": "iam002_pass.yaml",
+    "IAM003": "iam003_pass.json",
+    "IAM004": "iam004_pass.yaml",
+    "IAM005": "iam005_pass.json",
+    "IAM006": "iam006_pass.yaml",
+    "IAM007": "iam007_pass.yaml",
+    "IAM008": "iam008_pass.yaml",
+    "IAM009": "iam009_pass.json",
+    "IAM010": "iam010_pass.yaml",
+}
+
+
+@pytest.mark.parametrize("code", sorted(FAILING))
+def test_failing_fixture(code):
+    name, expected = FAILING[code]
+    findings = lint(fixture("iam", name), select=[code])
+    assert triples(findings, "IAM") == [(code, line, col) for line, col in expected]
+    assert not [f for f in findings if f.code == "PL001"]
+    for finding in findings:
+        assert finding.fix, finding
+        assert finding.security_severity is not None
+
+
+@pytest.mark.parametrize("code", sorted(PASSING))
+def test_passing_fixture(code):
+    assert triples(lint(fixture("iam", PASSING[code]), select=[code]), "IAM") == []
+
+
+def test_escalation_in_a_standalone_policy_file():
+    findings = lint(fixture("iam", "iam010_fail_policy.json"), select=["IAM010"])
+    assert triples(findings) == [("IAM010", 4, 35)]
+    assert "codebuild:UpdateProject" in findings[0].message and "codebuild:StartBuildBatch" in findings[0].message
+
+
+def test_pipeline_role_example_names_every_problem_and_the_fix():
+    findings = lint(fixture("iam", "pipeline_role_fail.yaml"), select=["IAM"])
+    assert triples(findings) == [
+        ("IAM002", 21, 21), ("IAM002", 22, 21), ("IAM002", 23, 21), ("IAM002", 25, 21), ("IAM002", 26, 21),
+        ("IAM004", 24, 21), ("IAM010", 4, 3),
+    ]
+    by_line = {f.line: f.message for f in findings}
+    assert "`s3:*`" in by_line[21] and "arn:aws:s3:::<artifact-bucket>/*" in by_line[21] and "s3:GetObject" in by_line[21]
+    assert "`codebuild:*`" in by_line[22] and "codebuild:StartBuild" in by_line[22] and "project/<project>" in by_line[22]
+    assert "`codedeploy:*`" in by_line[23] and "codedeploy:CreateDeployment" in by_line[23]
+    assert "`kms:*`" in by_line[25] and "kms:Decrypt" in by_line[25]
+    assert "`cloudwatch:*`" in by_line[26] and "cloudwatch:PutMetricData" in by_line[26]
+    assert "iam:PassedToService" in by_line[24] and "every role" in by_line[24]
+    escalation = by_line[4]
+    assert "PipelineRole" in escalation and "codebuild:CreateProject" in escalation and "iam:PassRole" in escalation
+    assert "iam:PassedToService: codebuild.amazonaws.com" in escalation
+
+
+def test_kms_root_statement_is_not_a_finding():
+    findings = lint(fixture("iam", "iam002_pass.yaml"), select=["IAM"])
+    assert [f for f in findings if f.path.endswith("iam002_pass.yaml") and f.line >= 19] == []
+
+
+def test_action_table_is_not_loaded_without_policies(tmp_path):
+    path = tmp_path / "buildspec.yml"
+    path.write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
+    _actions._load.cache_clear()
+    lint(str(path), select=["IAM", "SEC"])
+    assert _actions._load.cache_info().currsize == 0
+    lint(fixture("iam", "iam009_fail.json"), select=["IAM009"])
+    assert _actions._load.cache_info().currsize == 1
+
+
+ODD_POLICIES = [
+    '{"Version": "2012-10-17", "Statement": "nope"}',
+    '{"Version": "2012-10-17", "Statement": [1, null, ["x"], {"Effect": ["Allow"], "Action": {"a": 1}}]}',
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": 7, "Resource": 8, "Principal": 9, "Condition": "x"}]}',
+    '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "", "Resource": [], "NotPrincipal": {"AWS": []}}]}',
+    '{"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": ":", "Resource": "arn:", "Principal": {"Federated": null}}}',
+]
+
+
+@pytest.mark.parametrize("text", ODD_POLICIES)
+def test_odd_standalone_policies_never_crash(tmp_path, text):
+    path = tmp_path / "policy.json"
+    path.write_text(text)
+    findings = lint(str(path), select=["IAM"])
+    assert not [f for f in findings if f.code == "PL001"], [f.message for f in findings]
+
+
+def test_odd_template_never_crashes(tmp_path):
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\n"
+        "Resources:\n"
+        "  Role:\n"
+        "    Type: AWS::IAM::Role\n"
+        "    Properties:\n"
+        "      AssumeRolePolicyDocument: !If [C, {Statement: []}, !Ref 'AWS::NoValue']\n"
+        "      ManagedPolicyArns: !Ref Arns\n"
+        "      Policies: [{PolicyName: !Sub x, PolicyDocument: '{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"*\", \"Resource\": \"*\"}'}]\n"
+        "  Policy:\n"
+        "    Type: AWS::IAM::Policy\n"
+        "    Properties:\n"
+        "      Roles: !Ref Roles\n"
+        "      PolicyDocument: {Statement: [{Effect: Allow, Action: !Split [',', 'a,b'], Resource: !GetAtt X.Arn}]}\n"
+        "  Broken: 5\n"
+        "  NoProps: {Type: AWS::IAM::Role}\n"
+    )
+    findings = lint(str(path), select=["IAM"])
+    assert not [f for f in findings if f.code == "PL001"], [f.message for f in findings]
