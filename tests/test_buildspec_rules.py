@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 
 import pytest
 
@@ -26,6 +27,7 @@ FAILING = [
     ("BS111", "bs111/buildspec-fail.yml", [("BS111", 2, 1), ("BS111", 7, 5)]),
     ("BS112", "bs112/buildspec-fail.yml", [("BS112", 2, 1)]),
     ("BS112", "bs112/buildspec-fail-01.yml", [("BS112", 2, 1)]),
+    ("BS113", "bs113/buildspec-fail.yml", [("BS113", 4, 13), ("BS113", 5, 11), ("BS113", 9, 9)]),
     ("BS120", "bs120/buildspec-fail.yml", [("BS120", 5, 9), ("BS120", 8, 9)]),
     ("BS121", "bs121/buildspec-fail.yml", [("BS121", 5, 9), ("BS121", 6, 9), ("BS121", 7, 9), ("BS121", 8, 8)]),
     ("BS122", "bs122/buildspec-fail.yml", [("BS122", 5, 9)]),
@@ -142,6 +144,7 @@ def test_rule_docs_follow_the_standard() -> None:
     for found in load_rules().rules:
         if not found.code.startswith("BS") or found.code == "BS901":
             continue
-        assert "Failing" in found.doc and ("Fixed::" in found.doc or "Fixed:" in found.doc), found.code
+        assert re.search(r"^Failing[^\n]*::$", found.doc, re.M), found.code
+        assert re.search(r"^Fixed[^\n]*:", found.doc, re.M), found.code
         assert found.kinds == ("buildspec",), found.code
         assert found.summary.endswith("."), found.code

@@ -126,3 +126,15 @@ def test_rule_metadata_and_documentation() -> None:
         assert "Why:" in found.doc, found.code
         for label in ("Failing::", "Fixed::"):
             assert re.search(re.escape(label) + r"\n\n {4,}\S", found.doc), (found.code, label)
+
+
+def test_disputed_owner_is_only_a_warning(tmp_path) -> None:
+    """The docs' table gives CodeStarSourceConnection owner ThirdParty; the action reference says AWS."""
+    text = open(fixture("pipeline", "pass.json")).read().replace(
+        '"owner": "AWS",\n              "provider": "CodeStarSourceConnection"',
+        '"owner": "ThirdParty",\n              "provider": "CodeStarSourceConnection"')
+    path = tmp_path / "pipeline.json"
+    path.write_text(text)
+    findings = lint(str(path), select=["CP110"])
+    assert [(f.line, str(f.severity)) for f in findings] == [(48, "warning")]
+    assert "`AWS`" in findings[0].message

@@ -7,8 +7,8 @@ at run time and written to temporary files, never stored in fixtures.
 from __future__ import annotations
 
 import pytest
-from helpers import fixture, lint, triples
 
+from helpers import fixture, lint, triples
 from pipelint.rules.secrets import _patterns
 
 FAILING = {
@@ -67,6 +67,12 @@ def test_hook_script_findings_point_into_the_script():
     assert triples(findings) == [("SEC008", 4, 25), ("SEC008", 5, 45)]
     assert all(f.path.endswith("sec008_bundle_fail/scripts/configure.sh") for f in findings)
     assert "--password-stdin" in findings[0].message
+
+
+def test_token_scan_in_json_string_parameter_overrides():
+    findings = lint(fixture("secrets", "sec009_fail_cli.json"), select=["SEC009"])
+    assert triples(findings) == [("SEC009", 16, 57)]
+    assert "DbPassword" in findings[0].message
 
 
 def test_token_scan_in_buildspec_and_each_secret_once():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Mapping, Report, Scalar, intrinsic, rule
+from pipelint.api import Document, Mapping, Report, Scalar, intrinsic, rule, walk
 from pipelint.models import buildspec as bs
 
 _VALID = ("0.1", "0.2")
@@ -217,3 +217,40 @@ def version_mismatched_keys(doc: Document, config: dict[str, Any]) -> Iterator[R
                 "(recommended) or write `environment_variables` with `plaintext`",
                 fix="use `version: 0.2`",
             )
+
+
+@rule("BS113", "cloudformation-function-in-buildspec", severity="warning", kinds=("buildspec",))
+def cloudformation_function_in_buildspec(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
+    """A buildspec value is a CloudFormation function (``!Ref``, ``!Sub``, ``Fn::GetAtt``, …).
+
+    Why: CodeBuild does not evaluate CloudFormation functions; only CloudFormation does, and only
+    in the template itself, not inside the buildspec text. ``!Ref Bucket`` in a buildspec is not
+    the bucket name. In an inline buildspec, wrap the whole ``BuildSpec`` in ``!Sub`` and write
+    ``${Bucket}``; in a buildspec file, pass the value as a project environment variable.
+
+    Failing::
+
+        env:
+          variables:
+            BUCKET: !Ref ArtifactBucket
+
+    Fixed (inline buildspec under ``BuildSpec: !Sub |``)::
+
+        env:
+          variables:
+            BUCKET: ${ArtifactBucket}
+    """
+    top = bs.root(doc)
+    if top is None:
+        return
+    for node in walk(top):
+        name = intrinsic(node)
+        if name is None or name == "Condition" or not isinstance(node, Mapping):
+            continue
+        key = node.pairs[0][0]
+        shown = key.raw if isinstance(key, Scalar) and key.raw.startswith("!") else name
+        parts = list(node.path[:-1] if node.path and node.path[-1] == name else node.path)
+        where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts).lstrip(".") or "the top level"
+        yield Report(node, f"`{where}` is the CloudFormation function `{shown}`, which CodeBuild does not evaluate; "
+                           "in an inline buildspec use `${Name}` inside `!Sub`, in a file use an environment variable",
+                     fix="replace the function with a value")

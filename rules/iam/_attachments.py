@@ -85,7 +85,8 @@ def _ref_target(node: Node) -> str | None:
     return None
 
 
-def _aws_managed_name(node: Node) -> str | None:
+def aws_managed_name(node: Node) -> str | None:
+    """The name of an AWS managed policy an ARN (literal or ``!Sub``) names, e.g. ``AdministratorAccess``."""
     text = None
     if isinstance(node, Scalar) and isinstance(node.value, str):
         text = node.value
@@ -97,10 +98,29 @@ def _aws_managed_name(node: Node) -> str | None:
     return None
 
 
-def _items(node: Node | None) -> list[Node]:
-    if isinstance(node, Sequence):
-        return list(node.items)
-    return [node] if node is not None else []
+def list_items(node: Node | None) -> list[Node]:
+    """The items of a list property; both branches of ``Fn::If`` items and lists; no ``AWS::NoValue``."""
+    out: list[Node] = []
+    for value in values_or_branches(node):
+        if isinstance(value, Sequence):
+            for item in value.items:
+                out.extend(values_or_branches(item))
+        else:
+            out.append(value)
+    return out
+
+
+def values_or_branches(node: Node | None, depth: int = 0) -> list[Node]:
+    """``[node]``, or both branches of an ``Fn::If`` (recursively); nothing for ``AWS::NoValue``."""
+    if node is None or depth > 10:
+        return []
+    name = intrinsic(node)
+    arg = intrinsic_arg(node)
+    if name == "Fn::If" and isinstance(arg, Sequence) and len(arg.items) == 3:
+        return values_or_branches(arg.items[1], depth + 1) + values_or_branches(arg.items[2], depth + 1)
+    if name == "Ref" and isinstance(arg, Scalar) and arg.text == "AWS::NoValue":
+        return []
+    return [node]
 
 
 def principals(doc: Document) -> list[Principal]:
@@ -130,7 +150,7 @@ def _gather(root: Node) -> list[Principal]:
                 by_name[(rtype_text, name_node.value)] = key.text
             if props is None:
                 continue
-            for index, item in enumerate(_items(props.get("Policies"))):
+            for index, item in enumerate(list_items(props.get("Policies"))):
                 if isinstance(item, Mapping):
                     label_name = item.get("PolicyName")
                     label = f"inline policy `{label_name.text}`" if isinstance(label_name, Scalar) else f"inline policy #{index + 1}"
@@ -144,7 +164,7 @@ def _gather(root: Node) -> list[Principal]:
     for logical, (_key, rtype_text, stmts, props) in policies.items():
         label = f"{'managed policy' if rtype_text.endswith('ManagedPolicy') else 'policy'} `{logical}`"
         for prop, target_type in _ATTACH_PROPERTY.items():
-            for item in _items(props.get(prop)):
+            for item in list_items(props.get(prop)):
                 target = _ref_target(item)
                 if target is None and isinstance(item, Scalar) and isinstance(item.value, str):
                     target = by_name.get((target_type, item.value))
@@ -157,7 +177,7 @@ def _gather(root: Node) -> list[Principal]:
         holder = declared.get("Properties") if isinstance(declared, Mapping) else None
         if not isinstance(holder, Mapping):
             continue
-        for item in _items(holder.get("ManagedPolicyArns")):
+        for item in list_items(holder.get("ManagedPolicyArns")):
             target = _ref_target(item)
             if target is not None and target in policies:
                 if target in added[principal.logical_id]:
@@ -166,7 +186,7 @@ def _gather(root: Node) -> list[Principal]:
                 attached.add(target)
                 principal.grants.extend(Grant(s, f"managed policy `{target}`") for s in policies[target][2])
                 continue
-            managed = _aws_managed_name(item)
+            managed = aws_managed_name(item)
             if managed is not None and managed in _AWS_MANAGED:
                 actions, not_actions = _AWS_MANAGED[managed]
                 principal.grants.append(Grant(_synthetic(item, actions, not_actions), f"AWS managed policy `{managed}`"))

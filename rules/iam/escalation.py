@@ -141,7 +141,7 @@ def _shown(hit: Hit) -> str:
     return f"`{hit.action}` (via `{granted}`)"
 
 
-def _message(subject: str, found: list[tuple[Method, list[Hit]]]) -> tuple[str, str]:
+def _message(subject: str, found: list[tuple[Method, list[Hit]]], sources: bool = True) -> tuple[str, str]:
     paths = []
     fixes: list[str] = []
     labels: list[str] = []
@@ -154,7 +154,7 @@ def _message(subject: str, found: list[tuple[Method, list[Hit]]]) -> tuple[str, 
         for hit in hits:
             if hit.grant.label not in labels:
                 labels.append(hit.grant.label)
-    source = f" (granted by {', '.join(labels)})" if labels and labels != ["this policy"] else ""
+    source = f" (granted by {', '.join(labels)})" if sources and labels else ""
     message = f"{subject} can escalate to any permission in the account: " + "; ".join(paths) + source + "; " + "; ".join(fixes[:4])
     return message, "; ".join(fixes[:2])
 
@@ -212,19 +212,14 @@ def cicd_privilege_escalation(doc: Document, config: dict) -> Iterator[Report]:
         found = escalations(grants)
         if found:
             first: Node = found[0][1][0].value.node
-            message, fix = _message("a principal with this policy", found)
+            message, fix = _message("a principal with this policy", found, sources=False)
             yield Report(first, message, fix=fix, anchor="|".join(m.slots[0][0] for m, _ in found))
         return
     for principal in principals(doc):
         found = escalations(principal.grants)
         if not found:
             continue
-        if principal.kind == "policy":
-            subject = f"a principal given policy `{principal.logical_id}`"
-            for _, hits in found:
-                for hit in hits:
-                    hit.grant.label = "this policy"
-        else:
-            subject = f"{principal.kind} `{principal.logical_id}`"
-        message, fix = _message(subject, found)
+        alone = principal.kind == "policy"
+        subject = f"a principal given policy `{principal.logical_id}`" if alone else f"{principal.kind} `{principal.logical_id}`"
+        message, fix = _message(subject, found, sources=not alone)
         yield Report(principal.key, message, fix=fix, anchor=principal.logical_id + "|" + "|".join(m.slots[0][0] for m, _ in found))

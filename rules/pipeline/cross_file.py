@@ -32,6 +32,7 @@ def _buildspecs(project: Any, doc: Document, pipeline: Pipeline) -> dict[int, Bu
     """The buildspec of every CodeBuild action of the pipeline whose buildspec is known (by action id)."""
 
     def build() -> dict[int, Buildspec]:
+        """Resolve every CodeBuild action once."""
         found: dict[int, Buildspec] = {}
         for action in pipeline.actions:
             if not _is_codebuild(action):

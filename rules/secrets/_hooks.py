@@ -1,7 +1,8 @@
 """The hook scripts an EC2/on-premises appspec names, read (never run) from the bundle.
 
-A hook's ``location`` is relative to the revision root, which is the appspec's folder. Only
-files inside that folder are read, at most 1 MB each, and only text files; YAML/JSON files are
+A hook's ``location`` is relative to the revision root: the appspec's folder, or the configured
+``bundle-root`` relative to it (the same root the appspec rules use). Only files inside the root
+are read, at most 1 MB each, and only text files; YAML/JSON files are
 skipped because pipelint may lint them itself. Each script becomes a :class:`Source` whose
 display path is the appspec's folder joined with the location, so findings point into it.
 """
@@ -43,13 +44,26 @@ def _entries(root: object) -> list[Scalar]:
     return out
 
 
-def _read(doc: Document) -> list[HookScript]:
-    scripts: list[HookScript] = []
+def _root(doc: Document) -> tuple[str, str]:
+    """``(folder on disk, folder as displayed)`` of the revision bundle: the appspec's folder, or
+    the ``bundle-root`` the configuration gives, relative to it (as the appspec rules read it)."""
     display_dir = posixpath.dirname(doc.source.path.replace(os.sep, "/"))
     base = os.path.dirname(os.path.abspath(doc.source.path))
+    override = doc.context.get("bundle-root") if isinstance(doc.context, dict) else None
+    if isinstance(override, str) and override.strip():
+        base = os.path.normpath(os.path.join(base, override))
+        display_dir = posixpath.normpath(posixpath.join(display_dir, override.replace(os.sep, "/"))) if display_dir else override
+    return base, display_dir
+
+
+def _read(doc: Document) -> list[HookScript]:
+    scripts: list[HookScript] = []
+    if doc.parent is not None:
+        return scripts
+    base, display_dir = _root(doc)
     seen: set[str] = set()
     for node in _entries(doc.root):
-        relative = node.value.strip().lstrip("/")
+        relative = "/".join(p for p in node.value.strip().replace("\\", "/").split("/") if p not in ("", "."))
         if not relative or relative.lower().endswith((".yml", ".yaml", ".json")):
             continue
         full = os.path.normpath(os.path.join(base, relative))

@@ -230,7 +230,7 @@ _KEYWORD_TEXT = (r"passw|pwd|pass|secret|token|api[_.-]?key|apikey|access[_.-]?k
 _KEYWORD = re.compile(_KEYWORD_TEXT)  # run over lower-cased ASCII text: much faster than (?i)
 _KEYWORD_CI = re.compile("(?i)" + _KEYWORD_TEXT)
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-_VALUE_STOP = frozenset(" \t\r\n\"'`;,)}]")
+_VALUE_STOP = frozenset(" \t\r\n\"'`;,)}]\\")
 
 
 def _assignment_at(text: str, start: int, end: int) -> tuple[str, int, int] | None:
@@ -242,7 +242,9 @@ def _assignment_at(text: str, start: int, end: int) -> tuple[str, int, int] | No
     while stop < len(text) and stop - end < 40 and text[stop] in _NAME_CHARS:
         stop += 1
     index = stop
-    if index < len(text) and text[index] in "\"'":
+    if text.startswith(("\\\"", "\\'"), index):  # a JSON string inside a JSON string: \"key\": \"value\"
+        index += 2
+    elif index < len(text) and text[index] in "\"'":
         index += 1
     while index < len(text) and text[index] in " \t":
         index += 1
@@ -254,7 +256,7 @@ def _assignment_at(text: str, start: int, end: int) -> tuple[str, int, int] | No
         return None
     if text.startswith(":", index) or text.startswith("=", index):
         return None  # `Fn::Sub`, `==`
-    while index < len(text) and text[index] in " \t\"'`=":
+    while index < len(text) and text[index] in " \t\"'`=\\":
         index += 1
     value_end = index
     while value_end < len(text) and value_end - index <= 300 and text[value_end] not in _VALUE_STOP:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ..load import LoadResult, load_text
 from ..load.nodes import Mapping, Node, Scalar, Sequence, walk
-from ..load.problems import Limits
+from ..load.problems import Limits, LoadProblem
 
 
 def load_embedded(scalar: Scalar, fallback: Node, fmt: str | None = None, limits: Limits | None = None) -> LoadResult:
@@ -29,28 +29,24 @@ def load_embedded(scalar: Scalar, fallback: Node, fmt: str | None = None, limits
             if candidate.strip():
                 col_shift = len(candidate) - len(candidate.lstrip(" "))
                 break
+    def rehome(item: Node | LoadProblem) -> None:
+        if exact:
+            item.line += line_shift
+            item.end_line += line_shift
+            item.col += col_shift
+            item.end_col += col_shift
+        else:
+            item.line, item.col, item.end_line, item.end_col = fallback.span
+
     seen: set[int] = set()
     for root in result.roots:
         for node in walk(root):
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            node.source = outer
-            if exact:
-                node.line += line_shift
-                node.end_line += line_shift
-                node.col += col_shift
-                node.end_col += col_shift
-            else:
-                node.line, node.col, node.end_line, node.end_col = fallback.span
+            if id(node) not in seen:
+                seen.add(id(node))
+                node.source = outer
+                rehome(node)
     for problem in result.problems:
-        if exact:
-            problem.line += line_shift
-            problem.end_line += line_shift
-            problem.col += col_shift
-            problem.end_col += col_shift
-        else:
-            problem.line, problem.col, problem.end_line, problem.end_col = fallback.span
+        rehome(problem)
     result.source = outer
     return result
 

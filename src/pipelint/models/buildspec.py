@@ -19,8 +19,8 @@ COMMAND_LISTS = ("commands", "finally")
 WINDOWS_SHELLS = ("powershell.exe", "cmd.exe")
 LINUX_SHELLS = ("bash", "/bin/sh")
 
-_TRUE_WORDS = {"yes", "true", "on"}
-_FALSE_WORDS = {"no", "false", "off"}
+_TRUE_WORDS = {"yes", "true"}
+_FALSE_WORDS = {"no", "false"}
 
 
 @dataclass
