@@ -411,20 +411,6 @@ def run_project_rules(entries: list[FileEntry], kinds: dict[str, str | None], se
 # The run
 
 
-def project_root(paths: list[str]) -> str:
-    """The repository root for cross-file checks: the nearest folder with ``.git`` above the first
-    path, else the working directory (so results do not depend on where pipelint runs from)."""
-    start = os.path.abspath(paths[0]) if paths else os.getcwd()
-    directory = start if os.path.isdir(start) else os.path.dirname(start)
-    while True:
-        if os.path.exists(os.path.join(directory, ".git")):
-            return directory
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return os.getcwd()
-        directory = parent
-
-
 def _default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -473,7 +459,9 @@ def run(
             source = Source(entry.display, file_result.text, "yaml")
             source.secrets = set(file_result.secrets)
             sources[entry.display] = source
-    root = settings.config.root if settings.config.path else project_root(paths)
+    # Cross-file paths (a project's BuildSpec, an action's artifacts) are relative to the
+    # repository root: the config file's folder, else the working directory.
+    root = settings.config.root if settings.config.path else os.getcwd()
     project_findings, project_secrets = run_project_rules(entries, kinds, settings, root)
     for path, values in project_secrets.items():
         if path in sources:
