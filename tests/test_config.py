@@ -67,3 +67,15 @@ def test_kinds_glob_in_config(tmp_path):
     (tmp_path / ".pipelint.toml").write_text('select = ["XT"]\n[kinds]\n"ci/*.yml" = "buildspec"\n')
     result = _run(["."], tmp_path)
     assert "ci/build.yml:2:1: XT101" in result.output
+
+
+def test_rule_options_merge_prefix_code_and_name(tmp_path):
+    from pipelint.config import Config
+    from pipelint.engine.registry import load_rules
+    from pipelint.engine.runner import _merge_options
+
+    registry = load_rules(rules_dirs=[RULES_DIR])
+    config = Config(rule_options={"no-forbidden-key": {"a": 3}, "XT": {"a": 1, "b": 1}, "XT101": {"a": 2, "c": 2}})
+    merged = _merge_options(registry, config)
+    assert merged["XT101"] == {"a": 3, "b": 1, "c": 2}
+    assert merged["XT102"] == {"a": 1, "b": 1}

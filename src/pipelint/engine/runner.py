@@ -54,6 +54,11 @@ class Settings:
     # Secret detectors that are not selected still run, silently, so that every output can mask
     # the secrets they find (a code frame of another rule's finding may show the same line).
     shadow: list[Rule] = field(default_factory=list)
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule code → merged options
+
+    def options_for(self, found: Rule) -> dict[str, Any]:
+        """The options configured for a rule (by prefix, code or name; the most specific wins)."""
+        return self.options.get(found.code, {})
 
 
 _SETTINGS: Settings | None = None
@@ -123,7 +128,24 @@ def build_settings(
     active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
     shadow = [r for r in registry.sorted() if r.code.startswith("SEC") and r.scope == "document" and r not in active]
-    return Settings(config, active, severity, limits, registry, ignored, report_unrecognised, shadow)
+    return Settings(config, active, severity, limits, registry, ignored, report_unrecognised, shadow, _merge_options(registry, config))
+
+
+def _merge_options(registry: Registry, config: Config) -> dict[str, dict[str, Any]]:
+    """Per rule code, the options of every ``rule-options`` entry naming it, most specific last:
+    a prefix (``BS3``) before a longer prefix, then the exact code, then the name."""
+    merged: dict[str, dict[str, Any]] = {}
+    def specificity(ident: str) -> tuple[int, int]:
+        exact = registry.get(ident)
+        if exact is not None and ident.lower() == exact.name:
+            return (2, 0)
+        if exact is not None:
+            return (1, 0)
+        return (0, len(ident))
+    for ident in sorted(config.rule_options, key=specificity):
+        for found in registry.resolve(ident):
+            merged.setdefault(found.code, {}).update(config.rule_options[ident])
+    return merged
 
 
 # --------------------------------------------------------------------------------------------
@@ -250,7 +272,7 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
         for found in settings.active:
             if not found.applies_to(doc):
                 continue
-            options = settings.config.rule_options.get(found.code) or settings.config.rule_options.get(found.name) or {}
+            options = settings.options_for(found)
             try:
                 produced = found.check(doc, options)
                 for report in produced or ():
@@ -394,7 +416,7 @@ def run_project_rules(entries: list[FileEntry], kinds: dict[str, str | None], se
     project = Project(docs, root, settings.limits, settings.config)
     findings: list[Finding] = []
     for found in project_rules:
-        options = settings.config.rule_options.get(found.code) or {}
+        options = settings.options_for(found)
         try:
             for report in found.check(project, options) or ():
                 findings.append(finding_from_report(report, found, None, settings))
