@@ -13,9 +13,11 @@ class SchemaNotFound(Exception):
 
 
 def _directory() -> str:
-    from importlib import resources
+    # The schemas are plain files of a regular package (in a checkout, an editable install and
+    # the wheel alike); importlib.resources would cost more to import than linting a file.
+    import pipelint.schema_files
 
-    return str(resources.files("pipelint.schema_files"))
+    return os.path.dirname(os.path.abspath(pipelint.schema_files.__file__))
 
 
 def list_schemas() -> list[str]:

@@ -127,7 +127,8 @@ def build_settings(
         _resolve_idents(registry, [ident], "rule-options")
     active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
-    shadow = [r for r in registry.sorted() if r.code.startswith("SEC") and r.scope == "document" and r not in active]
+    active_codes = {r.code for r in active}
+    shadow = [r for r in registry.sorted() if r.code.startswith("SEC") and r.scope == "document" and r.code not in active_codes]
     return Settings(config, active, severity, limits, registry, ignored, report_unrecognised, shadow, _merge_options(registry, config))
 
 
@@ -398,7 +399,8 @@ def run_project_rules(entries: list[FileEntry], kinds: dict[str, str | None], se
     from .project import Project
 
     project_rules = [r for r in settings.active if r.scope == "project"]
-    if not project_rules:
+    # Project rules start from pipelines, which only templates and pipeline files hold.
+    if not project_rules or not any(kind in ("template", "pipeline") for kind in kinds.values()):
         return [], {}
     docs: list[Document] = []
     for entry in entries:

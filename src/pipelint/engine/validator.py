@@ -124,12 +124,25 @@ class Validator:
             target: Any = self.schema
             for part in ref[2:].split("/"):
                 target = target[part.replace("~1", "/").replace("~0", "~")]
-            placeholder: list[Check] = []
-            self._refs[ref] = lambda n, p, k: placeholder[0](n, p, k)
-            placeholder.append(self._compile(target))
+            self._refs[ref] = self._compile(target)
         return self._refs[ref]
 
-    def _compile(self, schema: Any) -> Check:  # noqa: C901 - one branch per keyword
+    def _compile(self, schema: Any) -> Check:
+        """A check for ``schema`` that compiles itself on first use.
+
+        Only the parts of a schema a document actually reaches are compiled, which keeps a
+        cold run over a small file from paying for the whole schema.
+        """
+        compiled: list[Check] = []
+
+        def run(node: Node, path: str, key: Scalar | None) -> Iterator[Error]:
+            if not compiled:
+                compiled.append(self._compile_now(schema))
+            return compiled[0](node, path, key)
+
+        return run
+
+    def _compile_now(self, schema: Any) -> Check:  # noqa: C901 - one branch per keyword
         if schema is True or schema == {}:
             return lambda n, p, k: iter(())
         if schema is False:
