@@ -201,3 +201,24 @@ def test_each_secret_is_reported_once(bundle):
         hits = [f for f in findings if shown in f["message"] and any(f["path"].endswith(p) and f["line"] == n for p, n in places)]
         assert len(hits) == 1, (name, hits)
     assert sum("private key" in f["message"] for f in findings) == 1
+
+
+def test_secret_in_a_file_that_does_not_parse_is_still_found_and_masked(tmp_path):
+    from helpers import lint, triples
+
+    key = "AKIA" + "Q7ZR4NXT2MWB6PLD"
+    path = tmp_path / "buildspec.yml"
+    path.write_text(f"version: 0.2\nenv:\n  variables:\n    KEY: {key}\n  bad: [unclosed\n")
+    findings = lint(str(path), select=["SEC009", "PL002"])
+    assert triples(findings) == [("PL002", 6, 1), ("SEC009", 4, 10)]
+    assert all(key not in f.message for f in findings)
+
+
+def test_deselected_structural_rule_leaves_the_value_to_sec009(tmp_path):
+    from helpers import lint
+
+    key = "AKIA" + "Q7ZR4NXT2MWB6PLD"
+    path = tmp_path / "buildspec.yml"
+    path.write_text(f"version: 0.2\nenv:\n  variables:\n    AWS_ACCESS_KEY_ID: {key}\nphases:\n  build:\n    commands: [make]\n")
+    assert {f.code for f in lint(str(path), select=["SEC"])} == {"SEC001"}
+    assert {f.code for f in lint(str(path), select=["SEC009"])} == {"SEC009"}

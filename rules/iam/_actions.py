@@ -18,11 +18,17 @@ from pipelint.models.policy import action_matches
 def _load() -> tuple[dict[str, dict[str, tuple[str, int]]], dict[str, str]]:
     """Read the JSON file once: the lookup table and AWS's spelling of every action."""
     import json
-    from importlib import resources
+    import os
 
+    import pipelint.data
+
+    path = os.path.join(os.path.dirname(pipelint.data.__file__), "iam_actions.json")
     try:
-        raw: dict[str, Any] = json.loads(resources.files("pipelint.data").joinpath("iam_actions.json").read_text("utf-8"))
-    except (OSError, ValueError, ModuleNotFoundError):
+        with open(path, encoding="utf-8") as handle:
+            raw: dict[str, Any] = json.load(handle)
+    except (OSError, ValueError):
+        return {}, {}
+    if not isinstance(raw, dict):
         return {}, {}
     out: dict[str, dict[str, tuple[str, int]]] = {}
     spelled: dict[str, str] = {}

@@ -473,19 +473,30 @@ def inline_buildspec_roots(root: Node) -> list[Node]:
 
 
 def _claimed(doc: Document) -> set[str]:
+    # Only values a *selected* structural rule reports are left to it; when that rule is
+    # deselected, SEC009 reports the value instead of nobody reporting it.
+    active = doc.context.get("active_rules") if doc.context else None
+
+    def on(code: str) -> bool:
+        return active is None or code in active
+
     hits: list[Hit] = []
     root = doc.root
     if doc.kind == "buildspec":
-        hits += buildspec_env(root) + buildspec_commands(root)
+        hits += (buildspec_env(root) if on("SEC001") else []) + (buildspec_commands(root) if on("SEC008") else [])
     elif doc.kind == "pipeline":
         template = doc.context.get("template") if doc.context else None
-        hits += oauth_tokens(root, template.root if template is not None else None) + pipeline_env(root)
+        hits += (oauth_tokens(root, template.root if template is not None else None) if on("SEC003") else [])
+        hits += pipeline_env(root) if on("SEC006") else []
     elif doc.kind == "template":
-        hits += codebuild_env(root) + source_urls(root) + source_credentials(root) + webhooks(root)
+        hits += codebuild_env(root) if on("SEC002") else []
+        hits += source_urls(root) if on("SEC007") else []
+        hits += source_credentials(root) if on("SEC004") else []
+        hits += webhooks(root) if on("SEC005") else []
         for _, props in _resources(root, "AWS::CodePipeline::Pipeline"):
-            hits += oauth_tokens(props, root) + pipeline_env(props)
+            hits += (oauth_tokens(props, root) if on("SEC003") else []) + (pipeline_env(props) if on("SEC006") else [])
         for inline in inline_buildspec_roots(root):
-            hits += buildspec_env(inline) + buildspec_commands(inline)
+            hits += (buildspec_env(inline) if on("SEC001") else []) + (buildspec_commands(inline) if on("SEC008") else [])
     return {hit.secret for hit in hits if hit.secret}
 
 

@@ -76,7 +76,7 @@ def scan(source: Source, taken: set[str]) -> Iterator[Report]:
         )
 
 
-@rule("SEC009", "hard-coded-token", severity="warning", kinds=("buildspec", "appspec", "pipeline", "template", "policy"),
+@rule("SEC009", "hard-coded-token", severity="warning", kinds=("buildspec", "appspec", "pipeline", "template", "policy", "text"),
       security_severity=9.0)
 def hard_coded_token(doc: Document, config: dict) -> Iterator[Report]:
     """A credential with a recognisable shape is written in the file.

@@ -34,7 +34,9 @@ if TYPE_CHECKING:  # pragma: no cover
 _CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 
-KINDS = ("buildspec", "appspec", "pipeline", "template", "policy")
+# ``text`` is the raw text of a file of a known kind that did not parse, for rules that read
+# text rather than structure (a secret in a broken file is still a leaked secret).
+KINDS = ("buildspec", "appspec", "pipeline", "template", "policy", "text")
 
 
 @dataclass
@@ -64,7 +66,8 @@ class Report:
 class Document:
     """One document of one kind, extracted from a file.
 
-    * ``kind``: ``buildspec``, ``appspec``, ``pipeline``, ``template`` or ``policy``.
+    * ``kind``: ``buildspec``, ``appspec``, ``pipeline``, ``template`` or ``policy``; ``text`` for
+      the raw text of a file that did not parse (its ``flavor`` is the kind it was named as).
     * ``flavor``: a sub-kind: pipelines are ``cfn`` or ``cli``; appspecs ``ec2``, ``ecs`` or
       ``lambda``; policies ``identity``, ``resource`` or ``trust``; buildspecs ``file`` or
       ``inline``.

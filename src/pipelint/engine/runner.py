@@ -56,6 +56,11 @@ class Settings:
     shadow: list[Rule] = field(default_factory=list)
     options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule code → merged options
 
+    @property
+    def active_codes(self) -> frozenset[str]:
+        """The codes of the selected rules (rules may defer to a more specific selected rule)."""
+        return frozenset(r.code for r in self.active)
+
     def options_for(self, found: Rule) -> dict[str, Any]:
         """The options configured for a rule (by prefix, code or name; the most specific wins)."""
         return self.options.get(found.code, {})
@@ -218,6 +223,8 @@ def finding_from_report(report: Report, found: Rule, doc: Document | None, setti
     if report.secret:
         if source is not None:
             source.secrets.add(report.secret)
+            if "\n" in report.secret:  # a frame shows one line at a time: mask each line too
+                source.secrets.update(line for line in report.secret.splitlines() if len(line.strip()) >= 8)
         anchor = secret_hash(report.secret)
     if isinstance(report.severity, Severity):
         level = report.severity
@@ -269,7 +276,9 @@ def internal_error(found: Rule, error: BaseException, path: str, settings: Setti
 def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding]:
     """Run every active document rule on every document; crashes become PL001 findings."""
     findings: list[Finding] = []
+    active_codes = settings.active_codes
     for doc in docs:
+        doc.context.setdefault("active_rules", active_codes)
         for found in settings.active:
             if not found.applies_to(doc):
                 continue
@@ -348,6 +357,10 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
         return _finish(FileResult(findings, None, text=result.source.text), result.source, settings)
     findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems)
     docs: list[Document] = []
+    if result.fatal and result.source.text:
+        # Text-level rules (secret scanning) still read a file that did not parse.
+        blank = Scalar(None, "", None, "", result.source, 1, 1, 1, 2)
+        findings.extend(run_document_rules([Document("text", blank, result.source, flavor=kind)], settings))
     if not result.fatal:
         docs, problems = extract(result, kind, settings.limits)
         if settings.config.bundle_root:
@@ -364,7 +377,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
     suppressions = parse_suppressions(source.text) if source.fmt == "yaml" else Suppressions()
     kept: list[Finding] = []
     for finding in file_result.findings:
-        if finding.code != "PL001" and suppressions.matches(finding.line, finding.code, finding.name):
+        if finding.code != "PL001" and finding.path == source.path and suppressions.matches(finding.line, finding.code, finding.name):
             finding.suppressed = True
         if source.secrets:
             finding.message = mask_secrets(finding.message, source.secrets)
