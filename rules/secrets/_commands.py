@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelint.textutil import lazy_regex
+
 from ._patterns import TOKEN_SHAPES, is_placeholder, is_reference
 
 
@@ -29,57 +31,57 @@ _VALUE = r"(?P<q>[\"']?)(?P<secret>[^\s\"';|&`]+)(?P=q)"
 COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
     CommandPattern(
         "docker-password", ("docker",),
-        re.compile(r"\bdocker\s+login\b[^\n;|&]*?\s(?:-p|--password)(?:\s+|=)" + _VALUE),
+        lazy_regex(r"\bdocker\s+login\b[^\n;|&]*?\s(?:-p|--password)(?:\s+|=)" + _VALUE),
         "a literal password to `docker login` (`-p`/`--password`)",
         "pipe the password in with `--password-stdin` from a secret, e.g. `echo \"$DOCKERHUB_TOKEN\" | docker login -u <user> --password-stdin` "
         "with `DOCKERHUB_TOKEN` mapped under `env.secrets-manager` (for ECR: `aws ecr get-login-password | docker login --username AWS --password-stdin <registry>`)",
     ),
     CommandPattern(
         "aws-configure", ("configure",),
-        re.compile(r"\baws\s+configure\s+set\s+(?:[\w.-]+\.)?(?P<key>aws_secret_access_key|aws_access_key_id|aws_session_token)\s+" + _VALUE, re.I),
+        lazy_regex(r"\baws\s+configure\s+set\s+(?:[\w.-]+\.)?(?P<key>aws_secret_access_key|aws_access_key_id|aws_session_token)\s+" + _VALUE, re.I),
         "a literal AWS credential to `aws configure set`",
         "do not store long-lived AWS keys in the build: give the CodeBuild service role (or a role it assumes with `aws sts assume-role`) the permissions instead",
     ),
     CommandPattern(
         "aws-env-export", ("aws_",),
-        re.compile(r"(?:\bexport\s+|^|[\s;&|(])(?P<key>AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)=" + _VALUE, re.M),
+        lazy_regex(r"(?:\bexport\s+|^|[\s;&|(])(?P<key>AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)=" + _VALUE, re.M),
         "a literal AWS credential in an environment assignment",
         "remove the literal key: CodeBuild gives the build the service role's temporary credentials; for another account, use `aws sts assume-role`",
     ),
     CommandPattern(
         "npm-auth", ("_auth",),
-        re.compile(r"//[^\s\"':]*:(?P<key>_authToken|_auth|_password)=" + _VALUE),
+        lazy_regex(r"//[^\s\"':]*:(?P<key>_authToken|_auth|_password)=" + _VALUE),
         "a literal npm token into `.npmrc` (`_authToken=`)",
         "write `//registry.npmjs.org/:_authToken=${NPM_TOKEN}` (single-quoted so the shell does not expand it) and map `NPM_TOKEN` under `env.secrets-manager`",
     ),
     CommandPattern(
         "curl-user", ("curl",),
-        re.compile(r"\bcurl\b[^\n;|&]*?\s(?:-u|--user)(?:\s+|=)(?P<q>[\"']?)(?P<user>[^\s\"':;|&]+):(?P<secret>[^\s\"';|&`]+)(?P=q)"),
+        lazy_regex(r"\bcurl\b[^\n;|&]*?\s(?:-u|--user)(?:\s+|=)(?P<q>[\"']?)(?P<user>[^\s\"':;|&]+):(?P<secret>[^\s\"';|&`]+)(?P=q)"),
         "a literal password to `curl -u user:password`",
         "use `curl -u \"user:$API_PASSWORD\"` (or a `--netrc-file`) with `API_PASSWORD` mapped under `env.secrets-manager`",
     ),
     CommandPattern(
         "url-credentials", ("@",),
-        re.compile(r"\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^/\s:@\"'$]*):(?P<secret>[^/\s@\"']+)@[\w.-]+"),
+        lazy_regex(r"\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^/\s:@\"'$]*):(?P<secret>[^/\s@\"']+)@[\w.-]+"),
         "credentials embedded in a URL",
         "use a CodeStar connection or a git credential helper (`git config credential.helper`) fed from `env.secrets-manager`, "
         "instead of `https://user:token@host/...`, which also ends up in logs",
     ),
     CommandPattern(
         "url-token-user", ("@",),
-        re.compile(r"\bhttps?://(?P<secret>gh[pousr]_[0-9A-Za-z]{36}|github_pat_\w{82})@[\w.-]+"),
+        lazy_regex(r"\bhttps?://(?P<secret>gh[pousr]_[0-9A-Za-z]{36}|github_pat_\w{82})@[\w.-]+"),
         "a token embedded in a URL",
         "use a CodeStar connection or a git credential helper fed from `env.secrets-manager` instead of a token in the URL",
     ),
     CommandPattern(
         "auth-header", ("authorization",),
-        re.compile(r"(?i)\bauthorization:\s*(?:bearer|token|basic)\s+(?P<secret>[^\s\"'\\;|&`]+)"),
+        lazy_regex(r"(?i)\bauthorization:\s*(?:bearer|token|basic)\s+(?P<secret>[^\s\"'\\;|&`]+)"),
         "a literal token in an `Authorization` header",
         "use `-H \"Authorization: Bearer $API_TOKEN\"` with `API_TOKEN` mapped under `env.secrets-manager`",
     ),
     CommandPattern(
         "auth-header", ("token:", "api-key:"),
-        re.compile(r"(?i)(?<![/\w-])(?:private-token|x-api-key|x-auth-token|x-access-token):\s*(?P<secret>[^\s\"'\\;|&`]+)"),
+        lazy_regex(r"(?i)(?<![/\w-])(?:private-token|x-api-key|x-auth-token|x-access-token):\s*(?P<secret>[^\s\"'\\;|&`]+)"),
         "a literal token in an API key header",
         "read the token from a variable mapped under `env.secrets-manager` (`-H \"X-Api-Key: $API_KEY\"`)",
     ),

@@ -11,6 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pipelint.textutil import lazy_regex
+
 # ---------------------------------------------------------------------------------------------
 # Token shapes: (kind, description, regex with the secret in group 1, minimum entropy)
 
@@ -27,30 +29,30 @@ class TokenShape:
 
 TOKEN_SHAPES: tuple[TokenShape, ...] = (
     TokenShape("aws-access-key-id", "an AWS access key id",
-               re.compile(r"(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])"), 3.0,
+               lazy_regex(r"(?<![A-Za-z0-9])((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})(?![A-Za-z0-9])"), 3.0,
                ("AKIA", "ASIA", "ABIA", "ACCA", "A3T")),
     TokenShape("github-token", "a GitHub token",
-               re.compile(r"(?<![A-Za-z0-9_])(gh[pousr]_[0-9A-Za-z]{36})(?![A-Za-z0-9_])"), 3.0,
+               lazy_regex(r"(?<![A-Za-z0-9_])(gh[pousr]_[0-9A-Za-z]{36})(?![A-Za-z0-9_])"), 3.0,
                ("ghp_", "gho_", "ghu_", "ghs_", "ghr_")),
     TokenShape("github-fine-grained-token", "a GitHub fine-grained token",
-               re.compile(r"(?<![A-Za-z0-9_])(github_pat_[0-9A-Za-z_]{82})(?![A-Za-z0-9_])"), 3.0, ("github_pat_",)),
+               lazy_regex(r"(?<![A-Za-z0-9_])(github_pat_[0-9A-Za-z_]{82})(?![A-Za-z0-9_])"), 3.0, ("github_pat_",)),
     TokenShape("npm-token", "an npm access token",
-               re.compile(r"(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"), 2.5, ("npm_",)),
+               lazy_regex(r"(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"), 2.5, ("npm_",)),
     TokenShape("slack-token", "a Slack token",
-               re.compile(r"(?<![A-Za-z0-9])(xox[abposre]-[0-9]{6,13}-[0-9A-Za-z-]{8,})"), 3.0, ("xox",)),
+               lazy_regex(r"(?<![A-Za-z0-9])(xox[abposre]-[0-9]{6,13}-[0-9A-Za-z-]{8,})"), 3.0, ("xox",)),
     TokenShape("slack-webhook", "a Slack webhook URL",
-               re.compile(r"((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,})"), 3.0,
+               lazy_regex(r"((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,})"), 3.0,
                ("hooks.slack.com",)),
 )
 
-_PRIVATE_KEY = re.compile(
+_PRIVATE_KEY = lazy_regex(
     r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(.{0,20000}?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----",
     re.DOTALL,
 )
-_KEY_BODY = re.compile(r"[A-Za-z0-9+/=]{16,}")
+_KEY_BODY = lazy_regex(r"[A-Za-z0-9+/=]{16,}")
 
 # A 40-character AWS secret access key next to a name that says so.
-_AWS_SECRET = re.compile(
+_AWS_SECRET = lazy_regex(
     r"(?i)(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*(?::|=|=>)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
 )
 
@@ -68,7 +70,7 @@ def entropy(text: str) -> float:
 # References and placeholders: never secrets
 
 _REFERENCE_START = ("$", "{{resolve:", "#{", "!", "%{", "@@", "{{")
-_PLACEHOLDER = re.compile(
+_PLACEHOLDER = lazy_regex(
     r"(?i)^(?:x+|\*+|\.+|-+|_+|0+|#+|"
     r"changeme|change[_-]?me|replace[_-]?me|todo|tbd|none|null|nil|undefined|example|sample|dummy|fake|test|testing|"
     r"placeholder|secret|password|passwd|token|redacted|hidden|masked|default|value|string|true|false|yes|no|empty|"
@@ -99,9 +101,9 @@ def is_placeholder(value: str) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Names that say "secret"
 
-_PASSWORD_NAME = re.compile(r"(?i)(?:passw(?:or)?d|passwd|(?:^|[_.-])pwd(?:$|[_.-])|(?:^|[_.-])pass(?:$|[_.-]))")
+_PASSWORD_NAME = lazy_regex(r"(?i)(?:passw(?:or)?d|passwd|(?:^|[_.-])pwd(?:$|[_.-])|(?:^|[_.-])pass(?:$|[_.-]))")
 _PASSWORD_WORDS = {"pass", "pwd", "passwd", "password", "passphrase", "pw"}
-_SECRET_NAME = re.compile(
+_SECRET_NAME = lazy_regex(
     r"(?i)(?:secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credential|signing[_.-]?key|"
     r"encryption[_.-]?key|auth[_.-]?key|client[_.-]?key|license[_.-]?key|webhook|bearer)"
 )
@@ -113,7 +115,7 @@ _NOT_A_VALUE_SUFFIX = {
     "key_id", "keyid", "source", "user", "username", "usr", "login", "email", "host", "port", "secretid",
     "template", "config", "configuration", "env", "timeout", "scope", "scopes", "algorithm", "hash", "secrets",
 }
-_SPLIT = re.compile(r"[_.\-\s]+|(?<=[a-z0-9])(?=[A-Z])")
+_SPLIT = lazy_regex(r"[_.\-\s]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
 def name_kind(name: str) -> str | None:
@@ -131,10 +133,10 @@ def name_kind(name: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Values
 
-_PATHISH = re.compile(r"^(?:[a-z0-9_.-]+/)+[a-z0-9_.*-]*/?$")
-_IDENT_SEGMENTS = re.compile(r"[-_./:]+")
-_FILE_EXT = re.compile(r"(?i)\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|sh|env|cfg|conf|ini|properties|xml|zip|jar|js|py)$")
-_VERSIONISH = re.compile(r"^v?\d+(?:\.\d+)+(?:[-+][\w.]+)?$")
+_PATHISH = lazy_regex(r"^(?:[a-z0-9_.-]+/)+[a-z0-9_.*-]*/?$")
+_IDENT_SEGMENTS = lazy_regex(r"[-_./:]+")
+_FILE_EXT = lazy_regex(r"(?i)\.(?:json|ya?ml|txt|pem|key|crt|cer|p12|pfx|sh|env|cfg|conf|ini|properties|xml|zip|jar|js|py)$")
+_VERSIONISH = lazy_regex(r"^v?\d+(?:\.\d+)+(?:[-+][\w.]+)?$")
 
 
 def not_a_literal_secret(text: str) -> bool:
@@ -227,8 +229,8 @@ def is_aws_secret_key(value: str) -> bool:
 
 _KEYWORD_TEXT = (r"passw|pwd|pass|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credential|signing[_.-]?key|"
                  r"auth[_.-]?key|client[_.-]?key|license[_.-]?key")
-_KEYWORD = re.compile(_KEYWORD_TEXT)  # run over lower-cased ASCII text: much faster than (?i)
-_KEYWORD_CI = re.compile("(?i)" + _KEYWORD_TEXT)
+_KEYWORD = lazy_regex(_KEYWORD_TEXT)  # run over lower-cased ASCII text: much faster than (?i)
+_KEYWORD_CI = lazy_regex("(?i)" + _KEYWORD_TEXT)
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 _VALUE_STOP = frozenset(" \t\r\n\"'`;,)}]\\")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Iterable
 
 
@@ -43,3 +44,35 @@ def mask_secrets(text: str, secrets: Iterable[str]) -> str:
         if secret and secret in text:
             text = text.replace(secret, redact(secret))
     return text
+
+
+class LazyRegex:
+    """A compiled regular expression that compiles itself on first use.
+
+    Rule modules hold many patterns; compiling them all at import costs more than linting a
+    small file, and a run often needs only a few (cheap substring checks guard the rest).
+    Supports the methods rules use: ``search``, ``match``, ``fullmatch``, ``finditer``,
+    ``findall``, ``sub``, ``subn`` and ``split``, plus ``pattern`` and ``flags``.
+    """
+
+    __slots__ = ("_source", "_flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        """The real pattern (compiled now if it was not yet)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.compiled, name)
+
+
+def lazy_regex(source: str, flags: int = 0) -> LazyRegex:
+    """A :class:`LazyRegex` for ``source``: use like ``re.compile`` at module level."""
+    return LazyRegex(source, flags)
