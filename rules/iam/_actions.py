@@ -64,16 +64,23 @@ def lookup(action: str) -> tuple[str, int] | None:
     return table().get(prefix.lower(), {}).get(name.lower())
 
 
-def expand(pattern: str) -> list[str]:
-    """The known actions a pattern (``s3:Get*``) covers, in AWS spelling; ``[pattern]`` if none."""
+@lru_cache(maxsize=4096)
+def _expand(pattern: str) -> tuple[str, ...]:
     prefix, _, name = pattern.partition(":")
     if "*" not in pattern and "?" not in pattern:
-        return [spellings().get(pattern.lower(), pattern)]
+        return (spellings().get(pattern.lower(), pattern),)
     service = table().get(prefix.lower())
     if not service or "*" in prefix or "?" in prefix:
-        return []
+        return ()
     spelled = spellings()
-    return [spelled[f"{prefix.lower()}:{a}"] for a in service if action_matches(name, a)]
+    return tuple(spelled[f"{prefix.lower()}:{a}"] for a in service if action_matches(name, a))
+
+
+def expand(pattern: str) -> list[str]:
+    """The known actions a pattern (``s3:Get*``) covers, in AWS spelling; ``[pattern]`` if none.
+
+    Cached: CI/CD policies repeat the same few patterns (``s3:*``, ``logs:*``) across files."""
+    return list(_expand(pattern))
 
 
 def restrictable(action: str) -> bool:

@@ -9,6 +9,7 @@ project rules then run once over every pipeline-bearing document. A rule that ra
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from dataclasses import dataclass, field
 from typing import Any
@@ -310,16 +311,24 @@ class FileResult:
     secrets: set[str] = field(default_factory=set)
     text: str = ""
     notices: list[str] = field(default_factory=list)
+    # The file's documents, kept (in the main process only) for templates and pipeline files so
+    # that project rules do not read them again. Never sent between processes.
+    documents: list[Document] = field(default_factory=list)
 
 
-def lint_entry(entry: FileEntry, settings: Settings | None = None) -> FileResult:
-    """Lint one file completely (load, extract, document rules). Never raises."""
+def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = False) -> FileResult:
+    """Lint one file completely (load, extract, document rules). Never raises.
+
+    ``keep`` retains the documents of templates and pipeline files for the project rules.
+    """
     from .notices import drain
 
     settings = settings or _SETTINGS
     assert settings is not None
     try:
         file_result = _lint_entry(entry, settings)
+        if not keep:
+            file_result.documents = []
         file_result.notices = drain()
         return file_result
     except Exception as error:  # the engine itself failed on this file
@@ -369,7 +378,10 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
                     doc.context["bundle-root"] = settings.config.bundle_root
         findings.extend(_finding_from_problem(p, entry.display, settings) for p in problems)
         findings.extend(run_document_rules(docs, settings))
-    return _finish(FileResult(findings, kind, text=result.source.text), result.source, settings)
+    file_result = FileResult(findings, kind, text=result.source.text)
+    if kind in ("template", "pipeline"):
+        file_result.documents = docs
+    return _finish(file_result, result.source, settings)
 
 
 def _finish(file_result: FileResult, source: Source, settings: Settings) -> FileResult:
@@ -405,29 +417,14 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
 # Project rules
 
 
-def run_project_rules(entries: list[FileEntry], kinds: dict[str, str | None], settings: Settings, root: str) -> tuple[list[Finding], dict[str, set[str]]]:
+def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tuple[list[Finding], dict[str, set[str]]]:
     """Run the active project rules over the documents of every pipeline-bearing file."""
-    from ..extract import extract
-    from ..load import load_file
     from .project import Project
 
     project_rules = [r for r in settings.active if r.scope == "project"]
     # Project rules start from pipelines, which only templates and pipeline files hold.
-    if not project_rules or not any(kind in ("template", "pipeline") for kind in kinds.values()):
+    if not project_rules or not any(doc.kind == "pipeline" for doc in docs):
         return [], {}
-    docs: list[Document] = []
-    for entry in entries:
-        kind = kinds.get(entry.display)
-        if kind not in ("template", "pipeline"):
-            continue
-        try:
-            result = load_file(entry.path, entry.display, settings.limits)
-        except OSError:
-            continue
-        if result.fatal:
-            continue
-        extracted, _ = extract(result, kind, settings.limits)
-        docs.extend(extracted)
     project = Project(docs, root, settings.limits, settings.config)
     findings: list[Finding] = []
     for found in project_rules:
@@ -481,7 +478,7 @@ def run(
     else:
         results = []
         for index, entry in enumerate(entries):
-            results.append(lint_entry(entry, settings))
+            results.append(lint_entry(entry, settings, keep=True))
             if progress:
                 progress(index + 1, len(entries))
     findings: list[Finding] = []
@@ -499,7 +496,8 @@ def run(
     # Cross-file paths (a project's BuildSpec, an action's artifacts) are relative to the
     # repository root: the config file's folder, else the working directory.
     root = settings.config.root if settings.config.path else os.getcwd()
-    project_findings, project_secrets = run_project_rules(entries, kinds, settings, root)
+    kept = [doc for file_result in results for doc in file_result.documents]
+    project_findings, project_secrets = run_project_rules(kept, settings, root)
     for path, values in project_secrets.items():
         if path in sources:
             sources[path].secrets |= values
@@ -542,17 +540,42 @@ def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Fin
     return findings
 
 
+_PROJECT_MARKERS = re.compile(rb"AWS::CodePipeline::Pipeline|AWS::CodeBuild::Project|[\"']?pipeline[\"']?\s*:")
+
+
+def _feeds_project_rules(entry: FileEntry, limit: int) -> bool:
+    """Whether a file may hold a pipeline or CodeBuild project (cheap byte search)."""
+    try:
+        with open(entry.path, "rb") as handle:
+            return _PROJECT_MARKERS.search(handle.read(limit)) is not None
+    except OSError:
+        return False
+
+
 def _parallel(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
+    """Lint files in worker processes; the main process lints the files that hold pipelines
+    and CodeBuild projects itself meanwhile, keeping their documents for the project rules."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
-    chunk = max(1, len(entries) // (workers * 8))
-    results: list[FileResult] = []
+    local = [i for i, entry in enumerate(entries) if _feeds_project_rules(entry, settings.limits.max_bytes)]
+    local_set = set(local)
+    remote = [i for i in range(len(entries)) if i not in local_set]
+    chunk = max(1, len(remote) // (workers * 8))
+    results: list[FileResult | None] = [None] * len(entries)
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(settings,)) as pool:
-        for index, file_result in enumerate(pool.map(lint_entry, entries, chunksize=chunk)):
-            results.append(file_result)
+        pending = pool.map(lint_entry, [entries[i] for i in remote], chunksize=chunk)
+        for index in local:
+            results[index] = lint_entry(entries[index], settings, keep=True)
+            done += 1
             if progress:
-                progress(index + 1, len(entries))
-    return results
+                progress(done, len(entries))
+        for index, file_result in zip(remote, pending):
+            results[index] = file_result
+            done += 1
+            if progress:
+                progress(done, len(entries))
+    return [r for r in results if r is not None]

@@ -226,10 +226,20 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             return frame.path + ((key.text if isinstance(key, Scalar) else "?"),)
         return frame.path + (len(frame.items),)
 
+    from ruamel.yaml.events import (
+        AliasEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+        StreamEndEvent,
+    )
+
     while True:
         event = get_event()
-        name = type(event).__name__
-        if name == "ScalarEvent":
+        cls = event.__class__
+        if cls is ScalarEvent:
             written += 1
             start, end = event.start_mark, event.end_mark
             raw = event.value
@@ -250,7 +260,7 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             if event.anchor:
                 anchors[event.anchor] = (node, 1)
             attach(node, 1, 1)
-        elif name in ("MappingStartEvent", "SequenceStartEvent"):
+        elif cls is MappingStartEvent or cls is SequenceStartEvent:
             written += 1
             if len(stack) >= max_depth:
                 mark = event.start_mark
@@ -262,8 +272,8 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                     )
                 )
             mark = event.start_mark
-            stack.append(_Frame(name == "MappingStartEvent", event.tag, event.anchor, mark.line + 1, mark.column + 1, child_path()))
-        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            stack.append(_Frame(cls is MappingStartEvent, event.tag, event.anchor, mark.line + 1, mark.column + 1, child_path()))
+        elif cls is MappingEndEvent or cls is SequenceEndEvent:
             frame = stack.pop()
             end = event.end_mark
             if frame.is_map:
@@ -278,14 +288,14 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             # The children were counted into `expanded` as they came; the collection adds itself
             # there, and its whole subtree to its parent's size (which an anchor may reuse).
             attach(node, 1, frame.weight)
-        elif name == "AliasEvent":
+        elif cls is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
                 mark = event.start_mark
                 raise LoadAbort(LoadProblem("PL002", f"YAML syntax error: alias *{event.anchor} names no anchor", mark.line + 1, mark.column + 1))
             node, weight = target
             attach(node, weight, weight)
-        elif name == "StreamEndEvent":
+        elif cls is StreamEndEvent:
             break
         # StreamStart, DocumentStart, DocumentEnd: nothing to do
 
