@@ -124,7 +124,12 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
         line = before.count("\n") + 1
         col = offset - (before.rfind("\n") + 1) + 1
         char = getattr(error, "character", "")
-        code = f"#x{ord(char):04x}" if isinstance(char, str) and char else str(char)
+        if isinstance(char, str) and char:
+            code = f"#x{ord(char):02x}"
+        elif isinstance(char, int):
+            code = f"#x{char:02x}"
+        else:
+            code = str(char)
         raise LoadAbort(
             LoadProblem("PL002", f"YAML syntax error: control character {code} is not allowed in YAML", line, col, line, col + 1, fix="delete the control character")
         ) from None

@@ -25,8 +25,13 @@ def _highlight(lines: list[str], path: str) -> list[str]:
 
 def frame(result: Any, finding: Any, color: bool) -> list[str]:
     """The code frame of a finding: its lines with a gutter and a caret underline."""
-    last = min(finding.end_line, finding.line + _MAX_FRAME_LINES - 1)
+    end_line = finding.end_line
+    if finding.end_col <= 1 and end_line > finding.line:
+        end_line -= 1  # a block ends where the next token starts: do not show that line
+    last = min(end_line, finding.line + _MAX_FRAME_LINES - 1)
     rows = excerpt(result, finding.path, finding.line, last)
+    while len(rows) > 1 and not rows[-1][1].strip():
+        rows.pop()
     if not rows:
         return []
     width = len(str(rows[-1][0]))
