@@ -82,3 +82,16 @@ def test_select_by_code_name_and_prefix(tmp_path):
         findings = lint(path, select=[ident], rules_dirs=[RULES_DIR], ignore=["XT102"])
         assert triples(findings) == [("XT101", 2, 1)], ident
     assert triples(lint(path, select=["XT"], ignore=["no-forbidden-key", "XT102"], rules_dirs=[RULES_DIR])) == []
+
+
+def test_parallel_run_is_identical_and_deterministic():
+    import json
+
+    fixtures = os.path.join(os.path.dirname(__file__), "fixtures")
+    outputs = []
+    for jobs in ("1", "2", "2"):
+        result = CliRunner().invoke(main, ["check", "--isolated", "--format", "json", "--ignore", "BS901", "--jobs", jobs, fixtures])
+        assert result.exit_code == 1, result.output[-2000:]
+        outputs.append(json.loads(result.output))
+    assert outputs[0]["summary"]["files"] >= 16  # enough files for the worker pool to be used
+    assert outputs[0] == outputs[1] == outputs[2]

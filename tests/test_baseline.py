@@ -1,0 +1,57 @@
+"""Baselines: record today's findings, report only new ones, survive unrelated edits."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from click.testing import CliRunner
+
+from pipelint.cli import main
+
+BROKEN = "version: 0.2\nversion: 0.2\nphases:\n  build:\n    commands: [make]\n"
+
+
+def _check(cwd, *args):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, ["check", "--isolated", "--no-color", *args])
+    finally:
+        os.chdir(old)
+
+
+def test_baseline_hides_recorded_findings_and_survives_line_shifts(tmp_path):
+    (tmp_path / "buildspec.yml").write_text(BROKEN)
+    written = _check(tmp_path, "--select", "PL", "--write-baseline", "baseline.json", ".")
+    assert written.exit_code == 1  # writing a baseline still reports today's findings
+    assert json.loads((tmp_path / "baseline.json").read_text())["findings"][0]["code"] == "PL003"
+    (tmp_path / "buildspec.yml").write_text("# a new comment\n\n" + BROKEN)  # unrelated edit above
+    again = _check(tmp_path, "--select", "PL", "--baseline", "baseline.json", ".")
+    assert again.exit_code == 0, again.output
+    assert "No problems found in 1 file. (1 in the baseline)" in again.output
+
+
+def test_new_findings_are_reported_and_fixed_entries_counted(tmp_path):
+    (tmp_path / "buildspec.yml").write_text(BROKEN)
+    _check(tmp_path, "--select", "PL", "--write-baseline", "baseline.json", ".")
+    (tmp_path / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n    commands: [test]\n")
+    result = _check(tmp_path, "--select", "PL", "--baseline", "baseline.json", ".")
+    assert result.exit_code == 1
+    assert "buildspec.yml:5:5: PL003" in result.output
+    assert "1 baseline entry now fixed" in result.output
+
+
+def test_secrets_are_stored_hashed_only(tmp_path):
+    key = "AKIA" + "Q7ZR4NXT2MWB6PLD"
+    (tmp_path / "buildspec.yml").write_text(f"version: 0.2\nenv:\n  variables:\n    KEY: {key}\nphases:\n  build:\n    commands: [make]\n")
+    _check(tmp_path, "--write-baseline", "baseline.json", ".")
+    text = (tmp_path / "baseline.json").read_text()
+    assert "SEC" in text and key not in text and key[:8] not in text
+
+
+def test_malformed_baseline_is_exit_2(tmp_path):
+    (tmp_path / "buildspec.yml").write_text(BROKEN)
+    (tmp_path / "baseline.json").write_text("{not json")
+    assert _check(tmp_path, "--baseline", "baseline.json", ".").exit_code == 2
+    assert _check(tmp_path, "--baseline", "missing.json", ".").exit_code == 2
