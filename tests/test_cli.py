@@ -66,3 +66,12 @@ def test_schema_command():
 def test_python_dash_m():
     proc = subprocess.run([sys.executable, "-m", "pipelint", "--version"], capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and __version__ in proc.stdout
+
+
+def test_python_api(tmp_path):
+    import pipelint
+
+    path = tmp_path / "buildspec.yml"
+    path.write_text("version: 0.2\nversion: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    findings = pipelint.lint_paths([str(path)], select=["PL"], isolated=True)
+    assert [(f.code, f.line, f.col) for f in findings] == [("PL003", 2, 1)]
