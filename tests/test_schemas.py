@@ -8,8 +8,8 @@ import os
 
 import jsonschema
 import pytest
-from conftest import CORPUS
 
+from conftest import CORPUS
 from pipelint.engine.validator import Validator, unsupported_keywords
 from pipelint.extract import appspec_flavor
 from pipelint.extract.classify import kind_by_content, kind_by_name

@@ -442,8 +442,8 @@ def safe_variables(root: Mapping, commands: list[Command], project: dict[str, st
             values.setdefault(key.text, []).append(literal if _SAFE_VALUE.match(literal) else None)
     for command in commands:
         for match in _ASSIGNMENT.finditer(command.text):
-            name, operator, value = match.groups()
-            values.setdefault(name, []).append(_literal_word(value) if operator == "=" else None)
+            name, operator, assigned = match.groups()
+            values.setdefault(name, []).append(_literal_word(assigned) if operator == "=" else None)
         for match in _READ_FOR.finditer(command.text):
             values.setdefault(match.group(1), []).append(None)
     safe = set(WORD_SAFE_VARIABLES)

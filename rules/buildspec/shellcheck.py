@@ -205,7 +205,7 @@ def _project_variables(doc) -> dict[str, str | None]:
                 value = item.get("Value")
                 if name:
                     plain = kind.upper() == "PLAINTEXT" and isinstance(value, Scalar) and value.value is not None
-                    found[name] = value.text if plain else None
+                    found[name] = value.text if plain and isinstance(value, Scalar) else None
     return found
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelint.textutil import lazy_regex
+from pipelint.textutil import LazyRegex, lazy_regex
 
 from ._patterns import TOKEN_SHAPES, is_placeholder, is_reference
 
@@ -21,7 +21,7 @@ class CommandPattern:
 
     kind: str
     needles: tuple[str, ...]  # lower-case substrings, one of which must occur before the regex runs
-    regex: re.Pattern[str]
+    regex: LazyRegex  # compiled on first use
     what: str
     fix: str
 

@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pipelint.textutil import lazy_regex
+from pipelint.textutil import LazyRegex, lazy_regex
 
 # ---------------------------------------------------------------------------------------------
 # Token shapes: (kind, description, regex with the secret in group 1, minimum entropy)
@@ -22,7 +22,7 @@ class TokenShape:
 
     kind: str
     label: str
-    pattern: re.Pattern[str]
+    pattern: LazyRegex  # compiled on first use
     min_entropy: float
     needles: tuple[str, ...]  # at least one must occur in the text before the regex runs
 
