@@ -79,3 +79,11 @@ def test_rule_options_merge_prefix_code_and_name(tmp_path):
     merged = _merge_options(registry, config)
     assert merged["XT101"] == {"a": 3, "b": 1, "c": 2}
     assert merged["XT102"] == {"a": 1, "b": 1}
+
+
+def test_loading_problems_survive_select_but_honour_ignore(tmp_path):
+    (tmp_path / "buildspec.yml").write_text("version: 0.2\nversion: 0.2\n")
+    shown = _run(["--select", "XT101", "."], tmp_path)
+    assert "buildspec.yml:2:1: PL003" in shown.output and shown.exit_code == 1
+    hidden = _run(["--select", "XT101", "--ignore", "PL003", "."], tmp_path)
+    assert "PL003" not in hidden.output and hidden.exit_code == 0

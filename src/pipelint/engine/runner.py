@@ -349,22 +349,22 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
         kind, result = _classify(entry, settings)
     except OSError as error:
         problem = LoadProblem("PL013", f"cannot read file: {error.strerror or error}")
-        return FileResult([_finding_from_problem(problem, entry.display, settings)], None)
+        return FileResult([_finding_from_problem(problem, entry.display, settings)] if _reportable(problem, settings) else [], None)
     if result is None:
         return FileResult([], None)
     findings: list[Finding] = []
     if kind is None:
         if entry.explicit and settings.report_unrecognised:
             if result.fatal:
-                findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems)
-            else:
+                findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems if _reportable(p, settings))
+            elif "PL014" not in settings.ignored_codes:
                 findings.append(_finding_from_problem(
                     LoadProblem("PL014", "not a buildspec, appspec, CloudFormation template, CodePipeline definition or IAM policy; not linted (map it with the `kinds` config key)"),
                     entry.display, settings))
         elif result.fatal and result.problems and result.problems[0].code in ("PL004",):
             pass
         return _finish(FileResult(findings, None, text=result.source.text), result.source, settings)
-    findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems)
+    findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems if _reportable(p, settings))
     docs: list[Document] = []
     if result.fatal and result.source.text:
         # Text-level rules (secret scanning) still read a file that did not parse.
@@ -376,12 +376,18 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
             for doc in docs:
                 if doc.kind == "appspec":
                     doc.context["bundle-root"] = settings.config.bundle_root
-        findings.extend(_finding_from_problem(p, entry.display, settings) for p in problems)
+        findings.extend(_finding_from_problem(p, entry.display, settings) for p in problems if _reportable(p, settings))
         findings.extend(run_document_rules(docs, settings))
     file_result = FileResult(findings, kind, text=result.source.text)
     if kind in ("template", "pipeline"):
         file_result.documents = docs
     return _finish(file_result, result.source, settings)
+
+
+def _reportable(problem: LoadProblem, settings: Settings) -> bool:
+    """Loading problems honour ``--ignore`` but not a narrower ``--select``: like a compiler's
+    syntax errors, a file that cannot be read must not pass silently because of a filter."""
+    return problem.code not in settings.ignored_codes
 
 
 def _finish(file_result: FileResult, source: Source, settings: Settings) -> FileResult:
@@ -400,7 +406,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
         finding.fingerprint = finding.compute_fingerprint()
         kept.append(finding)
     bad = settings.registry.by_code.get("PL012")
-    for line, col, end_col, ident in suppressions.mentions:
+    for line, col, end_col, ident in suppressions.mentions if "PL012" not in settings.ignored_codes else ():
         if ident.upper() != "ALL" and not settings.registry.resolve(ident):
             assert bad is not None
             finding = Finding(bad.code, bad.name, settings.severity.get(bad.code, bad.severity),
