@@ -84,11 +84,12 @@ def test_kms_root_statement_is_not_a_finding():
 def test_action_table_is_not_loaded_without_policies(tmp_path):
     path = tmp_path / "buildspec.yml"
     path.write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
-    _actions._load.cache_clear()
+    for cached in (_actions._raw, _actions._prefixes, _actions._service):
+        cached.cache_clear()
     lint(str(path), select=["IAM", "SEC"])
-    assert _actions._load.cache_info().currsize == 0
+    assert _actions._raw.cache_info().currsize == 0
     lint(fixture("iam", "iam009_fail.json"), select=["IAM009"])
-    assert _actions._load.cache_info().currsize == 1
+    assert _actions._raw.cache_info().currsize == 1
 
 
 ODD_POLICIES = [

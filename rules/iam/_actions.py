@@ -8,15 +8,16 @@ so runs that lint no policy never pay for it.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Iterator, Mapping
+from functools import cache, lru_cache
 from typing import Any
 
 from pipelint.models.policy import action_matches
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, dict[str, tuple[str, int]]], dict[str, str]]:
-    """Read the JSON file once: the lookup table and AWS's spelling of every action."""
+def _raw() -> dict[str, Any]:
+    """The JSON file as stored (one dict per service prefix), read once."""
     import json
     import os
 
@@ -25,32 +26,81 @@ def _load() -> tuple[dict[str, dict[str, tuple[str, int]]], dict[str, str]]:
     path = os.path.join(os.path.dirname(pipelint.data.__file__), "iam_actions.json")
     try:
         with open(path, encoding="utf-8") as handle:
-            raw: dict[str, Any] = json.load(handle)
+            raw = json.load(handle)
     except (OSError, ValueError):
-        return {}, {}
+        return {}
     if not isinstance(raw, dict):
-        return {}, {}
-    out: dict[str, dict[str, tuple[str, int]]] = {}
+        return {}
+    return {k: v for k, v in raw.items() if not k.startswith("_") and isinstance(v, dict)}
+
+
+@lru_cache(maxsize=1)
+def _prefixes() -> dict[str, str]:
+    """Lower-cased service prefix → the prefix as stored."""
+    return {prefix.lower(): prefix for prefix in _raw()}
+
+
+@cache
+def _service(lower_prefix: str) -> tuple[dict[str, tuple[str, int]], dict[str, str]] | None:
+    """One service's lookup table and AWS spellings, built the first time a policy names it.
+
+    Building the maps for all 20,000 actions up front cost more than linting a template; a
+    policy names a handful of services."""
+    prefix = _prefixes().get(lower_prefix)
+    if prefix is None:
+        return None
+    actions: dict[str, tuple[str, int]] = {}
     spelled: dict[str, str] = {}
-    for prefix, actions in raw.items():
-        if prefix.startswith("_") or not isinstance(actions, dict):
-            continue
-        service = out.setdefault(prefix.lower(), {})
-        for name, entry in actions.items():
-            if isinstance(entry, list) and len(entry) >= 2:
-                service[name.lower()] = (str(entry[0]), int(entry[1]))
-                spelled[f"{prefix}:{name}".lower()] = f"{prefix}:{name}"
-    return out, spelled
+    for name, entry in _raw()[prefix].items():
+        if isinstance(entry, list) and len(entry) >= 2:
+            actions[name.lower()] = (str(entry[0]), int(entry[1]))
+            spelled[name.lower()] = f"{prefix}:{name}"
+    return actions, spelled
 
 
-def table() -> dict[str, dict[str, tuple[str, int]]]:
+class _Table(Mapping[str, dict[str, tuple[str, int]]]):
+    """``{prefix: {lower-cased action: (access level, arn flag)}}``, built per service on use."""
+
+    def __getitem__(self, prefix: str) -> dict[str, tuple[str, int]]:
+        found = _service(prefix)
+        if found is None:
+            raise KeyError(prefix)
+        return found[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_prefixes())
+
+    def __len__(self) -> int:
+        return len(_prefixes())
+
+
+class _Spellings:
+    """``{"s3:getobject": "s3:GetObject"}``, looked up per service on use."""
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        prefix, _, name = key.partition(":")
+        found = _service(prefix)
+        return found[1].get(name, default) if found else default
+
+    def __getitem__(self, key: str) -> str:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+_TABLE = _Table()
+_SPELLINGS = _Spellings()
+
+
+def table() -> Mapping[str, dict[str, tuple[str, int]]]:
     """``{prefix: {lower-cased action name: (access level, arn flag)}}``; empty if unreadable."""
-    return _load()[0]
+    return _TABLE
 
 
-def spellings() -> dict[str, str]:
+def spellings() -> _Spellings:
     """``{"s3:getobject": "s3:GetObject"}``: AWS's spelling of every known action."""
-    return _load()[1]
+    return _SPELLINGS
 
 
 def known_service(prefix: str) -> bool:
@@ -68,7 +118,7 @@ def lookup(action: str) -> tuple[str, int] | None:
 def _expand(pattern: str) -> tuple[str, ...]:
     prefix, _, name = pattern.partition(":")
     if "*" not in pattern and "?" not in pattern:
-        return (spellings().get(pattern.lower(), pattern),)
+        return (spellings().get(pattern.lower()) or pattern,)
     service = table().get(prefix.lower())
     if not service or "*" in prefix or "?" in prefix:
         return ()
@@ -91,4 +141,4 @@ def restrictable(action: str) -> bool:
 
 def spell(action: str) -> str:
     """AWS's spelling of a known action, else the action as given."""
-    return spellings().get(action.lower(), action)
+    return spellings().get(action.lower()) or action
