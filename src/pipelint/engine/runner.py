@@ -559,29 +559,54 @@ def _feeds_project_rules(entry: FileEntry, limit: int) -> bool:
 
 
 def _parallel(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
-    """Lint files in worker processes; the main process lints the files that hold pipelines
-    and CodeBuild projects itself meanwhile, keeping their documents for the project rules."""
+    """Lint files in worker processes, and meanwhile read the documents project rules need.
+
+    Documents cannot cheaply cross process boundaries (pickling a tree costs as much as parsing
+    it), so while the workers lint every file, the otherwise idle main process parses and
+    extracts (without running rules) the files that hold pipelines and CodeBuild projects.
+    Measured on the corpus with two workers this beats having the main process lint those files
+    itself (it became the long pole) by about a fifth.
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     context = multiprocessing.get_context(method)
-    local = [i for i, entry in enumerate(entries) if _feeds_project_rules(entry, settings.limits.max_bytes)]
-    local_set = set(local)
-    remote = [i for i in range(len(entries)) if i not in local_set]
-    chunk = max(1, len(remote) // (workers * 8))
-    results: list[FileResult | None] = [None] * len(entries)
-    done = 0
+    chunk = max(1, len(entries) // (workers * 8))
+    marked = [i for i, entry in enumerate(entries) if _feeds_project_rules(entry, settings.limits.max_bytes)]
+    documents: dict[int, list[Document]] = {}
+    results: list[FileResult] = []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(settings,)) as pool:
-        pending = pool.map(lint_entry, [entries[i] for i in remote], chunksize=chunk)
-        for index in local:
-            results[index] = lint_entry(entries[index], settings, keep=True)
-            done += 1
+        pending = pool.map(lint_entry, entries, chunksize=chunk)
+        for index in marked:
+            documents[index] = _reread(entries[index], settings)
+        for index, file_result in enumerate(pending):
+            results.append(file_result)
             if progress:
-                progress(done, len(entries))
-        for index, file_result in zip(remote, pending):
-            results[index] = file_result
-            done += 1
-            if progress:
-                progress(done, len(entries))
-    return [r for r in results if r is not None]
+                progress(index + 1, len(entries))
+    for index, docs in documents.items():
+        if results[index].kind in ("template", "pipeline"):
+            results[index].documents = [d for d in docs if d.kind != "text"]
+    return results
+
+
+def _reread(entry: FileEntry, settings: Settings) -> list[Document]:
+    """The documents of a file (linted in a worker), for the project rules; no rules run."""
+    from ..extract import extract
+    from ..extract.classify import kind_by_content, kind_by_name
+
+    try:
+        from ..load import load_file
+
+        result = load_file(entry.path, entry.display, settings.limits)
+    except OSError:
+        return []
+    if result.fatal:
+        return []
+    kind = kind_by_name(entry.display, settings.config.kinds)
+    if kind is None:
+        kind = next((k for k in map(kind_by_content, result.roots) if k), None)
+    if kind not in ("template", "pipeline"):
+        return []
+    docs, _ = extract(result, kind, settings.limits)
+    return docs
