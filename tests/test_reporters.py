@@ -120,3 +120,21 @@ def test_statistics(tmp_path):
     (tmp_path / "buildspec.yml").write_text(BAD)
     output = run_cli(["--no-color", "--statistics", "-q", "buildspec.yml"], cwd=tmp_path).output
     assert "     1  XT101   no-forbidden-key" in output
+
+
+def test_sarif_security_rules_carry_security_severity_and_tag(tmp_path):
+    key = "AKIA" + "Q7ZR4NXT2MWB6PLD"
+    (tmp_path / "buildspec.yml").write_text(f"version: 0.2\nenv:\n  variables:\n    AWS_ACCESS_KEY_ID: {key}\nphases:\n  build:\n    commands: [make]\n")
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, ["check", "--isolated", "--select", "SEC", "--format", "sarif", "buildspec.yml"])
+    finally:
+        os.chdir(old)
+    log = json.loads(result.output)
+    validate_sarif(log)
+    rule = log["runs"][0]["tool"]["driver"]["rules"][0]
+    assert rule["id"].startswith("SEC")
+    assert float(rule["properties"]["security-severity"]) > 0
+    assert "security" in rule["properties"]["tags"]
+    assert key not in result.output
