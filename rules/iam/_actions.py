@@ -103,11 +103,6 @@ def spellings() -> _Spellings:
     return _SPELLINGS
 
 
-def known_service(prefix: str) -> bool:
-    """Whether ``prefix`` is a service prefix the table knows."""
-    return prefix.lower() in table()
-
-
 def lookup(action: str) -> tuple[str, int] | None:
     """``(access level, arn flag)`` of a fully named action such as ``s3:GetObject``."""
     prefix, _, name = action.partition(":")

@@ -13,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
-from pipelint.models.policy import Element, Statement, Value, intrinsic_arg, parse_policy
+from pipelint.load.nodes import branch_items as list_items
+from pipelint.load.nodes import intrinsic_arg
+from pipelint.models.policy import Element, Statement, Value, parse_policy
 
 _PRINCIPAL_TYPES = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 _NAME_PROPERTY = {"AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName"}
@@ -96,31 +98,6 @@ def aws_managed_name(node: Node) -> str | None:
     if text and ":iam::aws:policy/" in text:
         return text.rsplit("/", 1)[-1]
     return None
-
-
-def list_items(node: Node | None) -> list[Node]:
-    """The items of a list property; both branches of ``Fn::If`` items and lists; no ``AWS::NoValue``."""
-    out: list[Node] = []
-    for value in values_or_branches(node):
-        if isinstance(value, Sequence):
-            for item in value.items:
-                out.extend(values_or_branches(item))
-        else:
-            out.append(value)
-    return out
-
-
-def values_or_branches(node: Node | None, depth: int = 0) -> list[Node]:
-    """``[node]``, or both branches of an ``Fn::If`` (recursively); nothing for ``AWS::NoValue``."""
-    if node is None or depth > 10:
-        return []
-    name = intrinsic(node)
-    arg = intrinsic_arg(node)
-    if name == "Fn::If" and isinstance(arg, Sequence) and len(arg.items) == 3:
-        return values_or_branches(arg.items[1], depth + 1) + values_or_branches(arg.items[2], depth + 1)
-    if name == "Ref" and isinstance(arg, Scalar) and arg.text == "AWS::NoValue":
-        return []
-    return [node]
 
 
 def principals(doc: Document) -> list[Principal]:

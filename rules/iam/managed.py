@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Report, Scalar, rule
+from pipelint.load.nodes import branch_items as list_items
 
-from ._attachments import aws_managed_name, list_items
+from ._attachments import aws_managed_name
 
 _PRINCIPALS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 _GRANTS = {

@@ -13,7 +13,9 @@ import json
 from dataclasses import dataclass
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, redact
-from pipelint.models.policy import intrinsic_arg
+from pipelint.load.nodes import branch_items as _items
+from pipelint.load.nodes import branches as _alternatives
+from pipelint.load.nodes import intrinsic_arg
 
 from ._commands import find_in_text
 from ._locate import locate
@@ -67,33 +69,6 @@ def _get(node: Node | None, key: str) -> Node | None:
         pair = node.get_ci(key)
         value = pair[1] if pair else None
     return value
-
-
-def _alternatives(node: Node | None, depth: int = 0) -> list[Node]:
-    """The values a node can take: both branches of ``Fn::If``; never ``AWS::NoValue``."""
-    if node is None or depth > 10:
-        return []
-    name = intrinsic(node)
-    if name == "Fn::If":
-        args = intrinsic_arg(node)
-        if isinstance(args, Sequence) and len(args.items) == 3:
-            return _alternatives(args.items[1], depth + 1) + _alternatives(args.items[2], depth + 1)
-        return []
-    arg = intrinsic_arg(node)
-    if name == "Ref" and isinstance(arg, Scalar) and arg.text == "AWS::NoValue":
-        return []
-    return [node]
-
-
-def _items(node: Node | None) -> list[Node]:
-    out: list[Node] = []
-    for alt in _alternatives(node):
-        if isinstance(alt, Sequence):
-            for item in alt.items:
-                out.extend(_alternatives(item))
-        else:
-            out.append(alt)
-    return out
 
 
 def _text(node: Node | None) -> str | None:

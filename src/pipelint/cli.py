@@ -80,7 +80,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
     except (ConfigError, PathError) as error:
         click.echo(f"pipelint: error: {error}", err=True)
         sys.exit(EXIT_USAGE)
-    for notice in _notices(result):
+    for notice in result.notices:
         click.echo(f"pipelint: {notice}", err=True)
     if write_baseline:
         from .baseline import write_baseline as write
@@ -124,10 +124,6 @@ def exit_status(result: Any, fail_on: str) -> int:
         return EXIT_CLEAN
     threshold = Severity.parse(fail_on)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_CLEAN
-
-
-def _notices(result: Any) -> list[str]:
-    return list(getattr(result, "notices", []))
 
 
 def _progress_printer() -> Any:

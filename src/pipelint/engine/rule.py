@@ -23,13 +23,10 @@ import inspect
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..findings import Severity
 from ..load.nodes import Node, Source
-
-if TYPE_CHECKING:  # pragma: no cover
-    pass
 
 _CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -113,11 +110,6 @@ class Rule:
     security_severity: float | None = None
     flavors: tuple[str, ...] = ()
     origin: str = ""
-
-    @property
-    def is_security(self) -> bool:
-        """Whether the rule reports a security problem (SARIF ``security`` tag)."""
-        return self.security_severity is not None or "security" in self.tags
 
     def applies_to(self, doc: Document) -> bool:
         """Whether this rule reads documents of this kind and flavor."""

@@ -162,21 +162,18 @@ def _merge_options(registry: Registry, config: Config) -> dict[str, dict[str, An
 def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
     """Load a file and decide its kind. Returns ``(kind, LoadResult or None)``."""
     from ..extract.classify import kind_by_content, kind_by_name, kind_by_text, worth_sniffing
-    from ..load import load_file
+    from ..load import load_bytes
 
     kind = kind_by_name(entry.display, settings.config.kinds)
+    with open(entry.path, "rb") as handle:
+        data = handle.read(settings.limits.max_bytes + 1)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
-        try:
-            with open(entry.path, "rb") as handle:
-                head = handle.read(settings.limits.max_bytes + 1)
-        except OSError:
+        if len(data) > settings.limits.max_bytes or b"\x00" in data[:8192]:
             return None, None
-        if len(head) > settings.limits.max_bytes or b"\x00" in head[:8192]:
+        if not worth_sniffing(data.decode("utf-8", "replace")):
             return None, None
-        if not worth_sniffing(head.decode("utf-8", "replace")):
-            return None, None
-    result = load_file(entry.path, entry.display, settings.limits)
+    result = load_bytes(data, entry.display, settings.limits)
     if kind is None:
         for root in result.roots:
             kind = kind_by_content(root)

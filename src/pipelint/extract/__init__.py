@@ -17,8 +17,6 @@ from .embedded import load_embedded, string_of
 _POLICY_PROPERTIES: dict[str, tuple[tuple[str, str], ...]] = {
     "AWS::IAM::Policy": (("PolicyDocument", "identity"),),
     "AWS::IAM::ManagedPolicy": (("PolicyDocument", "identity"),),
-    "AWS::IAM::User": (),
-    "AWS::IAM::Group": (),
     "AWS::S3::BucketPolicy": (("PolicyDocument", "resource"),),
     "AWS::SNS::TopicPolicy": (("PolicyDocument", "resource"),),
     "AWS::SQS::QueuePolicy": (("PolicyDocument", "resource"),),

@@ -14,7 +14,7 @@ from .problems import Limits, LoadAbort, LoadProblem
 
 __all__ = [
     "LoadResult", "LoadProblem", "Limits", "Mapping", "Node", "Scalar", "Sequence", "Source",
-    "intrinsic", "walk", "load_file", "load_text", "detect_format",
+    "intrinsic", "walk", "load_bytes", "load_file", "load_text", "detect_format",
 ]
 
 
@@ -45,7 +45,7 @@ def _looks_json(text: str) -> bool:
     return rest[:1] in ('"', "}", "]", "{", "[") or text[:1] == "["
 
 
-def _decode(data: bytes, source_path: str) -> tuple[str | None, LoadProblem | None]:
+def _decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -110,9 +110,14 @@ def load_file(path: str, display: str | None = None, limits: Limits | None = Non
     named on the command line (a usage error) or found by walking (a finding).
     """
     limits = limits or Limits()
-    display = display or path
     with open(path, "rb") as handle:
         data = handle.read(limits.max_bytes + 1)
+    return load_bytes(data, display or path, limits)
+
+
+def load_bytes(data: bytes, display: str, limits: Limits | None = None) -> LoadResult:
+    """Load a file's content already read (at most ``max_bytes + 1`` bytes of it)."""
+    limits = limits or Limits()
     if len(data) > limits.max_bytes:
         source = Source(display, "", "yaml")
         return LoadResult(
@@ -123,7 +128,7 @@ def load_file(path: str, display: str | None = None, limits: Limits | None = Non
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         source = Source(display, "", "yaml")
         return LoadResult(source, problems=[LoadProblem("PL005", "file is binary (it contains NUL bytes); not linted", 1, 1)], fatal=True)
-    text, problem = _decode(data, display)
+    text, problem = _decode(data)
     if text is None:
         assert problem is not None
         return LoadResult(Source(display, "", "yaml"), problems=[problem], fatal=True)

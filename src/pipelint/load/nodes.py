@@ -264,3 +264,37 @@ def intrinsic(node: Node | None) -> str | None:
         if isinstance(key, Scalar) and (key.text == "Ref" or key.text.startswith("Fn::") or key.text == "Condition"):
             return key.text
     return None
+
+
+def intrinsic_arg(node: Node | None) -> Node | None:
+    """The argument of an intrinsic function node (``x`` in ``{"Ref": x}``), else ``None``."""
+    if intrinsic(node) is not None and isinstance(node, Mapping):
+        return node.pairs[0][1]
+    return None
+
+
+def branches(node: Node | None, depth: int = 0) -> list[Node]:
+    """The values a CloudFormation property can take: ``[node]``, both branches of an ``Fn::If``
+    (recursively), and nothing for ``!Ref AWS::NoValue``."""
+    if node is None or depth > 10:
+        return []
+    name = intrinsic(node)
+    arg = intrinsic_arg(node)
+    if name == "Fn::If" and isinstance(arg, Sequence) and len(arg.items) == 3:
+        return branches(arg.items[1], depth + 1) + branches(arg.items[2], depth + 1)
+    if name == "Ref" and isinstance(arg, Scalar) and arg.text == "AWS::NoValue":
+        return []
+    return [node]
+
+
+def branch_items(node: Node | None) -> list[Node]:
+    """The items of a CloudFormation list property, with ``Fn::If`` lists and items expanded to
+    both branches and ``AWS::NoValue`` items dropped."""
+    out: list[Node] = []
+    for value in branches(node):
+        if isinstance(value, Sequence):
+            for item in value.items:
+                out.extend(branches(item))
+        else:
+            out.append(value)
+    return out

@@ -20,9 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
-
-PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic, intrinsic_arg
 
 
 @dataclass
@@ -209,13 +207,6 @@ def action_matches(pattern: str, action: str) -> bool:
     if pattern == "*":
         return True
     return _pattern(pattern).fullmatch(action) is not None
-
-
-def intrinsic_arg(node: Node | None) -> Node | None:
-    """The argument of an intrinsic function node (``x`` in ``{"Ref": x}``), else ``None``."""
-    if intrinsic(node) is not None and isinstance(node, Mapping):
-        return node.pairs[0][1]
-    return None
 
 
 def values_of(node: Node | None) -> list[Value]:
