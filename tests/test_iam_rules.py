@@ -92,6 +92,21 @@ def test_action_table_is_not_loaded_without_policies(tmp_path):
     assert _actions._raw.cache_info().currsize == 1
 
 
+
+def test_action_table_read_per_line_matches_whole_file():
+    # The table is read one service per line and parsed per service on use; it must hold exactly
+    # what a whole-file JSON parse holds.
+    import json
+
+    from pipelint.data import read_json
+
+    whole = {k: v for k, v in read_json("iam_actions.json").items() if not k.startswith("_")}
+    _actions._raw.cache_clear()
+    assert sorted(_actions._raw()) == sorted(whole)
+    assert all(_actions._service_entries(prefix) == actions for prefix, actions in whole.items())
+    assert json.dumps(whole)  # the file itself stays valid JSON
+
+
 ODD_POLICIES = [
     '{"Version": "2012-10-17", "Statement": "nope"}',
     '{"Version": "2012-10-17", "Statement": [1, null, ["x"], {"Effect": ["Allow"], "Action": {"a": 1}}]}',

@@ -8,11 +8,11 @@ union of the actively maintained images.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from pipelint.records import ValueRecord
 
 _DATED = re.compile(r"^(?P<base>.+:\d+(?:\.\d+)?)-\d+(?:\.\d+)*$")
 _ENV_VAR = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
@@ -29,11 +29,10 @@ ALIASES = {
 @lru_cache(maxsize=1)
 def table() -> dict[str, Any]:
     """The parsed runtime table (empty if the data file is missing or unreadable)."""
-    from importlib import resources
+    from pipelint.data import read_json
 
     try:
-        text = resources.files("pipelint.data").joinpath("runtimes.json").read_text(encoding="utf-8")
-        data = json.loads(text)
+        data = read_json("runtimes.json")
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -66,8 +65,7 @@ def lookup_image(name: str) -> str | None:
     return None
 
 
-@dataclass
-class Target:
+class Target(ValueRecord):
     """What a buildspec's runtimes are checked against.
 
     ``kind`` is ``image`` (one known image), ``maintained`` (image unknown: the union of the
@@ -75,15 +73,39 @@ class Target:
     (a custom image: nothing can be checked).
     """
 
+    __slots__ = ("kind", "image", "runtimes", "custom", "selection", "required", "requires", "language", "status")
+
     kind: str
-    image: str | None = None
-    runtimes: dict[str, list[str]] = field(default_factory=dict)
-    custom: set[str] = field(default_factory=set)
-    selection: bool = True
-    required: bool = False
-    requires: dict[str, dict[str, dict[str, list[str]]]] = field(default_factory=dict)
-    language: str | None = None
-    status: str = ""
+    image: str | None
+    runtimes: dict[str, list[str]]
+    custom: set[str]
+    selection: bool
+    required: bool
+    requires: dict[str, dict[str, dict[str, list[str]]]]
+    language: str | None
+    status: str
+
+    def __init__(
+        self,
+        kind: str,
+        image: str | None = None,
+        runtimes: dict[str, list[str]] | None = None,
+        custom: set[str] | None = None,
+        selection: bool = True,
+        required: bool = False,
+        requires: dict[str, dict[str, dict[str, list[str]]]] | None = None,
+        language: str | None = None,
+        status: str = "",
+    ) -> None:
+        self.kind = kind
+        self.image = image
+        self.runtimes = {} if runtimes is None else runtimes
+        self.custom = set() if custom is None else custom
+        self.selection = selection
+        self.required = required
+        self.requires = {} if requires is None else requires
+        self.language = language
+        self.status = status
 
     def describe(self) -> str:
         """How to name the target in a message."""

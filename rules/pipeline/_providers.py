@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from functools import cache, lru_cache
 from typing import Any
 
@@ -13,10 +12,9 @@ OWNERS = ("AWS", "ThirdParty", "Custom")
 @lru_cache(maxsize=1)
 def table() -> dict[str, Any]:
     """The whole data file."""
-    from importlib import resources
+    from pipelint.data import read_json
 
-    text = resources.files("pipelint.data").joinpath("pipeline_providers.json").read_text(encoding="utf-8")
-    data: dict[str, Any] = json.loads(text)
+    data: dict[str, Any] = read_json("pipeline_providers.json")
     return data
 
 
