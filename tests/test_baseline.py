@@ -55,3 +55,15 @@ def test_malformed_baseline_is_exit_2(tmp_path):
     (tmp_path / "baseline.json").write_text("{not json")
     assert _check(tmp_path, "--baseline", "baseline.json", ".").exit_code == 2
     assert _check(tmp_path, "--baseline", "missing.json", ".").exit_code == 2
+
+
+def test_fingerprint_hash_is_sha256():
+    # Fingerprints and secret hashes use CPython's built-in SHA-256 (not hashlib, which loads
+    # OpenSSL); the digests must be exactly hashlib's, or existing baselines would stop matching.
+    import hashlib
+
+    from pipelint.textutil import secret_hash, sha256
+
+    for data in (b"", b"abc", "päss\0word".encode()):
+        assert sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert secret_hash("hunter2") == hashlib.sha256(b"hunter2").hexdigest()

@@ -95,3 +95,18 @@ def test_parallel_run_is_identical_and_deterministic():
         outputs.append(json.loads(result.output))
     assert outputs[0]["summary"]["files"] >= 16  # enough files for the worker pool to be used
     assert outputs[0] == outputs[1] == outputs[2]
+
+
+LATER_DIR = os.path.join(PLUGINS, "later_dir")
+
+
+def test_a_rule_that_yields_later_is_resumed_after_the_other_rules(tmp_path):
+    # XL109 (tagged external) runs before XL101 although its code sorts after it, yields LATER,
+    # and is resumed once XL101 has run; XL110 crashes on resumption without hiding the others.
+    path = _buildspec(tmp_path, "version: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    findings = lint(path, select=["XL"], rules_dirs=[LATER_DIR])
+    assert triples(findings) == [("PL001", 1, 1), ("XL109", 1, 1), ("XL109", 2, 1)]
+    after = [f for f in findings if f.code == "XL109" and f.line == 2][0]
+    assert after.message == "after waiting; meanwhile: XL109 started, XL101"
+    crash = [f for f in findings if f.code == "PL001"][0]
+    assert "XL110" in crash.message and "collected badly" in crash.message

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import sys
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipelint.api import Mapping, Node, Scalar, Sequence, walk
+from pipelint.records import ValueRecord
 
 PHASES = ("install", "pre_build", "build", "post_build")
 SECTIONS = ("commands", "finally")
@@ -44,13 +43,27 @@ _SUB_VAR = re.compile(r"\$\{(!?)([^}\s]*)\}")
 # The binary
 
 
+def _which(name: str) -> str | None:
+    """``shutil.which`` without importing ``shutil`` (which pulls in the compression modules,
+    a few milliseconds of a cold run) where a plain ``PATH`` search is all it does."""
+    if os.name == "nt":  # PATHEXT and the current directory: let shutil handle Windows
+        import shutil
+
+        return shutil.which(name)
+    for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
+        candidate = os.path.join(folder or os.curdir, name)
+        if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
 @lru_cache(maxsize=1)
 def find_shellcheck() -> str | None:
     """The ``shellcheck`` executable: on ``PATH``, else next to the running Python (a venv).
 
     Looked up once per process (``find_shellcheck.cache_clear()`` forgets it).
     """
-    found = shutil.which("shellcheck")
+    found = _which("shellcheck")
     if found:
         return found
     bindir = os.path.dirname(os.path.abspath(sys.executable))
@@ -65,16 +78,33 @@ def find_shellcheck() -> str | None:
 # Commands
 
 
-@dataclass
-class Command:
+class Command(ValueRecord):
     """One command of the buildspec: its node, where it runs, and the text shellcheck reads."""
+
+    __slots__ = ("node", "phase", "section", "text", "origin", "placeholders")
 
     node: Scalar
     phase: str
     section: str
-    text: str = ""
-    origin: list[int] = field(default_factory=list)  # origin[i]: offset in node.value of text[i]
-    placeholders: list[tuple[int, int]] = field(default_factory=list)  # replaced spans of node.value
+    text: str
+    origin: list[int]  # origin[i]: offset in node.value of text[i]
+    placeholders: list[tuple[int, int]]  # replaced spans of node.value
+
+    def __init__(
+        self,
+        node: Scalar,
+        phase: str,
+        section: str,
+        text: str = "",
+        origin: list[int] | None = None,
+        placeholders: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.node = node
+        self.phase = phase
+        self.section = section
+        self.text = text
+        self.origin = [] if origin is None else origin
+        self.placeholders = [] if placeholders is None else placeholders
 
 
 def commands_of(root: Mapping) -> list[Command]:
@@ -329,12 +359,17 @@ def source_positions(node: Scalar) -> list[tuple[int, int]] | None:
 # The script
 
 
-@dataclass
-class Script:
+class Script(ValueRecord):
     """Commands concatenated into one script, with a map from script lines back to commands."""
+
+    __slots__ = ("text", "owners")
 
     text: str
     owners: list[tuple[Command, int] | None]  # per script line: (command, offset of line start)
+
+    def __init__(self, text: str, owners: list[tuple[Command, int] | None]) -> None:
+        self.text = text
+        self.owners = owners
 
     def locate(self, line: int, column: int) -> tuple[Command, int] | None:
         """``(command, offset in command.node.value)`` for a 1-based script line and column.

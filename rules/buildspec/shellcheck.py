@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import Any
 
-from pipelint.api import Mapping, Report, Scalar, Sequence, intrinsic, rule
+from pipelint.api import LATER, Mapping, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.engine.notices import notify
 from pipelint.models import buildspec as bs
+from pipelint.records import ValueRecord
+from pipelint.textutil import lazy_regex
 
 from ._shell_script import (
     Command,
@@ -52,7 +53,7 @@ MISSING = (
 )
 
 
-@rule("BS901", "shellcheck", severity="warning", kinds=("buildspec",))
+@rule("BS901", "shellcheck", severity="warning", kinds=("buildspec",), tags=("external",))
 def shellcheck(doc, config):
     """Shell problems in a buildspec's commands, found by ShellCheck and reported in place.
 
@@ -143,7 +144,10 @@ def shellcheck(doc, config):
     remaining = commands
     for round_ in range(_ROUNDS):
         script = build_script(remaining, separate_shells=separate)
-        comments = _run(binary, dialect, sorted(excluded), script.text, doc.path)
+        running = _start(binary, dialect, sorted(excluded), script.text)
+        if round_ == 0 and isinstance(running, _Running) and running.script is None:
+            yield LATER  # shellcheck works while the other rules run
+        comments = _collect(running, binary, doc.path)
         context = _Context(script, safe, elsewhere, separate)
         broken = _unparsable(comments, script)
         if broken is None or round_ == _ROUNDS - 1 or len(remaining) == 1:
@@ -209,27 +213,81 @@ def _project_variables(doc) -> dict[str, str | None]:
     return found
 
 
-def _run(binary: str, dialect: str, excluded: list[str], script: str, path: str) -> list[dict]:
-    """shellcheck's comments for ``script`` (read from stdin); a notice and [] on any failure."""
+class _Running:
+    """A shellcheck process started by :func:`_start`, with its script still to send if any."""
+
+    __slots__ = ("process", "script")
+
+    def __init__(self, process: Any, script: str | None) -> None:
+        self.process = process
+        self.script = script  # None: the script is already in the process's stdin pipe
+
+    def __del__(self) -> None:
+        if self.process.returncode is None:  # never collected (the run stopped): do not leave it behind
+            self.process.kill()
+            self.process.wait()
+
+
+_PIPE_SAFE = 32 * 1024  # bytes that surely fit a pipe's buffer, so writing them cannot block
+
+
+def _start(binary: str, dialect: str, excluded: list[str], script: str) -> _Running | str:
+    """Start shellcheck on ``script`` (on its stdin); a notice text if it cannot start.
+
+    A script that fits a pipe's buffer is written into the pipe before the process starts, so
+    shellcheck works while the engine goes on; a longer one is sent on collection.
+    """
+    import os
     import subprocess  # only when there is something to check
 
     argv = [binary, "--norc", f"--shell={dialect}", "--format=json1", "--exclude=" + ",".join(excluded), "-"]
+    data = script.encode("utf-8", "replace")
     try:
-        done = subprocess.run(argv, input=script, capture_output=True, text=True, encoding="utf-8",
-                              errors="replace", timeout=TIMEOUT, check=False)
+        if len(data) > _PIPE_SAFE:
+            process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            return _Running(process, script)
+        reader, writer = os.pipe()
+        try:
+            os.write(writer, data)  # fits the buffer: never blocks
+            os.close(writer)
+            process = subprocess.Popen(argv, stdin=reader, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        finally:
+            os.close(reader)
+    except OSError as error:
+        return f"BS901 (shellcheck) was skipped: cannot run {binary}: {error.strerror or error}"
+    return _Running(process, None)
+
+
+def _collect(running: _Running | str, binary: str, path: str) -> list[dict]:
+    """shellcheck's comments from a started process; a notice and [] on any failure."""
+    import subprocess
+
+    if isinstance(running, str):
+        notify(running)
+        return []
+    process = running.process
+    payload = running.script.encode("utf-8", "replace") if running.script is not None else None
+    try:
+        out, err = process.communicate(payload, timeout=TIMEOUT)
     except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
         notify(f"BS901 (shellcheck): shellcheck took longer than {TIMEOUT:g} s on {path} and was stopped; "
                "that file's shellcheck findings are missing")
         return []
     except OSError as error:
+        process.kill()
+        process.wait()
         notify(f"BS901 (shellcheck) was skipped: cannot run {binary}: {error.strerror or error}")
         return []
-    if done.returncode not in (0, 1):
-        first = (done.stderr.strip().splitlines() or ["no message"])[0][:200]
-        notify(f"BS901 (shellcheck) was skipped: {binary} failed (exit status {done.returncode}): {first}")
+    stdout = out.decode("utf-8", "replace")
+    stderr = err.decode("utf-8", "replace")
+    if process.returncode not in (0, 1):
+        first = (stderr.strip().splitlines() or ["no message"])[0][:200]
+        notify(f"BS901 (shellcheck) was skipped: {binary} failed (exit status {process.returncode}): {first}")
         return []
     try:
-        data = json.loads(done.stdout or "{}")
+        data = json.loads(stdout or "{}")
     except ValueError:
         notify(f"BS901 (shellcheck) was skipped: {binary} did not produce JSON; it needs shellcheck 0.8 or later")
         return []
@@ -237,10 +295,10 @@ def _run(binary: str, dialect: str, excluded: list[str], script: str, path: str)
     return comments if isinstance(comments, list) else []
 
 
-_DATE_SUBSTITUTION = re.compile(r"^(?:\$\(|`)\s*date\b[^`$()]*(?:\)|`)$")
-_ECR_GET_LOGIN = re.compile(r"\baws\s+ecr\s+get-login(?!-password)\b")
-_VARIABLE = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
-_SEPARATORS = re.compile(r"[;&|(){}`]|\$\(|\bthen\b|\bdo\b|\belse\b")
+_DATE_SUBSTITUTION = lazy_regex(r"^(?:\$\(|`)\s*date\b[^`$()]*(?:\)|`)$")
+_ECR_GET_LOGIN = lazy_regex(r"\baws\s+ecr\s+get-login(?!-password)\b")
+_VARIABLE = lazy_regex(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$")
+_SEPARATORS = lazy_regex(r"[;&|(){}`]|\$\(|\bthen\b|\bdo\b|\belse\b")
 
 
 def _command_of(comment: dict, script: Script) -> Command | None:
@@ -276,19 +334,26 @@ def _command_word(script: Script, line: int, column: int) -> str:
     return words[0] if words else ""
 
 
-@dataclass
-class _Context:
+class _Context(ValueRecord):
     """What the noise filters need besides the finding itself."""
+
+    __slots__ = ("script", "safe", "elsewhere", "separate")
 
     script: Script
     safe: set[str]  # variables whose expansion cannot split or glob
     elsewhere: str  # the buildspec's text outside its commands
     separate: bool  # version 0.1: each command in its own shell
 
+    def __init__(self, script: Script, safe: set[str], elsewhere: str, separate: bool) -> None:
+        self.script = script
+        self.safe = safe
+        self.elsewhere = elsewhere
+        self.separate = separate
+
 
 # Codes a placeholder (a CodePipeline or Fn::Sub variable replaced by a constant word) provokes.
 _CONSTANT_CODES = frozenset({2043, 2050, 2078, 2157, 2193, 2194})
-_UNUSED = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*) appears unused")
+_UNUSED = lazy_regex(r"^([A-Za-z_][A-Za-z0-9_]*) appears unused")
 
 
 def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, comment: dict, context: _Context) -> bool:

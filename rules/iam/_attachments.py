@@ -10,12 +10,11 @@ no principal of the template are returned as principals of their own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
 from pipelint.load.nodes import branch_items as list_items
 from pipelint.load.nodes import intrinsic_arg
 from pipelint.models.policy import Element, Statement, Value, parse_policy
+from pipelint.records import ValueRecord
 
 _PRINCIPAL_TYPES = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 _NAME_PROPERTY = {"AWS::IAM::Role": "RoleName", "AWS::IAM::User": "UserName", "AWS::IAM::Group": "GroupName"}
@@ -29,22 +28,34 @@ _AWS_MANAGED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
-@dataclass
-class Grant:
+class Grant(ValueRecord):
     """A statement that applies to a principal, and a label of the policy it comes from."""
+
+    __slots__ = ("statement", "label")
 
     statement: Statement
     label: str
 
+    def __init__(self, statement: Statement, label: str) -> None:
+        self.statement = statement
+        self.label = label
 
-@dataclass
-class Principal:
+
+class Principal(ValueRecord):
     """A role, user or group of the template (or a policy attached to none), with its grants."""
+
+    __slots__ = ("logical_id", "key", "kind", "grants")
 
     logical_id: str
     key: Scalar
     kind: str
-    grants: list[Grant] = field(default_factory=list)
+    grants: list[Grant]
+
+    def __init__(self, logical_id: str, key: Scalar, kind: str, grants: list[Grant] | None = None) -> None:
+        self.logical_id = logical_id
+        self.key = key
+        self.kind = kind
+        self.grants = [] if grants is None else grants
 
 
 def _policy_statements(node: Node | None, key: Node | None) -> list[Statement]:

@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from pipelint.api import Document, Node, Report, rule
 from pipelint.models.policy import Statement, Value, action_matches, policy_of
+from pipelint.records import FrozenRecord, ValueRecord
 
 from ._attachments import Grant, principals
 
 
-@dataclass(frozen=True)
-class Method:
+class Method(FrozenRecord):
     """A privilege-escalation path: the actions it needs (one of each slot) and what it does."""
+
+    __slots__ = ("slots", "passes_to", "does", "fix")
 
     slots: tuple[tuple[str, ...], ...]
     passes_to: str | None  # the service that receives the passed role, when iam:PassRole is needed
     does: str
     fix: str
+
+    def __init__(self, slots: tuple[tuple[str, ...], ...], passes_to: str | None, does: str, fix: str) -> None:
+        self.slots = slots
+        self.passes_to = passes_to
+        self.does = does
+        self.fix = fix
 
 
 METHODS: tuple[Method, ...] = (
@@ -51,13 +58,19 @@ METHODS: tuple[Method, ...] = (
 _PASS_ROLE = "iam:PassRole"
 
 
-@dataclass
-class Hit:
+class Hit(ValueRecord):
     """An action a principal is allowed, with the statement value granting it."""
+
+    __slots__ = ("action", "grant", "value")
 
     action: str
     grant: Grant
     value: Value
+
+    def __init__(self, action: str, grant: Grant, value: Value) -> None:
+        self.action = action
+        self.grant = grant
+        self.value = value
 
 
 def _broad(stmt: Statement) -> bool:

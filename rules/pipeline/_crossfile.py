@@ -12,34 +12,57 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from pipelint.api import Document, Mapping, Node, Scalar, Sequence
 from pipelint.models.pipeline import Action, intrinsic, pipeline_of, text_of
+from pipelint.records import ValueRecord
 
 DEFAULT_BUILDSPEC = "buildspec.yml"
 
 
-@dataclass
-class CodeBuildProject:
+class CodeBuildProject(ValueRecord):
     """An ``AWS::CodeBuild::Project`` found in a template of the run."""
+
+    __slots__ = ("template", "logical_id", "properties")
 
     template: Document
     logical_id: str
     properties: Mapping
 
+    def __init__(self, template: Document, logical_id: str, properties: Mapping) -> None:
+        self.template = template
+        self.logical_id = logical_id
+        self.properties = properties
 
-@dataclass
-class Buildspec:
+
+class Buildspec(ValueRecord):
     """Where a CodeBuild project's buildspec is, and its document when it could be read."""
 
+    __slots__ = ("project", "doc", "path", "missing", "spec_node", "suggestion")
+
     project: CodeBuildProject
-    doc: Document | None = None
-    path: str | None = None  # as written in Source.BuildSpec (or the default)
-    missing: bool = False  # an explicit path that does not exist under the root
-    spec_node: Node | None = None  # the BuildSpec value in the template
-    suggestion: str | None = None  # an existing file with a similar name, when missing
+    doc: Document | None
+    path: str | None  # as written in Source.BuildSpec (or the default)
+    missing: bool  # an explicit path that does not exist under the root
+    spec_node: Node | None  # the BuildSpec value in the template
+    suggestion: str | None  # an existing file with a similar name, when missing
+
+    def __init__(
+        self,
+        project: CodeBuildProject,
+        doc: Document | None = None,
+        path: str | None = None,
+        missing: bool = False,
+        spec_node: Node | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        self.project = project
+        self.doc = doc
+        self.path = path
+        self.missing = missing
+        self.spec_node = spec_node
+        self.suggestion = suggestion
 
     @property
     def label(self) -> str:
@@ -60,14 +83,27 @@ class Buildspec:
         return f"{self.doc.path}:{node.line}"
 
 
-@dataclass
-class ArtifactSection:
+class ArtifactSection(ValueRecord):
     """One artifact description of a buildspec (``artifacts`` or a ``secondary-artifacts`` entry)."""
 
+    __slots__ = ("node", "files", "files_known", "discard_paths")
+
     node: Mapping | None
-    files: list[str] = field(default_factory=list)
-    files_known: bool = True
-    discard_paths: bool = False
+    files: list[str]
+    files_known: bool
+    discard_paths: bool
+
+    def __init__(
+        self,
+        node: Mapping | None,
+        files: list[str] | None = None,
+        files_known: bool = True,
+        discard_paths: bool = False,
+    ) -> None:
+        self.node = node
+        self.files = [] if files is None else files
+        self.files_known = files_known
+        self.discard_paths = discard_paths
 
 
 def pipeline_documents(project: Any) -> Iterator[tuple[Document, Any]]:

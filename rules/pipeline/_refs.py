@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from pipelint.api import Mapping, Node, Scalar, Sequence
 from pipelint.models.pipeline import Action
+from pipelint.records import ValueRecord
 
 _REFERENCE = re.compile(r"#\{([^{}.\s]+)\.([^{}\s]+)\}")
 
 
-@dataclass
-class VariableRef:
+class VariableRef(ValueRecord):
     """One ``#{namespace.key}`` occurrence."""
+
+    __slots__ = ("node", "namespace", "key")
 
     node: Scalar
     namespace: str
     key: str
+
+    def __init__(self, node: Scalar, namespace: str, key: str) -> None:
+        self.node = node
+        self.namespace = namespace
+        self.key = key
 
     @property
     def text(self) -> str:

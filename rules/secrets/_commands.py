@@ -8,22 +8,30 @@ script) and returns the literal secrets with their offsets. References (``$VAR``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
+from pipelint.records import FrozenRecord
 from pipelint.textutil import LazyRegex, lazy_regex
 
 from ._patterns import TOKEN_SHAPES, is_placeholder, is_reference
 
 
-@dataclass(frozen=True)
-class CommandPattern:
+class CommandPattern(FrozenRecord):
     """One way a command line can carry a secret."""
+
+    __slots__ = ("kind", "needles", "regex", "what", "fix")
 
     kind: str
     needles: tuple[str, ...]  # lower-case substrings, one of which must occur before the regex runs
     regex: LazyRegex  # compiled on first use
     what: str
     fix: str
+
+    def __init__(self, kind: str, needles: tuple[str, ...], regex: LazyRegex, what: str, fix: str) -> None:
+        self.kind = kind
+        self.needles = needles
+        self.regex = regex
+        self.what = what
+        self.fix = fix
 
 
 _VALUE = r"(?P<q>[\"']?)(?P<secret>[^\s\"';|&`]+)(?P=q)"
@@ -88,15 +96,23 @@ COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class CommandSecret:
+class CommandSecret(FrozenRecord):
     """A literal secret found in shell text."""
+
+    __slots__ = ("pattern", "value", "start", "end", "key")
 
     pattern: CommandPattern
     value: str
     start: int
     end: int
-    key: str | None = None
+    key: str | None
+
+    def __init__(self, pattern: CommandPattern, value: str, start: int, end: int, key: str | None = None) -> None:
+        self.pattern = pattern
+        self.value = value
+        self.start = start
+        self.end = end
+        self.key = key
 
     def describe(self) -> str:
         """What the command passes: ``a literal password to `docker login` …``."""

@@ -11,19 +11,24 @@ from __future__ import annotations
 
 import os
 import posixpath
-from dataclasses import dataclass
 
 from pipelint.api import Document, Mapping, Scalar, Sequence, Source
+from pipelint.records import ValueRecord
 
 MAX_SCRIPT_BYTES = 1_000_000
 
 
-@dataclass
-class HookScript:
+class HookScript(ValueRecord):
     """A hook script: the appspec node naming it and the loaded file."""
+
+    __slots__ = ("location", "source")
 
     location: Scalar
     source: Source
+
+    def __init__(self, location: Scalar, source: Source) -> None:
+        self.location = location
+        self.source = source
 
 
 def _entries(root: object) -> list[Scalar]:

@@ -9,22 +9,30 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
 
+from pipelint.records import FrozenRecord
 from pipelint.textutil import LazyRegex, lazy_regex
 
 # ---------------------------------------------------------------------------------------------
 # Token shapes: (kind, description, regex with the secret in group 1, minimum entropy)
 
-@dataclass(frozen=True)
-class TokenShape:
+class TokenShape(FrozenRecord):
     """A recognisable credential format."""
+
+    __slots__ = ("kind", "label", "pattern", "min_entropy", "needles")
 
     kind: str
     label: str
     pattern: LazyRegex  # compiled on first use
     min_entropy: float
     needles: tuple[str, ...]  # at least one must occur in the text before the regex runs
+
+    def __init__(self, kind: str, label: str, pattern: LazyRegex, min_entropy: float, needles: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.label = label
+        self.pattern = pattern
+        self.min_entropy = min_entropy
+        self.needles = needles
 
 
 TOKEN_SHAPES: tuple[TokenShape, ...] = (
@@ -178,15 +186,23 @@ def looks_like_password(text: str) -> bool:
     return not (len(segments) > 2 and all(s.isalpha() and s.islower() for s in segments))
 
 
-@dataclass(frozen=True)
-class TokenMatch:
+class TokenMatch(FrozenRecord):
     """A token found in text: its kind, label, value and offsets."""
+
+    __slots__ = ("kind", "label", "value", "start", "end")
 
     kind: str
     label: str
     value: str
     start: int
     end: int
+
+    def __init__(self, kind: str, label: str, value: str, start: int, end: int) -> None:
+        self.kind = kind
+        self.label = label
+        self.value = value
+        self.start = start
+        self.end = end
 
 
 def find_tokens(text: str) -> list[TokenMatch]:

@@ -10,12 +10,12 @@ secret is reported once, by the most specific rule.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, redact
 from pipelint.load.nodes import branch_items as _items
 from pipelint.load.nodes import branches as _alternatives
 from pipelint.load.nodes import intrinsic_arg
+from pipelint.records import ValueRecord
 
 from ._commands import find_in_text
 from ._locate import locate
@@ -33,14 +33,21 @@ AWS_CREDENTIAL_NAMES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSI
 _SECRET_STORE_FIX = "store the value in Secrets Manager (or as a Parameter Store SecureString) and reference it"
 
 
-@dataclass
-class Hit:
+class Hit(ValueRecord):
     """A structural finding: where, the raw secret if any, the message and the fix."""
+
+    __slots__ = ("node", "secret", "message", "fix")
 
     node: Node
     secret: str | None
     message: str
     fix: str
+
+    def __init__(self, node: Node, secret: str | None, message: str, fix: str) -> None:
+        self.node = node
+        self.secret = secret
+        self.message = message
+        self.fix = fix
 
 
 def register_lines(node: Node, secret: str) -> None:

@@ -5,12 +5,12 @@ See the README section "Writing a plugin rule".
 
 from __future__ import annotations
 
-from .engine.rule import Document, Report, Rule, rule
+from .engine.rule import LATER, Document, Report, Rule, rule
 from .findings import Finding, Severity
 from .load.nodes import Mapping, Node, Scalar, Sequence, Source, intrinsic, walk
 from .textutil import did_you_mean, redact
 
 __all__ = [
-    "Document", "Finding", "Mapping", "Node", "Report", "Rule", "Scalar", "Sequence", "Severity",
+    "LATER", "Document", "Finding", "Mapping", "Node", "Report", "Rule", "Scalar", "Sequence", "Severity",
     "Source", "did_you_mean", "intrinsic", "redact", "rule", "walk",
 ]

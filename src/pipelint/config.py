@@ -23,8 +23,9 @@ Unknown keys and unknown rule codes are configuration errors (exit 2), never sil
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from typing import Any
+
+from .records import ValueRecord
 
 KNOWN_KEYS = {
     "select", "ignore", "fail-on", "severity", "per-file-ignores", "kinds", "exclude", "rules-dir",
@@ -36,25 +37,60 @@ class ConfigError(Exception):
     """A configuration file or option is invalid (exit status 2)."""
 
 
-@dataclass
-class Config:
+class Config(ValueRecord):
     """Effective settings after merging the config file with command-line options."""
 
-    select: list[str] = field(default_factory=list)
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str = "warning"
-    severity: dict[str, str] = field(default_factory=dict)
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    kinds: dict[str, str] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
-    rules_dir: list[str] = field(default_factory=list)
-    max_file_size: int = 5 * 1024 * 1024
-    max_depth: int = 256
-    jobs: int | None = None
-    bundle_root: str | None = None
-    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    path: str | None = None  # the file it came from
-    root: str = "."  # the directory config-relative paths are relative to
+    __slots__ = ("select", "ignore", "fail_on", "severity", "per_file_ignores", "kinds", "exclude", "rules_dir", "max_file_size", "max_depth", "jobs", "bundle_root", "rule_options", "path", "root")
+
+    select: list[str]
+    ignore: list[str]
+    fail_on: str
+    severity: dict[str, str]
+    per_file_ignores: dict[str, list[str]]
+    kinds: dict[str, str]
+    exclude: list[str]
+    rules_dir: list[str]
+    max_file_size: int
+    max_depth: int
+    jobs: int | None
+    bundle_root: str | None
+    rule_options: dict[str, dict[str, Any]]
+    path: str | None  # the file it came from
+    root: str  # the directory config-relative paths are relative to
+
+    def __init__(
+        self,
+        select: list[str] | None = None,
+        ignore: list[str] | None = None,
+        fail_on: str = "warning",
+        severity: dict[str, str] | None = None,
+        per_file_ignores: dict[str, list[str]] | None = None,
+        kinds: dict[str, str] | None = None,
+        exclude: list[str] | None = None,
+        rules_dir: list[str] | None = None,
+        max_file_size: int = 5 * 1024 * 1024,
+        max_depth: int = 256,
+        jobs: int | None = None,
+        bundle_root: str | None = None,
+        rule_options: dict[str, dict[str, Any]] | None = None,
+        path: str | None = None,
+        root: str = ".",
+    ) -> None:
+        self.select = [] if select is None else select
+        self.ignore = [] if ignore is None else ignore
+        self.fail_on = fail_on
+        self.severity = {} if severity is None else severity
+        self.per_file_ignores = {} if per_file_ignores is None else per_file_ignores
+        self.kinds = {} if kinds is None else kinds
+        self.exclude = [] if exclude is None else exclude
+        self.rules_dir = [] if rules_dir is None else rules_dir
+        self.max_file_size = max_file_size
+        self.max_depth = max_depth
+        self.jobs = jobs
+        self.bundle_root = bundle_root
+        self.rule_options = {} if rule_options is None else rule_options
+        self.path = path
+        self.root = root
 
 
 def find_config(start: str) -> str | None:

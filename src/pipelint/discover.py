@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
 
 from .extract.classify import CANDIDATE_EXTENSIONS
+from .records import FrozenRecord
 
 SKIP_DIRS = {
     ".git", ".hg", ".svn", "node_modules", ".venv", "venv", ".tox", ".nox", "__pycache__",
@@ -21,13 +21,19 @@ SKIP_DIRS = {
 }
 
 
-@dataclass(frozen=True)
-class FileEntry:
+class FileEntry(FrozenRecord):
     """A file to lint: where it is, how to show it, and whether the user named it."""
+
+    __slots__ = ("path", "display", "explicit")
 
     path: str
     display: str
     explicit: bool
+
+    def __init__(self, path: str, display: str, explicit: bool) -> None:
+        self.path = path
+        self.display = display
+        self.explicit = explicit
 
 
 class PathError(Exception):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
+
+from .records import ValueRecord
 
 
 class Severity(IntEnum):
@@ -30,8 +30,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass
-class Finding:
+class Finding(ValueRecord):
     """One problem at one place in one file.
 
     Positions are 1-based; ``end_col`` is the column after the last character. ``node_path`` is
@@ -39,6 +38,8 @@ class Finding:
     ``anchor`` the normalised content it concerns; the fingerprint is made from code, file,
     node path and anchor, never from the line, so it survives unrelated edits.
     """
+
+    __slots__ = ("code", "name", "severity", "message", "path", "line", "col", "end_line", "end_col", "fix", "node_path", "anchor", "kind", "security_severity", "suppressed", "fingerprint")
 
     code: str
     name: str
@@ -49,21 +50,59 @@ class Finding:
     col: int
     end_line: int
     end_col: int
-    fix: str | None = None
-    node_path: tuple[Any, ...] = ()
-    anchor: str = ""
-    kind: str = ""
-    security_severity: float | None = None
-    suppressed: bool = False
-    fingerprint: str = field(default="")
+    fix: str | None
+    node_path: tuple[Any, ...]
+    anchor: str
+    kind: str
+    security_severity: float | None
+    suppressed: bool
+    fingerprint: str
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        message: str,
+        path: str,
+        line: int,
+        col: int,
+        end_line: int,
+        end_col: int,
+        fix: str | None = None,
+        node_path: tuple[Any, ...] = (),
+        anchor: str = "",
+        kind: str = "",
+        security_severity: float | None = None,
+        suppressed: bool = False,
+        fingerprint: str = "",
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.message = message
+        self.path = path
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.fix = fix
+        self.node_path = node_path
+        self.anchor = anchor
+        self.kind = kind
+        self.security_severity = security_severity
+        self.suppressed = suppressed
+        self.fingerprint = fingerprint
 
     def compute_fingerprint(self) -> str:
         """A stable hash of code, file, logical node path and content (not the line number)."""
-        digest = hashlib.sha256()
+        from .textutil import sha256
+
+        digest = sha256()
         for part in (self.code, self.path, "/".join(map(str, self.node_path)), self.anchor):
             digest.update(part.encode("utf-8", "surrogatepass"))
             digest.update(b"\0")
-        return digest.hexdigest()[:24]
+        return str(digest.hexdigest())[:24]
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         """Deterministic report order: file, line, column, code, message."""

@@ -22,11 +22,11 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..findings import Severity
 from ..load.nodes import Node, Source
+from ..records import ValueRecord
 
 _CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -36,8 +36,22 @@ _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 KINDS = ("buildspec", "appspec", "pipeline", "template", "policy", "text")
 
 
-@dataclass
-class Report:
+class _Later:
+    """The type of :data:`LATER`."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "LATER"
+
+
+LATER = _Later()
+"""Yielded by a rule that has started slow work in another process (``BS901`` starts
+shellcheck): the engine runs the file's other rules meanwhile, then resumes the rule to collect
+its reports. Rules tagged ``external`` run first, so that their work overlaps the most."""
+
+
+class Report(ValueRecord):
     """What a rule yields: a node, a message, and optionally a fix and more.
 
     * ``node``: where the problem is; a key node points at the key, a value node at the value.
@@ -50,17 +64,36 @@ class Report:
     * ``end``: another node whose end ends the highlighted range.
     """
 
+    __slots__ = ("node", "message", "fix", "severity", "anchor", "secret", "end")
+
     node: Node
     message: str
-    fix: str | None = None
-    severity: Severity | str | None = None
-    anchor: str | None = None
-    secret: str | None = None
-    end: Node | None = None
+    fix: str | None
+    severity: Severity | str | None
+    anchor: str | None
+    secret: str | None
+    end: Node | None
+
+    def __init__(
+        self,
+        node: Node,
+        message: str,
+        fix: str | None = None,
+        severity: Severity | str | None = None,
+        anchor: str | None = None,
+        secret: str | None = None,
+        end: Node | None = None,
+    ) -> None:
+        self.node = node
+        self.message = message
+        self.fix = fix
+        self.severity = severity
+        self.anchor = anchor
+        self.secret = secret
+        self.end = end
 
 
-@dataclass
-class Document:
+class Document(ValueRecord):
     """One document of one kind, extracted from a file.
 
     * ``kind``: ``buildspec``, ``appspec``, ``pipeline``, ``template`` or ``policy``; ``text`` for
@@ -74,13 +107,33 @@ class Document:
     * ``parent``: the template document an embedded document came from.
     """
 
+    __slots__ = ("kind", "root", "source", "flavor", "context", "parent", "_models")
+
     kind: str
     root: Node
     source: Source
-    flavor: str = ""
-    context: dict[str, Any] = field(default_factory=dict)
-    parent: Document | None = None
-    _models: dict[str, Any] = field(default_factory=dict, repr=False)
+    flavor: str
+    context: dict[str, Any]
+    parent: Document | None
+    _models: dict[str, Any]
+
+    def __init__(
+        self,
+        kind: str,
+        root: Node,
+        source: Source,
+        flavor: str = "",
+        context: dict[str, Any] | None = None,
+        parent: Document | None = None,
+        _models: dict[str, Any] | None = None,
+    ) -> None:
+        self.kind = kind
+        self.root = root
+        self.source = source
+        self.flavor = flavor
+        self.context = {} if context is None else context
+        self.parent = parent
+        self._models = {} if _models is None else _models
 
     @property
     def path(self) -> str:
@@ -94,9 +147,10 @@ class Document:
         return self._models[key]
 
 
-@dataclass
-class Rule:
+class Rule(ValueRecord):
     """A registered rule: identity, documentation and the check function."""
+
+    __slots__ = ("code", "name", "severity", "kinds", "summary", "doc", "check", "scope", "tags", "security_severity", "flavors", "origin")
 
     code: str
     name: str
@@ -105,11 +159,39 @@ class Rule:
     summary: str
     doc: str
     check: Callable[..., Iterable[Report] | None]
-    scope: str = "document"
-    tags: tuple[str, ...] = ()
-    security_severity: float | None = None
-    flavors: tuple[str, ...] = ()
-    origin: str = ""
+    scope: str
+    tags: tuple[str, ...]
+    security_severity: float | None
+    flavors: tuple[str, ...]
+    origin: str
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        severity: Severity,
+        kinds: tuple[str, ...],
+        summary: str,
+        doc: str,
+        check: Callable[..., Iterable[Report] | None],
+        scope: str = "document",
+        tags: tuple[str, ...] = (),
+        security_severity: float | None = None,
+        flavors: tuple[str, ...] = (),
+        origin: str = "",
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.severity = severity
+        self.kinds = kinds
+        self.summary = summary
+        self.doc = doc
+        self.check = check
+        self.scope = scope
+        self.tags = tags
+        self.security_severity = security_severity
+        self.flavors = flavors
+        self.origin = origin
 
     def applies_to(self, doc: Document) -> bool:
         """Whether this rule reads documents of this kind and flavor."""

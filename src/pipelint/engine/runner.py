@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import traceback
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from ..config import Config, ConfigError, find_config, load_config
@@ -19,43 +19,92 @@ from ..discover import FileEntry, discover
 from ..findings import Finding, Severity
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
 from ..load.problems import Limits, LoadProblem
+from ..records import ValueRecord
 from ..textutil import mask_secrets, secret_hash
 from .registry import Registry, RuleLoadError, load_rules
-from .rule import Document, Report, Rule
+from .rule import LATER, Document, Report, Rule
 from .suppressions import Suppressions, parse_suppressions
 
 
-@dataclass
-class RunResult:
+class RunResult(ValueRecord):
     """Everything a reporter needs about a run."""
+
+    __slots__ = ("findings", "registry", "files", "suppressed", "internal_error", "sources", "baseline_suppressed", "baseline_fixed", "notices", "file_kinds")
 
     findings: list[Finding]
     registry: Registry
-    files: int = 0
-    suppressed: int = 0
-    internal_error: bool = False
-    sources: dict[str, Source] = field(default_factory=dict)
-    baseline_suppressed: int = 0
-    baseline_fixed: int = 0
-    notices: list[str] = field(default_factory=list)
-    file_kinds: dict[str, str] = field(default_factory=dict)  # display path → kind, linted files only
+    files: int
+    suppressed: int
+    internal_error: bool
+    sources: dict[str, Source]
+    baseline_suppressed: int
+    baseline_fixed: int
+    notices: list[str]
+    file_kinds: dict[str, str]  # display path → kind, linted files only
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        registry: Registry,
+        files: int = 0,
+        suppressed: int = 0,
+        internal_error: bool = False,
+        sources: dict[str, Source] | None = None,
+        baseline_suppressed: int = 0,
+        baseline_fixed: int = 0,
+        notices: list[str] | None = None,
+        file_kinds: dict[str, str] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.registry = registry
+        self.files = files
+        self.suppressed = suppressed
+        self.internal_error = internal_error
+        self.sources = {} if sources is None else sources
+        self.baseline_suppressed = baseline_suppressed
+        self.baseline_fixed = baseline_fixed
+        self.notices = [] if notices is None else notices
+        self.file_kinds = {} if file_kinds is None else file_kinds
 
 
-@dataclass
-class Settings:
+class Settings(ValueRecord):
     """Resolved settings shared with worker processes."""
+
+    __slots__ = ("config", "active", "severity", "limits", "registry", "ignored_codes", "report_unrecognised", "shadow", "options")
 
     config: Config
     active: list[Rule]
     severity: dict[str, Severity]
     limits: Limits
     registry: Registry
-    ignored_codes: set[str] = field(default_factory=set)
-    report_unrecognised: bool = True
+    ignored_codes: set[str]
+    report_unrecognised: bool
     # Secret detectors that are not selected still run, silently, so that every output can mask
     # the secrets they find (a code frame of another rule's finding may show the same line).
-    shadow: list[Rule] = field(default_factory=list)
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)  # rule code → merged options
+    shadow: list[Rule]
+    options: dict[str, dict[str, Any]]  # rule code → merged options
+
+    def __init__(
+        self,
+        config: Config,
+        active: list[Rule],
+        severity: dict[str, Severity],
+        limits: Limits,
+        registry: Registry,
+        ignored_codes: set[str] | None = None,
+        report_unrecognised: bool = True,
+        shadow: list[Rule] | None = None,
+        options: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
+        self.config = config
+        self.active = active
+        self.severity = severity
+        self.limits = limits
+        self.registry = registry
+        self.ignored_codes = set() if ignored_codes is None else ignored_codes
+        self.report_unrecognised = report_unrecognised
+        self.shadow = [] if shadow is None else shadow
+        self.options = {} if options is None else options
 
     @property
     def active_codes(self) -> frozenset[str]:
@@ -132,6 +181,7 @@ def build_settings(
     for ident in config.rule_options:
         _resolve_idents(registry, [ident], "rule-options")
     active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
+    active.sort(key=lambda r: "external" not in r.tags)  # their processes overlap the other rules
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
     active_codes = {r.code for r in active}
     shadow = [r for r in registry.sorted() if r.code.startswith("SEC") and r.scope == "document" and r.code not in active_codes]
@@ -272,8 +322,13 @@ def internal_error(found: Rule, error: BaseException, path: str, settings: Setti
 
 
 def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding]:
-    """Run every active document rule on every document; crashes become PL001 findings."""
+    """Run every active document rule on every document; crashes become PL001 findings.
+
+    A rule that yields :data:`~pipelint.engine.rule.LATER` is set aside and resumed after all
+    the other rules of these documents ran (its external process works meanwhile).
+    """
     findings: list[Finding] = []
+    waiting: list[tuple[Rule, Document, Iterator[Report]]] = []
     active_codes = settings.active_codes
     for doc in docs:
         doc.context.setdefault("active_rules", active_codes)
@@ -282,8 +337,11 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
                 continue
             options = settings.options_for(found)
             try:
-                produced = found.check(doc, options)
-                for report in produced or ():
+                produced = iter(found.check(doc, options) or ())
+                for report in produced:
+                    if report is LATER:
+                        waiting.append((found, doc, produced))
+                        break
                     findings.append(finding_from_report(report, found, doc, settings))
             except Exception as error:  # a broken rule must not stop the others
                 findings.append(internal_error(found, error, doc.path, settings))
@@ -296,21 +354,45 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
                         (report.node.source or doc.source).secrets.add(report.secret)
             except Exception:  # a silent detector's crash is reported when it is selected
                 pass
+    for found, doc, produced in waiting:
+        try:
+            for report in produced:
+                if report is not LATER:
+                    findings.append(finding_from_report(report, found, doc, settings))
+        except Exception as error:
+            findings.append(internal_error(found, error, doc.path, settings))
     return findings
 
 
-@dataclass
-class FileResult:
+class FileResult(ValueRecord):
     """What linting one file produced."""
+
+    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents")
 
     findings: list[Finding]
     kind: str | None
-    secrets: set[str] = field(default_factory=set)
-    text: str = ""
-    notices: list[str] = field(default_factory=list)
+    secrets: set[str]
+    text: str
+    notices: list[str]
     # The file's documents, kept (in the main process only) for templates and pipeline files so
     # that project rules do not read them again. Never sent between processes.
-    documents: list[Document] = field(default_factory=list)
+    documents: list[Document]
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        kind: str | None,
+        secrets: set[str] | None = None,
+        text: str = "",
+        notices: list[str] | None = None,
+        documents: list[Document] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.kind = kind
+        self.secrets = set() if secrets is None else secrets
+        self.text = text
+        self.notices = [] if notices is None else notices
+        self.documents = [] if documents is None else documents
 
 
 def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = False) -> FileResult:

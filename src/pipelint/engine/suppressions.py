@@ -8,19 +8,31 @@ Rules can be named by code, name or prefix; unknown ones are reported (``PL012``
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from ..records import ValueRecord
 
 _COMMENT = re.compile(r"#\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
 
 
-@dataclass
-class Suppressions:
+class Suppressions(ValueRecord):
     """The suppression comments of one file."""
 
-    by_line: dict[int, set[str]] = field(default_factory=dict)
-    whole_file: set[str] = field(default_factory=set)
+    __slots__ = ("by_line", "whole_file", "mentions")
+
+    by_line: dict[int, set[str]]
+    whole_file: set[str]
     # (line, column, end column, identifier) of every rule identifier written in a comment
-    mentions: list[tuple[int, int, int, str]] = field(default_factory=list)
+    mentions: list[tuple[int, int, int, str]]
+
+    def __init__(
+        self,
+        by_line: dict[int, set[str]] | None = None,
+        whole_file: set[str] | None = None,
+        mentions: list[tuple[int, int, int, str]] | None = None,
+    ) -> None:
+        self.by_line = {} if by_line is None else by_line
+        self.whole_file = set() if whole_file is None else whole_file
+        self.mentions = [] if mentions is None else mentions
 
     def matches(self, line: int, code: str, name: str) -> bool:
         """Whether a finding of rule ``code``/``name`` on ``line`` is suppressed."""

@@ -7,8 +7,7 @@ over-large files, syntax errors, duplicate keys, excessive nesting and alias bom
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+from ..records import ValueRecord
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source, intrinsic, walk
 from .problems import Limits, LoadAbort, LoadProblem
 
@@ -18,14 +17,27 @@ __all__ = [
 ]
 
 
-@dataclass
-class LoadResult:
+class LoadResult(ValueRecord):
     """The outcome of loading one file: its source, document roots, and problems."""
 
+    __slots__ = ("source", "roots", "problems", "fatal")
+
     source: Source
-    roots: list[Node] = field(default_factory=list)
-    problems: list[LoadProblem] = field(default_factory=list)
-    fatal: bool = False
+    roots: list[Node]
+    problems: list[LoadProblem]
+    fatal: bool
+
+    def __init__(
+        self,
+        source: Source,
+        roots: list[Node] | None = None,
+        problems: list[LoadProblem] | None = None,
+        fatal: bool = False,
+    ) -> None:
+        self.source = source
+        self.roots = [] if roots is None else roots
+        self.problems = [] if problems is None else problems
+        self.fatal = fatal
 
 
 def detect_format(path: str, text: str) -> str:

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import ValueRecord
 
 
-@dataclass
-class LoadProblem:
+class LoadProblem(ValueRecord):
     """A loading problem at a position (1-based line and column; ``end_col`` exclusive)."""
+
+    __slots__ = ("code", "message", "line", "col", "end_line", "end_col", "fix")
 
     code: str
     message: str
-    line: int = 1
-    col: int = 1
-    end_line: int = 0
-    end_col: int = 0
-    fix: str | None = None
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    fix: str | None
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        line: int = 1,
+        col: int = 1,
+        end_line: int = 0,
+        end_col: int = 0,
+        fix: str | None = None,
+    ) -> None:
+        self.code = code
+        self.message = message
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.fix = fix
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         if self.end_line < self.line:
@@ -32,12 +52,23 @@ class LoadAbort(Exception):
         self.problem = problem
 
 
-@dataclass
-class Limits:
+class Limits(ValueRecord):
     """Resource limits for hostile input; all configurable."""
 
-    max_bytes: int = 5 * 1024 * 1024
-    max_depth: int = 256
+    __slots__ = ("max_bytes", "max_depth", "max_expanded_nodes")
+
+    max_bytes: int
+    max_depth: int
     # An alias may expand its anchor's subtree; past this many expanded nodes (or 20 times the
     # nodes actually written, whichever is larger) the file is treated as an alias bomb.
-    max_expanded_nodes: int = 200_000
+    max_expanded_nodes: int
+
+    def __init__(
+        self,
+        max_bytes: int = 5 * 1024 * 1024,
+        max_depth: int = 256,
+        max_expanded_nodes: int = 200_000,
+    ) -> None:
+        self.max_bytes = max_bytes
+        self.max_depth = max_depth
+        self.max_expanded_nodes = max_expanded_nodes

@@ -15,10 +15,10 @@ template that only has an appspec's name, which rule AS010 reports once).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence
+from ..records import ValueRecord
 
 # --------------------------------------------------------------------------------------------
 # Lifecycle events
@@ -196,12 +196,17 @@ def detect_flavor(root: Node) -> str:
 # The document
 
 
-@dataclass
-class AppSpec:
+class AppSpec(ValueRecord):
     """An appspec document that appspec rules should read."""
+
+    __slots__ = ("root", "flavor")
 
     root: Mapping
     flavor: str
+
+    def __init__(self, root: Mapping, flavor: str) -> None:
+        self.root = root
+        self.flavor = flavor
 
     @property
     def platform(self) -> str:

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
+from ..records import ValueRecord
 
 PHASES = ("install", "pre_build", "build", "post_build")
 COMMAND_LISTS = ("commands", "finally")
@@ -23,14 +23,21 @@ _TRUE_WORDS = {"yes", "true"}
 _FALSE_WORDS = {"no", "false"}
 
 
-@dataclass
-class Command:
+class Command(ValueRecord):
     """One item of a ``commands`` or ``finally`` list."""
+
+    __slots__ = ("phase", "block", "index", "node")
 
     phase: str
     block: str  # "commands" or "finally"
     index: int
     node: Node
+
+    def __init__(self, phase: str, block: str, index: int, node: Node) -> None:
+        self.phase = phase
+        self.block = block
+        self.index = index
+        self.node = node
 
     @property
     def text(self) -> str | None:

@@ -20,10 +20,10 @@ Use :func:`pipeline_of` from rules: it builds the model once per document.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
+from ..records import Record
 
 #: A chain of ``Fn::If`` branches an element depends on: ``(("IsProd", True),)``.
 Cond = tuple[tuple[str, bool], ...]
@@ -168,13 +168,19 @@ class Keys:
 # The model
 
 
-@dataclass(eq=False)
-class ArtifactRef:
+class ArtifactRef(Record):
     """One entry of an action's ``inputArtifacts`` or ``outputArtifacts``."""
+
+    __slots__ = ("node", "name_node", "conds")
 
     node: Node
     name_node: Node | None
-    conds: Cond = ()
+    conds: Cond
+
+    def __init__(self, node: Node, name_node: Node | None, conds: Cond = ()) -> None:
+        self.node = node
+        self.name_node = name_node
+        self.conds = conds
 
     @property
     def name(self) -> str | None:
@@ -192,33 +198,84 @@ class ArtifactRef:
         return self.name_node or self.node
 
 
-@dataclass(eq=False)
-class Action:
+class Action(Record):
     """One action of a stage."""
+
+    __slots__ = ("node", "stage", "index", "conds", "keys", "name_node", "type_node", "category_node", "owner_node", "provider_node", "version_node", "run_order_node", "configuration", "inputs", "outputs", "inputs_known", "outputs_known", "inputs_node", "outputs_node", "namespace_node", "region_node", "commands", "environment_variables")
 
     node: Mapping
     stage: Stage
     index: int
     conds: Cond
     keys: Keys
-    name_node: Node | None = None
-    type_node: Node | None = None
-    category_node: Node | None = None
-    owner_node: Node | None = None
-    provider_node: Node | None = None
-    version_node: Node | None = None
-    run_order_node: Node | None = None
-    configuration: Node | None = None
-    inputs: list[ArtifactRef] = field(default_factory=list)
-    outputs: list[ArtifactRef] = field(default_factory=list)
-    inputs_known: bool = True
-    outputs_known: bool = True
-    inputs_node: Node | None = None
-    outputs_node: Node | None = None
-    namespace_node: Node | None = None
-    region_node: Node | None = None
-    commands: Node | None = None
-    environment_variables: Node | None = None
+    name_node: Node | None
+    type_node: Node | None
+    category_node: Node | None
+    owner_node: Node | None
+    provider_node: Node | None
+    version_node: Node | None
+    run_order_node: Node | None
+    configuration: Node | None
+    inputs: list[ArtifactRef]
+    outputs: list[ArtifactRef]
+    inputs_known: bool
+    outputs_known: bool
+    inputs_node: Node | None
+    outputs_node: Node | None
+    namespace_node: Node | None
+    region_node: Node | None
+    commands: Node | None
+    environment_variables: Node | None
+
+    def __init__(
+        self,
+        node: Mapping,
+        stage: Stage,
+        index: int,
+        conds: Cond,
+        keys: Keys,
+        name_node: Node | None = None,
+        type_node: Node | None = None,
+        category_node: Node | None = None,
+        owner_node: Node | None = None,
+        provider_node: Node | None = None,
+        version_node: Node | None = None,
+        run_order_node: Node | None = None,
+        configuration: Node | None = None,
+        inputs: list[ArtifactRef] | None = None,
+        outputs: list[ArtifactRef] | None = None,
+        inputs_known: bool = True,
+        outputs_known: bool = True,
+        inputs_node: Node | None = None,
+        outputs_node: Node | None = None,
+        namespace_node: Node | None = None,
+        region_node: Node | None = None,
+        commands: Node | None = None,
+        environment_variables: Node | None = None,
+    ) -> None:
+        self.node = node
+        self.stage = stage
+        self.index = index
+        self.conds = conds
+        self.keys = keys
+        self.name_node = name_node
+        self.type_node = type_node
+        self.category_node = category_node
+        self.owner_node = owner_node
+        self.provider_node = provider_node
+        self.version_node = version_node
+        self.run_order_node = run_order_node
+        self.configuration = configuration
+        self.inputs = [] if inputs is None else inputs
+        self.outputs = [] if outputs is None else outputs
+        self.inputs_known = inputs_known
+        self.outputs_known = outputs_known
+        self.inputs_node = inputs_node
+        self.outputs_node = outputs_node
+        self.namespace_node = namespace_node
+        self.region_node = region_node
+        self.commands = commands
+        self.environment_variables = environment_variables
 
     @property
     def name(self) -> str | None:
@@ -294,18 +351,39 @@ class Action:
         return f"stage `{self.stage.label}`, {self.keys.name('runOrder')} {order_text}"
 
 
-@dataclass(eq=False)
-class Stage:
+class Stage(Record):
     """One stage of the pipeline."""
+
+    __slots__ = ("node", "index", "conds", "keys", "name_node", "actions_node", "actions", "actions_known")
 
     node: Mapping
     index: int
     conds: Cond
     keys: Keys
-    name_node: Node | None = None
-    actions_node: Node | None = None
-    actions: list[Action] = field(default_factory=list)
-    actions_known: bool = True
+    name_node: Node | None
+    actions_node: Node | None
+    actions: list[Action]
+    actions_known: bool
+
+    def __init__(
+        self,
+        node: Mapping,
+        index: int,
+        conds: Cond,
+        keys: Keys,
+        name_node: Node | None = None,
+        actions_node: Node | None = None,
+        actions: list[Action] | None = None,
+        actions_known: bool = True,
+    ) -> None:
+        self.node = node
+        self.index = index
+        self.conds = conds
+        self.keys = keys
+        self.name_node = name_node
+        self.actions_node = actions_node
+        self.actions = [] if actions is None else actions
+        self.actions_known = actions_known
 
     @property
     def name(self) -> str | None:
@@ -331,13 +409,19 @@ class Stage:
         return self.keys.key(self.node, camel)
 
 
-@dataclass(eq=False)
-class Variable:
+class Variable(Record):
     """A V2 pipeline-level variable."""
+
+    __slots__ = ("node", "name_node", "conds")
 
     node: Node
     name_node: Node | None
-    conds: Cond = ()
+    conds: Cond
+
+    def __init__(self, node: Node, name_node: Node | None, conds: Cond = ()) -> None:
+        self.node = node
+        self.name_node = name_node
+        self.conds = conds
 
     @property
     def name(self) -> str | None:
@@ -345,14 +429,27 @@ class Variable:
         return text_of(self.name_node)
 
 
-@dataclass(eq=False)
-class Trigger:
+class Trigger(Record):
     """A V2 trigger."""
+
+    __slots__ = ("node", "provider_type_node", "source_action_node", "conds")
 
     node: Node
     provider_type_node: Node | None
     source_action_node: Node | None
-    conds: Cond = ()
+    conds: Cond
+
+    def __init__(
+        self,
+        node: Node,
+        provider_type_node: Node | None,
+        source_action_node: Node | None,
+        conds: Cond = (),
+    ) -> None:
+        self.node = node
+        self.provider_type_node = provider_type_node
+        self.source_action_node = source_action_node
+        self.conds = conds
 
     @property
     def source_action(self) -> str | None:
@@ -360,13 +457,19 @@ class Trigger:
         return text_of(self.source_action_node)
 
 
-@dataclass(eq=False)
-class ArtifactStoreEntry:
+class ArtifactStoreEntry(Record):
     """One Region's artifact store (``artifactStores`` map entry or CloudFormation list item)."""
+
+    __slots__ = ("node", "region_node", "store")
 
     node: Node
     region_node: Node | None
     store: Node | None
+
+    def __init__(self, node: Node, region_node: Node | None, store: Node | None) -> None:
+        self.node = node
+        self.region_node = region_node
+        self.store = store
 
     @property
     def region(self) -> str | None:
@@ -374,28 +477,69 @@ class ArtifactStoreEntry:
         return text_of(self.region_node)
 
 
-@dataclass(eq=False)
-class Pipeline:
+class Pipeline(Record):
     """A whole pipeline declaration."""
+
+    __slots__ = ("node", "flavor", "keys", "stages", "stages_node", "stages_known", "variables", "variables_node", "variables_known", "triggers", "triggers_node", "artifact_store", "artifact_stores", "artifact_stores_node", "artifact_stores_known", "pipeline_type_node", "execution_mode_node", "region")
 
     node: Node
     flavor: str
     keys: Keys
-    stages: list[Stage] = field(default_factory=list)
-    stages_node: Node | None = None
-    stages_known: bool = True
-    variables: list[Variable] = field(default_factory=list)
-    variables_node: Node | None = None
-    variables_known: bool = True
-    triggers: list[Trigger] = field(default_factory=list)
-    triggers_node: Node | None = None
-    artifact_store: Node | None = None
-    artifact_stores: list[ArtifactStoreEntry] = field(default_factory=list)
-    artifact_stores_node: Node | None = None
-    artifact_stores_known: bool = True
-    pipeline_type_node: Node | None = None
-    execution_mode_node: Node | None = None
-    region: str | None = None
+    stages: list[Stage]
+    stages_node: Node | None
+    stages_known: bool
+    variables: list[Variable]
+    variables_node: Node | None
+    variables_known: bool
+    triggers: list[Trigger]
+    triggers_node: Node | None
+    artifact_store: Node | None
+    artifact_stores: list[ArtifactStoreEntry]
+    artifact_stores_node: Node | None
+    artifact_stores_known: bool
+    pipeline_type_node: Node | None
+    execution_mode_node: Node | None
+    region: str | None
+
+    def __init__(
+        self,
+        node: Node,
+        flavor: str,
+        keys: Keys,
+        stages: list[Stage] | None = None,
+        stages_node: Node | None = None,
+        stages_known: bool = True,
+        variables: list[Variable] | None = None,
+        variables_node: Node | None = None,
+        variables_known: bool = True,
+        triggers: list[Trigger] | None = None,
+        triggers_node: Node | None = None,
+        artifact_store: Node | None = None,
+        artifact_stores: list[ArtifactStoreEntry] | None = None,
+        artifact_stores_node: Node | None = None,
+        artifact_stores_known: bool = True,
+        pipeline_type_node: Node | None = None,
+        execution_mode_node: Node | None = None,
+        region: str | None = None,
+    ) -> None:
+        self.node = node
+        self.flavor = flavor
+        self.keys = keys
+        self.stages = [] if stages is None else stages
+        self.stages_node = stages_node
+        self.stages_known = stages_known
+        self.variables = [] if variables is None else variables
+        self.variables_node = variables_node
+        self.variables_known = variables_known
+        self.triggers = [] if triggers is None else triggers
+        self.triggers_node = triggers_node
+        self.artifact_store = artifact_store
+        self.artifact_stores = [] if artifact_stores is None else artifact_stores
+        self.artifact_stores_node = artifact_stores_node
+        self.artifact_stores_known = artifact_stores_known
+        self.pipeline_type_node = pipeline_type_node
+        self.execution_mode_node = execution_mode_node
+        self.region = region
 
     def get(self, camel: str) -> Node | None:
         """Any top-level key in this format's spelling."""

@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic, intrinsic_arg
+from ..records import ValueRecord
 
 
-@dataclass
-class Value:
+class Value(ValueRecord):
     """One value of a policy element, located.
 
     ``form`` is ``literal`` (a plain string or number), ``sub`` (an ``Fn::Sub``/``Fn::Join``
@@ -32,9 +31,16 @@ class Value:
     text is unknown) or ``invalid`` (a mapping or list where a string belongs).
     """
 
+    __slots__ = ("node", "text", "form")
+
     node: Node
     text: str | None
-    form: str = "literal"
+    form: str
+
+    def __init__(self, node: Node, text: str | None, form: str = "literal") -> None:
+        self.node = node
+        self.text = text
+        self.form = form
 
     @property
     def literal(self) -> bool:
@@ -61,63 +67,118 @@ class Value:
         return _PLACEHOLDER.sub("x", self.text) if self.form == "sub" else self.text
 
 
-@dataclass
-class Element:
+class Element(ValueRecord):
     """A statement element (``Action``, ``Resource``…): its key node, value node and values."""
+
+    __slots__ = ("key", "node", "values")
 
     key: Scalar
     node: Node
     values: list[Value]
 
+    def __init__(self, key: Scalar, node: Node, values: list[Value]) -> None:
+        self.key = key
+        self.node = node
+        self.values = values
 
-@dataclass
-class PrincipalValue:
+
+class PrincipalValue(ValueRecord):
     """One principal: its type (``*`` for ``Principal: "*"``, else ``AWS``/``Service``/…)."""
+
+    __slots__ = ("type", "value")
 
     type: str
     value: Value
 
+    def __init__(self, type: str, value: Value) -> None:
+        self.type = type
+        self.value = value
 
-@dataclass
-class PrincipalElement:
+
+class PrincipalElement(ValueRecord):
     """A ``Principal``/``NotPrincipal`` element."""
+
+    __slots__ = ("key", "node", "principals")
 
     key: Scalar
     node: Node
     principals: list[PrincipalValue]
 
+    def __init__(self, key: Scalar, node: Node, principals: list[PrincipalValue]) -> None:
+        self.key = key
+        self.node = node
+        self.principals = principals
 
-@dataclass
-class ConditionEntry:
+
+class ConditionEntry(ValueRecord):
     """One ``operator → key → value`` entry of a ``Condition`` block."""
+
+    __slots__ = ("operator", "key", "key_node", "value")
 
     operator: str
     key: str
     key_node: Scalar
     value: Node
 
+    def __init__(self, operator: str, key: str, key_node: Scalar, value: Node) -> None:
+        self.operator = operator
+        self.key = key
+        self.key_node = key_node
+        self.value = value
+
     def values(self) -> list[Value]:
         """The entry's values, flattened."""
         return values_of(self.value)
 
 
-@dataclass
-class Statement:
+class Statement(ValueRecord):
     """One policy statement with every element located."""
+
+    __slots__ = ("node", "index", "sid", "effect", "effect_key", "action", "not_action", "resource", "not_resource", "principal", "not_principal", "condition", "conditions")
 
     node: Mapping
     index: int
-    sid: str | None = None
-    effect: Scalar | None = None
-    effect_key: Scalar | None = None
-    action: Element | None = None
-    not_action: Element | None = None
-    resource: Element | None = None
-    not_resource: Element | None = None
-    principal: PrincipalElement | None = None
-    not_principal: PrincipalElement | None = None
-    condition: Node | None = None
-    conditions: list[ConditionEntry] = field(default_factory=list)
+    sid: str | None
+    effect: Scalar | None
+    effect_key: Scalar | None
+    action: Element | None
+    not_action: Element | None
+    resource: Element | None
+    not_resource: Element | None
+    principal: PrincipalElement | None
+    not_principal: PrincipalElement | None
+    condition: Node | None
+    conditions: list[ConditionEntry]
+
+    def __init__(
+        self,
+        node: Mapping,
+        index: int,
+        sid: str | None = None,
+        effect: Scalar | None = None,
+        effect_key: Scalar | None = None,
+        action: Element | None = None,
+        not_action: Element | None = None,
+        resource: Element | None = None,
+        not_resource: Element | None = None,
+        principal: PrincipalElement | None = None,
+        not_principal: PrincipalElement | None = None,
+        condition: Node | None = None,
+        conditions: list[ConditionEntry] | None = None,
+    ) -> None:
+        self.node = node
+        self.index = index
+        self.sid = sid
+        self.effect = effect
+        self.effect_key = effect_key
+        self.action = action
+        self.not_action = not_action
+        self.resource = resource
+        self.not_resource = not_resource
+        self.principal = principal
+        self.not_principal = not_principal
+        self.condition = condition
+        self.conditions = [] if conditions is None else conditions
 
     @property
     def effect_text(self) -> str | None:
@@ -177,16 +238,33 @@ class Statement:
         return None
 
 
-@dataclass
-class Policy:
+class Policy(ValueRecord):
     """A whole policy document: its root, ``Version`` and statements."""
 
+    __slots__ = ("root", "version", "version_key", "statement_key", "statement_node", "statements")
+
     root: Node
-    version: Scalar | None = None
-    version_key: Scalar | None = None
-    statement_key: Scalar | None = None
-    statement_node: Node | None = None
-    statements: list[Statement] = field(default_factory=list)
+    version: Scalar | None
+    version_key: Scalar | None
+    statement_key: Scalar | None
+    statement_node: Node | None
+    statements: list[Statement]
+
+    def __init__(
+        self,
+        root: Node,
+        version: Scalar | None = None,
+        version_key: Scalar | None = None,
+        statement_key: Scalar | None = None,
+        statement_node: Node | None = None,
+        statements: list[Statement] | None = None,
+    ) -> None:
+        self.root = root
+        self.version = version
+        self.version_key = version_key
+        self.statement_key = statement_key
+        self.statement_node = statement_node
+        self.statements = [] if statements is None else statements
 
 
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
