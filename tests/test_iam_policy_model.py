@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipelint.load import load_text
 from pipelint.models.policy import action_matches, parse_policy, values_of
@@ -123,3 +125,17 @@ def test_odd_input_never_raises(text):
         stmt.matches_action("s3:GetObject")
         stmt.condition_keys()
         _ = stmt.resource_star
+
+
+@given(
+    pattern=st.text(alphabet="ab*?:Sx", max_size=10),
+    action=st.text(alphabet="abAB:Sxs", max_size=10),
+)
+@settings(max_examples=3000, deadline=None)
+def test_action_matching_agrees_with_a_glob_regex(pattern, action):
+    # `*`-only patterns are matched without regexes; the answer must be the regex's.
+    import re
+
+    regex = "".join(".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in pattern)
+    expected = pattern == "*" or re.fullmatch(regex, action, re.IGNORECASE | re.DOTALL) is not None
+    assert action_matches(pattern, action) is expected

@@ -130,8 +130,13 @@ def _merge(into: dict[str, list[str]], runtimes: Any) -> None:
                 bucket.append(version)
 
 
+@lru_cache(maxsize=256)
 def target(image_name: str | None) -> Target:
-    """The :class:`Target` for an image name (``None`` when the image is not known)."""
+    """The :class:`Target` for an image name (``None`` when the image is not known).
+
+    Cached: several rules ask for every buildspec, and the union over all images is the costly
+    part. Callers must not change the returned object.
+    """
     images = _images()
     if image_name:
         key = lookup_image(image_name)

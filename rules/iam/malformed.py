@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from pipelint.api import Document, Mapping, Report, Scalar, Sequence, did_you_mean, intrinsic, rule
 from pipelint.models.policy import Statement, Value, policy_of
@@ -205,14 +206,26 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
                 if service is None:
                     if "*" in prefix or "?" in prefix:
                         continue
-                    hint = did_you_mean(prefix, list(table))
+                    hint = _close_prefix(prefix)
                     yield Report(value.node, f"`{prefix}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{name}`?" if hint else ""),
                                  fix=f"use `{hint}`" if hint else "check the service prefix in the Service Authorization Reference")
                 elif "*" in name or "?" in name:
                     if not _actions.expand(text):
                         yield Report(value.node, f"`{text}` matches no `{prefix}` action", fix="fix the action pattern")
                 elif name.lower() not in service:
-                    names = [_actions.spell(f"{prefix}:{a}").partition(":")[2] for a in service]
-                    hint = did_you_mean(name, names)
+                    hint = _close_action(prefix.lower(), name)
                     yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{prefix}:{hint}`?" if hint else ""),
                                  fix=f"write `{prefix}:{hint}`" if hint else "check the action name in the Service Authorization Reference")
+
+
+@lru_cache(maxsize=1024)
+def _close_prefix(prefix: str) -> str | None:
+    """The known service prefix closest to a misspelt one (the same typos recur across files)."""
+    return did_you_mean(prefix, list(_actions.table()))
+
+
+@lru_cache(maxsize=1024)
+def _close_action(prefix: str, name: str) -> str | None:
+    """The action of a known service closest to a misspelt action name, in AWS's spelling."""
+    service = _actions.table().get(prefix) or {}
+    return did_you_mean(name, [_actions.spell(f"{prefix}:{a}").partition(":")[2] for a in service])

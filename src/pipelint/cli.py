@@ -214,3 +214,28 @@ def schema(kind: str | None, show_path: bool) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+def run() -> None:
+    """The ``pipelint`` command: :func:`main`, then a quick exit.
+
+    Once the report is written and flushed, the process ends with ``os._exit``: tearing the
+    interpreter down (freeing every node of every file read) takes longer than linting a small
+    repository, and nothing is left to do. Code that embeds pipelint (and the tests) calls
+    :func:`main` and gets the usual ``SystemExit``.
+    """
+    try:
+        main()
+        status = 0
+    except SystemExit as stop:
+        if isinstance(stop.code, int) or stop.code is None:
+            status = stop.code or 0
+        else:  # sys.exit("message"): Python would print it and exit with 1
+            print(stop.code, file=sys.stderr)
+            status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`pipelint … | head`) or stream
+            pass
+    os._exit(status)

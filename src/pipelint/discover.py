@@ -40,10 +40,11 @@ class PathError(Exception):
     """A path named on the command line does not exist or cannot be read (exit status 2)."""
 
 
-def display_path(path: str) -> str:
-    """``path`` relative to the working directory when it lies below it, with ``/`` separators."""
+def display_path(path: str, cwd: str | None = None) -> str:
+    """``path`` relative to the working directory (``cwd``, default: the current one) when it
+    lies below it, with ``/`` separators."""
     absolute = os.path.abspath(path)
-    cwd = os.getcwd()
+    cwd = cwd or os.getcwd()
     try:
         relative = os.path.relpath(absolute, cwd)
     except ValueError:
@@ -85,6 +86,7 @@ def _walk(root: str, exclude: list[str]) -> list[str]:
     found: list[str] = []
     seen_dirs: set[tuple[int, int]] = set()
     stack = [root]
+    cwd = os.getcwd()
     while stack:
         directory = stack.pop()
         try:
@@ -103,11 +105,11 @@ def _walk(root: str, exclude: list[str]) -> list[str]:
         for entry in entries:
             try:
                 if entry.is_dir(follow_symlinks=False):
-                    if entry.name in SKIP_DIRS or _is_venv(entry.path) or _excluded(display_path(entry.path), exclude):
+                    if entry.name in SKIP_DIRS or _is_venv(entry.path) or (exclude and _excluded(display_path(entry.path, cwd), exclude)):
                         continue
                     subdirs.append(entry.path)
                 elif entry.name.lower().endswith(CANDIDATE_EXTENSIONS):
-                    if not _excluded(display_path(entry.path), exclude):
+                    if not (exclude and _excluded(display_path(entry.path, cwd), exclude)):
                         found.append(entry.path)
             except OSError:
                 continue
@@ -118,6 +120,7 @@ def _walk(root: str, exclude: list[str]) -> list[str]:
 def discover(paths: list[str], exclude: list[str] | None = None) -> list[FileEntry]:
     """The files to lint for the given command-line paths, in a deterministic order."""
     exclude = exclude or []
+    cwd = os.getcwd()
     entries: list[FileEntry] = []
     seen: set[str] = set()
     for path in paths:
@@ -131,7 +134,7 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> list[FileEnt
                 if absolute in ignored or absolute in seen:
                     continue
                 seen.add(absolute)
-                entries.append(FileEntry(found, display_path(found), False))
+                entries.append(FileEntry(found, display_path(found, cwd), False))
         else:
             if not os.access(path, os.R_OK) or not os.path.isfile(path):
                 raise PathError(f"{path}: cannot be read")

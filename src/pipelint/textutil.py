@@ -40,14 +40,20 @@ def sha256(data: bytes = b"") -> Any:
     ``hashlib`` loads OpenSSL on import (about 4 ms, a twentieth of a cold run); the built-in
     ``_sha256`` (``_sha2`` from Python 3.12) computes the same digest and imports for free.
     """
-    try:
-        from _sha2 import sha256 as built_in  # type: ignore[import-not-found]  # Python 3.12+
-    except ImportError:
+    global _SHA256
+    if _SHA256 is None:
         try:
-            from _sha256 import sha256 as built_in  # type: ignore[import-not-found,no-redef]  # 3.11
-        except ImportError:  # another interpreter
-            from hashlib import sha256 as built_in  # type: ignore[no-redef]
-    return built_in(data)
+            from _sha2 import sha256 as built_in  # type: ignore[import-not-found]  # Python 3.12+
+        except ImportError:
+            try:
+                from _sha256 import sha256 as built_in  # type: ignore[import-not-found,no-redef]  # 3.11
+            except ImportError:  # another interpreter
+                from hashlib import sha256 as built_in  # type: ignore[no-redef]
+        _SHA256 = built_in
+    return _SHA256(data)
+
+
+_SHA256: Any = None
 
 
 def secret_hash(secret: str) -> str:

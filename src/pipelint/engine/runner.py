@@ -9,7 +9,6 @@ project rules then run once over every pipeline-bearing document. A rule that ra
 from __future__ import annotations
 
 import os
-import re
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -70,7 +69,7 @@ class RunResult(ValueRecord):
 class Settings(ValueRecord):
     """Resolved settings shared with worker processes."""
 
-    __slots__ = ("config", "active", "severity", "limits", "registry", "ignored_codes", "report_unrecognised", "shadow", "options")
+    __slots__ = ("config", "active", "severity", "limits", "registry", "ignored_codes", "report_unrecognised", "shadow", "options", "_active_codes", "_by_kind")
 
     config: Config
     active: list[Rule]
@@ -105,11 +104,25 @@ class Settings(ValueRecord):
         self.report_unrecognised = report_unrecognised
         self.shadow = [] if shadow is None else shadow
         self.options = {} if options is None else options
+        self._active_codes: frozenset[str] | None = None
+        self._by_kind: dict[tuple[str, str, bool], list[Rule]] = {}
 
     @property
     def active_codes(self) -> frozenset[str]:
         """The codes of the selected rules (rules may defer to a more specific selected rule)."""
-        return frozenset(r.code for r in self.active)
+        if self._active_codes is None:
+            self._active_codes = frozenset(r.code for r in self.active)
+        return self._active_codes
+
+    def rules_for(self, doc: Document, shadow: bool = False) -> list[Rule]:
+        """The active (or, with ``shadow``, the silent) rules that read this document's kind and
+        flavor, in run order; worked out once per kind and flavor."""
+        key = (doc.kind, doc.flavor, shadow)
+        found = self._by_kind.get(key)
+        if found is None:
+            found = [r for r in (self.shadow if shadow else self.active) if r.applies_to(doc)]
+            self._by_kind[key] = found
+        return found
 
     def options_for(self, found: Rule) -> dict[str, Any]:
         """The options configured for a rule (by prefix, code or name; the most specific wins)."""
@@ -332,9 +345,7 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
     active_codes = settings.active_codes
     for doc in docs:
         doc.context.setdefault("active_rules", active_codes)
-        for found in settings.active:
-            if not found.applies_to(doc):
-                continue
+        for found in settings.rules_for(doc):
             options = settings.options_for(found)
             try:
                 produced = iter(found.check(doc, options) or ())
@@ -345,9 +356,7 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
                     findings.append(finding_from_report(report, found, doc, settings))
             except Exception as error:  # a broken rule must not stop the others
                 findings.append(internal_error(found, error, doc.path, settings))
-        for found in settings.shadow:
-            if not found.applies_to(doc):
-                continue
+        for found in settings.rules_for(doc, shadow=True):
             try:
                 for report in found.check(doc, {}) or ():
                     if report.secret:
@@ -534,7 +543,8 @@ def _default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def _worker_init(settings: Settings) -> None:
+def set_worker_settings(settings: Settings) -> None:
+    """Give a pool worker process the run's settings (``lint_entry`` uses them by default)."""
     global _SETTINGS
     _SETTINGS = settings
 
@@ -559,7 +569,9 @@ def run(
     workers = jobs or settings.config.jobs or _default_jobs()
     results: list[FileResult]
     if workers > 1 and len(entries) >= 16:
-        results = _parallel(entries, settings, workers, progress)
+        from .parallel import lint_in_parallel
+
+        results = lint_in_parallel(entries, settings, workers, progress)
     else:
         results = []
         for index, entry in enumerate(entries):
@@ -623,69 +635,3 @@ def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Fin
                     if any(r.code == finding.code for r in settings.registry.resolve(ident)):
                         finding.suppressed = True
     return findings
-
-
-_PROJECT_MARKERS = re.compile(rb"AWS::CodePipeline::Pipeline|AWS::CodeBuild::Project|[\"']?pipeline[\"']?\s*:")
-
-
-def _feeds_project_rules(entry: FileEntry, limit: int) -> bool:
-    """Whether a file may hold a pipeline or CodeBuild project (cheap byte search)."""
-    try:
-        with open(entry.path, "rb") as handle:
-            return _PROJECT_MARKERS.search(handle.read(limit)) is not None
-    except OSError:
-        return False
-
-
-def _parallel(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
-    """Lint files in worker processes, and meanwhile read the documents project rules need.
-
-    Documents cannot cheaply cross process boundaries (pickling a tree costs as much as parsing
-    it), so while the workers lint every file, the otherwise idle main process parses and
-    extracts (without running rules) the files that hold pipelines and CodeBuild projects.
-    Measured on the corpus with two workers this beats having the main process lint those files
-    itself (it became the long pole) by about a fifth.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    context = multiprocessing.get_context(method)
-    chunk = max(1, len(entries) // (workers * 8))
-    marked = [i for i, entry in enumerate(entries) if _feeds_project_rules(entry, settings.limits.max_bytes)]
-    documents: dict[int, list[Document]] = {}
-    results: list[FileResult] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(settings,)) as pool:
-        pending = pool.map(lint_entry, entries, chunksize=chunk)
-        for index in marked:
-            documents[index] = _reread(entries[index], settings)
-        for index, file_result in enumerate(pending):
-            results.append(file_result)
-            if progress:
-                progress(index + 1, len(entries))
-    for index, docs in documents.items():
-        if results[index].kind in ("template", "pipeline"):
-            results[index].documents = [d for d in docs if d.kind != "text"]
-    return results
-
-
-def _reread(entry: FileEntry, settings: Settings) -> list[Document]:
-    """The documents of a file (linted in a worker), for the project rules; no rules run."""
-    from ..extract import extract
-    from ..extract.classify import kind_by_content, kind_by_name
-
-    try:
-        from ..load import load_file
-
-        result = load_file(entry.path, entry.display, settings.limits)
-    except OSError:
-        return []
-    if result.fatal:
-        return []
-    kind = kind_by_name(entry.display, settings.config.kinds)
-    if kind is None:
-        kind = next((k for k in map(kind_by_content, result.roots) if k), None)
-    if kind not in ("template", "pipeline"):
-        return []
-    docs, _ = extract(result, kind, settings.limits)
-    return docs

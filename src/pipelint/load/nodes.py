@@ -104,7 +104,13 @@ class Scalar(Node):
         end_col: int,
         path: NodePath = (),
     ) -> None:
-        super().__init__(source, line, col, end_line, end_col, path)
+        # Node's fields, assigned here rather than by a super() call: loading makes many nodes
+        self.source = source
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.path = path
         self.value = value
         self.raw = raw
         self.tag = tag
@@ -144,7 +150,13 @@ class Sequence(Node):
         end_col: int,
         path: NodePath = (),
     ) -> None:
-        super().__init__(source, line, col, end_line, end_col, path)
+        # Node's fields, assigned here rather than by a super() call: loading makes many nodes
+        self.source = source
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.path = path
         self.items = items
         self.tag = tag
 
@@ -186,7 +198,13 @@ class Mapping(Node):
         end_col: int,
         path: NodePath = (),
     ) -> None:
-        super().__init__(source, line, col, end_line, end_col, path)
+        # Node's fields, assigned here rather than by a super() call: loading makes many nodes
+        self.source = source
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.path = path
         self.pairs = pairs
         self.tag = tag
         self._index: dict[str, tuple[Node, Node]] | None = None
@@ -202,12 +220,14 @@ class Mapping(Node):
 
     def get(self, key: str, default: Node | None = None) -> Node | None:
         """The value node under ``key``, or ``default``."""
-        pair = self._idx().get(key)
+        index = self._index if self._index is not None else self._idx()  # the hottest call of all
+        pair = index.get(key)
         return pair[1] if pair else default
 
     def key_node(self, key: str) -> Scalar | None:
         """The key node itself, for findings about the key."""
-        pair = self._idx().get(key)
+        index = self._index if self._index is not None else self._idx()
+        pair = index.get(key)
         return pair[0] if pair and isinstance(pair[0], Scalar) else None
 
     def get_ci(self, key: str) -> tuple[Scalar, Node] | None:
@@ -261,8 +281,10 @@ def intrinsic(node: Node | None) -> str | None:
     """
     if isinstance(node, Mapping) and len(node.pairs) == 1:
         key = node.pairs[0][0]
-        if isinstance(key, Scalar) and (key.text == "Ref" or key.text.startswith("Fn::") or key.text == "Condition"):
-            return key.text
+        if isinstance(key, Scalar):
+            text = key.value if isinstance(key.value, str) else key.raw
+            if text == "Ref" or text.startswith("Fn::") or text == "Condition":
+                return text
     return None
 
 

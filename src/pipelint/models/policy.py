@@ -284,7 +284,25 @@ def action_matches(pattern: str, action: str) -> bool:
     """
     if pattern == "*":
         return True
-    return _pattern(pattern).fullmatch(action) is not None
+    if "?" in pattern:
+        return _pattern(pattern).fullmatch(action) is not None
+    wanted, actual = pattern.lower(), action.lower()
+    if "*" not in wanted:
+        return wanted == actual
+    # Only `*` wildcards: the first part is a prefix, the last a suffix, and the parts between
+    # occur in order (leftmost matches suffice). No regex to compile: a template run meets
+    # hundreds of distinct patterns.
+    parts = wanted.split("*")
+    head, tail = parts[0], parts[-1]
+    if len(actual) < len(head) + len(tail) or not actual.startswith(head) or not actual.endswith(tail):
+        return False
+    position, stop = len(head), len(actual) - len(tail)
+    for part in parts[1:-1]:
+        found = actual.find(part, position, stop)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True
 
 
 def values_of(node: Node | None) -> list[Value]:
