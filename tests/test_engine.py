@@ -97,6 +97,40 @@ def test_parallel_run_is_identical_and_deterministic():
     assert outputs[0] == outputs[1] == outputs[2]
 
 
+
+def test_parallel_runs_with_more_processes_are_identical_on_the_corpus():
+    from conftest import CORPUS
+
+    if not os.path.isdir(CORPUS):
+        import pytest
+
+        pytest.skip(f"corpus not found at {CORPUS}")
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        result = CliRunner().invoke(main, ["check", "--isolated", "--format", "json", "--ignore", "BS901", "--jobs", jobs, CORPUS])
+        assert result.exit_code == 1, result.output[-2000:]
+        outputs.append(result.output)
+    assert outputs[0] == outputs[1] == outputs[2]
+
+
+def test_a_worker_that_dies_is_survived(tmp_path, monkeypatch):
+    # XD101 kills every forked worker that runs it; the main process lints what they did not report.
+    for number in range(20):
+        (tmp_path / f"buildspec-{number:02}.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    from pipelint.engine.runner import build_settings, run
+
+    deaths = tmp_path / "deaths"
+    deaths.mkdir()
+    monkeypatch.setenv("PIPELINT_TEST_MAIN_PID", str(os.getpid()))
+    monkeypatch.setenv("PIPELINT_TEST_DEATHS", str(deaths))
+    paths = [str(tmp_path)]
+    settings = build_settings(paths=paths, select=["XD101"], isolated=True, rules_dirs=[os.path.join(PLUGINS, "dying_dir")])
+    findings = run(paths, settings=settings, jobs=2).findings
+    if hasattr(os, "fork"):
+        assert len(list(deaths.iterdir())) == 1  # the forked worker ran the rule, and died
+    assert sorted((os.path.basename(f.path), f.code, f.line) for f in findings) == [
+        (f"buildspec-{number:02}.yml", "XD101", 1) for number in range(20)]
+
 LATER_DIR = os.path.join(PLUGINS, "later_dir")
 
 
@@ -110,3 +144,20 @@ def test_a_rule_that_yields_later_is_resumed_after_the_other_rules(tmp_path):
     assert after.message == "after waiting; meanwhile: XL109 started, XL101"
     crash = [f for f in findings if f.code == "PL001"][0]
     assert "XL110" in crash.message and "collected badly" in crash.message
+
+
+def test_the_process_pool_fallback_gives_the_same_result():
+    # Where fork or memfd is missing (Windows, macOS) a process pool lints instead.
+    from pipelint.discover import discover
+    from pipelint.engine import parallel
+    from pipelint.engine.runner import build_settings, lint_entry
+
+    fixtures = os.path.join(os.path.dirname(__file__), "fixtures")
+    settings = build_settings(paths=[fixtures], isolated=True, ignore=["BS901"])
+    entries = discover([fixtures], [])
+    pooled = parallel._with_pool(entries, settings, 2, None)
+    serial = [lint_entry(entry, settings, keep=True) for entry in entries]
+    assert [[f.to_dict() for f in r.findings] for r in pooled] == [[f.to_dict() for f in r.findings] for r in serial]
+    marked = [parallel.feeds_project_rules(entry, settings.limits.max_bytes) for entry in entries]
+    assert any(marked)
+    assert [len(r.documents) for r, m in zip(pooled, marked) if m] == [len(r.documents) for r, m in zip(serial, marked) if m]

@@ -219,14 +219,21 @@ def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progr
     documents: dict[int, list[Document]] = {}
     results: list[FileResult] = []
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=set_worker_settings, initargs=(settings,)) as pool:
         pending = pool.map(lint_entry, entries, chunksize=chunk)
         for index in marked:
             documents[index] = reread_documents(entries[index], settings)
-        for index, file_result in enumerate(pending):
-            results.append(file_result)
-            if progress:
-                progress(index + 1, len(entries))
+        try:
+            for index, file_result in enumerate(pending):
+                results.append(file_result)
+                if progress:
+                    progress(index + 1, len(entries))
+        except BrokenProcessPool:  # a worker died: lint the rest here
+            pass
+    for entry in entries[len(results):]:
+        results.append(lint_entry(entry, settings, keep=True))
     for index, docs in documents.items():
         if results[index].kind in ("template", "pipeline"):
             results[index].documents = [d for d in docs if d.kind != "text"]
