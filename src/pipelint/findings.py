@@ -6,6 +6,7 @@ from enum import IntEnum
 from typing import Any
 
 from .records import ValueRecord
+from .textutil import sha256
 
 
 class Severity(IntEnum):
@@ -96,8 +97,6 @@ class Finding(ValueRecord):
 
     def compute_fingerprint(self) -> str:
         """A stable hash of code, file, logical node path and content (not the line number)."""
-        from .textutil import sha256
-
         digest = sha256()
         for part in (self.code, self.path, "/".join(map(str, self.node_path)), self.anchor):
             digest.update(part.encode("utf-8", "surrogatepass"))

@@ -23,8 +23,7 @@ class Record:
     __slots__ = ()
 
     def _field_names(self) -> tuple[str, ...]:
-        names: tuple[str, ...] = self.__slots__  # type: ignore[assignment]
-        return names
+        return _fields(type(self))
 
     def _field_values(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self._field_names())
@@ -32,6 +31,17 @@ class Record:
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._field_names())
         return f"{type(self).__name__}({fields})"
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _fields(cls: type) -> tuple[str, ...]:
+    """The ``__slots__`` of a class and its bases, base classes' first (worked out once)."""
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ()))
+    return names
 
 
 class ValueRecord(Record):

@@ -31,11 +31,10 @@ _PROJECT_MARKERS = re.compile(rb"AWS::CodePipeline::Pipeline|AWS::CodeBuild::Pro
 
 def feeds_project_rules(entry: FileEntry, limit: int) -> bool:
     """Whether a file may hold a pipeline or CodeBuild project (cheap byte search)."""
+    from ..load import read_limited
+
     try:
-        with open(entry.path, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            # read(limit) would allocate `limit` bytes for every small file
-            return _PROJECT_MARKERS.search(handle.read(min(size, limit) or limit)) is not None
+        return _PROJECT_MARKERS.search(read_limited(entry.path, limit)) is not None
     except OSError:
         return False
 

@@ -225,11 +225,10 @@ def _merge_options(registry: Registry, config: Config) -> dict[str, dict[str, An
 def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
     """Load a file and decide its kind. Returns ``(kind, LoadResult or None)``."""
     from ..extract.classify import kind_by_content, kind_by_name, kind_by_text, worth_sniffing
-    from ..load import load_bytes
+    from ..load import load_bytes, read_limited
 
     kind = kind_by_name(entry.display, settings.config.kinds)
-    with open(entry.path, "rb") as handle:
-        data = handle.read(settings.limits.max_bytes + 1)
+    data = read_limited(entry.path, settings.limits.max_bytes + 1)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
         if len(data) > settings.limits.max_bytes or b"\x00" in data[:8192]:

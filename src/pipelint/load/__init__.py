@@ -7,6 +7,8 @@ over-large files, syntax errors, duplicate keys, excessive nesting and alias bom
 
 from __future__ import annotations
 
+import os
+
 from ..records import ValueRecord
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source, intrinsic, walk
 from .problems import Limits, LoadAbort, LoadProblem
@@ -122,9 +124,22 @@ def load_file(path: str, display: str | None = None, limits: Limits | None = Non
     named on the command line (a usage error) or found by walking (a finding).
     """
     limits = limits or Limits()
+    return load_bytes(read_limited(path, limits.max_bytes + 1), display or path, limits)
+
+
+def read_limited(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of the file at ``path`` (``OSError`` if it cannot be read).
+
+    ``read(limit)`` would allocate ``limit`` bytes up front for every small file; the file's
+    size bounds the first read instead, and a file that grew meanwhile is read on to ``limit``.
+    """
     with open(path, "rb") as handle:
-        data = handle.read(limits.max_bytes + 1)
-    return load_bytes(data, display or path, limits)
+        size = os.fstat(handle.fileno()).st_size
+        first = min(size + 1, limit) if size else limit
+        data = handle.read(first)
+        if size and len(data) == first < limit:
+            data += handle.read(limit - first)
+    return data
 
 
 def load_bytes(data: bytes, display: str, limits: Limits | None = None) -> LoadResult:

@@ -104,7 +104,7 @@ class Scalar(Node):
         end_col: int,
         path: NodePath = (),
     ) -> None:
-        # Node's fields, assigned here rather than by a super() call: loading makes many nodes
+        # Node's fields, assigned here rather than by a super() call: scalars are most nodes
         self.source = source
         self.line = line
         self.col = col
@@ -150,13 +150,7 @@ class Sequence(Node):
         end_col: int,
         path: NodePath = (),
     ) -> None:
-        # Node's fields, assigned here rather than by a super() call: loading makes many nodes
-        self.source = source
-        self.line = line
-        self.col = col
-        self.end_line = end_line
-        self.end_col = end_col
-        self.path = path
+        super().__init__(source, line, col, end_line, end_col, path)
         self.items = items
         self.tag = tag
 
@@ -198,13 +192,7 @@ class Mapping(Node):
         end_col: int,
         path: NodePath = (),
     ) -> None:
-        # Node's fields, assigned here rather than by a super() call: loading makes many nodes
-        self.source = source
-        self.line = line
-        self.col = col
-        self.end_line = end_line
-        self.end_col = end_col
-        self.path = path
+        super().__init__(source, line, col, end_line, end_col, path)
         self.pairs = pairs
         self.tag = tag
         self._index: dict[str, tuple[Node, Node]] | None = None

@@ -168,8 +168,8 @@ class Keys:
 # The model
 
 
-class ArtifactRef(Record):
-    """One entry of an action's ``inputArtifacts`` or ``outputArtifacts``."""
+class NamedEntry(Record):
+    """A list entry known by a name: its node, its name's node, and the conditions it is under."""
 
     __slots__ = ("node", "name_node", "conds")
 
@@ -184,8 +184,14 @@ class ArtifactRef(Record):
 
     @property
     def name(self) -> str | None:
-        """The literal artifact name, if it is one."""
+        """The literal name, if it is one."""
         return text_of(self.name_node)
+
+
+class ArtifactRef(NamedEntry):
+    """One entry of an action's ``inputArtifacts`` or ``outputArtifacts``."""
+
+    __slots__ = ()
 
     @property
     def key(self) -> str | None:
@@ -409,24 +415,10 @@ class Stage(Record):
         return self.keys.key(self.node, camel)
 
 
-class Variable(Record):
+class Variable(NamedEntry):
     """A V2 pipeline-level variable."""
 
-    __slots__ = ("node", "name_node", "conds")
-
-    node: Node
-    name_node: Node | None
-    conds: Cond
-
-    def __init__(self, node: Node, name_node: Node | None, conds: Cond = ()) -> None:
-        self.node = node
-        self.name_node = name_node
-        self.conds = conds
-
-    @property
-    def name(self) -> str | None:
-        """The literal variable name."""
-        return text_of(self.name_node)
+    __slots__ = ()
 
 
 class Trigger(Record):
