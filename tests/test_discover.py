@@ -39,6 +39,27 @@ def test_gitignore_is_honoured_inside_a_git_work_tree(tmp_path):
     assert len(entries) == 1 and not entries[0].display.endswith("generated/buildspec.yml")
 
 
+def test_git_is_only_asked_inside_a_work_tree(tmp_path, monkeypatch):
+    """Outside a work tree no git process is started; a subfolder of one (or GIT_DIR) still asks."""
+    from pipelint import discover as discovery
+
+    (tmp_path / "repo" / "sub").mkdir(parents=True)
+    (tmp_path / "repo" / "sub" / "buildspec.yml").write_text(GOOD)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    monkeypatch.delenv("GIT_WORK_TREE", raising=False)
+    if discovery.git_top(str(tmp_path)) is not None:
+        pytest.skip("the temporary folder lies inside a git work tree")
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a) or subprocess.CompletedProcess(a, 1, b"", b""))
+    discover([str(tmp_path / "repo" / "sub")])
+    assert calls == []
+    (tmp_path / "repo" / ".git").mkdir()
+    discover([str(tmp_path / "repo" / "sub")])
+    assert len(calls) == 1
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "elsewhere"))
+    assert discovery._maybe_in_work_tree(str(tmp_path))
+
+
 def test_symlink_loop_does_not_trap_the_walk(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "loop").symlink_to(tmp_path)

@@ -16,6 +16,8 @@ import stat
 from functools import lru_cache
 from typing import Any
 
+from pipelint.discover import git_top
+
 _APPSPEC_NAMES = ("appspec.yml", "appspec.yaml", "appspec.json")
 
 
@@ -114,17 +116,6 @@ def files_under(path: str, limit: int = 5000) -> list[str] | None:
 _GIT_MODES: dict[str, dict[str, str]] = {}
 
 
-def _git_top(folder: str) -> str | None:
-    current = folder
-    while True:
-        if os.path.exists(os.path.join(current, ".git")):
-            return current
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
-
-
 def _git_modes(top: str) -> dict[str, str]:
     """``path → mode`` for every file in git's index at ``top`` (cached per repository)."""
     if top not in _GIT_MODES:
@@ -150,7 +141,7 @@ def _git_modes(top: str) -> dict[str, str]:
 
 def executable(path: str) -> tuple[bool, str] | None:
     """``(is executable, where the answer comes from)`` for a file, or ``None`` if unknown."""
-    top = _git_top(os.path.dirname(path))
+    top = git_top(os.path.dirname(path))
     if top is not None:
         modes = _git_modes(top)
         rel = os.path.relpath(os.path.realpath(path), os.path.realpath(top)).replace(os.sep, "/")

@@ -61,9 +61,29 @@ def _excluded(display: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(display, p) or fnmatch.fnmatch(os.path.basename(display), p) for p in patterns)
 
 
+def git_top(directory: str) -> str | None:
+    """The nearest folder at or above ``directory`` that holds a ``.git`` (folder or file)."""
+    current = os.path.abspath(directory)
+    while True:
+        if os.path.lexists(os.path.join(current, ".git")):
+            return current
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _maybe_in_work_tree(directory: str) -> bool:
+    """Whether ``directory`` may lie in a git work tree: a ``.git`` above it, or git told where
+    the repository is. Saves starting git (and importing ``subprocess``) where there is none."""
+    if os.environ.get("GIT_DIR") or os.environ.get("GIT_WORK_TREE"):
+        return True
+    return git_top(directory) is not None
+
+
 def _git_ignored(directory: str, candidates: list[str]) -> set[str]:
     """The subset of ``candidates`` (absolute paths) that git ignores; empty outside a work tree."""
-    if not candidates:
+    if not candidates or not _maybe_in_work_tree(directory):
         return set()
     import subprocess
 
