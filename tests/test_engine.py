@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 
 from helpers import lint, triples
@@ -74,6 +75,30 @@ def test_rule_declaration_is_validated():
 
     with pytest.raises(ValueError):
         rule("AB123", "ok")(undocumented)
+    with pytest.raises(ValueError):  # only project rules say which documents they share
+        rule("AB123", "ok", shared=lambda doc: True)
+
+
+def test_project_rules_without_shared_see_every_document_together():
+    """A project rule that does not declare `shared` (a plugin's) keeps the joint run; the
+    built-in cross-file rules run file by file unless a file names a project literally."""
+    from pipelint.engine.rule import Document
+    from pipelint.engine.rule_index import _qualified
+    from pipelint.engine.runner import build_settings
+    from pipelint.load.nodes import Mapping, Source
+
+    def check(project, config):
+        """A project rule for this test."""
+        return iter(())
+
+    empty = Document("template", Mapping([], None, Source("t.yaml", "", "yaml"), 1, 1, 1, 1), Source("t.yaml", "", "yaml"))
+    settings = build_settings(paths=["."], isolated=True, select=["CP4"])
+    assert settings.project_rules and not settings.shares([empty])
+    plugin = rule("XP401", "joint-check", kinds=("pipeline",), scope="project")(check)
+    settings.active.append(plugin)
+    assert settings.shares([empty])
+    with pytest.raises(ValueError):  # the index imports `shared` by name: module level only
+        _qualified(lambda doc: True)
 
 
 def test_select_by_code_name_and_prefix(tmp_path):
@@ -161,3 +186,38 @@ def test_the_process_pool_fallback_gives_the_same_result():
     marked = [parallel.feeds_project_rules(entry, settings.limits.max_bytes) for entry in entries]
     assert any(marked)
     assert [len(r.documents) for r, m in zip(pooled, marked) if m] == [len(r.documents) for r, m in zip(serial, marked) if m]
+
+
+def test_the_cycle_collector_is_paused_during_a_run_and_restored(tmp_path, monkeypatch):
+    """Automatic collection is off while files are linted (trees have no cycles; collecting
+    them only costs time), back on afterwards, and garbage cycles are freed between files."""
+    import gc
+    import weakref
+
+    from pipelint.engine import collector, runner
+
+    seen = []
+    original = runner.discover
+
+    def spying(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "discover", spying)
+    path = _buildspec(tmp_path, "version: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    assert gc.isenabled()
+    lint(path)
+    assert seen == [False] and gc.isenabled()
+
+    class Cyclic:
+        pass
+
+    monkeypatch.setattr(collector, "PENDING_LIMIT", 0)
+    with collector.paused():
+        first, second = Cyclic(), Cyclic()
+        first.other, second.other = second, first
+        alive = weakref.ref(first)
+        del first, second
+        assert alive() is not None  # no automatic collection while paused
+        collector.between_files()
+        assert alive() is None

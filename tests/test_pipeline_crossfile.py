@@ -148,3 +148,63 @@ def test_missing_buildspec_only_on_solid_evidence(tmp_path, monkeypatch, spec, f
         (tmp_path / name).write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
     monkeypatch.chdir(tmp_path)
     assert triples(lint("template.yaml", select=["CP401"]), "CP4") == expected
+
+
+# ------------------------------------------------------------------------------------------------
+# Running the cross-file rules file by file (`rule(shared=...)`) must find what one joint run finds.
+
+
+def _documents(path: str, kind: str) -> list:
+    return extract(load_file(path, path, Limits()), kind, Limits())[0]
+
+
+def test_only_lookups_by_literal_name_are_shared(tmp_path) -> None:
+    """A pipeline naming a project literally and a template declaring a named project are shared;
+    a template whose pipeline uses `!Ref` and whose projects have no literal `Name` is not."""
+    from pipelint.rules.pipeline._crossfile import needs_other_files
+
+    assert any(needs_other_files(d) for d in _documents(os.path.join(FAIL, "pipeline.json"), "pipeline"))
+    template_docs = _documents(os.path.join(FAIL, "template.yaml"), "template")
+    assert [d.kind for d in template_docs if needs_other_files(d)] == ["template"]  # its named projects
+    unnamed = tmp_path / "template.yaml"
+    unnamed.write_text(_without_names(os.path.join(FAIL, "template.yaml")))
+    docs = _documents(str(unnamed), "template")
+    assert {d.kind for d in docs} >= {"template", "pipeline"}
+    assert not any(needs_other_files(d) for d in docs)
+
+
+def _without_names(path: str) -> str:
+    with open(path, encoding="utf-8") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    # The projects' `Name: app-…` lines (6 spaces in); keep line numbers with a comment instead.
+    return "".join("      # no name\n" if line.startswith("      Name: app-") else line for line in lines)
+
+
+def test_file_by_file_project_rules_match_a_joint_run(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repository of shared and unshared pipeline files (enough for parallel runs): 1, 2 and 3
+    processes report exactly what a run that keeps every document together reports."""
+    import shutil
+
+    from pipelint.engine.runner import Settings, build_settings, run
+
+    shutil.copytree(os.path.join(FAIL, "ci"), tmp_path / "ci")
+    shutil.copy(os.path.join(FAIL, "pipeline.json"), tmp_path / "pipeline.json")
+    shutil.copy(os.path.join(FAIL, "template.yaml"), tmp_path / "template.yaml")
+    for number in range(12):
+        (tmp_path / f"unnamed_{number:02}.yaml").write_text(_without_names(os.path.join(FAIL, "template.yaml")))
+    for number in range(6):
+        (tmp_path / "ci" / f"extra_{number}.yml").write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
+    monkeypatch.chdir(tmp_path)
+
+    def findings(jobs: int) -> list[tuple[str, str, int, int, str]]:
+        settings = build_settings(paths=["."], select=["CP4"], isolated=True)
+        return sorted((f.code, f.path, f.line, f.col, f.message) for f in run(["."], settings=settings, jobs=jobs).findings)
+
+    split = {jobs: findings(jobs) for jobs in (1, 2, 3)}
+    monkeypatch.setattr(Settings, "shares", lambda self, docs: True)
+    joint = findings(1)
+    assert {path for _, path, *_ in joint} == {"template.yaml", "pipeline.json", *(f"unnamed_{n:02}.yaml" for n in range(12))}
+    assert len(joint) == 14 * 5
+    assert split[1] == joint
+    assert split[2] == joint
+    assert split[3] == joint

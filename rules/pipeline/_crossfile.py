@@ -142,6 +142,36 @@ def _by_name(project: Any, name: str) -> CodeBuildProject | None:
     return found[0] if len(found) == 1 else None
 
 
+def _literal_project_name(action: Action) -> str | None:
+    """The project name a CodeBuild action names literally (``None`` for ``!Ref`` and other intrinsics)."""
+    node = action.config("ProjectName")
+    if intrinsic(node) == "Ref" and isinstance(node, Mapping):
+        return None
+    return text_of(node) or None
+
+
+def needs_other_files(doc: Document) -> bool:
+    """Whether the cross-file rules must see ``doc`` together with the other files of the run.
+
+    Only lookups of a CodeBuild project by its literal ``Name`` cross files (``_by_name``): a
+    pipeline whose CodeBuild action names a project literally, and a template that declares a
+    CodeBuild project with a literal ``Name``. Everything else these rules follow stays in the
+    pipeline's own file (``!Ref`` to a project, inline buildspecs) or is read from disk.
+    """
+    if doc.kind == "pipeline":
+        return any(action.provider == "CodeBuild" and _literal_project_name(action) is not None for action in pipeline_of(doc).actions)
+    if doc.kind == "template":
+        resources = _resources(doc)
+        if resources is None:
+            return False
+        for _, resource in resources.items():
+            if isinstance(resource, Mapping) and text_of(resource.get("Type")) == "AWS::CodeBuild::Project":
+                props = resource.get("Properties")
+                if isinstance(props, Mapping) and text_of(props.get("Name")):
+                    return True
+    return False
+
+
 def codebuild_project(project: Any, doc: Document, action: Action) -> CodeBuildProject | None:
     """The CodeBuild project a CodeBuild action runs, when the run declares it."""
     node = action.config("ProjectName")
@@ -151,7 +181,7 @@ def codebuild_project(project: Any, doc: Document, action: Action) -> CodeBuildP
         if target and isinstance(template, Document):
             return _codebuild(template, target)
         return None
-    name = text_of(node)
+    name = _literal_project_name(action)
     return _by_name(project, name) if name else None
 
 

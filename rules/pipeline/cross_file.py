@@ -15,6 +15,7 @@ from ._crossfile import (
     codebuild_project,
     exported_variables,
     may_contain,
+    needs_other_files,
     pipeline_documents,
     producer_of,
     secondary_identifiers,
@@ -56,7 +57,7 @@ def _actions_with_specs(project: Any) -> Iterator[tuple[Document, Pipeline, Acti
                 yield doc, pipeline, action, spec
 
 
-@rule("CP401", "buildspec-not-found", severity="warning", kinds=("pipeline",), scope="project")
+@rule("CP401", "buildspec-not-found", severity="warning", kinds=("pipeline",), scope="project", shared=needs_other_files)
 def buildspec_not_found(project: Any, config: Any) -> Iterator[Report]:
     """The buildspec file a pipeline's CodeBuild project names does not exist in the repository.
 
@@ -99,7 +100,7 @@ def buildspec_not_found(project: Any, config: Any) -> Iterator[Report]:
                      else "fix `Source.BuildSpec` or add the file")
 
 
-@rule("CP402", "secondary-artifacts-mismatch", severity="warning", kinds=("pipeline",), scope="project")
+@rule("CP402", "secondary-artifacts-mismatch", severity="warning", kinds=("pipeline",), scope="project", shared=needs_other_files)
 def secondary_artifacts_mismatch(project: Any, config: Any) -> Iterator[Report]:
     """A CodeBuild action with several output artifacts needs a matching `secondary-artifacts` entry for each.
 
@@ -142,7 +143,7 @@ def secondary_artifacts_mismatch(project: Any, config: Any) -> Iterator[Report]:
                          fix=f"add `secondary-artifacts: {{{ref.name}: {{files: [...]}}}}` to the buildspec")
 
 
-@rule("CP403", "exported-variable-missing", severity="error", kinds=("pipeline",), scope="project")
+@rule("CP403", "exported-variable-missing", severity="error", kinds=("pipeline",), scope="project", shared=needs_other_files)
 def exported_variable_missing(project: Any, config: Any) -> Iterator[Report]:
     """A `#{BuildNamespace.VAR}` reference must name a variable the buildspec exports.
 
@@ -216,7 +217,7 @@ def _deploy_inputs(project: Any, provider: str) -> Iterator[tuple[Action, Action
                 yield action, producer, spec, section
 
 
-@rule("CP404", "image-definitions-missing", severity="error", kinds=("pipeline",), scope="project")
+@rule("CP404", "image-definitions-missing", severity="error", kinds=("pipeline",), scope="project", shared=needs_other_files)
 def image_definitions_missing(project: Any, config: Any) -> Iterator[Report]:
     """An ECS deploy action's image definitions file must be among the producing build's artifact files.
 
@@ -253,7 +254,7 @@ def image_definitions_missing(project: Any, config: Any) -> Iterator[Report]:
                      f"({where})", fix=f"add `{wanted}` to `artifacts.files` in the buildspec")
 
 
-@rule("CP405", "appspec-missing-from-artifact", severity="error", kinds=("pipeline",), scope="project")
+@rule("CP405", "appspec-missing-from-artifact", severity="error", kinds=("pipeline",), scope="project", shared=needs_other_files)
 def appspec_missing_from_artifact(project: Any, config: Any) -> Iterator[Report]:
     """A CodeDeploy deploy action's input artifact must contain `appspec.yml` at its root.
 

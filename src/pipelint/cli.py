@@ -223,7 +223,14 @@ def run() -> None:
     interpreter down (freeing every node of every file read) takes longer than linting a small
     repository, and nothing is left to do. Code that embeds pipelint (and the tests) calls
     :func:`main` and gets the usual ``SystemExit``.
+
+    The cycle collector is off for the whole command, as it is inside every lint run
+    (:mod:`pipelint.engine.collector`): with it on, formatting the report would walk every
+    node kept for the project rules once more.
     """
+    import gc
+
+    gc.disable()
     try:
         main()
         status = 0

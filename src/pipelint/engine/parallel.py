@@ -1,17 +1,20 @@
 """Linting many files in several processes (``--jobs N``) with the same result as one process.
 
 Where ``fork`` exists, the main process is one of the workers: it forks ``N - 1`` children,
-and all of them take files from one shared queue. Project rules (the cross-file checks) need
-the documents of every file that may hold a pipeline or a CodeBuild project, and documents
-cannot cheaply cross process boundaries (pickling a tree costs more than parsing it again). So
-the queue holds the other files first and those files last; the children take from the front
-and the main process from the back, keeping the documents of what it lints. Before taking a
-new file, the main process reads again (without running rules) any such file a child took,
-so both ends stay busy until the queue is empty. Children send their results when they are
-done. A child that dies is not fatal: the main process lints whatever it did not report.
+and all of them take files from one shared queue. Project rules (the cross-file checks) mostly
+run on one file at a time, in whichever process linted it; only *shared* files (see
+``Settings.shares``: for the built-in rules, pipelines naming a CodeBuild project literally
+and templates declaring one by name) must be seen together, in the main process. Documents
+cannot cheaply cross process boundaries (pickling a tree costs about as much as parsing it
+again), so the queue holds the files that may hold pipelines or CodeBuild projects last; the
+children take from the front and the main process from the back, keeping the documents of the
+shared files it lints. A child announces each shared file it lints on a pipe, and the main
+process reads that file again (without running rules) before taking its next one, so both ends
+stay busy until the queue is empty. Children send their results when they are done. A child
+that dies is not fatal: the main process lints whatever it did not report.
 
-Elsewhere (Windows, macOS: no ``memfd``), a process pool lints every file while the main
-process reads the project files again.
+Elsewhere (Windows, macOS: no ``memfd``), a process pool lints every file, and the main process
+then reads the shared files again.
 """
 
 from __future__ import annotations
@@ -26,7 +29,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..discover import FileEntry
     from .runner import FileResult, Settings
 
-_PROJECT_MARKERS = re.compile(rb"AWS::CodePipeline::Pipeline|AWS::CodeBuild::Project|[\"']?pipeline[\"']?\s*:")
+# A `pipeline:` key (CLI definitions); the resource types are found with plain substring search,
+# which is ten times faster than one regular expression with alternatives.
+_PIPELINE_KEY = re.compile(rb"pipeline[\"']?\s*:")
 
 
 def feeds_project_rules(entry: FileEntry, limit: int) -> bool:
@@ -34,9 +39,10 @@ def feeds_project_rules(entry: FileEntry, limit: int) -> bool:
     from ..load import read_limited
 
     try:
-        return _PROJECT_MARKERS.search(read_limited(entry.path, limit)) is not None
+        data = read_limited(entry.path, limit)
     except OSError:
         return False
+    return b"AWS::CodePipeline::Pipeline" in data or b"AWS::CodeBuild::Project" in data or _PIPELINE_KEY.search(data) is not None
 
 
 def lint_in_parallel(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
@@ -121,8 +127,12 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
 
     marked = [feeds_project_rules(entry, settings.limits.max_bytes) for entry in entries]
     order = [i for i, m in enumerate(marked) if not m] + [i for i, m in enumerate(marked) if m]
-    first_marked = marked.count(False)
     queue = _Queue(len(order))
+    # Children name the shared files they lint (see `Settings.shares`) on this pipe as they go,
+    # so that the main process can read them again while the children still work.
+    news_reader, news_writer = os.pipe()
+    os.set_blocking(news_reader, False)
+    os.set_blocking(news_writer, False)
     children: list[tuple[int, int]] = []
     for _ in range(workers - 1):
         reader, writer = os.pipe()
@@ -131,28 +141,26 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
             status = 1
             try:
                 os.close(reader)
-                _child(entries, order, queue, writer, settings)
+                os.close(news_reader)
+                _child(entries, order, queue, writer, news_writer, settings)
                 status = 0
             finally:
                 os._exit(status)
         os.close(writer)
         children.append((pid, reader))
+    os.close(news_writer)
 
     results: list[FileResult | None] = [None] * len(entries)
     documents: dict[int, list[Document]] = {}
-    reread = first_marked  # project files the children took, up to here, have been read again
     while True:
+        for index in _news(news_reader):
+            documents[index] = reread_documents(entries[index], settings)
         with queue:
-            again = reread < queue.front  # a child took a project file: read it again first
-            position = reread if again else queue.take_back()
+            position = queue.take_back()
             claimed = queue.front + len(order) - queue.back
         if position is None:
             break
         index = order[position]
-        if again:
-            reread += 1
-            documents[index] = reread_documents(entries[index], settings)
-            continue
         results[index] = lint_entry(entries[index], settings, keep=True)
         if progress:
             progress(claimed, len(entries))
@@ -171,21 +179,40 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
                 results[index] = file_result
         except Exception:  # the child died before reporting: its files are linted below
             pass
+    os.close(news_reader)
     queue.close()
     final: list[FileResult] = []
     for index, file_result in enumerate(results):
         if file_result is None:
             file_result = lint_entry(entries[index], settings, keep=True)
-        elif index in documents and file_result.kind in ("template", "pipeline"):
-            file_result.documents = [d for d in documents[index] if d.kind != "text"]
+        elif file_result.shared and not file_result.documents:
+            docs = documents[index] if index in documents else reread_documents(entries[index], settings)
+            if file_result.kind in ("template", "pipeline"):
+                file_result.documents = [d for d in docs if d.kind != "text"]
         final.append(file_result)
     if progress:
         progress(len(entries), len(entries))
     return final
 
 
-def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: int, settings: Settings) -> None:
-    """A forked worker: lint files from the front of the queue, then send every result at once."""
+def _news(reader: int) -> list[int]:
+    """The file indexes children have announced on the (non-blocking) news pipe so far."""
+    found: list[int] = []
+    while True:
+        try:
+            data = os.read(reader, 4096)
+        except BlockingIOError:
+            return found
+        if not data:
+            return found
+        # Announcements are 4 bytes each and a pipe write of at most PIPE_BUF bytes is atomic,
+        # so reads never split one.
+        found.extend(int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data), 4))
+
+
+def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: int, news: int, settings: Settings) -> None:
+    """A forked worker: lint files from the front of the queue, announce the shared ones on
+    ``news``, then send every result at once."""
     import pickle
 
     from .runner import lint_entry
@@ -198,9 +225,13 @@ def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: in
             break
         index = order[position]
         file_result = lint_entry(entries[index], settings)
-        if not file_result.findings:
-            file_result.text = ""  # only findings' code excerpts read it; spare the pipe
+        if file_result.shared:
+            try:
+                os.write(news, index.to_bytes(4, "little"))
+            except OSError:  # the pipe is full: the main process reads the file at the end
+                pass
         produced.append((index, file_result))
+    os.close(news)
     data = memoryview(pickle.dumps(produced, protocol=pickle.HIGHEST_PROTOCOL))
     while data:
         data = data[os.write(writer, data):]
@@ -214,16 +245,12 @@ def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progr
     from .runner import lint_entry, set_worker_settings
 
     chunk = max(1, len(entries) // (workers * 8))
-    marked = [i for i, entry in enumerate(entries) if feeds_project_rules(entry, settings.limits.max_bytes)]
-    documents: dict[int, list[Document]] = {}
     results: list[FileResult] = []
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=set_worker_settings, initargs=(settings,)) as pool:
         pending = pool.map(lint_entry, entries, chunksize=chunk)
-        for index in marked:
-            documents[index] = reread_documents(entries[index], settings)
         try:
             for index, file_result in enumerate(pending):
                 results.append(file_result)
@@ -233,9 +260,9 @@ def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progr
             pass
     for entry in entries[len(results):]:
         results.append(lint_entry(entry, settings, keep=True))
-    for index, docs in documents.items():
-        if results[index].kind in ("template", "pipeline"):
-            results[index].documents = [d for d in docs if d.kind != "text"]
+    for entry, file_result in zip(entries, results):
+        if file_result.shared and not file_result.documents and file_result.kind in ("template", "pipeline"):
+            file_result.documents = [d for d in reread_documents(entry, settings) if d.kind != "text"]
     return results
 
 

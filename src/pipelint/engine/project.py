@@ -1,9 +1,11 @@
-"""What project rules see: every document of the run, and on-demand access to other files.
+"""What project rules see: the pipeline-bearing documents they check, and other files on demand.
 
-Cross-file rules start from the documents of the run (``project.documents("pipeline")``) and
-follow references to other files in the repository (a CodeBuild project's buildspec path, an
-appspec's hook scripts) through :meth:`Project.load_document`, which loads and caches a file as
-a given kind, or :meth:`Project.find_file`.
+Cross-file rules start from the documents they are given (``project.documents("pipeline")``):
+those of every template and pipeline file of the run, or, for a rule that declares which
+documents it shares (``rule(shared=...)``), those of one file, or the shared ones. They follow
+references to other files in the repository (a CodeBuild project's buildspec path, an appspec's
+hook scripts) through :meth:`Project.load_document`, which loads and caches a file as a given
+kind, or :meth:`Project.find_file`.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from .rule import Document
 
 
 class Project:
-    """All documents of one run, plus the repository root for resolving relative paths."""
+    """The documents a project rule checks, plus the repository root for resolving relative paths."""
 
     def __init__(self, documents: list[Document], root: str, limits: Limits | None = None, config: Any = None) -> None:
         self._documents = documents
@@ -24,13 +26,9 @@ class Project:
         self.limits = limits or Limits()
         self.config = config
         self._loaded: dict[tuple[str, str], list[Document]] = {}
-        by_path: dict[str, list[Document]] = {}
-        for doc in documents:
-            by_path.setdefault(os.path.abspath(doc.source.path), []).append(doc)
-        self._by_path = by_path
 
     def documents(self, kind: str | None = None) -> list[Document]:
-        """The documents of the run, optionally of one kind."""
+        """The documents given to the project rules, optionally of one kind."""
         return [d for d in self._documents if kind is None or d.kind == kind]
 
     def find_file(self, relative: str, base: str | None = None) -> str | None:
@@ -40,11 +38,13 @@ class Project:
         return candidate if os.path.isfile(candidate) else None
 
     def load_document(self, path: str, kind: str) -> list[Document]:
-        """The documents of ``path`` read as ``kind`` (cached; empty if unreadable or broken)."""
+        """The documents of ``path`` read as ``kind`` (cached; empty if unreadable or broken).
+
+        The file is always read from disk, never taken from the documents of the run: which
+        documents a process holds depends on how the run was split between processes, and
+        what a rule finds must not.
+        """
         absolute = os.path.abspath(path)
-        existing = [d for d in self._by_path.get(absolute, []) if d.kind == kind]
-        if existing:
-            return existing
         key = (absolute, kind)
         if key not in self._loaded:
             from ..discover import display_path

@@ -150,7 +150,7 @@ class Document(ValueRecord):
 class Rule(ValueRecord):
     """A registered rule: identity, documentation and the check function."""
 
-    __slots__ = ("code", "name", "severity", "kinds", "summary", "doc", "check", "scope", "tags", "security_severity", "flavors", "origin")
+    __slots__ = ("code", "name", "severity", "kinds", "summary", "doc", "check", "scope", "tags", "security_severity", "flavors", "origin", "shared")
 
     code: str
     name: str
@@ -164,6 +164,9 @@ class Rule(ValueRecord):
     security_severity: float | None
     flavors: tuple[str, ...]
     origin: str
+    # For a project rule: which documents it must see together with every other such document
+    # (see `rule(shared=...)`); None means every document of the run.
+    shared: Callable[[Document], bool] | None
 
     def __init__(
         self,
@@ -179,6 +182,7 @@ class Rule(ValueRecord):
         security_severity: float | None = None,
         flavors: tuple[str, ...] = (),
         origin: str = "",
+        shared: Callable[[Document], bool] | None = None,
     ) -> None:
         self.code = code
         self.name = name
@@ -192,6 +196,7 @@ class Rule(ValueRecord):
         self.security_severity = security_severity
         self.flavors = flavors
         self.origin = origin
+        self.shared = shared
 
     def applies_to(self, doc: Document) -> bool:
         """Whether this rule reads documents of this kind and flavor."""
@@ -213,6 +218,7 @@ def rule(
     security_severity: float | None = None,
     flavors: Iterable[str] = (),
     summary: str | None = None,
+    shared: Callable[[Document], bool] | None = None,
 ) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule. The decorated function becomes a :class:`Rule` object.
 
@@ -224,6 +230,14 @@ def rule(
     takes ``(doc, config)`` (``config`` is the rule's options mapping from the user's
     configuration, usually empty) and yields :class:`Report` objects. For ``scope="project"``
     it takes ``(project, config)``.
+
+    ``shared`` (project rules only) is a module-level function ``(doc) -> bool`` that says which
+    documents the rule must see together with all other such documents. A project rule that
+    declares it promises that what it reports about a pipeline depends only on the documents of
+    the pipeline's own file, files it reads from disk, and the shared documents of the run. The
+    engine may then run it on each file whose documents are all unshared on its own, in the
+    process that linted the file, without keeping the file's documents. Without ``shared``, a
+    project rule sees every pipeline-bearing document of the run at once.
     """
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like AB123")
@@ -235,6 +249,8 @@ def rule(
             raise ValueError(f"rule {code}: unknown document kind {kind!r}; use one of {', '.join(KINDS)}")
     if scope not in ("document", "project", "loader"):
         raise ValueError(f"rule {code}: scope must be 'document', 'project' or 'loader'")
+    if shared is not None and scope != "project":
+        raise ValueError(f"rule {code}: only project rules take `shared`")
 
     def decorate(function: Callable[..., Any]) -> Rule:
         doc = inspect.cleandoc(function.__doc__ or "")
@@ -254,6 +270,7 @@ def rule(
             security_severity=security_severity,
             flavors=tuple(flavors),
             origin=f"{function.__module__}.{function.__qualname__}",
+            shared=shared,
         )
 
     return decorate

@@ -63,6 +63,7 @@ def build_index(packages: tuple[str, ...]) -> dict[str, Any]:
                         "severity": str(value.severity), "kinds": list(value.kinds), "scope": value.scope,
                         "tags": list(value.tags), "security_severity": value.security_severity,
                         "flavors": list(value.flavors), "summary": value.summary, "doc": value.doc,
+                        "shared": _qualified(value.shared),
                     }
                 )
         path = getattr(module, "__path__", None)
@@ -77,8 +78,18 @@ def build_index(packages: tuple[str, ...]) -> dict[str, Any]:
     return {"files": fingerprint_files(rules_root()), "rules": entries}
 
 
+def _qualified(function: Any) -> list[str] | None:
+    """``[module, attribute]`` of a module-level function (for a rule's ``shared`` predicate)."""
+    if function is None:
+        return None
+    module, name = function.__module__, function.__qualname__
+    if getattr(importlib.import_module(module), name, None) is not function:
+        raise ValueError(f"{module}.{name}: a rule's `shared` must be a module-level function")
+    return [module, name]
+
+
 class _LazyCheck:
-    """A check function that imports its module on first call."""
+    """A check function (or another function of a rule module) that imports its module on first call."""
 
     __slots__ = ("module", "attr", "_function")
 
@@ -115,6 +126,7 @@ def load_index() -> list[Rule] | None:
                 check=_LazyCheck(entry["module"], entry["attr"]), scope=entry["scope"], tags=tuple(entry["tags"]),
                 security_severity=entry["security_severity"], flavors=tuple(entry["flavors"]),
                 origin=f"{entry['module']}.{entry['attr']}",
+                shared=_LazyCheck(*entry["shared"]) if entry.get("shared") else None,
             )
         )
     return rules

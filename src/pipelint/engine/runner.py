@@ -8,6 +8,7 @@ project rules then run once over every pipeline-bearing document. A rule that ra
 
 from __future__ import annotations
 
+import gc
 import os
 import traceback
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
 from ..load.problems import Limits, LoadProblem
 from ..records import ValueRecord
 from ..textutil import mask_secrets, secret_hash
+from .collector import between_files, paused
 from .registry import Registry, RuleLoadError, load_rules
 from .rule import LATER, Document, Report, Rule
 from .suppressions import Suppressions, parse_suppressions
@@ -127,6 +129,19 @@ class Settings(ValueRecord):
     def options_for(self, found: Rule) -> dict[str, Any]:
         """The options configured for a rule (by prefix, code or name; the most specific wins)."""
         return self.options.get(found.code, {})
+
+    @property
+    def project_rules(self) -> list[Rule]:
+        """The active project rules, in run order."""
+        return [r for r in self.active if r.scope == "project"]
+
+    def shares(self, docs: list[Document]) -> bool:
+        """Whether the project rules must see these documents (one file's) with the rest of the
+        run; when not, they run on the file alone (see ``rule(shared=...)``)."""
+        for found in self.project_rules:
+            if found.shared is None or any(found.shared(doc) for doc in docs):
+                return True
+        return False
 
 
 _SETTINGS: Settings | None = None
@@ -375,16 +390,22 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
 class FileResult(ValueRecord):
     """What linting one file produced."""
 
-    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents")
+    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents", "project_findings", "shared")
 
     findings: list[Finding]
     kind: str | None
     secrets: set[str]
     text: str
     notices: list[str]
-    # The file's documents, kept (in the main process only) for templates and pipeline files so
-    # that project rules do not read them again. Never sent between processes.
+    # The file's documents, kept (in the main process only) for templates and pipeline files
+    # whose project rules must run with other files' documents (`shared`), so that they are not
+    # read again. Never sent between processes.
     documents: list[Document]
+    # What the project rules found when they could run on this file alone.
+    project_findings: list[Finding]
+    # The project rules need this file's documents together with other files' (and they were
+    # not kept here).
+    shared: bool
 
     def __init__(
         self,
@@ -394,6 +415,8 @@ class FileResult(ValueRecord):
         text: str = "",
         notices: list[str] | None = None,
         documents: list[Document] | None = None,
+        project_findings: list[Finding] | None = None,
+        shared: bool = False,
     ) -> None:
         self.findings = findings
         self.kind = kind
@@ -401,12 +424,16 @@ class FileResult(ValueRecord):
         self.text = text
         self.notices = [] if notices is None else notices
         self.documents = [] if documents is None else documents
+        self.project_findings = [] if project_findings is None else project_findings
+        self.shared = shared
 
 
 def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = False) -> FileResult:
     """Lint one file completely (load, extract, document rules). Never raises.
 
-    ``keep`` retains the documents of templates and pipeline files for the project rules.
+    The project rules run here on the file's templates and pipelines when they can run on the
+    file alone (``Settings.shares``); otherwise the result is marked ``shared``, and ``keep``
+    retains the documents for the run's project rules.
     """
     from .notices import drain
 
@@ -414,9 +441,19 @@ def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = 
     assert settings is not None
     try:
         file_result = _lint_entry(entry, settings)
-        if not keep:
-            file_result.documents = []
+        docs = file_result.documents
+        if docs:
+            if settings.shares(docs):
+                file_result.shared = True
+                if not keep:
+                    file_result.documents = []
+            else:
+                file_result.project_findings, secrets = run_project_rules(docs, settings, project_root(settings))
+                for values in secrets.values():
+                    file_result.secrets |= values
+                file_result.documents = []
         file_result.notices = drain()
+        between_files()
         return file_result
     except Exception as error:  # the engine itself failed on this file
         internal = settings.registry.by_code["PL001"]
@@ -514,7 +551,7 @@ def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tu
     """Run the active project rules over the documents of every pipeline-bearing file."""
     from .project import Project
 
-    project_rules = [r for r in settings.active if r.scope == "project"]
+    project_rules = settings.project_rules
     # Project rules start from pipelines, which only templates and pipeline files hold.
     if not project_rules or not any(doc.kind == "pipeline" for doc in docs):
         return [], {}
@@ -538,6 +575,12 @@ def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tu
 # The run
 
 
+def project_root(settings: Settings) -> str:
+    """The folder cross-file paths (a project's BuildSpec, an action's artifacts) are relative
+    to: the config file's folder, else the working directory."""
+    return settings.config.root if settings.config.path else os.getcwd()
+
+
 def _default_jobs() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -546,6 +589,7 @@ def set_worker_settings(settings: Settings) -> None:
     """Give a pool worker process the run's settings (``lint_entry`` uses them by default)."""
     global _SETTINGS
     _SETTINGS = settings
+    gc.disable()  # a worker only lints; `lint_entry` collects between files
 
 
 def run(
@@ -561,6 +605,11 @@ def run(
     Raises :class:`~pipelint.config.ConfigError` for invalid configuration and
     :class:`~pipelint.discover.PathError` for a named path that cannot be read.
     """
+    with paused():
+        return _run(paths, settings, jobs, progress, options)
+
+
+def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, progress: Any, options: dict[str, Any]) -> RunResult:
     paths = list(paths or ["."])
     if settings is None:
         settings = build_settings(paths=paths, jobs=jobs, **options)
@@ -589,14 +638,12 @@ def run(
             source = Source(entry.display, file_result.text, "yaml")
             source.secrets = set(file_result.secrets)
             sources[entry.display] = source
-    # Cross-file paths (a project's BuildSpec, an action's artifacts) are relative to the
-    # repository root: the config file's folder, else the working directory.
-    root = settings.config.root if settings.config.path else os.getcwd()
     kept = [doc for file_result in results for doc in file_result.documents]
-    project_findings, project_secrets = run_project_rules(kept, settings, root)
+    project_findings, project_secrets = run_project_rules(kept, settings, project_root(settings))
     for path, values in project_secrets.items():
         if path in sources:
             sources[path].secrets |= values
+    project_findings = _each_crash_once([*project_findings, *(f for file_result in results for f in file_result.project_findings)])
     for finding in project_findings:
         known = sources.get(finding.path)
         if known is not None and known.secrets:
@@ -619,6 +666,20 @@ def run(
         notices=notices,
         file_kinds={path: kind for path, kind in kinds.items() if kind is not None},
     )
+
+
+def _each_crash_once(findings: list[Finding]) -> list[Finding]:
+    """Project findings without repeated crashes: a project rule that crashed reports ``PL001``
+    for every file it ran on alone, and once per rule and error type is enough."""
+    kept: list[Finding] = []
+    crashes: set[tuple[str, str]] = set()
+    for finding in findings:
+        if finding.code == "PL001":
+            if (finding.path, finding.anchor) in crashes:
+                continue
+            crashes.add((finding.path, finding.anchor))
+        kept.append(finding)
+    return kept
 
 
 def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Finding]:

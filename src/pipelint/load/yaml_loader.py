@@ -108,11 +108,13 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
     Problems that still leave a usable tree (duplicate keys) are appended to ``problems``;
     fatal ones (syntax errors, depth, alias bombs) raise :class:`LoadAbort`.
     """
-    from ruamel.yaml.cyaml import CBaseLoader
+    from ruamel.yaml.cyaml import CParser
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    parser = CBaseLoader(text)
+    # The bare C parser: the loader classes around it only add a constructor and a resolver
+    # that this module does not use (and a reference cycle through the parser itself).
+    parser = CParser(text)
     roots: list[Node] = []
     try:
         _build(parser, source, limits, problems, roots, base_path)
