@@ -134,6 +134,19 @@ def test_aliases_that_are_not_bombs_are_shared():
     assert root.get("z").to_python() == {"a": 1, "b": 2}
 
 
+def test_merge_keys_only_when_plain():
+    """`<<` merges only as a plain key (a repeated one is not a duplicate); quoted, it is an
+    ordinary key."""
+    text = "a: &a {x: 1, y: 1}\nb: &b {z: 2}\nc:\n  <<: *a\n  <<: [*b]\n  x: 3\nd:\n  '<<': *a\n  x: 4\n"
+    result = load_text(text, "x.yml")
+    root = result.roots[0]
+    assert result.problems == []
+    assert root.get("c").to_python() == {"x": 3, "y": 1, "z": 2}
+    assert root.get("d").to_python() == {"<<": {"x": 1, "y": 1}, "x": 4}
+    again = load_text("e:\n  '<<': 1\n  '<<': 2\n", "x.yml")
+    assert [p.code for p in again.problems] == ["PL003"]
+
+
 def test_not_utf8(tmp_path):
     path = tmp_path / "buildspec.yml"
     path.write_bytes(b"version: 0.2\nphases: \xff\xfe\n")

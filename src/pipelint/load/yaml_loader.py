@@ -52,7 +52,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class _Frame:
     """A collection under construction."""
 
-    __slots__ = ("is_map", "items", "tag", "anchor", "line", "col", "path", "weight", "pending_key", "seen")
+    __slots__ = ("is_map", "items", "tag", "anchor", "line", "col", "path", "weight", "pending_key", "seen", "merges")
 
     def __init__(self, is_map: bool, tag: str | None, anchor: str | None, line: int, col: int, path: NodePath) -> None:
         self.is_map = is_map
@@ -65,6 +65,7 @@ class _Frame:
         self.weight = 1
         self.pending_key: Node | None = None
         self.seen: set[str] = set()
+        self.merges = False  # a plain `<<` key was seen: apply YAML merge keys at the end
 
 
 def _wrap_tag(node: Node, tag: str, source: Source) -> Node:
@@ -214,9 +215,11 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                 frame.pending_key = node
                 if isinstance(node, Scalar):
                     key_text = node.text
-                    if key_text in frame.seen and not (key_text == "<<" and node.style == ""):
+                    merge = node.raw == "<<" and node.style == ""
+                    if key_text in frame.seen and not merge:
                         problems.append(_duplicate_key(node, key_text))
                     frame.seen.add(key_text)
+                    frame.merges = frame.merges or merge
             else:
                 key = frame.pending_key
                 frame.pending_key = None
@@ -253,7 +256,9 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             written += 1
             start, end = event.start_mark, event.end_mark
             raw = event.value
-            tag = event.tag
+            tag = event.ctag  # the C parser's tag string; `.tag` is a property around it
+            if tag is not None and tag.__class__ is not str:
+                tag = str(tag)
             style = event.style or ""
             if tag is None or tag == "!":
                 value: Any = resolve_plain(raw) if style == "" and event.implicit[0] else raw
@@ -294,7 +299,9 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                 else:
                     frame.pending_key = node
                     key_text = node.text
-                    if key_text in frame.seen and not (key_text == "<<" and style == ""):
+                    if raw == "<<" and style == "":
+                        frame.merges = True
+                    elif key_text in frame.seen:
                         problems.append(_duplicate_key(node, key_text))
                     frame.seen.add(key_text)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
@@ -309,12 +316,15 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                     )
                 )
             mark = event.start_mark
-            stack.append(_Frame(cls is MappingStartEvent, event.tag, event.anchor, mark.line + 1, mark.column + 1, child_path()))
+            tag = event.ctag
+            if tag is not None and tag.__class__ is not str:
+                tag = str(tag)
+            stack.append(_Frame(cls is MappingStartEvent, tag, event.anchor, mark.line + 1, mark.column + 1, child_path()))
         elif cls is MappingEndEvent or cls is SequenceEndEvent:
             frame = stack.pop()
             end = event.end_mark
             if frame.is_map:
-                pairs = _merge(frame.items)
+                pairs = _merge(frame.items) if frame.merges else frame.items
                 node = Mapping(pairs, frame.tag if frame.tag not in (None, "!") else None, source, frame.line, frame.col, end.line + 1, end.column + 1, frame.path)
             else:
                 node = Sequence(frame.items, frame.tag if frame.tag not in (None, "!") else None, source, frame.line, frame.col, end.line + 1, end.column + 1, frame.path)
@@ -339,8 +349,6 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
 
 def _merge(items: list[tuple[Node, Node]]) -> list[tuple[Node, Node]]:
     """Apply YAML 1.1 merge keys (``<<: *defaults``): explicit keys override merged ones."""
-    if not any(isinstance(k, Scalar) and k.raw == "<<" and k.style == "" for k, _ in items):
-        return items
     merged: list[tuple[Node, Node]] = []
     own: list[tuple[Node, Node]] = []
     for key, value in items:
