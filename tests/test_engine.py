@@ -100,6 +100,12 @@ def test_project_rules_without_shared_see_every_document_together():
     with pytest.raises(ValueError):  # the index imports `shared` by name: module level only
         _qualified(lambda doc: True)
 
+    def broken(doc):
+        raise RuntimeError("broken predicate")
+
+    settings.active[-1] = rule("XP402", "broken-split", kinds=("pipeline",), scope="project", shared=broken)(check)
+    assert settings.shares([empty])  # a predicate that raises keeps the joint run
+
 
 def test_select_by_code_name_and_prefix(tmp_path):
     path = _buildspec(tmp_path, "version: 0.2\nforbidden: true\nphases:\n  build:\n    commands: [make]\n")
