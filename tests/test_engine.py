@@ -227,3 +227,79 @@ def test_the_cycle_collector_is_paused_during_a_run_and_restored(tmp_path, monke
         assert alive() is not None  # no automatic collection while paused
         collector.between_files()
         assert alive() is None
+
+
+def test_announcements_split_across_reads_are_reassembled():
+    """The news pipe carries 4-byte file indexes; a read that ends inside one keeps its bytes."""
+    from pipelint.engine.parallel import _News
+
+    reader, writer = os.pipe()
+    os.set_blocking(reader, False)
+    news = _News(reader)
+    try:
+        assert news.read() == []
+        os.write(writer, (7).to_bytes(4, "little") + (300).to_bytes(4, "little")[:2])
+        assert news.read() == [7]
+        os.write(writer, (300).to_bytes(4, "little")[2:] + (5).to_bytes(4, "little"))
+        assert news.read() == [300, 5]
+    finally:
+        os.close(reader)
+        os.close(writer)
+
+
+def test_a_crashing_project_rule_reports_once_with_any_number_of_processes(tmp_path, monkeypatch):
+    """A plugin project rule that raises on every pipeline gives one PL001, not one per file."""
+    import shutil
+
+    from pipelint.engine.runner import build_settings, run
+
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "crashy.py").write_text(
+        "from pipelint.api import rule\n\n"
+        "def splits(doc):\n    return False\n\n"
+        "@rule('XC401', 'crashy-project', kinds=('pipeline',), scope='project', shared=splits)\n"
+        "def crashy(project, config):\n"
+        "    '''Crashes on purpose (a test plugin).'''\n"
+        "    for doc in project.documents('pipeline'):\n"
+        "        raise ValueError('boom')\n"
+        "    return iter(())\n"
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    template = os.path.join(os.path.dirname(__file__), "fixtures", "pipeline", "repo_pass", "template.yaml")
+    for number in range(18):
+        shutil.copy(template, repo / f"t{number:02}.yaml")
+    monkeypatch.chdir(repo)
+    for jobs in (1, 2):
+        settings = build_settings(paths=["."], isolated=True, select=["XC401"], rules_dirs=[str(rules_dir)])
+        crashes = [f for f in run(["."], settings=settings, jobs=jobs).findings if f.code == "PL001"]
+        assert len(crashes) == 1 and "XC401" in crashes[0].message, (jobs, crashes)
+
+
+def test_secrets_a_project_rule_finds_in_files_it_loads_are_masked(tmp_path, monkeypatch):
+    """A project rule that reports a secret on a node of a file it loaded from disk gets it
+    masked in that file's code frames, as if it had reported on the run's own document."""
+    from pipelint.engine.runner import build_settings, run
+
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / "peek.py").write_text(
+        "from pipelint.api import Report, rule\n\n"
+        "@rule('XS401', 'peek-secret', kinds=('pipeline',), scope='project')\n"
+        "def peek(project, config):\n"
+        "    '''Reports the motto in buildspec.yml as a secret (a test plugin).'''\n"
+        "    for doc in project.load_document(project.find_file('buildspec.yml'), 'buildspec'):\n"
+        "        node = doc.root.get('motto')\n"
+        "        yield Report(node, 'a secret motto is written here', secret=node.value)\n"
+    )
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    template = os.path.join(os.path.dirname(__file__), "fixtures", "pipeline", "repo_pass", "template.yaml")
+    (repo / "template.yaml").write_text(open(template, encoding="utf-8").read())
+    (repo / "buildspec.yml").write_text("version: 0.2\nmotto: plain words nobody flags\nphases:\n  build:\n    commands: [make]\n")
+    monkeypatch.chdir(repo)
+    settings = build_settings(paths=["."], isolated=True, select=["XS401"], rules_dirs=[str(rules_dir)])
+    result = run(["."], settings=settings, jobs=1)
+    assert [(f.code, f.path, f.line) for f in result.findings] == [("XS401", "buildspec.yml", 2)]
+    assert "plain words nobody flags" in result.sources["buildspec.yml"].secrets

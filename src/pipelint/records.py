@@ -40,7 +40,8 @@ def _fields(cls: type) -> tuple[str, ...]:
     """The ``__slots__`` of a class and its bases, base classes' first (worked out once)."""
     names = _FIELDS.get(cls)
     if names is None:
-        names = _FIELDS[cls] = tuple(name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ()))
+        names = _FIELDS[cls] = tuple(name for klass in reversed(cls.__mro__) for name in klass.__dict__.get("__slots__", ())
+                                     if name != "__weakref__")
     return names
 
 

@@ -7,10 +7,11 @@ every so often the whole heap: building a large template's tree paid for about a
 load time in collections that found nothing, because a tree has no reference cycles and is
 freed by reference counting alone.
 
-So during a run the automatic collector is off, and the engine collects at file boundaries
-instead (:func:`between_files`), once enough objects have piled up since the last collection.
-The few cycles a file leaves behind (rule models that point back at each other) are still
-freed, a file at a time, with each surviving object walked about once.
+So during a run the automatic collector is off, and the engine collects the young generation
+at file boundaries instead (:func:`between_files`), once enough objects have piled up since the
+last collection. By then the engine holds no reference to the documents it does not keep, so
+the cycles a file leaves behind (rule models that point back at each other, about a thousand
+objects for a pipeline template) are freed, and each surviving object is walked about once.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 # Net new container objects since the last collection above which the next file boundary
-# collects: a few MiB of garbage at most, and rare enough to cost little.
-PENDING_LIMIT = 200_000
+# collects: garbage stays around 10 MiB at most, and a collection every hundred-odd templates
+# costs little.
+PENDING_LIMIT = 100_000
 
 
 @contextmanager

@@ -31,6 +31,10 @@ class Project:
         """The documents given to the project rules, optionally of one kind."""
         return [d for d in self._documents if kind is None or d.kind == kind]
 
+    def loaded_documents(self) -> list[Document]:
+        """The documents :meth:`load_document` has read so far (their secrets are masked too)."""
+        return [doc for docs in self._loaded.values() for doc in docs]
+
     def find_file(self, relative: str, base: str | None = None) -> str | None:
         """The absolute path of ``relative`` under ``base`` (default: the project root), if it exists."""
         directory = base or self.root

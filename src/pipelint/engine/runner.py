@@ -455,6 +455,7 @@ def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = 
                 for values in secrets.values():
                     file_result.secrets |= values
                 file_result.documents = []
+        del docs  # what is not kept must be garbage by the time the collector looks
         file_result.notices = drain()
         between_files()
         return file_result
@@ -568,7 +569,7 @@ def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tu
         except Exception as error:
             findings.append(internal_error(found, error, root, settings))
     secrets: dict[str, set[str]] = {}
-    for doc in docs:
+    for doc in [*docs, *project.loaded_documents()]:
         if doc.source.secrets:
             secrets.setdefault(doc.source.path, set()).update(doc.source.secrets)
     return findings, secrets

@@ -19,6 +19,7 @@ Use :func:`pipeline_of` from rules: it builds the model once per document.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from typing import Any
 
@@ -207,10 +208,10 @@ class ArtifactRef(NamedEntry):
 class Action(Record):
     """One action of a stage."""
 
-    __slots__ = ("node", "stage", "index", "conds", "keys", "name_node", "type_node", "category_node", "owner_node", "provider_node", "version_node", "run_order_node", "configuration", "inputs", "outputs", "inputs_known", "outputs_known", "inputs_node", "outputs_node", "namespace_node", "region_node", "commands", "environment_variables")
+    __slots__ = ("node", "_stage", "index", "conds", "keys", "name_node", "type_node", "category_node", "owner_node", "provider_node", "version_node", "run_order_node", "configuration", "inputs", "outputs", "inputs_known", "outputs_known", "inputs_node", "outputs_node", "namespace_node", "region_node", "commands", "environment_variables")
 
     node: Mapping
-    stage: Stage
+    _stage: weakref.ReferenceType[Stage]
     index: int
     conds: Cond
     keys: Keys
@@ -260,7 +261,7 @@ class Action(Record):
         environment_variables: Node | None = None,
     ) -> None:
         self.node = node
-        self.stage = stage
+        self._stage = weakref.ref(stage)
         self.index = index
         self.conds = conds
         self.keys = keys
@@ -282,6 +283,19 @@ class Action(Record):
         self.region_node = region_node
         self.commands = commands
         self.environment_variables = environment_variables
+
+    @property
+    def stage(self) -> Stage:
+        """The stage holding this action.
+
+        Held weakly: a stage lists its actions, so a strong reference back would make every
+        pipeline model a reference cycle, which (with everything it points into) only the cycle
+        collector frees. The pipeline model keeps its stages alive.
+        """
+        stage = self._stage()
+        if stage is None:  # pragma: no cover - the model outlived its stages
+            raise ReferenceError("the pipeline model holding this action is gone")
+        return stage
 
     @property
     def name(self) -> str | None:
@@ -360,7 +374,7 @@ class Action(Record):
 class Stage(Record):
     """One stage of the pipeline."""
 
-    __slots__ = ("node", "index", "conds", "keys", "name_node", "actions_node", "actions", "actions_known")
+    __slots__ = ("node", "index", "conds", "keys", "name_node", "actions_node", "actions", "actions_known", "__weakref__")
 
     node: Mapping
     index: int
