@@ -152,8 +152,9 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
 
     results: list[FileResult | None] = [None] * len(entries)
     documents: dict[int, list[Document]] = {}
+    news = _News(news_reader)
     while True:
-        for index in _news(news_reader):
+        for index in news.read():
             documents[index] = reread_documents(entries[index], settings)
         with queue:
             position = queue.take_back()
@@ -195,19 +196,27 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
     return final
 
 
-def _news(reader: int) -> list[int]:
-    """The file indexes children have announced on the (non-blocking) news pipe so far."""
-    found: list[int] = []
-    while True:
-        try:
-            data = os.read(reader, 4096)
-        except BlockingIOError:
-            return found
-        if not data:
-            return found
-        # Announcements are 4 bytes each and a pipe write of at most PIPE_BUF bytes is atomic,
-        # so reads never split one.
-        found.extend(int.from_bytes(data[i:i + 4], "little") for i in range(0, len(data), 4))
+class _News:
+    """The file indexes children announce on the (non-blocking) news pipe, 4 bytes each."""
+
+    def __init__(self, reader: int) -> None:
+        self.reader = reader
+        self._partial = b""  # a read may end inside an announcement; keep its first bytes
+
+    def read(self) -> list[int]:
+        """The announcements that have arrived since the last call."""
+        data = self._partial
+        while True:
+            try:
+                chunk = os.read(self.reader, 4096)
+            except BlockingIOError:
+                break
+            if not chunk:
+                break
+            data += chunk
+        whole = len(data) - len(data) % 4
+        self._partial = data[whole:]
+        return [int.from_bytes(data[i:i + 4], "little") for i in range(0, whole, 4)]
 
 
 def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: int, news: int, settings: Settings) -> None:

@@ -231,13 +231,14 @@ def rule(
     configuration, usually empty) and yields :class:`Report` objects. For ``scope="project"``
     it takes ``(project, config)``.
 
-    ``shared`` (project rules only) is a module-level function ``(doc) -> bool`` that says which
-    documents the rule must see together with all other such documents. A project rule that
-    declares it promises that what it reports about a pipeline depends only on the documents of
-    the pipeline's own file, files it reads from disk, and the shared documents of the run. The
-    engine may then run it on each file whose documents are all unshared on its own, in the
-    process that linted the file, without keeping the file's documents. Without ``shared``, a
-    project rule sees every pipeline-bearing document of the run at once.
+    ``shared`` (project rules only) is a module-level function ``(doc) -> bool`` naming the
+    documents the rule must check together with every other such document; a file holding
+    none of them is checked on its own, in the process that linted it, and its documents are
+    not kept. Declare it only when that finds what checking all files together finds: what the
+    rule reports about an unshared file's pipelines depends only on that file's documents and
+    files it reads from disk, and both ends of any lookup across files are shared. Without
+    ``shared`` (and whenever an active project rule lacks it), project rules see every
+    pipeline-bearing document of the run at once.
     """
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like AB123")
