@@ -247,15 +247,32 @@ def test_announcements_split_across_reads_are_reassembled():
         os.close(writer)
 
 
+def _plugin(tmp_path, name: str, source: str) -> str:
+    """A rules directory holding one plugin module."""
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    (rules_dir / name).write_text(source)
+    return str(rules_dir)
+
+
+def _template_repo(tmp_path, names: list[str]):
+    """A repository folder with the clean pipeline template under each of ``names``."""
+    import shutil
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    template = os.path.join(os.path.dirname(__file__), "fixtures", "pipeline", "repo_pass", "template.yaml")
+    for name in names:
+        shutil.copy(template, repo / name)
+    return repo
+
+
 def test_a_crashing_project_rule_reports_once_with_any_number_of_processes(tmp_path, monkeypatch):
     """A plugin project rule that raises on every pipeline gives one PL001, not one per file."""
-    import shutil
 
     from pipelint.engine.runner import build_settings, run
 
-    rules_dir = tmp_path / "rules"
-    rules_dir.mkdir()
-    (rules_dir / "crashy.py").write_text(
+    rules_dir = _plugin(tmp_path, "crashy.py",
         "from pipelint.api import rule\n\n"
         "def splits(doc):\n    return False\n\n"
         "@rule('XC401', 'crashy-project', kinds=('pipeline',), scope='project', shared=splits)\n"
@@ -265,14 +282,10 @@ def test_a_crashing_project_rule_reports_once_with_any_number_of_processes(tmp_p
         "        raise ValueError('boom')\n"
         "    return iter(())\n"
     )
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    template = os.path.join(os.path.dirname(__file__), "fixtures", "pipeline", "repo_pass", "template.yaml")
-    for number in range(18):
-        shutil.copy(template, repo / f"t{number:02}.yaml")
+    repo = _template_repo(tmp_path, [f"t{number:02}.yaml" for number in range(18)])
     monkeypatch.chdir(repo)
     for jobs in (1, 2):
-        settings = build_settings(paths=["."], isolated=True, select=["XC401"], rules_dirs=[str(rules_dir)])
+        settings = build_settings(paths=["."], isolated=True, select=["XC401"], rules_dirs=[rules_dir])
         crashes = [f for f in run(["."], settings=settings, jobs=jobs).findings if f.code == "PL001"]
         assert len(crashes) == 1 and "XC401" in crashes[0].message, (jobs, crashes)
 
@@ -282,9 +295,7 @@ def test_secrets_a_project_rule_finds_in_files_it_loads_are_masked(tmp_path, mon
     masked in that file's code frames, as if it had reported on the run's own document."""
     from pipelint.engine.runner import build_settings, run
 
-    rules_dir = tmp_path / "rules"
-    rules_dir.mkdir()
-    (rules_dir / "peek.py").write_text(
+    rules_dir = _plugin(tmp_path, "peek.py",
         "from pipelint.api import Report, rule\n\n"
         "@rule('XS401', 'peek-secret', kinds=('pipeline',), scope='project')\n"
         "def peek(project, config):\n"
@@ -293,13 +304,10 @@ def test_secrets_a_project_rule_finds_in_files_it_loads_are_masked(tmp_path, mon
         "        node = doc.root.get('motto')\n"
         "        yield Report(node, 'a secret motto is written here', secret=node.value)\n"
     )
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    template = os.path.join(os.path.dirname(__file__), "fixtures", "pipeline", "repo_pass", "template.yaml")
-    (repo / "template.yaml").write_text(open(template, encoding="utf-8").read())
+    repo = _template_repo(tmp_path, ["template.yaml"])
     (repo / "buildspec.yml").write_text("version: 0.2\nmotto: plain words nobody flags\nphases:\n  build:\n    commands: [make]\n")
     monkeypatch.chdir(repo)
-    settings = build_settings(paths=["."], isolated=True, select=["XS401"], rules_dirs=[str(rules_dir)])
+    settings = build_settings(paths=["."], isolated=True, select=["XS401"], rules_dirs=[rules_dir])
     result = run(["."], settings=settings, jobs=1)
     assert [(f.code, f.path, f.line) for f in result.findings] == [("XS401", "buildspec.yml", 2)]
     assert "plain words nobody flags" in result.sources["buildspec.yml"].secrets
