@@ -9,9 +9,7 @@ level. Entry points are read from the ``pipelint.rules`` group; a rules director
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import os
-import pkgutil
 import sys
 from types import ModuleType
 
@@ -85,6 +83,8 @@ def _collect(module: ModuleType, registry: Registry) -> None:
             registry.add(value)
     path = getattr(module, "__path__", None)
     if path is not None:
+        import pkgutil
+
         for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
             if info.name.startswith("_"):
                 continue
@@ -162,6 +162,8 @@ def load_rules(rules_dirs: list[str] | None = None, use_entry_points: bool = Tru
 
 def load_rules_dir(directory: str, registry: Registry) -> None:
     """Import every ``*.py`` file of ``directory`` and register the rules it defines."""
+    import importlib.util
+
     if not os.path.isdir(directory):
         raise RuleLoadError(f"rules directory {directory} does not exist")
     for entry in sorted(os.listdir(directory)):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gc
 import os
-import traceback
 from collections.abc import Iterator
 from typing import Any
 
@@ -334,6 +333,8 @@ def finding_from_report(report: Report, found: Rule, doc: Document | None, setti
 
 def internal_error(found: Rule, error: BaseException, path: str, settings: Settings) -> Finding:
     """A ``PL001`` finding for a rule that raised."""
+    import traceback
+
     frames = traceback.extract_tb(error.__traceback__)
     where = f" at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno}" if frames else ""
     internal = settings.registry.by_code["PL001"]
