@@ -8,7 +8,8 @@ Usage::
 What it measures (medians of wall-clock time over repeated runs, each a fresh process):
 
 a. cold ``pipelint check`` of one small buildspec, and of each of a few pipeline templates, side
-   by side with ``cfn-lint`` on the same templates, with the ratio;
+   by side with ``cfn-lint`` on the same templates (in turns: three pipelint runs, one cfn-lint
+   run), with the ratio;
 b. a whole-corpus run with ``--jobs 1`` and ``--jobs 2``, against the parse floor: a fresh Python
    process that only parses the same files with libyaml (PyYAML's ``CSafeLoader`` when available,
    else ruamel's C parser) and JSON with ``json``. The floor runs on the interpreter of the
@@ -84,18 +85,21 @@ def measure(command: list[str], repeat: int) -> tuple[float, float, int]:
     return measure_together([command], repeat)[0]
 
 
-def measure_together(commands: list[list[str]], repeat: int) -> list[tuple[float, float, int]]:
-    """:func:`measure` for several commands, run in turns (one of each, ``repeat`` times), so
-    that a machine that slows down or speeds up meanwhile affects them all alike."""
+def measure_together(commands: list[list[str]], repeat: int, runs: list[int] | None = None) -> list[tuple[float, float, int]]:
+    """:func:`measure` for several commands, run in turns (``repeat`` turns; in each, command
+    ``i`` runs ``runs[i]`` times, default once), so that a machine that slows down or speeds
+    up meanwhile affects them all alike."""
+    runs = runs or [1] * len(commands)
     for command in commands:
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
     samples: list[tuple[list[float], list[float], list[int]]] = [([], [], []) for _ in commands]
     for _ in range(repeat):
-        for command, (times, peaks, statuses) in zip(commands, samples):
-            out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True, env=ENV).stdout.split()
-            times.append(float(out[0]))
-            peaks.append(int(out[1]) / 1024)
-            statuses.append(int(out[2]))
+        for command, count, (times, peaks, statuses) in zip(commands, runs, samples):
+            for _ in range(count):
+                out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True, env=ENV).stdout.split()
+                times.append(float(out[0]))
+                peaks.append(int(out[1]) / 1024)
+                statuses.append(int(out[2]))
     return [(statistics.median(times), max(peaks), statuses[-1]) for times, peaks, statuses in samples]
 
 
@@ -158,10 +162,13 @@ def main() -> int:
         rows = []
         print("\n(a) cold run per pipeline template, pipelint vs cfn-lint (median ms):")
         for path in templates:
-            ours, ours_rss, _ = measure([*pipelint, path], args.repeat)
             theirs = None
             if args.cfn_lint:
-                theirs, _, _ = measure([args.cfn_lint, path], max(3, args.repeat // 3))
+                # In turns: three pipelint runs, then one cfn-lint run (it is slow).
+                turns = max(3, args.repeat // 3)
+                (ours, ours_rss, _), (theirs, _, _) = measure_together([[*pipelint, path], [args.cfn_lint, path]], turns, [3, 1])
+            else:
+                ours, ours_rss, _ = measure([*pipelint, path], args.repeat)
             ratio = (theirs / ours) if theirs else None
             rows.append({"file": os.path.relpath(path, args.corpus), "bytes": os.path.getsize(path), "pipelint_s": ours,
                          "pipelint_rss_mib": ours_rss, "cfn_lint_s": theirs, "ratio": ratio})
