@@ -290,14 +290,17 @@ def test_a_crashing_project_rule_reports_once_with_any_number_of_processes(tmp_p
         assert len(crashes) == 1 and "XC401" in crashes[0].message, (jobs, crashes)
 
 
-def test_secrets_a_project_rule_finds_in_files_it_loads_are_masked(tmp_path, monkeypatch):
+@pytest.mark.parametrize("split", ["", ", shared=alone"])
+def test_secrets_a_project_rule_finds_in_files_it_loads_are_masked(tmp_path, monkeypatch, split):
     """A project rule that reports a secret on a node of a file it loaded from disk gets it
-    masked in that file's code frames, as if it had reported on the run's own document."""
+    masked in that file's code frames, as if it had reported on the run's own document, whether
+    it runs over the whole run or file by file."""
     from pipelint.engine.runner import build_settings, run
 
     rules_dir = _plugin(tmp_path, "peek.py",
         "from pipelint.api import Report, rule\n\n"
-        "@rule('XS401', 'peek-secret', kinds=('pipeline',), scope='project')\n"
+        "def alone(doc):\n    return False\n\n"
+        f"@rule('XS401', 'peek-secret', kinds=('pipeline',), scope='project'{split})\n"
         "def peek(project, config):\n"
         "    '''Reports the motto in buildspec.yml as a secret (a test plugin).'''\n"
         "    for doc in project.load_document(project.find_file('buildspec.yml'), 'buildspec'):\n"

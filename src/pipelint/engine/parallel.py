@@ -187,9 +187,7 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
         if file_result is None:
             file_result = lint_entry(entries[index], settings, keep=True)
         elif file_result.shared and not file_result.documents:
-            docs = documents[index] if index in documents else reread_documents(entries[index], settings)
-            if file_result.kind in ("template", "pipeline"):
-                file_result.documents = [d for d in docs if d.kind != "text"]
+            file_result.documents = documents[index] if index in documents else reread_documents(entries[index], settings)
         final.append(file_result)
     if progress:
         progress(len(entries), len(entries))
@@ -270,30 +268,25 @@ def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progr
     for entry in entries[len(results):]:
         results.append(lint_entry(entry, settings, keep=True))
     for entry, file_result in zip(entries, results):
-        if file_result.shared and not file_result.documents and file_result.kind in ("template", "pipeline"):
-            file_result.documents = [d for d in reread_documents(entry, settings) if d.kind != "text"]
+        if file_result.shared and not file_result.documents:
+            file_result.documents = reread_documents(entry, settings)
     return results
 
 
 def reread_documents(entry: FileEntry, settings: Settings) -> list[Document]:
     """The documents of a template or pipeline file (linted elsewhere), for the project rules.
 
-    No rule runs; other kinds of files yield nothing.
+    The file is classified exactly as the linting pass did (``runner._classify``); no rule
+    runs, and other kinds of files yield nothing.
     """
     from ..extract import extract
-    from ..extract.classify import kind_by_content, kind_by_name
-    from ..load import load_file
+    from .runner import _classify
 
     try:
-        result = load_file(entry.path, entry.display, settings.limits)
+        kind, result = _classify(entry, settings)
     except OSError:
         return []
-    if result.fatal:
-        return []
-    kind = kind_by_name(entry.display, settings.config.kinds)
-    if kind is None:
-        kind = next((k for k in map(kind_by_content, result.roots) if k), None)
-    if kind not in ("template", "pipeline"):
+    if result is None or result.fatal or kind not in ("template", "pipeline"):
         return []
     docs, _ = extract(result, kind, settings.limits)
     return docs

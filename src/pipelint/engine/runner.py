@@ -394,7 +394,7 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
 class FileResult(ValueRecord):
     """What linting one file produced."""
 
-    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents", "project_findings", "shared")
+    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents", "project_findings", "project_secrets", "shared")
 
     findings: list[Finding]
     kind: str | None
@@ -405,8 +405,10 @@ class FileResult(ValueRecord):
     # whose project rules must run with other files' documents (`shared`), so that they are not
     # read again. Never sent between processes.
     documents: list[Document]
-    # What the project rules found when they could run on this file alone.
+    # What the project rules found when they could run on this file alone, and the secrets
+    # they found, by the path of the file holding them (it may be another file they read).
     project_findings: list[Finding]
+    project_secrets: dict[str, set[str]]
     # The project rules need this file's documents together with other files' (and they were
     # not kept here).
     shared: bool
@@ -420,6 +422,7 @@ class FileResult(ValueRecord):
         notices: list[str] | None = None,
         documents: list[Document] | None = None,
         project_findings: list[Finding] | None = None,
+        project_secrets: dict[str, set[str]] | None = None,
         shared: bool = False,
     ) -> None:
         self.findings = findings
@@ -429,6 +432,7 @@ class FileResult(ValueRecord):
         self.notices = [] if notices is None else notices
         self.documents = [] if documents is None else documents
         self.project_findings = [] if project_findings is None else project_findings
+        self.project_secrets = {} if project_secrets is None else project_secrets
         self.shared = shared
 
 
@@ -452,9 +456,7 @@ def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = 
                 if not keep:
                     file_result.documents = []
             else:
-                file_result.project_findings, secrets = run_project_rules(docs, settings, project_root(settings))
-                for values in secrets.values():
-                    file_result.secrets |= values
+                file_result.project_findings, file_result.project_secrets = run_project_rules(docs, settings, project_root(settings))
                 file_result.documents = []
         del docs  # what is not kept must be garbage by the time the collector looks
         file_result.notices = drain()
@@ -645,9 +647,10 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
             sources[entry.display] = source
     kept = [doc for file_result in results for doc in file_result.documents]
     project_findings, project_secrets = run_project_rules(kept, settings, project_root(settings))
-    for path, values in project_secrets.items():
-        if path in sources:
-            sources[path].secrets |= values
+    for secrets in (project_secrets, *(file_result.project_secrets for file_result in results)):
+        for path, values in secrets.items():
+            if path in sources:
+                sources[path].secrets |= values
     project_findings = _each_crash_once([*project_findings, *(f for file_result in results for f in file_result.project_findings)])
     for finding in project_findings:
         known = sources.get(finding.path)
