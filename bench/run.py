@@ -4,6 +4,7 @@
 Usage::
 
     python bench/run.py [--corpus ../shared/corpus] [--repeat 15] [--cfn-lint PATH] [--json out.json]
+    python bench/run.py --no-install     # measure the pipelint already installed beside this Python
 
 What it measures (medians of wall-clock time over repeated runs, each a fresh process):
 
@@ -11,8 +12,9 @@ a. cold ``pipelint check`` of one small buildspec, and of each of a few pipeline
    by side with ``cfn-lint`` on the same templates (in turns: three pipelint runs, one cfn-lint
    run), with the ratio;
 b. a whole-corpus run with ``--jobs 1`` and ``--jobs 2``, against the parse floor: a fresh Python
-   process that only parses the same files with libyaml (PyYAML's ``CSafeLoader`` when available,
-   else ruamel's C parser) and JSON with ``json``. The floor runs on the interpreter of the
+   process that only parses the same files with libyaml (PyYAML's ``CSafeLoader``; the script
+   stops with an error if PyYAML's C extension is missing rather than measure a cheaper parse)
+   and JSON with ``json``. The floor runs on the interpreter of the
    measured install (PyYAML is installed beside pipelint for it), so that both pay the same
    interpreter start-up: a system Python with many packages can take 50 ms more just to start;
 c. peak resident memory (max RSS) of the single-file and the corpus runs, workers included.
@@ -21,7 +23,15 @@ By default the script installs pipelint (``pip install .``, not editable, with b
 as pip does for users) into a temporary virtualenv and measures that copy: an editable install
 adds an import hook to every start-up, and a sandbox with ``PYTHONDONTWRITEBYTECODE`` recompiles
 every module on every run, neither of which users see. ``--pipelint PATH`` measures another copy.
+``--no-install`` measures the ``pipelint`` installed beside the Python running this script.
 Each command runs once untimed first, to warm the file cache.
+
+Every ratio is taken from commands run in turns (A, B, A, B, ...), never from two series taken
+one after the other. Each line quotes the median and the min–max, and the load average of the
+machine is printed before and after, so a reader can tell a quiet machine from a busy one.
+
+``cfn-lint`` is resolved to the real executable: a version-manager shim (pyenv, asdf, mise)
+costs a shell and a second interpreter start on every call, which would flatter pipelint.
 
 No timing is asserted anywhere; this script only prints. Results vary with the machine: compare
 numbers taken in one run.
@@ -52,18 +62,11 @@ print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, proc.retu
 
 _PARSE_FLOOR = r"""
 import json, os, sys
-try:
-    import yaml
-    Loader = yaml.CSafeLoader
-    def parse(text):
-        for _ in yaml.compose_all(text, Loader=Loader):
-            pass
-except (ImportError, AttributeError):
-    from ruamel.yaml.cyaml import CBaseLoader
-    def parse(text):
-        loader = CBaseLoader(text)
-        while loader.check_event():
-            loader.get_event()
+import yaml
+Loader = yaml.CSafeLoader
+def parse(text):
+    for _ in yaml.compose_all(text, Loader=Loader):
+        pass
 for path in sys.argv[1:]:
     try:
         with open(path, encoding="utf-8") as handle:
@@ -80,12 +83,49 @@ for path in sys.argv[1:]:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def measure(command: list[str], repeat: int) -> tuple[float, float, int]:
-    """Median wall seconds, max RSS in MiB, and the last exit status of ``command``."""
+class Sample(tuple):
+    """``(median, max RSS MiB, last status, min, max)`` of one command's timed runs (seconds)."""
+
+
+def span(sample: tuple) -> str:
+    """``median ms (min–max)`` for a table cell."""
+    return f"{sample[0] * 1000:.0f} ms ({sample[3] * 1000:.0f}–{sample[4] * 1000:.0f})"
+
+
+def load_average() -> str:
+    """The 1-, 5- and 15-minute load averages, or ``n/a`` where the platform has none."""
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def real_executable(path: str | None) -> str | None:
+    """``path`` itself, or the executable a version-manager shim (pyenv, asdf, mise) runs."""
+    if not path:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(2048)
+    except OSError:
+        return path
+    if not head.startswith(b"#!") or b"python" in head.split(b"\n", 1)[0]:
+        return path  # a binary, or a Python console script: the real thing
+    name = os.path.basename(path)
+    for manager in ("pyenv", "asdf", "mise"):
+        if manager.encode() in head and shutil.which(manager):
+            found = subprocess.run([manager, "which", name], capture_output=True, text=True, check=False).stdout.strip()
+            if found and os.path.exists(found):
+                return found
+    return path
+
+
+def measure(command: list[str], repeat: int) -> Sample:
+    """Median wall seconds, max RSS in MiB, last exit status, min and max of ``command``."""
     return measure_together([command], repeat)[0]
 
 
-def measure_together(commands: list[list[str]], repeat: int, runs: list[int] | None = None) -> list[tuple[float, float, int]]:
+def measure_together(commands: list[list[str]], repeat: int, runs: list[int] | None = None) -> list[Sample]:
     """:func:`measure` for several commands, run in turns (``repeat`` turns; in each, command
     ``i`` runs ``runs[i]`` times, default once), so that a machine that slows down or speeds
     up meanwhile affects them all alike."""
@@ -100,7 +140,7 @@ def measure_together(commands: list[list[str]], repeat: int, runs: list[int] | N
                 times.append(float(out[0]))
                 peaks.append(int(out[1]) / 1024)
                 statuses.append(int(out[2]))
-    return [(statistics.median(times), max(peaks), statuses[-1]) for times, peaks, statuses in samples]
+    return [Sample((statistics.median(times), max(peaks), statuses[-1], min(times), max(times))) for times, peaks, statuses in samples]
 
 
 def corpus_files(corpus: str) -> list[str]:
@@ -134,8 +174,14 @@ def main() -> int:
     parser.add_argument("--templates", type=int, default=5)
     parser.add_argument("--cfn-lint", default=shutil.which("cfn-lint"))
     parser.add_argument("--pipelint", help="a pipelint executable to measure (default: a fresh regular install)")
+    parser.add_argument("--no-install", action="store_true", help="measure the pipelint installed beside this Python")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args()
+    args.cfn_lint = real_executable(args.cfn_lint)
+    if args.no_install and args.pipelint is None:
+        args.pipelint = os.path.join(os.path.dirname(sys.executable), "pipelint")
+        if not os.path.exists(args.pipelint):
+            parser.error(f"--no-install: no pipelint beside {sys.executable}")
     if args.pipelint is None:
         venv = os.path.join(tempfile.mkdtemp(prefix="pipelint-bench-"), "venv")
         print(f"installing pipelint (regular install) into {venv} ...", flush=True)
@@ -144,18 +190,22 @@ def main() -> int:
         args.pipelint = os.path.join(venv, "bin", "pipelint")
     beside = os.path.join(os.path.dirname(os.path.abspath(args.pipelint)), "python")
     floor_python = beside if os.path.exists(beside) else sys.executable
+    probe = subprocess.run([floor_python, "-c", "import yaml; yaml.CSafeLoader"], capture_output=True, check=False)
+    if probe.returncode != 0:
+        parser.error(f"the parse floor needs PyYAML with its C loader under {floor_python} (pip install pyyaml); "
+                     "refusing to measure a cheaper parse instead")
     pipelint = [args.pipelint, "check", "--isolated", "--no-color", "--fail-on", "never"]
-    results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count()}
+    results: dict[str, object] = {"python": sys.version.split()[0], "cpus": os.cpu_count(), "load_before": load_average()}
 
-    print(f"pipelint: {args.pipelint}\ncfn-lint: {args.cfn_lint or 'not found'}\nparse floor on: {floor_python}\nrepeat: {args.repeat}\n")
+    print(f"pipelint: {args.pipelint}\ncfn-lint: {args.cfn_lint or 'not found'}\nparse floor on: {floor_python}\nrepeat: {args.repeat}\nload average before: {results['load_before']}\n")
     with tempfile.TemporaryDirectory() as tmp:
         buildspec = os.path.join(tmp, "buildspec.yml")
         shutil.copy(os.path.join(REPO, "examples", "good", "buildspec.yml"), buildspec)
-        wall, rss, _ = measure([*pipelint, buildspec], args.repeat)
-        bare, bare_rss, _ = measure([*pipelint, "--ignore", "BS901", buildspec], args.repeat)
-        results["single_buildspec"] = {"median_s": wall, "max_rss_mib": rss, "without_shellcheck_s": bare}
-        print(f"(a) cold run, one small buildspec: {wall * 1000:.0f} ms median ({bare * 1000:.0f} ms without the "
-              f"shellcheck rule BS901), {max(rss, bare_rss):.0f} MiB peak RSS")
+        full, bare = measure_together([[*pipelint, buildspec], [*pipelint, "--ignore", "BS901", buildspec]], args.repeat)
+        results["single_buildspec"] = {"median_s": full[0], "min_s": full[3], "max_s": full[4], "max_rss_mib": full[1],
+                                       "without_shellcheck_s": bare[0], "without_shellcheck_min_s": bare[3], "without_shellcheck_max_s": bare[4]}
+        print(f"(a) cold run, one small buildspec: {span(full)} median (min–max); {span(bare)} without the "
+              f"shellcheck rule BS901; {max(full[1], bare[1]):.0f} MiB peak RSS")
 
     if os.path.isdir(args.corpus):
         templates = pick_templates(args.corpus, args.templates)
@@ -166,18 +216,21 @@ def main() -> int:
             if args.cfn_lint:
                 # In turns: three pipelint runs, then one cfn-lint run (it is slow).
                 turns = max(3, args.repeat // 3)
-                (ours, ours_rss, _), (theirs, _, _) = measure_together([[*pipelint, path], [args.cfn_lint, path]], turns, [3, 1])
+                ours_sample, theirs_sample = measure_together([[*pipelint, path], [args.cfn_lint, path]], turns, [3, 1])
+                ours, ours_rss, theirs = ours_sample[0], ours_sample[1], theirs_sample[0]
             else:
-                ours, ours_rss, _ = measure([*pipelint, path], args.repeat)
+                ours_sample = measure([*pipelint, path], args.repeat)
+                ours, ours_rss = ours_sample[0], ours_sample[1]
             ratio = (theirs / ours) if theirs else None
             rows.append({"file": os.path.relpath(path, args.corpus), "bytes": os.path.getsize(path), "pipelint_s": ours,
+                         "pipelint_min_s": ours_sample[3], "pipelint_max_s": ours_sample[4],
                          "pipelint_rss_mib": ours_rss, "cfn_lint_s": theirs, "ratio": ratio})
             shown = f"{theirs * 1000:7.0f}  {ratio:5.1f}x" if theirs else "      -      -"
-            print(f"  {os.path.relpath(path, args.corpus):<40} {os.path.getsize(path):>6} B  pipelint {ours * 1000:5.0f}  cfn-lint {shown}")
+            print(f"  {os.path.relpath(path, args.corpus):<40} {os.path.getsize(path):>6} B  pipelint {span(ours_sample):>18}  cfn-lint {shown}")
         results["templates"] = rows
         ratios = [r["ratio"] for r in rows if r["ratio"]]
         if ratios:
-            print(f"  median ratio: {statistics.median(ratios):.1f}x faster than cfn-lint")
+            print(f"  median ratio: {statistics.median(ratios):.1f}x faster than cfn-lint (min {min(ratios):.1f}x, max {max(ratios):.1f}x)")
 
         files = corpus_files(args.corpus)
         size = sum(os.path.getsize(p) for p in files)
@@ -191,15 +244,18 @@ def main() -> int:
         )
         floor = measured[0][0]
         print(f"\n(b) corpus: {len(files)} files, {size / 1e6:.2f} MB")
-        print(f"  parse floor (libyaml + json, fresh process): {floor * 1000:.0f} ms")
+        print(f"  parse floor (libyaml + json, fresh process): {span(measured[0])}")
         corpus_rows = {}
-        for (jobs, label, _), (wall, rss, _status) in zip(configurations, measured[1:]):
-            corpus_rows[f"jobs{jobs} {label}"] = {"median_s": wall, "max_rss_mib": rss, "vs_floor": wall / floor}
-            print(f"  pipelint --jobs {jobs}, {label:<13}: {wall * 1000:5.0f} ms ({wall / floor:4.1f}x the floor), peak RSS {rss:.0f} MiB")
+        for (jobs, label, _), sample in zip(configurations, measured[1:]):
+            wall, rss = sample[0], sample[1]
+            corpus_rows[f"jobs{jobs} {label}"] = {"median_s": wall, "min_s": sample[3], "max_s": sample[4], "max_rss_mib": rss, "vs_floor": wall / floor}
+            print(f"  pipelint --jobs {jobs}, {label:<13}: {span(sample):>18} ({wall / floor:4.1f}x the floor), peak RSS {rss:.0f} MiB")
         results["corpus"] = {"files": len(files), "bytes": size, "parse_floor_s": floor, "runs": corpus_rows}
     else:
         print(f"\ncorpus not found at {args.corpus}; skipping (a) templates and (b)")
 
+    results["load_after"] = load_average()
+    print(f"\nload average after: {results['load_after']}")
     if args.json:
         with open(args.json, "w", encoding="utf-8") as handle:
             json.dump(results, handle, indent=2)
