@@ -9,7 +9,7 @@ from pipelint.rules.iam import _actions
 
 FAILING = {
     "IAM001": ("iam001_fail.yaml", [(17, 25), (28, 22)]),
-    "IAM002": ("iam002_fail.yaml", [(11, 17), (12, 17), (15, 21)]),
+    "IAM002": ("iam002_fail.yaml", [(11, 17), (15, 21)]),
     "IAM003": ("iam003_fail.json", [(7, 19), (12, 20)]),
     "IAM004": ("iam004_fail.yaml", [(12, 21), (15, 21)]),
     "IAM005": ("iam005_fail.json", [(4, 25), (5, 51), (6, 25)]),
@@ -60,20 +60,31 @@ def test_escalation_in_a_standalone_policy_file():
 
 def test_pipeline_role_example_names_every_problem_and_the_fix():
     findings = lint(fixture("iam", "pipeline_role_fail.yaml"), select=["IAM"])
-    assert triples(findings) == [
-        ("IAM002", 21, 21), ("IAM002", 22, 21), ("IAM002", 23, 21), ("IAM002", 25, 21), ("IAM002", 26, 21),
-        ("IAM004", 24, 21), ("IAM010", 4, 3),
-    ]
-    by_line = {f.line: f.message for f in findings}
-    assert "`s3:*`" in by_line[21] and "arn:aws:s3:::<artifact-bucket>/*" in by_line[21] and "s3:GetObject" in by_line[21]
-    assert "`codebuild:*`" in by_line[22] and "codebuild:StartBuild" in by_line[22] and "project/<project>" in by_line[22]
-    assert "`codedeploy:*`" in by_line[23] and "codedeploy:CreateDeployment" in by_line[23]
-    assert "`kms:*`" in by_line[25] and "kms:Decrypt" in by_line[25]
-    assert "`cloudwatch:*`" in by_line[26] and "cloudwatch:PutMetricData" in by_line[26]
-    assert "iam:PassedToService" in by_line[24] and "every role" in by_line[24]
-    escalation = by_line[4]
+    assert triples(findings) == [("IAM002", 21, 21), ("IAM004", 24, 21), ("IAM010", 4, 3)]
+    by_line = {f.line: f for f in findings}
+    grouped = by_line[21]
+    assert grouped.message.startswith("role `PipelineRole` (inline policy `pipeline`) allows `s3:*` and `codebuild:*`, `codedeploy:*`, `kms:*`, `cloudwatch:*`")
+    # The other wildcards of the statement are related locations, each with its least-privilege hint.
+    related = {line: text for text, line, _col, _end_line, _end_col in grouped.related}
+    assert sorted(related) == [22, 23, 25, 26]
+    assert [(r[1], r[2], r[3], r[4]) for r in grouped.related][0] == (22, 21, 22, 32)
+    assert related[22] == ("`codebuild:*`: every codebuild action (67 actions, 4 of them permissions-management); "
+                           "scope to `arn:aws:codebuild:<region>:<account>:project/<project>`")
+    assert "`codedeploy:*`" in related[23] and "deploymentgroup:<application>/<group>" in related[23]
+    assert "`kms:*`" in related[25] and "key/<key-id>" in related[25]
+    assert "`cloudwatch:*`" in related[26] and "alarm:<name>" in related[26]
+    assert "iam:PassedToService" in by_line[24].message and "every role" in by_line[24].message
+    escalation = by_line[4].message
     assert "PipelineRole" in escalation and "codebuild:CreateProject" in escalation and "iam:PassRole" in escalation
     assert "iam:PassedToService: codebuild.amazonaws.com" in escalation
+
+
+def test_single_service_wildcard_keeps_its_hint():
+    findings = lint(fixture("iam", "iam002_fail.yaml"), select=["IAM002"])
+    single = [f for f in findings if f.line == 15][0]
+    assert "`cloudformation:*`" in single.message and "stack/<stack-name>/*" in single.message and not single.related
+    grouped = [f for f in findings if f.line == 11][0]
+    assert [(r[1], r[2]) for r in grouped.related] == [(12, 17)]
 
 
 def test_kms_root_statement_is_not_a_finding():
