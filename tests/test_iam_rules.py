@@ -156,3 +156,33 @@ def test_odd_template_never_crashes(tmp_path):
     )
     findings = lint(str(path), select=["IAM"])
     assert not [f for f in findings if f.code == "PL001"], [f.message for f in findings]
+
+
+def test_unknown_action_advice_is_a_fact_or_a_same_level_typo():
+    findings = lint(fixture("iam", "iam009_advice.json"), select=["IAM009"])
+    got = [(f.code, f.line, f.col, f.message, f.fix) for f in findings]
+    assert got == [
+        ("IAM009", 7, 9, "`codebuild:GetProject` is not an IAM action: CodeBuild reads projects with `BatchGetProjects`; "
+         "write `codebuild:BatchGetProjects`", "write `codebuild:BatchGetProjects`"),
+        ("IAM009", 8, 9, "`sts:passRole` is not an IAM action: passing a role is an IAM action, not an STS one; write `iam:PassRole`",
+         "write `iam:PassRole`"),
+        ("IAM009", 9, 9, "`s3:PutBucketEncryption` is not an IAM action: the `PutBucketEncryption` API is authorized by "
+         "`s3:PutEncryptionConfiguration`; write `s3:PutEncryptionConfiguration`", "write `s3:PutEncryptionConfiguration`"),
+        ("IAM009", 10, 9, "`s3:ListObjects` is not an IAM action: the `ListObjects` API is authorized by `s3:ListBucket`; "
+         "write `s3:ListBucket`", "write `s3:ListBucket`"),
+        # sso:DescribePermissionsPolicies and sso:GetPermissionsPolicy are legacy actions AWS still honours: no finding.
+        # GetResourceLFTags is a real read action but not a typo of GetResource: no guess.
+        ("IAM009", 13, 9, "`lakeformation:GetResource` is not a known `lakeformation` action",
+         "check the action name in the Service Authorization Reference"),
+        # Case differences are valid (S3:getObject, IAM:passrole); a garbled verb still gets its two-edit typo fix.
+        ("IAM009", 16, 9, "`s3:GPutbject` is not a known `s3` action; did you mean `s3:PutObject`?", "write `s3:PutObject`"),
+    ]
+
+
+def test_unknown_read_action_is_never_corrected_into_a_write():
+    from pipelint.rules.iam.malformed import close_action
+
+    assert close_action("codebuild", "GetProject") is None  # DeleteProject is spelled close but deletes
+    assert close_action("s3", "GetObjects") == "s3:GetObject"
+    assert close_action("elasticbeanstalk", "DescribeApplicationVersion") == "elasticbeanstalk:DescribeApplicationVersions"
+    assert close_action("s3", "ListObjects") is None  # ListJobs is another action entirely

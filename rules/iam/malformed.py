@@ -10,6 +10,7 @@ from pipelint.api import Document, Mapping, Report, Scalar, Sequence, did_you_me
 from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
+from ._renames import API_ACTIONS, LEGACY
 from ._util import where
 
 _ACTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*:[A-Za-z0-9*?_-]+$")
@@ -177,8 +178,20 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
     Why: IAM accepts unknown actions silently, so a typo (``s3:GetObjects``,
     ``codebuild:StartBuilds``) grants nothing, and the deploy fails later with AccessDenied,
     or a ``Deny`` you rely on never applies. Actions are checked against the bundled action
-    table (from the AWS Service Authorization Reference); if AWS added the action after this
-    pipelint release, refresh the table or suppress the finding.
+    table (from the AWS Service Authorization Reference), compared case-insensitively as IAM
+    does (``S3:getobject`` is ``s3:GetObject``); if AWS added the action after this pipelint
+    release, refresh the table or suppress the finding.
+
+    Suggestions are facts or near-certain typos, never a guess by spelling alone:
+
+    * an API operation's name written as an action gets the IAM action that authorizes it
+      (``s3:ListObjects`` → ``s3:ListBucket``, ``s3:PutBucketEncryption`` →
+      ``s3:PutEncryptionConfiguration``, ``sts:PassRole`` → ``iam:PassRole``, sources in
+      ``rules/iam/_renames.py``);
+    * otherwise only an action at most two edits away, starting with the same verb and of the
+      same access level (a read is never "corrected" into a write or a delete);
+    * actions that left the reference but that AWS still honours (``sso:GetPermissionsPolicy``,
+      ``sso:DescribePermissionsPolicies``) are valid legacy actions and not reported.
 
     Failing::
 
@@ -202,6 +215,14 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
                 if value.form != "literal" or not _ACTION.match(text):
                     continue
                 prefix, _, name = text.partition(":")
+                lowered = text.lower()
+                if lowered in LEGACY:
+                    continue
+                mapped = API_ACTIONS.get(lowered)
+                if mapped is not None:
+                    target, why = mapped
+                    yield Report(value.node, f"`{text}` is not an IAM action: {why}; write `{target}`", fix=f"write `{target}`")
+                    continue
                 service = table.get(prefix.lower())
                 if service is None:
                     if "*" in prefix or "?" in prefix:
@@ -213,9 +234,9 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
                     if not _actions.expand(text):
                         yield Report(value.node, f"`{text}` matches no `{prefix}` action", fix="fix the action pattern")
                 elif name.lower() not in service:
-                    hint = _close_action(prefix.lower(), name)
-                    yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{prefix}:{hint}`?" if hint else ""),
-                                 fix=f"write `{prefix}:{hint}`" if hint else "check the action name in the Service Authorization Reference")
+                    hint = close_action(prefix.lower(), name)
+                    yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{hint}`?" if hint else ""),
+                                 fix=f"write `{hint}`" if hint else "check the action name in the Service Authorization Reference")
 
 
 @lru_cache(maxsize=1024)
@@ -224,8 +245,61 @@ def _close_prefix(prefix: str) -> str | None:
     return did_you_mean(prefix, list(_actions.table()))
 
 
+# Leading verbs of action names, by the access level they imply (longest first when matching).
+_READ_VERBS = ("batchget", "describe", "get", "list", "head", "search", "lookup", "view", "read", "query", "scan", "select",
+               "check", "validate", "simulate", "preview", "download", "test")
+_WRITE_VERBS = ("put", "create", "delete", "update", "set", "attach", "detach", "add", "remove", "tag", "untag", "start", "stop",
+                "run", "invoke", "publish", "send", "register", "deregister", "associate", "disassociate", "enable", "disable",
+                "modify", "upload", "execute", "cancel", "reset", "import", "export", "pass", "assume", "replace", "restore",
+                "terminate", "reboot", "retry", "complete", "initiate", "abort", "batchdelete", "batchput", "copy", "encrypt",
+                "decrypt", "generate", "sign", "schedule", "rotate", "revoke", "authorize", "change", "apply", "accept", "reject")
+_VERBS = tuple(sorted(_READ_VERBS + _WRITE_VERBS, key=len, reverse=True))
+
+
+def _verb(name: str) -> str | None:
+    """The leading verb of an action name (``getobjects`` → ``get``), if it is a known one."""
+    lowered = name.lower()
+    return next((v for v in _VERBS if lowered.startswith(v)), None)
+
+
 @lru_cache(maxsize=1024)
-def _close_action(prefix: str, name: str) -> str | None:
-    """The action of a known service closest to a misspelt action name, in AWS's spelling."""
+def close_action(prefix: str, name: str) -> str | None:
+    """A known action the unknown ``prefix:name`` is a near-certain typo of, in AWS's spelling.
+
+    At most two edits away (letters swapped count once), the same leading verb when the name
+    starts with a known one, and never of another access level than the verb implies: a read
+    (``GetProject``) is not "corrected" into a delete (``DeleteProject``).
+    """
     service = _actions.table().get(prefix) or {}
-    return did_you_mean(name, [_actions.spell(f"{prefix}:{a}").partition(":")[2] for a in service])
+    wanted = name.lower()
+    verb = _verb(wanted)
+    best: tuple[int, str] | None = None
+    for candidate, (level, _arn) in service.items():
+        if abs(len(candidate) - len(wanted)) > 2:
+            continue
+        if verb is not None:
+            if _verb(candidate) != verb:
+                continue
+            if (level in ("R", "L")) != (verb in _READ_VERBS):
+                continue
+        distance = _edits(wanted, candidate, 2)
+        if distance <= 2 and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    return _actions.spell(f"{prefix}:{best[1]}") if best else None
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance between ``a`` and ``b``, or ``limit + 1`` once above ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
