@@ -76,7 +76,7 @@ def test_pipeline_role_example_names_every_problem_and_the_fix():
     assert "iam:PassedToService" in by_line[24].message and "every role" in by_line[24].message
     escalation = by_line[4].message
     assert "PipelineRole" in escalation and "codebuild:CreateProject" in escalation and "iam:PassRole" in escalation
-    assert "iam:PassedToService: codebuild.amazonaws.com" in escalation
+    assert "iam:PassedToService: codebuild.amazonaws.com" in by_line[4].fix
 
 
 def test_single_service_wildcard_keeps_its_hint():
@@ -186,3 +186,42 @@ def test_unknown_read_action_is_never_corrected_into_a_write():
     assert close_action("s3", "GetObjects") == "s3:GetObject"
     assert close_action("elasticbeanstalk", "DescribeApplicationVersion") == "elasticbeanstalk:DescribeApplicationVersions"
     assert close_action("s3", "ListObjects") is None  # ListJobs is another action entirely
+
+
+def test_escalation_honours_resources_and_conditions_like_iam004():
+    # PassRole on an S3 pattern, on `role/cfn-*`, attach to `role/app-*` while the role is `deployer`,
+    # PutRolePolicy limited by an `iam:PolicyARN` condition: none is a path to any permission.
+    path = fixture("iam", "iam010_scoped_pass.yaml")
+    findings = lint(path, select=["IAM010", "IAM004"])
+    got = [(f.code, f.line, f.col, f.message) for f in findings]
+    assert got == [
+        ("IAM004", 41, 25, "role `NamedRole` (inline policy `attach-others`) allows `iam:PassRole` without an `iam:PassedToService` "
+         "condition, so the roles can be passed to any service; add `Condition: {StringEquals: {iam:PassedToService: "
+         "cloudformation.amazonaws.com}}`"),
+        # The role's own ARN (account aside) is inside `role/self-*`: it can attach a policy to itself.
+        ("IAM010", 46, 3, "role `SelfAttachRole` can escalate to any permission: `iam:AttachRolePolicy` lets it attach "
+         "`AdministratorAccess` to itself or another principal"),
+    ]
+    escalation = findings[1]
+    assert escalation.fix == "remove the `iam:Attach*Policy` actions or scope them to other named roles"
+    assert [(r[1], r[2]) for r in escalation.related] == [(60, 25)]
+
+
+def test_pass_role_advice_names_the_receiving_service():
+    findings = lint(fixture("iam", "iam004_services.yaml"), select=["IAM004"])
+    got = [(f.code, f.line, f.col, str(f.severity), f.message, f.fix) for f in findings]
+    assert got == [
+        ("IAM004", 16, 25, "note", "role `PipelineRole` (inline policy `pass`) allows `iam:PassRole` without an `iam:PassedToService` "
+         "condition, so the roles can be passed to any service; add `Condition: {StringEquals: {iam:PassedToService: "
+         "[ecs-tasks.amazonaws.com, cloudformation.amazonaws.com]}}`", "add an `iam:PassedToService` condition"),
+        # A condition exists: only the resources are to be scoped.
+        ("IAM004", 19, 25, "warning", "role `PipelineRole` (inline policy `pass`) allows `iam:PassRole` on every role: it can hand any role, "
+         "including an administrator role, to a service and run code as it; set `Resource` to the ARNs of the roles it must pass "
+         "(e.g. `!GetAtt <Role>.Arn`)", "scope `Resource` to the passed roles' ARNs"),
+        # `role/*` is every role; the policy creates Lambda functions, so the service is Lambda.
+        ("IAM004", 25, 51, "warning", "role `PipelineRole` (inline policy `pass`) allows `iam:PassRole` on every role and without an "
+         "`iam:PassedToService` condition: it can hand any role, including an administrator role, to a service and run code as it; "
+         "set `Resource` to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`) and add "
+         "`Condition: {StringEquals: {iam:PassedToService: lambda.amazonaws.com}}`",
+         "scope `Resource` to the passed roles' ARNs and add an `iam:PassedToService` condition"),
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pipelint.api import Document
-from pipelint.models.policy import Statement, Value
+from pipelint.models.policy import Statement, Value, arn_matches
 
 # Per service: (the actions a CI/CD role usually needs, the resource ARN shape to scope them to).
 LEAST_PRIVILEGE: dict[str, tuple[str, str]] = {
@@ -114,3 +114,50 @@ def is_account_root(value: Value) -> bool:
 def plural(count: int, word: str) -> str:
     """``1 action`` / ``3 actions``."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# Probe ARNs standing for "an arbitrary principal or policy of the account": a Resource pattern
+# that covers both covers any of them (a name prefix such as `role/codebuild-*` does not).
+_PROBES: dict[str, tuple[str, str]] = {
+    kind: (f"arn:aws:iam::123456789012:{kind}/zq9-pipelint-probe", f"arn:aws:iam::123456789012:{kind}/service-{kind}/Admin-{kind}")
+    for kind in ("role", "user", "group", "policy")
+}
+_PSEUDO = {"AWS::Partition": "aws", "AWS::AccountId": "123456789012", "AWS::Region": "us-east-1", "AWS::URLSuffix": "amazonaws.com"}
+_ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+def _concrete(value: Value) -> str | None:
+    """A Resource value's text with pseudo parameters filled in and other ``${…}`` as a fixed name."""
+    if value.form not in ("literal", "sub") or value.text is None:
+        return None
+    if value.form == "literal":
+        return value.text
+    return _ANY_PLACEHOLDER.sub(lambda m: _PSEUDO.get(m.group(1), "\0specific\0"), value.text)
+
+
+def covers_any(stmt: Statement, kind: str, own_arn: str | None = None) -> bool:
+    """Whether the statement's resources cover any ``kind`` (role, user, group, policy) of the account.
+
+    ``*``, ``arn:aws:iam::*:role/*`` and ``NotResource`` (everything but a list) do; a name
+    prefix (``role/codebuild-*``), an S3 pattern (``arn:aws:s3:::codepipeline*``) or a named
+    ARN do not. ``own_arn``, when known, counts as covered too (the principal acting on itself).
+    """
+    probes = _PROBES[kind]
+    if stmt.not_resource is not None:
+        excluded = [c for c in map(_concrete, stmt.not_resource.values) if c is not None]
+        return not any(all(arn_matches(c, p) for p in probes) for c in excluded)
+    for value in stmt.resources:
+        text = _concrete(value)
+        if text is None:
+            continue
+        if all(arn_matches(text, p) for p in probes) or (own_arn is not None and arn_matches(_any_account(text), own_arn)):
+            return True
+    return False
+
+
+def _any_account(arn: str) -> str:
+    """An ARN pattern with a literal account id replaced by the probe account (the template's own)."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and _ACCOUNT.match(parts[4]):
+        parts[4] = "123456789012"
+    return ":".join(parts)
