@@ -225,3 +225,30 @@ def test_pass_role_advice_names_the_receiving_service():
          "`Condition: {StringEquals: {iam:PassedToService: lambda.amazonaws.com}}`",
          "scope `Resource` to the passed roles' ARNs and add an `iam:PassedToService` condition"),
     ]
+
+
+def test_pathological_action_wildcard_is_matched_without_backtracking(tmp_path):
+    # Issue 13: `ec2:*?*?…*?!` made the translated regex backtrack exponentially (7 pairs: about a
+    # minute; 10 pairs: over 15 minutes). 40 pairs would take the old code far beyond any CI limit.
+    # Every rule that matches actions (IAM002-IAM010) runs on it; IAM009 matches it against all ec2 actions.
+    for pattern, expected in (("ec2:" + "*?" * 20 + "Z", "IAM009"), ("ec2:" + "*?" * 40 + "!", "IAM008")):
+        path = tmp_path / "policy.json"
+        path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "%s", "Resource": "*"}]}' % pattern)
+        findings = lint(str(path), select=["IAM"])
+        assert [(f.code, f.line, f.col) for f in findings] == [(expected, 1, 71)]
+    assert findings[0].message.startswith(f"`{pattern}` is not an action")
+
+
+def test_glob_match_semantics_and_hostile_patterns():
+    from pipelint.models.policy import action_matches, arn_matches, glob_match
+
+    assert action_matches("s3:Get*", "s3:getobject") and action_matches("S3:G?tObject", "s3:GetObject")
+    assert action_matches("iam:*Role*", "iam:PassRole") and not action_matches("iam:*Role?", "iam:PassRole")
+    assert arn_matches("arn:aws:iam::*:role/*", "arn:aws:iam::1:role/x") and not arn_matches("arn:aws:iam::*:ROLE/*", "arn:aws:iam::1:role/x")
+    assert glob_match("a**b", "ab") and glob_match("*", "") and not glob_match("?", "")
+    # Long enough text that the pattern fits, so the scan runs: a backtracking matcher would need
+    # about 2**40 steps here; the two-pointer scan needs at most len(pattern) * len(text).
+    hostile = "*?" * 40 + "!"
+    assert not glob_match(hostile, "x" * 200)
+    assert glob_match(hostile, "x" * 200 + "!")
+    assert not arn_matches("arn:aws:s3:::" + "*a" * 2000 + "b", "arn:aws:s3:::" + "a" * 5000)
