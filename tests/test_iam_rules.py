@@ -233,7 +233,7 @@ def test_pathological_action_wildcard_is_matched_without_backtracking(tmp_path):
     # Every rule that matches actions (IAM002-IAM010) runs on it; IAM009 matches it against all ec2 actions.
     for pattern, expected in (("ec2:" + "*?" * 20 + "Z", "IAM009"), ("ec2:" + "*?" * 40 + "!", "IAM008")):
         path = tmp_path / "policy.json"
-        path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "%s", "Resource": "*"}]}' % pattern)
+        path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "' + pattern + '", "Resource": "*"}]}')
         findings = lint(str(path), select=["IAM"])
         assert [(f.code, f.line, f.col) for f in findings] == [(expected, 1, 71)]
     assert findings[0].message.startswith(f"`{pattern}` is not an action")
@@ -252,3 +252,21 @@ def test_glob_match_semantics_and_hostile_patterns():
     assert not glob_match(hostile, "x" * 200)
     assert glob_match(hostile, "x" * 200 + "!")
     assert not arn_matches("arn:aws:s3:::" + "*a" * 2000 + "b", "arn:aws:s3:::" + "a" * 5000)
+
+
+def test_wildcard_examples_fit_the_principal():
+    findings = lint(fixture("iam", "iam_principal_hints.yaml"), select=["IAM001", "IAM002", "IAM003"])
+    got = [(f.code, f.line, f.col, f.message) for f in findings]
+    assert got == [
+        # A CloudFormation execution role: no CI/CD example actions.
+        ("IAM002", 16, 25, "role `StackRole` (inline policy `deploy`) allows `lambda:*` on `Resource: \"*\"`: every lambda action "
+         "(88 actions, 6 of them permissions-management) on every lambda resource in the account; this CloudFormation execution role "
+         "needs the create, update and delete actions of the resource types its stacks declare, on the ARNs those stacks name"),
+        ("IAM001", 19, 25, "role `StackRole` (inline policy `deploy`) allows `Action: \"*\"` (every action of every service) on every "
+         "resource, which is full administrator access; list only the actions this principal calls, scoped to the ARNs it works on "
+         "(IAM Access Analyzer can generate that list from its CloudTrail activity)"),
+        # Bucket-level actions need the bucket ARN; the log-writing trio and Describe reads are not worth a note.
+        ("IAM003", 38, 27, "role `BuildRole` (inline policy `artifacts`) applies `s3:PutBucketVersioning`, `s3:PutObject` to "
+         "`Resource: \"*\"`, but these actions accept resource ARNs; name the resources instead, e.g. "
+         "`arn:aws:s3:::<bucket>` for bucket actions; `arn:aws:s3:::<bucket>/*` for object actions"),
+    ]

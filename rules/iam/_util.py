@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pipelint.api import Document
-from pipelint.models.policy import Statement, Value, arn_matches
+from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
+from pipelint.load.nodes import intrinsic_arg
+from pipelint.models.policy import Statement, Value, arn_matches, parse_policy
 
 # Per service: (the actions a CI/CD role usually needs, the resource ARN shape to scope them to).
 LEAST_PRIVILEGE: dict[str, tuple[str, str]] = {
@@ -161,3 +162,54 @@ def _any_account(arn: str) -> str:
     if len(parts) == 6 and _ACCOUNT.match(parts[4]):
         parts[4] = "123456789012"
     return ":".join(parts)
+
+
+def trusted_services(role: Node | None) -> list[str]:
+    """The ``Service`` principals an ``AWS::IAM::Role``'s trust policy allows to assume it."""
+    if not isinstance(role, Mapping):
+        return []
+    rtype = role.get("Type")
+    props = role.get("Properties")
+    if not (isinstance(rtype, Scalar) and rtype.text == "AWS::IAM::Role" and isinstance(props, Mapping)):
+        return []
+    trust = props.get("AssumeRolePolicyDocument")
+    if not isinstance(trust, Mapping):
+        return []
+    services: list[str] = []
+    for stmt in parse_policy(trust).statements:
+        if not stmt.allow or stmt.principal is None:
+            continue
+        for item in stmt.principal.principals:
+            if item.type == "Service" and item.value.literal and item.value.text and item.value.text not in services:
+                services.append(item.value.text)
+    return services
+
+
+def principal_services(doc: Document) -> list[str]:
+    """The services trusted by the role(s) a template policy applies to: the role holding an
+    inline policy, or the roles an ``AWS::IAM::Policy``/``ManagedPolicy`` names by ``!Ref``."""
+    ctx = doc.context or {}
+    resources = doc.parent.root.get("Resources") if doc.parent is not None and isinstance(doc.parent.root, Mapping) else None
+    if not isinstance(resources, Mapping):
+        return []
+    rtype = ctx.get("resource_type")
+    if rtype == "AWS::IAM::Role":
+        return trusted_services(resources.get(str(ctx.get("logical_id"))))
+    resource = ctx.get("resource")
+    props = resource.get("Properties") if isinstance(resource, Mapping) else None
+    found: list[str] = []
+    roles = props.get("Roles") if isinstance(props, Mapping) else None
+    for item in roles.items if isinstance(roles, Sequence) else ():
+        arg = intrinsic_arg(item) if intrinsic(item) == "Ref" else None
+        if isinstance(arg, Scalar):
+            for service in trusted_services(resources.get(arg.text)):
+                if service not in found:
+                    found.append(service)
+    return found
+
+
+def is_stack_role(doc: Document) -> bool:
+    """Whether the policy belongs to a CloudFormation execution role (trusted only by CloudFormation):
+    it needs whatever the stacks it deploys create, not a CI/CD role's few actions."""
+    services = principal_services(doc)
+    return bool(services) and all(s == "cloudformation.amazonaws.com" for s in services)

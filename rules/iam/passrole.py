@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, rule
+from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.load.nodes import intrinsic_arg
-from pipelint.models.policy import Statement, Value, action_matches, parse_policy, policy_of
+from pipelint.models.policy import Statement, Value, action_matches, policy_of
 
-from ._util import covers_any, where
+from ._util import covers_any, trusted_services, where
 
 
 def passrole_values(stmt: Statement) -> list[Value]:
@@ -146,7 +146,7 @@ def receivers(doc: Document, stmt: Statement) -> list[str]:
         for value in stmt.resources:
             logical = _role_target(value)
             role = resources.get(logical) if logical else None
-            for service in _trusted_services(role):
+            for service in trusted_services(role):
                 if service not in found:
                     found.append(service)
     if found:
@@ -174,24 +174,3 @@ def _role_target(value: Value) -> str | None:
         match = _ROLE_ARN_SUB.match(value.text)
         return match.group(1) if match else None
     return None
-
-
-def _trusted_services(role: Node | None) -> list[str]:
-    """The ``Service`` principals an ``AWS::IAM::Role``'s trust policy allows to assume it."""
-    if not isinstance(role, Mapping):
-        return []
-    rtype = role.get("Type")
-    props = role.get("Properties")
-    if not (isinstance(rtype, Scalar) and rtype.text == "AWS::IAM::Role" and isinstance(props, Mapping)):
-        return []
-    trust = props.get("AssumeRolePolicyDocument")
-    if not isinstance(trust, Mapping):
-        return []
-    services: list[str] = []
-    for stmt in parse_policy(trust).statements:
-        if not stmt.allow or stmt.principal is None:
-            continue
-        for item in stmt.principal.principals:
-            if item.type == "Service" and item.value.literal and item.value.text and item.value.text not in services:
-                services.append(item.value.text)
-    return services

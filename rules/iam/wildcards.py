@@ -8,7 +8,7 @@ from pipelint.api import Document, Report, rule
 from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
-from ._util import is_kms_key_policy, least_privilege, literal_actions, plural, resource_shape, where
+from ._util import is_kms_key_policy, is_stack_role, least_privilege, literal_actions, plural, resource_shape, where
 
 
 @rule("IAM001", "action-wildcard", severity="warning", kinds=("policy",), flavors=("identity", "resource"),
@@ -89,9 +89,11 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
             continue
         first, service = found[0]
         text = first.text or ""
+        stack_role = is_stack_role(doc)
         if len(found) == 1:
+            hint = STACK_ROLE_HINT if stack_role else least_privilege(service)
             message = (f"{where(doc)} allows `{text}` on `Resource: \"*\"`: every {service} action{_extent(service)} "
-                       f"on every {service} resource in the account; {least_privilege(service)}")
+                       f"on every {service} resource in the account; {hint}")
             fix = f"replace `{text}` with the specific {service} actions and scope `Resource` to their ARNs"
         else:
             others = [v.text or "" for v, _ in found[1:]]
@@ -99,8 +101,13 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
             message = (f"{where(doc)} allows `{text}` and {shown} on `Resource: \"*\"`: every action of "
                        f"{plural(len(found), 'service')} on every resource in the account; list only the actions it calls and scope them to their ARNs")
             fix = "replace each `<service>:*` with the specific actions and scope `Resource` to their ARNs"
-        related = tuple((v.node, f"`{v.text}`: every {svc} action{_extent(svc)}; scope to {resource_shape(svc)}") for v, svc in found[1:])
+        related = tuple((v.node, f"`{v.text}`: every {svc} action{_extent(svc)}" + ("" if stack_role else f"; scope to {resource_shape(svc)}"))
+                        for v, svc in found[1:])
         yield Report(first.node, message, fix=fix, anchor=",".join(sorted((v.text or "").lower() for v, _ in found)), related=related)
+
+
+STACK_ROLE_HINT = ("this CloudFormation execution role needs the create, update and delete actions of the resource types "
+                   "its stacks declare, on the ARNs those stacks name")
 
 
 def service_wildcards(stmt: Statement) -> list[tuple[Value, str]]:
@@ -180,7 +187,8 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
         yield Report(
             star.node,
             f"{where(doc)} applies {shown} to `Resource: \"*\"`, but {'these actions accept' if len(named) > 1 else 'this action accepts'} "
-            f"resource ARNs; name the resources instead, e.g. {resource_hint(covered_all)}",
+            f"resource ARNs; name the resources instead, e.g. {resource_hint(covered_all)}"
+            + (" (the ARNs of the resources its stacks create)" if is_stack_role(doc) else ""),
             fix="replace `*` with the ARNs of the resources these actions touch (`!GetAtt X.Arn`, `!Sub arn:...`)",
             anchor=",".join(sorted(a.lower() for a in named)),
         )
