@@ -270,3 +270,13 @@ def test_wildcard_examples_fit_the_principal():
          "`Resource: \"*\"`, but these actions accept resource ARNs; name the resources instead, e.g. "
          "`arn:aws:s3:::<bucket>` for bucket actions; `arn:aws:s3:::<bucket>/*` for object actions"),
     ]
+
+
+def test_malformed_policy_errors_are_rejections_and_the_rest_warnings():
+    findings = lint(fixture("iam", "iam008_fail.yaml"), select=["IAM008"])
+    severities = {(f.line, f.col): str(f.severity) for f in findings}
+    assert severities[(14, 23)] == "warning"  # `${ArtifactBucket}` without !Sub: IAM accepts it, it matches nothing
+    assert {s for place, s in severities.items() if place != (14, 23)} == {"error"}
+    # IAM policy variables reach IAM as written: not a missing !Sub.
+    findings = lint(fixture("iam", "iam008_variables.yaml"), select=["IAM008"])
+    assert [(f.code, f.line, f.col, str(f.severity)) for f in findings] == [("IAM008", 14, 17, "warning")]

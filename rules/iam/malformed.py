@@ -41,27 +41,56 @@ def _arn_problem(value: Value) -> str | None:
     return None
 
 
+_TEMPLATE_REFERENCE = re.compile(r"\$\{([A-Za-z0-9.]+|AWS::[A-Za-z]+)\}")
+
+
 def _unsubstituted(value: Value, doc: Document) -> bool:
-    """A plain string in a template holding ``${…}``: the author forgot ``!Sub``."""
-    return doc.parent is not None and value.form == "literal" and "${" in (value.text or "") and "}" in (value.text or "")
+    """A plain string in a template holding ``${Logical}``/``${X.Arn}``/``${AWS::…}``: ``!Sub`` is missing.
+
+    IAM policy variables (``${aws:username}``, ``${aws:PrincipalTag/team}``, ``${*}``) are meant
+    to reach IAM as written and are not reported."""
+    return doc.parent is not None and value.form == "literal" and _TEMPLATE_REFERENCE.search(value.text or "") is not None
 
 
 @rule("IAM008", "malformed-policy", severity="error", kinds=("policy",), security_severity=5.0)
 def malformed_policy(doc: Document, config: dict) -> Iterator[Report]:
-    """A policy statement is malformed: IAM rejects it, or it silently does not do what it says.
+    """A policy statement is malformed: IAM rejects it (error), or it silently does not do what it says (warning).
 
-    Checked: ``Version`` is ``2012-10-17``; ``Statement`` is present; each statement has an
-    ``Effect`` of exactly ``Allow`` or ``Deny`` (case matters), exactly one of ``Action`` and
-    ``NotAction``, at most one of ``Resource`` and ``NotResource`` (and one of them in
-    identity and resource policies, none in trust policies), a ``Principal`` in resource and
-    trust policies and none in identity policies, ``service:Action``-shaped actions,
-    ARN-shaped resources, alphanumeric and unique ``Sid`` values in IAM policies, and no
-    ``${…}`` in a plain string of a template (``!Sub`` is missing, so IAM gets the text
-    ``${Bucket}`` literally).
+    What AWS does: IAM (``CreatePolicy``, ``PutRolePolicy``, ``CreateRole``…) refuses the document
+    with ``MalformedPolicyDocument`` when the policy is created, so CloudFormation fails the
+    resource with that error and rolls the stack back (other resources may already have been
+    created); S3, SNS, SQS and KMS refuse a malformed resource policy the same way
+    (``MalformedPolicy``). Each check, with the message AWS returns as observed from
+    ``aws iam create-policy``/``put-role-policy`` and as listed as an *Error* finding in the IAM
+    User Guide's "IAM Access Analyzer policy check reference" (the validator the IAM console
+    runs before saving):
 
-    Why: CloudFormation fails the stack with ``MalformedPolicyDocument`` after other resources
-    were already created; a ``${…}`` string or a mistyped ARN is accepted but matches nothing,
-    so the permission (or the ``Deny``) silently never applies.
+    * ``Version`` other than ``2012-10-17``/``2008-10-17``: "The policy failed legacy parsing"
+      (Access Analyzer: Invalid version);
+    * no ``Statement`` (Missing statement); a statement that is not a mapping (Json syntax error);
+    * ``Effect`` missing or other than exactly ``Allow``/``Deny`` (Missing effect, Invalid effect);
+    * neither ``Action`` nor ``NotAction``: "Policy statement must contain actions." (Missing
+      action); both ``Action`` and ``NotAction`` or both ``Resource`` and ``NotResource``
+      (Invalid policy element);
+    * no ``Resource`` in an identity or resource policy: "Policy statement must contain
+      resources." (Missing resource); ``Resource`` in a trust policy: "Has prohibited field
+      Resource";
+    * ``Principal`` in an identity policy: "Policy document should not specify a principal.";
+      none in a resource or trust policy: "Missing required field Principal" (Missing principal);
+      a principal that is neither ``*`` nor a typed mapping, or a service principal without a
+      domain (Invalid principal format: "Invalid principal in policy");
+    * an action not of the form ``service:Action``: "Actions/Conditions must be prefaced by a
+      vendor, e.g., iam, sdb, ec2, etc." (Invalid action);
+    * a resource that is neither ``*`` nor a six-part ARN: "Resource … must be in ARN format or
+      \"*\"." (Invalid ARN resource);
+    * a ``Sid`` with characters other than letters and digits, or used twice in one IAM policy:
+      "Statement IDs (SID) must be alpha-numeric." and "Statement IDs (SID) in a single policy
+      must be unique." (Unique Sids required).
+
+    Reported as a warning, because AWS accepts it: a plain string holding a template reference
+    (``arn:aws:s3:::${ArtifactBucket}/*`` without ``!Sub``). IAM stores it literally and it
+    matches no resource, so the permission (or the ``Deny``) silently never applies. IAM policy
+    variables such as ``${aws:username}`` are meant to be written that way and are not reported.
 
     Failing::
 
@@ -152,7 +181,7 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
                 continue
             if _unsubstituted(value, doc):
                 yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string, so IAM receives it literally and it matches nothing; "
-                             "write it with `!Sub`", fix="prefix the value with `!Sub`")
+                             "write it with `!Sub`", fix="prefix the value with `!Sub`", severity="warning")
                 continue
             problem = _arn_problem(value)
             if problem:
@@ -168,7 +197,7 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
                              fix="use the service's principal name")
             elif item.type == "AWS" and _unsubstituted(value, doc):
                 yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string; write it with `!Sub`",
-                             fix="prefix the value with `!Sub`")
+                             fix="prefix the value with `!Sub`", severity="warning")
 
 
 @rule("IAM009", "unknown-action", severity="warning", kinds=("policy",), security_severity=3.0)
