@@ -154,7 +154,8 @@ def receivers(doc: Document, stmt: Statement) -> list[str]:
     for action, service in _PASSING_ACTIONS:
         for other in policy_of(doc).statements:
             hit = other.matches_action(action) if other.allow and other.action is not None else None
-            if hit is not None and hit.text != "*" and service not in found:
+            # Explicitly named (or `cloudformation:Create*`): a `<service>:*` says nothing about intent.
+            if hit is not None and hit.text and not hit.text.endswith(":*") and hit.text != "*" and service not in found:
                 found.append(service)
     return found
 
