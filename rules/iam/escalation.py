@@ -185,7 +185,7 @@ def _message(subject: str, found: list[tuple[Method, list[Hit]]]) -> tuple[str, 
     related: list[tuple[Node, str]] = []
     seen: set[int] = set()
     for method, hits in found[:3]:
-        paths.append(" + ".join(_shown(h) for h in hits) + (" let" if len(hits) > 1 else " lets") + f" it {method.does}")
+        paths.append(" + ".join(f"`{h.action}`" for h in hits) + (" let" if len(hits) > 1 else " lets") + f" it {method.does}")
     for _method, hits in found:
         for hit in hits:
             if id(hit.value.node) in seen:

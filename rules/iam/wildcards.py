@@ -183,7 +183,7 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
                 covered_all.extend(actionable)
         if not named:
             continue
-        shown = ", ".join(f"`{a}`" for a in named[:6]) + (f" and {len(named) - 6} more" if len(named) > 6 else "")
+        shown = ", ".join(f"`{a}`" for a in named[:4]) + (f" and {len(named) - 4} more" if len(named) > 4 else "")
         yield Report(
             star.node,
             f"{where(doc)} applies {shown} to `Resource: \"*\"`, but {'these actions accept' if len(named) > 1 else 'this action accepts'} "
