@@ -280,3 +280,13 @@ def test_malformed_policy_errors_are_rejections_and_the_rest_warnings():
     # IAM policy variables reach IAM as written: not a missing !Sub.
     findings = lint(fixture("iam", "iam008_variables.yaml"), select=["IAM008"])
     assert [(f.code, f.line, f.col, str(f.severity)) for f in findings] == [("IAM008", 14, 17, "warning")]
+
+
+def test_resource_hint_matches_each_actions_resource_type():
+    from pipelint.rules.iam.wildcards import resource_hint
+
+    assert resource_hint(["iam:CreatePolicy"]) == "`arn:aws:iam::<account>:policy/<name>`"
+    assert resource_hint(["iam:AttachRolePolicy"]) == "`arn:aws:iam::<account>:role/<name>`"
+    assert resource_hint(["codebuild:CreateReport"]) == "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
+    assert resource_hint(["s3:PutBucketPolicy", "s3:GetObject"]) == (
+        "`arn:aws:s3:::<bucket>` for bucket actions; `arn:aws:s3:::<bucket>/*` for object actions")

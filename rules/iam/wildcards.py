@@ -221,15 +221,35 @@ def resource_hint(actions: list[str]) -> str:
     shapes: list[str] = []
     for action in actions:
         service, _, name = action.partition(":")
+        shape = _ACTION_SHAPES.get(action.lower()) or _SERVICE_SHAPES.get(service.lower()) or resource_shape(service)
         if service.lower() == "s3":
             shape = S3_OBJECT if _s3_object_action(name) else S3_BUCKET
-        else:
-            shape = resource_shape(service)
+        elif service.lower() == "iam":
+            shape = _iam_shape(name)
+        elif service.lower() == "codebuild" and "report" in name.lower():
+            shape = "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
         if shape not in shapes:
             shapes.append(shape)
     return "; ".join(shapes[:3])
 
 
+# Where the IAM002 hint of a service (which names the actions a CI/CD role needs) does not fit
+# a single action's resource type.
+_SERVICE_SHAPES: dict[str, str] = {}
+
+
+def _iam_shape(name: str) -> str:
+    """The IAM ARN shape an ``iam:`` action works on, judged by the noun in its name."""
+    lowered = name.lower()
+    for noun in ("role", "user", "group", "policy", "instanceprofile", "samlprovider", "oidcprovider"):
+        if lowered.endswith(noun) or lowered.endswith(noun + "s") or f"{noun}policy" in lowered or (noun == "policy" and "policyversion" in lowered):
+            kind = {"instanceprofile": "instance-profile", "samlprovider": "saml-provider", "oidcprovider": "oidc-provider"}.get(noun, noun)
+            return f"`arn:aws:iam::<account>:{kind}/<name>`"
+    return "the ARNs of the IAM roles, users or policies it changes"
+_ACTION_SHAPES = {
+    "ecs:runtask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
+    "ecs:starttask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
+}
 S3_OBJECT = "`arn:aws:s3:::<bucket>/*` for object actions"
 S3_BUCKET = "`arn:aws:s3:::<bucket>` for bucket actions"
 
