@@ -236,7 +236,7 @@ def test_pathological_action_wildcard_is_matched_without_backtracking(tmp_path):
         path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "' + pattern + '", "Resource": "*"}]}')
         findings = lint(str(path), select=["IAM"])
         assert [(f.code, f.line, f.col) for f in findings] == [(expected, 1, 71)]
-    assert findings[0].message.startswith(f"`{pattern}` is not an action")
+    assert findings[0].message.startswith(f"`{pattern[:79]}…` is not an action")  # clipped to 80 characters
 
 
 def test_glob_match_semantics_and_hostile_patterns():
@@ -290,3 +290,17 @@ def test_resource_hint_matches_each_actions_resource_type():
     assert resource_hint(["codebuild:CreateReport"]) == "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
     assert resource_hint(["s3:PutBucketPolicy", "s3:GetObject"]) == (
         "`arn:aws:s3:::<bucket>` for bucket actions; `arn:aws:s3:::<bucket>/*` for object actions")
+
+
+def test_huge_action_names_give_bounded_messages(tmp_path):
+    # A 400 KB action or service name: every finding still fits on a line, and the
+    # per-action work is one length check, not one copy of the pattern per known action.
+    big = "ec2:" + "*?" * 100_000 + "Z"
+    prefix = "x" * 200_000
+    path = tmp_path / "policy.json"
+    path.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": ["' + big + '", "' + prefix
+                    + ':*"], "Resource": "*"}]}')
+    findings = lint(str(path), select=["IAM"])
+    assert sorted(f.code for f in findings) == ["IAM002", "IAM009", "IAM009"]
+    assert all(len(f.message) < 600 and len(f.fix or "") < 300 for f in findings)
+    assert any(f.message.startswith("`ec2:*?*?") and "…` matches no `ec2` action" in f.message for f in findings)

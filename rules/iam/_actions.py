@@ -146,6 +146,8 @@ def _expand(pattern: str) -> tuple[str, ...]:
     service = table().get(prefix.lower())
     if not service or "*" in prefix or "?" in prefix:
         return ()
+    if len(name) - name.count("*") > max(map(len, service)):
+        return ()  # longer than any action of the service: one check, not one per action
     spelled = spellings()
     return tuple(spelled[f"{prefix.lower()}:{a}"] for a in service if action_matches(name, a))
 

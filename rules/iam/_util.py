@@ -79,9 +79,9 @@ def where(doc: Document) -> str:
     rtype = str(ctx.get("resource_type") or "")
     kind = _KIND_LABELS.get(rtype) or (rtype.rsplit("::", 1)[-1].lower() if rtype else "resource")
     name = ctx.get("policy_name")
-    label = f"{kind} `{logical}`"
+    label = f"{kind} `{clip(str(logical))}`"
     if name:
-        label += f" (inline policy `{name}`)"
+        label += f" (inline policy `{clip(str(name))}`)"
     elif rtype == "AWS::IAM::Role" and doc.flavor == "trust":
         label += " (trust policy)"
     return label
@@ -110,6 +110,13 @@ def is_account_root(value: Value) -> bool:
     if shape is None:
         return False
     return bool(_ROOT.match(shape) or (_ACCOUNT.match(shape) and (value.form == "literal" or value.text == "${AWS::AccountId}")))
+
+
+def clip(text: str | None, limit: int = 80) -> str:
+    """File text for a message, cut to ``limit`` characters (``…`` marks the cut): a hostile
+    file must not make one message megabytes long."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def plural(count: int, word: str) -> str:

@@ -11,7 +11,7 @@ from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
 from ._renames import API_ACTIONS, LEGACY
-from ._util import where
+from ._util import clip, where
 
 _ACTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*:[A-Za-z0-9*?_-]+$")
 _SID = re.compile(r"^[A-Za-z0-9]*$")
@@ -144,7 +144,7 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
         text = stmt.effect.text
         best = did_you_mean(text, ["Allow", "Deny"])
         hint = f"write `{best}`" if best else "write `Allow` or `Deny`"
-        yield Report(stmt.effect, f"`Effect: {text}` is invalid: IAM accepts exactly `Allow` or `Deny` (case-sensitive); {hint}", fix=hint)
+        yield Report(stmt.effect, f"`Effect: {clip(text)}` is invalid: IAM accepts exactly `Allow` or `Deny` (case-sensitive); {hint}", fix=hint)
     if stmt.action is None and stmt.not_action is None:
         yield Report(node, "statement has neither `Action` nor `NotAction`; IAM rejects it", fix="add the `Action` list")
     elif stmt.action is not None and stmt.not_action is not None:
@@ -172,7 +172,7 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
             if value.form == "invalid":
                 yield Report(value.node, "an action must be a string such as `s3:GetObject`", fix="write the action as a string")
             elif value.form == "literal" and value.text != "*" and not _ACTION.match(value.text or ""):
-                yield Report(value.node, f"`{value.text}` is not an action: write `<service>:<Action>`, e.g. `s3:GetObject`",
+                yield Report(value.node, f"`{clip(value.text)}` is not an action: write `<service>:<Action>`, e.g. `s3:GetObject`",
                              fix="use the `service:Action` form")
     for element in (stmt.resource, stmt.not_resource):
         for value in element.values if element else ():
@@ -180,12 +180,12 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
                 yield Report(value.node, "a resource must be an ARN string or `*`", fix="write the ARN as a string")
                 continue
             if _unsubstituted(value, doc):
-                yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string, so IAM receives it literally and it matches nothing; "
+                yield Report(value.node, f"`{clip(value.text)}` holds `${{…}}` but is a plain string, so IAM receives it literally and it matches nothing; "
                              "write it with `!Sub`", fix="prefix the value with `!Sub`", severity="warning")
                 continue
             problem = _arn_problem(value)
             if problem:
-                yield Report(value.node, f"resource `{value.text}` {problem}", fix="write a full ARN or `*`")
+                yield Report(value.node, f"resource `{clip(value.text)}` {problem}", fix="write a full ARN or `*`")
     for holder in (stmt.principal, stmt.not_principal):
         for item in holder.principals if holder else ():
             value = item.value
@@ -193,10 +193,10 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
                 yield Report(value.node, f"`{holder.key.text}` must be `\"*\"` or a mapping such as `{{AWS: <arn>}}` or `{{Service: <name>}}`",
                              fix="write e.g. `Principal: {AWS: arn:aws:iam::123456789012:role/name}`")
             elif item.type == "Service" and value.literal and value.text and "." not in value.text:
-                yield Report(value.node, f"service principal `{value.text}` is not a service name; write e.g. `{value.text}.amazonaws.com`",
+                yield Report(value.node, f"service principal `{clip(value.text)}` is not a service name; write e.g. `{clip(value.text)}.amazonaws.com`",
                              fix="use the service's principal name")
             elif item.type == "AWS" and _unsubstituted(value, doc):
-                yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string; write it with `!Sub`",
+                yield Report(value.node, f"`{clip(value.text)}` holds `${{…}}` but is a plain string; write it with `!Sub`",
                              fix="prefix the value with `!Sub`", severity="warning")
 
 
@@ -240,11 +240,12 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
     for stmt in policy_of(doc).statements:
         for element in (stmt.action, stmt.not_action):
             for value in element.values if element else ():
-                text = value.text or ""
-                if value.form != "literal" or not _ACTION.match(text):
+                full = value.text or ""
+                if value.form != "literal" or not _ACTION.match(full):
                     continue
-                prefix, _, name = text.partition(":")
-                lowered = text.lower()
+                text = clip(full)
+                prefix, _, name = full.partition(":")
+                lowered = full.lower()
                 if lowered in LEGACY:
                     continue
                 mapped = API_ACTIONS.get(lowered)
@@ -257,10 +258,10 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
                     if "*" in prefix or "?" in prefix:
                         continue
                     hint = _close_prefix(prefix)
-                    yield Report(value.node, f"`{prefix}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{name}`?" if hint else ""),
+                    yield Report(value.node, f"`{clip(prefix)}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{clip(name)}`?" if hint else ""),
                                  fix=f"use `{hint}`" if hint else "check the service prefix in the Service Authorization Reference")
                 elif "*" in name or "?" in name:
-                    if not _actions.expand(text):
+                    if not _actions.expand(full):
                         yield Report(value.node, f"`{text}` matches no `{prefix}` action", fix="fix the action pattern")
                 elif name.lower() not in service:
                     hint = close_action(prefix.lower(), name)
@@ -271,6 +272,8 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
 @lru_cache(maxsize=1024)
 def _close_prefix(prefix: str) -> str | None:
     """The known service prefix closest to a misspelt one (the same typos recur across files)."""
+    if len(prefix) > 64:
+        return None  # no prefix is that long; spare difflib a hostile string
     return did_you_mean(prefix, list(_actions.table()))
 
 

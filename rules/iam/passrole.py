@@ -9,7 +9,7 @@ from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic,
 from pipelint.load.nodes import intrinsic_arg
 from pipelint.models.policy import Statement, Value, action_matches, policy_of
 
-from ._util import covers_any, trusted_services, where
+from ._util import clip, covers_any, trusted_services, where
 
 
 def passrole_values(stmt: Statement) -> list[Value]:
@@ -81,7 +81,7 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
             condition = "" if has_service else " and without an `iam:PassedToService` condition"
             yield Report(
                 value.node,
-                f"{where(doc)} allows `{value.text}` on every role{condition}: it can hand any role, including an administrator role, "
+                f"{where(doc)} allows `{clip(value.text)}` on every role{condition}: it can hand any role, including an administrator role, "
                 f"to a service and run code as it; {advice}",
                 fix=fix,
             )
@@ -89,7 +89,7 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
             services = receivers(doc, stmt)
             yield Report(
                 value.node,
-                f"{where(doc)} allows `{value.text}` without an `iam:PassedToService` condition, so the roles can be passed to any service; "
+                f"{where(doc)} allows `{clip(value.text)}` without an `iam:PassedToService` condition, so the roles can be passed to any service; "
                 f"add `Condition: {{StringEquals: {{iam:PassedToService: {_shown(services)}}}}}`"
                 + ("" if services else " for the service that receives them"),
                 fix="add an `iam:PassedToService` condition",

@@ -8,7 +8,7 @@ from pipelint.api import Document, Report, rule
 from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
-from ._util import is_kms_key_policy, is_stack_role, least_privilege, literal_actions, plural, resource_shape, where
+from ._util import clip, is_kms_key_policy, is_stack_role, least_privilege, literal_actions, plural, resource_shape, where
 
 
 @rule("IAM001", "action-wildcard", severity="warning", kinds=("policy",), flavors=("identity", "resource"),
@@ -88,7 +88,7 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
         if not found:
             continue
         first, service = found[0]
-        text = first.text or ""
+        text, service = clip(first.text), clip(service)
         stack_role = is_stack_role(doc)
         if len(found) == 1:
             hint = STACK_ROLE_HINT if stack_role else least_privilege(service)
@@ -96,12 +96,12 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
                        f"on every {service} resource in the account; {hint}")
             fix = f"replace `{text}` with the specific {service} actions and scope `Resource` to their ARNs"
         else:
-            others = [v.text or "" for v, _ in found[1:]]
+            others = [clip(v.text) for v, _ in found[1:]]
             shown = ", ".join(f"`{o}`" for o in others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4 else "")
             message = (f"{where(doc)} allows `{text}` and {shown} on `Resource: \"*\"`: every action of "
                        f"{plural(len(found), 'service')} on every resource in the account; list only the actions it calls and scope them to their ARNs")
             fix = "replace each `<service>:*` with the specific actions and scope `Resource` to their ARNs"
-        related = tuple((v.node, f"`{v.text}`: every {svc} action{_extent(svc)}" + ("" if stack_role else f"; scope to {resource_shape(svc)}"))
+        related = tuple((v.node, f"`{clip(v.text)}`: every {clip(svc)} action{_extent(svc)}" + ("" if stack_role else f"; scope to {resource_shape(svc)}"))
                         for v, svc in found[1:])
         yield Report(first.node, message, fix=fix, anchor=",".join(sorted((v.text or "").lower() for v, _ in found)), related=related)
 
@@ -179,7 +179,7 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
             actionable = [a for a in scoped if _actionable(a)]
             # A pattern (`s3:Get*`) counts when most of the actions it covers accept ARNs.
             if actionable and (len(scoped) * 2 > len(covered) if "*" in name or "?" in name else True):
-                named.append(_actions.spell(text) if "*" not in text else text)
+                named.append(_actions.spell(text) if "*" not in text else clip(text))
                 covered_all.extend(actionable)
         if not named:
             continue

@@ -281,12 +281,12 @@ def glob_match(pattern: str, text: str, ignore_case: bool = True) -> bool:
     """
     if pattern == "*":
         return True
+    if len(pattern) > len(text) and len(pattern) - pattern.count("*") > len(text):
+        return False  # needs more characters than the text has (checked before any copy)
     if ignore_case:
         pattern, text = pattern.lower(), text.lower()
     if "*" not in pattern and "?" not in pattern:
         return pattern == text
-    if len(pattern) - pattern.count("*") > len(text):
-        return False
     if "**" in pattern:
         pattern = _STAR_RUN.sub("*", pattern)
     p = t = 0
