@@ -304,3 +304,22 @@ def test_huge_action_names_give_bounded_messages(tmp_path):
     assert sorted(f.code for f in findings) == ["IAM002", "IAM009", "IAM009"]
     assert all(len(f.message) < 600 and len(f.fix or "") < 300 for f in findings)
     assert any(f.message.startswith("`ec2:*?*?") and "…` matches no `ec2` action" in f.message for f in findings)
+
+
+def test_escalation_through_a_role_it_creates_and_may_pass():
+    # No "any role" anywhere, but CreateRole + AttachRolePolicy + PassRole on `role/${Project}-*`:
+    # it can create `<project>-x`, attach AdministratorAccess and run a Lambda function as it.
+    # A permissions-boundary condition on CreateRole closes the path.
+    findings = lint(fixture("iam", "iam010_created_role.yaml"), select=["IAM010"])
+    assert [(f.code, f.line, f.col, f.message) for f in findings] == [
+        ("IAM010", 3, 3, "role `StackRole` can escalate to any permission: `iam:CreateRole` + `iam:AttachRolePolicy` + `iam:PassRole` + "
+         "`lambda:CreateFunction` + `lambda:InvokeFunction` let it run a Lambda function as a role it creates with any policy"),
+    ]
+    assert findings[0].fix.startswith("require a permissions boundary when it creates roles")
+    assert [(r[0], r[1], r[2]) for r in findings[0].related] == [
+        ("`iam:CreateRole` is granted here (inline policy `app-roles`)", 17, 21),
+        ("`iam:AttachRolePolicy` is granted here (inline policy `app-roles`)", 18, 21),
+        ("`iam:PassRole` is granted here (inline policy `app-roles`)", 19, 21),
+        ("`lambda:CreateFunction` is granted here (inline policy `app-roles`)", 23, 21),
+        ("`lambda:InvokeFunction` is granted here (inline policy `app-roles`)", 24, 21),
+    ]

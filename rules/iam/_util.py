@@ -143,6 +143,29 @@ def _concrete(value: Value) -> str | None:
     return _ANY_PLACEHOLDER.sub(lambda m: _PSEUDO.get(m.group(1), "\0specific\0"), value.text)
 
 
+def covers_arn(stmt: Statement, arn: str) -> bool:
+    """Whether the statement's ``Resource`` (or ``NotResource``) covers one concrete ARN."""
+    if stmt.not_resource is not None:
+        return not any(c is not None and arn_matches(c, arn) for c in map(_concrete, stmt.not_resource.values))
+    return any(c is not None and arn_matches(_any_account(c), arn) for c in map(_concrete, stmt.resources))
+
+
+def role_samples(stmt: Statement, limit: int = 5) -> list[str]:
+    """One concrete role ARN inside each wildcard role pattern of ``Resource``
+    (``role/${ProjectName}-*`` → ``role/<project>-zq9``): a role the principal could create there."""
+    out: list[str] = []
+    for value in stmt.resources:
+        text = _concrete(value)
+        if text is None or ":role/" not in text or not ("*" in text or "?" in text):
+            continue
+        sample = _any_account(text).replace("*", "zq9").replace("?", "z")
+        if sample not in out:
+            out.append(sample)
+        if len(out) >= limit:
+            break
+    return out
+
+
 def covers_any(stmt: Statement, kind: str, own_arn: str | None = None) -> bool:
     """Whether the statement's resources cover any ``kind`` (role, user, group, policy) of the account.
 

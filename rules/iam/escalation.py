@@ -9,7 +9,7 @@ from pipelint.models.policy import Statement, Value, action_matches, policy_of
 from pipelint.records import FrozenRecord, ValueRecord
 
 from ._attachments import Grant, Principal, principals
-from ._util import covers_any
+from ._util import covers_any, covers_arn, role_samples
 
 
 class Method(FrozenRecord):
@@ -119,8 +119,12 @@ def _denied(grants: list[Grant], action: str) -> bool:
     )
 
 
-def allowed(grants: list[Grant], action: str, own_arn: str | None = None, passes_to: str | None = None) -> Hit | None:
-    """The first grant allowing ``action`` (wildcards count) where the path needs it, or ``None``."""
+def allowed(grants: list[Grant], action: str, own_arn: str | None = None, passes_to: str | None = None,
+            target: str | None = None) -> Hit | None:
+    """The first grant allowing ``action`` (wildcards count) where the path needs it, or ``None``.
+
+    With ``target``, the grant must cover that one ARN (and, but for ``iam:PassRole``, carry no
+    ``Condition``) instead of any resource of the action's kind."""
     if _denied(grants, action):
         return None
     for grant in grants:
@@ -130,7 +134,10 @@ def allowed(grants: list[Grant], action: str, own_arn: str | None = None, passes
         value = stmt.matches_action(action)
         if value is None:
             continue
-        if not _reaches(stmt, action, own_arn):
+        if target is not None:
+            if (action != _PASS_ROLE and stmt.conditions) or not covers_arn(stmt, target):
+                continue
+        elif not _reaches(stmt, action, own_arn):
             continue
         if passes_to and not _passes_to(stmt, passes_to):
             continue
@@ -167,7 +174,39 @@ def escalations(grants: list[Grant], own_arn: str | None = None) -> list[tuple[M
             hits.append(hit)
         else:
             found.append((method, hits))
+    done = {m.passes_to for m, _ in found}
+    for method in METHODS:
+        if method.passes_to and method.passes_to not in done:
+            path = _through_created_role(grants, method, own_arn)
+            if path is not None:
+                found.append(path)
     return found
+
+
+_CREATED_FIX = ("require a permissions boundary when it creates roles (an `iam:PermissionsBoundary` condition on `iam:CreateRole`) "
+                "or drop `iam:AttachRolePolicy`/`iam:PutRolePolicy` on the roles it may pass")
+
+
+def _through_created_role(grants: list[Grant], method: Method, own_arn: str | None) -> tuple[Method, list[Hit]] | None:
+    """The path through a role the principal creates: ``iam:CreateRole`` and ``iam:AttachRolePolicy``
+    (or ``PutRolePolicy``) on a role name it may also pass (``role/${ProjectName}-*``), then the method."""
+    assert method.passes_to is not None
+    samples = [a for g in grants if g.statement.allow and g.statement.matches_action(_PASS_ROLE) for a in role_samples(g.statement)]
+    for target in samples[:10]:
+        passrole = allowed(grants, _PASS_ROLE, passes_to=method.passes_to, target=target)
+        create = allowed(grants, "iam:CreateRole", target=target)
+        empower = allowed(grants, "iam:AttachRolePolicy", target=target) or allowed(grants, "iam:PutRolePolicy", target=target)
+        if passrole is None or create is None or empower is None:
+            continue
+        hits = [create, empower, passrole]
+        for slot in method.slots:
+            hit = next((h for a in slot if (h := allowed(grants, a, own_arn)) is not None), None)
+            if hit is None:
+                return None
+            hits.append(hit)
+        does = method.does.replace("as any role", "as a role it creates with any policy")
+        return Method((("iam:CreateRole",), ("iam:AttachRolePolicy", "iam:PutRolePolicy"), *method.slots), method.passes_to, does, _CREATED_FIX), hits
+    return None
 
 
 def _shown(hit: Hit) -> str:
@@ -191,7 +230,7 @@ def _message(subject: str, found: list[tuple[Method, list[Hit]]]) -> tuple[str, 
             if id(hit.value.node) in seen:
                 continue
             seen.add(id(hit.value.node))
-            scope = " on every role" if hit.action == _PASS_ROLE else ""
+            scope = " on every role" if hit.action == _PASS_ROLE and covers_any(hit.grant.statement, "role") else ""
             related.append((hit.value.node, f"{_shown(hit)}{scope} is granted here ({hit.grant.label})"))
     more = f" (and {len(found) - 3} more paths)" if len(found) > 3 else ""
     message = f"{subject} can escalate to any permission: " + "; ".join(paths) + more
@@ -224,7 +263,10 @@ def cicd_privilege_escalation(doc: Document, config: dict) -> Iterator[Report]:
     IAM write actions count only without a ``Condition`` and on any resource of their kind
     (any role, user, group or policy) or, for the role actions, on the role itself when its
     ``RoleName`` is known: a role whose ARN is outside ``Resource`` cannot attach a policy to
-    itself. The message names each path in one clause; where each action is granted is given
+    itself. One more path needs no "any role": ``iam:CreateRole`` plus ``iam:AttachRolePolicy``
+    or ``iam:PutRolePolicy`` on a role name the principal may also pass (``role/${Project}-*``),
+    plus a service action above: it creates a role, gives it any policy and runs code as it
+    (a permissions-boundary condition on ``iam:CreateRole`` stops it). The message names each path in one clause; where each action is granted is given
     as related locations (SARIF ``relatedLocations``, JSON ``related``). A principal
     that already has ``Action: "*"`` on ``Resource: "*"`` is reported by IAM001 instead.
 
