@@ -146,8 +146,8 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     statements IAM001 or IAM002 already report (same fix), metadata reads (``Describe*``,
     ``List*``), the log-writing trio ``logs:CreateLogGroup``/``CreateLogStream``/``PutLogEvents``
     (they only add log lines), and the network-interface actions that the CodeBuild User Guide's
-    VPC policy itself grants on ``"*"`` ("Use CodeBuild with Amazon VPC":
-    ``ec2:CreateNetworkInterface``, ``ec2:DeleteNetworkInterface``).
+    own VPC policy grants on ``"*"`` ("Allow CodeBuild access to AWS services required to create
+    a VPC network interface": ``ec2:CreateNetworkInterface``, ``ec2:DeleteNetworkInterface``).
 
     Failing::
 
