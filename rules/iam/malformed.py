@@ -257,14 +257,14 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
                 if service is None:
                     if "*" in prefix or "?" in prefix:
                         continue
-                    hint = _close_prefix(prefix)
+                    hint = _close_prefix(prefix) if len(prefix) <= 64 else None
                     yield Report(value.node, f"`{clip(prefix)}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{clip(name)}`?" if hint else ""),
                                  fix=f"use `{hint}`" if hint else "check the service prefix in the Service Authorization Reference")
                 elif "*" in name or "?" in name:
                     if not _actions.expand(full):
                         yield Report(value.node, f"`{text}` matches no `{prefix}` action", fix="fix the action pattern")
                 elif name.lower() not in service:
-                    hint = close_action(prefix.lower(), name)
+                    hint = close_action(prefix.lower(), name) if len(name) <= 128 else None
                     yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{hint}`?" if hint else ""),
                                  fix=f"write `{hint}`" if hint else "check the action name in the Service Authorization Reference")
 

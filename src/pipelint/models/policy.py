@@ -314,14 +314,21 @@ def glob_match(pattern: str, text: str, ignore_case: bool = True) -> bool:
 _STAR_RUN = re.compile(r"\*+")
 
 
-@lru_cache(maxsize=65536)
 def action_matches(pattern: str, action: str) -> bool:
     """Whether an IAM action pattern (``s3:*``, ``iam:Pass*``, ``*``) covers ``action``.
 
     IAM compares actions case-insensitively; ``*`` matches any run of characters and ``?`` one.
     Linear in the pattern and the action (see :func:`glob_match`): patterns come from the
-    linted file and may be hostile.
+    linted file and may be hostile. Results for ordinary-sized patterns are cached; a huge
+    pattern is matched uncached so the cache never holds megabytes.
     """
+    if len(pattern) > 256 or len(action) > 256:
+        return glob_match(pattern, action, ignore_case=True)
+    return _cached_action_match(pattern, action)
+
+
+@lru_cache(maxsize=65536)
+def _cached_action_match(pattern: str, action: str) -> bool:
     return glob_match(pattern, action, ignore_case=True)
 
 
