@@ -61,6 +61,12 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     deletion; ``iam:*`` is a path to administrator. CI/CD roles need a handful of actions on a
     few named resources (the artifact bucket and key, one project, one deployment group).
 
+    One finding per statement, at its first service wildcard; the statement's other service
+    wildcards are named in the message and listed as related locations (SARIF
+    ``relatedLocations``, JSON ``related``), each with the ARN shape to scope it to. A
+    CloudFormation execution role (trusted only by ``cloudformation.amazonaws.com``) is told to
+    list the actions of the resource types its stacks declare instead of CI/CD examples.
+
     Failing::
 
         - Effect: Allow
