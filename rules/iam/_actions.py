@@ -146,6 +146,8 @@ def _expand(pattern: str) -> tuple[str, ...]:
     service = table().get(prefix.lower())
     if not service or "*" in prefix or "?" in prefix:
         return ()
+    if len(name) - name.count("*") > max(map(len, service)):
+        return ()  # longer than any action of the service: one check, not one per action
     spelled = spellings()
     return tuple(spelled[f"{prefix.lower()}:{a}"] for a in service if action_matches(name, a))
 
@@ -153,7 +155,10 @@ def _expand(pattern: str) -> tuple[str, ...]:
 def expand(pattern: str) -> list[str]:
     """The known actions a pattern (``s3:Get*``) covers, in AWS spelling; ``[pattern]`` if none.
 
-    Cached: CI/CD policies repeat the same few patterns (``s3:*``, ``logs:*``) across files."""
+    Cached: CI/CD policies repeat the same few patterns (``s3:*``, ``logs:*``) across files
+    (a pattern longer than any action is never cached: it would only fill the cache)."""
+    if len(pattern) > 256:
+        return list(_expand.__wrapped__(pattern))
     return list(_expand(pattern))
 
 

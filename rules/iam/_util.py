@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
-from pipelint.api import Document
-from pipelint.models.policy import Statement, Value
+from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
+from pipelint.load.nodes import intrinsic_arg
+from pipelint.models.policy import Statement, Value, arn_matches, parse_policy
 
 # Per service: (the actions a CI/CD role usually needs, the resource ARN shape to scope them to).
 LEAST_PRIVILEGE: dict[str, tuple[str, str]] = {
@@ -78,9 +79,9 @@ def where(doc: Document) -> str:
     rtype = str(ctx.get("resource_type") or "")
     kind = _KIND_LABELS.get(rtype) or (rtype.rsplit("::", 1)[-1].lower() if rtype else "resource")
     name = ctx.get("policy_name")
-    label = f"{kind} `{logical}`"
+    label = f"{kind} `{clip(str(logical))}`"
     if name:
-        label += f" (inline policy `{name}`)"
+        label += f" (inline policy `{clip(str(name))}`)"
     elif rtype == "AWS::IAM::Role" and doc.flavor == "trust":
         label += " (trust policy)"
     return label
@@ -111,6 +112,134 @@ def is_account_root(value: Value) -> bool:
     return bool(_ROOT.match(shape) or (_ACCOUNT.match(shape) and (value.form == "literal" or value.text == "${AWS::AccountId}")))
 
 
+def clip(text: str | None, limit: int = 80) -> str:
+    """File text for a message, cut to ``limit`` characters (``…`` marks the cut): a hostile
+    file must not make one message megabytes long."""
+    text = text or ""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def plural(count: int, word: str) -> str:
     """``1 action`` / ``3 actions``."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+# Probe ARNs standing for "an arbitrary principal or policy of the account": a Resource pattern
+# that covers both covers any of them (a name prefix such as `role/codebuild-*` does not).
+_PROBES: dict[str, tuple[str, str]] = {
+    kind: (f"arn:aws:iam::123456789012:{kind}/zq9-pipelint-probe", f"arn:aws:iam::123456789012:{kind}/service-{kind}/Admin-{kind}")
+    for kind in ("role", "user", "group", "policy")
+}
+_PSEUDO = {"AWS::Partition": "aws", "AWS::AccountId": "123456789012", "AWS::Region": "us-east-1", "AWS::URLSuffix": "amazonaws.com"}
+_ANY_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+def _concrete(value: Value) -> str | None:
+    """A Resource value's text with pseudo parameters filled in and other ``${…}`` as a fixed name."""
+    if value.form not in ("literal", "sub") or value.text is None:
+        return None
+    if value.form == "literal":
+        return value.text
+    return _ANY_PLACEHOLDER.sub(lambda m: _PSEUDO.get(m.group(1), "\0specific\0"), value.text)
+
+
+def covers_arn(stmt: Statement, arn: str) -> bool:
+    """Whether the statement's ``Resource`` (or ``NotResource``) covers one concrete ARN."""
+    if stmt.not_resource is not None:
+        return not any(c is not None and arn_matches(c, arn) for c in map(_concrete, stmt.not_resource.values))
+    return any(c is not None and arn_matches(_any_account(c), arn) for c in map(_concrete, stmt.resources))
+
+
+def role_samples(stmt: Statement, limit: int = 5) -> list[str]:
+    """One concrete role ARN inside each wildcard role pattern of ``Resource``
+    (``role/${ProjectName}-*`` → ``role/<project>-zq9``): a role the principal could create there."""
+    out: list[str] = []
+    for value in stmt.resources:
+        text = _concrete(value)
+        if text is None or ":role/" not in text or not ("*" in text or "?" in text):
+            continue
+        sample = _any_account(text).replace("*", "zq9").replace("?", "z")
+        if sample not in out:
+            out.append(sample)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def covers_any(stmt: Statement, kind: str, own_arn: str | None = None) -> bool:
+    """Whether the statement's resources cover any ``kind`` (role, user, group, policy) of the account.
+
+    ``*``, ``arn:aws:iam::*:role/*`` and ``NotResource`` (everything but a list) do; a name
+    prefix (``role/codebuild-*``), an S3 pattern (``arn:aws:s3:::codepipeline*``) or a named
+    ARN do not. ``own_arn``, when known, counts as covered too (the principal acting on itself).
+    """
+    probes = _PROBES[kind]
+    if stmt.not_resource is not None:
+        excluded = [c for c in map(_concrete, stmt.not_resource.values) if c is not None]
+        return not any(all(arn_matches(c, p) for p in probes) for c in excluded)
+    for value in stmt.resources:
+        text = _concrete(value)
+        if text is None:
+            continue
+        if all(arn_matches(text, p) for p in probes) or (own_arn is not None and arn_matches(_any_account(text), own_arn)):
+            return True
+    return False
+
+
+def _any_account(arn: str) -> str:
+    """An ARN pattern with a literal account id replaced by the probe account (the template's own)."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and _ACCOUNT.match(parts[4]):
+        parts[4] = "123456789012"
+    return ":".join(parts)
+
+
+def trusted_services(role: Node | None) -> list[str]:
+    """The ``Service`` principals an ``AWS::IAM::Role``'s trust policy allows to assume it."""
+    if not isinstance(role, Mapping):
+        return []
+    rtype = role.get("Type")
+    props = role.get("Properties")
+    if not (isinstance(rtype, Scalar) and rtype.text == "AWS::IAM::Role" and isinstance(props, Mapping)):
+        return []
+    trust = props.get("AssumeRolePolicyDocument")
+    if not isinstance(trust, Mapping):
+        return []
+    services: list[str] = []
+    for stmt in parse_policy(trust).statements:
+        if not stmt.allow or stmt.principal is None:
+            continue
+        for item in stmt.principal.principals:
+            if item.type == "Service" and item.value.literal and item.value.text and item.value.text not in services:
+                services.append(item.value.text)
+    return services
+
+
+def principal_services(doc: Document) -> list[str]:
+    """The services trusted by the role(s) a template policy applies to: the role holding an
+    inline policy, or the roles an ``AWS::IAM::Policy``/``ManagedPolicy`` names by ``!Ref``."""
+    ctx = doc.context or {}
+    resources = doc.parent.root.get("Resources") if doc.parent is not None and isinstance(doc.parent.root, Mapping) else None
+    if not isinstance(resources, Mapping):
+        return []
+    rtype = ctx.get("resource_type")
+    if rtype == "AWS::IAM::Role":
+        return trusted_services(resources.get(str(ctx.get("logical_id"))))
+    resource = ctx.get("resource")
+    props = resource.get("Properties") if isinstance(resource, Mapping) else None
+    found: list[str] = []
+    roles = props.get("Roles") if isinstance(props, Mapping) else None
+    for item in roles.items if isinstance(roles, Sequence) else ():
+        arg = intrinsic_arg(item) if intrinsic(item) == "Ref" else None
+        if isinstance(arg, Scalar):
+            for service in trusted_services(resources.get(arg.text)):
+                if service not in found:
+                    found.append(service)
+    return found
+
+
+def is_stack_role(doc: Document) -> bool:
+    """Whether the policy belongs to a CloudFormation execution role (trusted only by CloudFormation):
+    it needs whatever the stacks it deploys create, not a CI/CD role's few actions."""
+    services = principal_services(doc)
+    return bool(services) and all(s == "cloudformation.amazonaws.com" for s in services)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipelint.api import Document, Node, Report, rule
+from pipelint.api import Document, Mapping, Node, Report, Scalar, rule
 from pipelint.models.policy import Statement, Value, action_matches, policy_of
 from pipelint.records import FrozenRecord, ValueRecord
 
-from ._attachments import Grant, principals
+from ._attachments import Grant, Principal, principals
+from ._util import covers_any, covers_arn, role_samples
 
 
 class Method(FrozenRecord):
@@ -28,27 +29,38 @@ class Method(FrozenRecord):
         self.fix = fix
 
 
+# What the IAM actions of the non-PassRole paths act on: the path needs them on any such
+# resource of the account (or on the principal itself, for the `…RolePolicy` actions).
+TARGET_KIND: dict[str, str] = {
+    "iam:createpolicyversion": "policy", "iam:setdefaultpolicyversion": "policy",
+    "iam:attachrolepolicy": "role", "iam:putrolepolicy": "role", "iam:updateassumerolepolicy": "role",
+    "iam:attachuserpolicy": "user", "iam:putuserpolicy": "user", "iam:createaccesskey": "user",
+    "iam:createloginprofile": "user", "iam:updateloginprofile": "user",
+    "iam:attachgrouppolicy": "group", "iam:putgrouppolicy": "group", "iam:addusertogroup": "group",
+}
+
+
 METHODS: tuple[Method, ...] = (
     Method((("codebuild:CreateProject", "codebuild:UpdateProject"), ("codebuild:StartBuild", "codebuild:StartBuildBatch")),
-           "codebuild.amazonaws.com", "create or change a CodeBuild project that runs as any role it passes, then run its own commands in a build",
-           "drop `codebuild:CreateProject`/`codebuild:UpdateProject` or scope them to named project ARNs"),
+           "codebuild.amazonaws.com", "run its own build commands as any role",
+           "limit `iam:PassRole` to the roles it must pass, with `iam:PassedToService: codebuild.amazonaws.com`"),
     Method((("cloudformation:CreateStack", "cloudformation:UpdateStack"),), "cloudformation.amazonaws.com",
-           "deploy a stack as any role it passes, creating whatever resources that role can",
-           "scope the CloudFormation actions to named stack ARNs"),
+           "deploy a stack as any role",
+           "limit `iam:PassRole` to the roles it must pass, with `iam:PassedToService: cloudformation.amazonaws.com`"),
     Method((("lambda:CreateFunction",), ("lambda:InvokeFunction",)), "lambda.amazonaws.com",
-           "create a Lambda function that runs as any role it passes and invoke it",
-           "scope the Lambda actions to named function ARNs"),
+           "run a Lambda function as any role",
+           "limit `iam:PassRole` to the roles it must pass, with `iam:PassedToService: lambda.amazonaws.com`"),
     Method((("ec2:RunInstances",),), "ec2.amazonaws.com",
-           "start an EC2 instance with any role it passes and read that role's credentials",
-           "remove `ec2:RunInstances` or limit it with conditions"),
-    Method((("iam:CreatePolicyVersion",),), None, "write a new default version of a managed policy, including its own",
+           "start an instance as any role and read its credentials",
+           "limit `iam:PassRole` to the roles it must pass, with `iam:PassedToService: ec2.amazonaws.com`"),
+    Method((("iam:CreatePolicyVersion",),), None, "rewrite any managed policy, including its own",
            "remove `iam:CreatePolicyVersion` or scope it to policies the principal is not attached to"),
     Method((("iam:SetDefaultPolicyVersion",),), None, "switch a managed policy to a more permissive old version",
            "remove `iam:SetDefaultPolicyVersion`"),
     Method((("iam:AttachRolePolicy", "iam:AttachUserPolicy", "iam:AttachGroupPolicy"),), None,
-           "attach `AdministratorAccess` to itself", "remove the `iam:Attach*Policy` actions or scope them to other named roles"),
+           "attach `AdministratorAccess` to itself or another principal", "remove the `iam:Attach*Policy` actions or scope them to other named roles"),
     Method((("iam:PutRolePolicy", "iam:PutUserPolicy", "iam:PutGroupPolicy"),), None,
-           "write itself an inline policy granting anything", "remove the `iam:Put*Policy` actions or scope them to other named roles"),
+           "write itself or another principal an inline policy granting anything", "remove the `iam:Put*Policy` actions or scope them to other named roles"),
     Method((("iam:UpdateAssumeRolePolicy",),), None, "make any role trust it and assume that role",
            "remove `iam:UpdateAssumeRolePolicy` or scope it to named roles"),
     Method((("iam:CreateAccessKey", "iam:CreateLoginProfile", "iam:UpdateLoginProfile"),), None,
@@ -73,9 +85,20 @@ class Hit(ValueRecord):
         self.value = value
 
 
-def _broad(stmt: Statement) -> bool:
-    """Whether a statement applies to many resources: ``NotResource`` or a wildcard ``Resource``."""
-    return stmt.not_resource is not None or any(v.has_wildcard for v in stmt.resources)
+def _reaches(stmt: Statement, action: str, own_arn: str | None) -> bool:
+    """Whether the statement grants ``action`` on what the path needs, exactly as IAM004 judges it.
+
+    ``iam:PassRole`` needs every role (``*``, ``NotResource`` or ``role/*``; IAM004's warning);
+    the IAM write actions need any resource of their kind, or the principal itself, and no
+    ``Condition`` (an ``iam:PolicyARN`` or tag condition may be what stops the path, and a
+    condition cannot be evaluated statically).
+    """
+    if action == _PASS_ROLE:
+        return covers_any(stmt, "role")
+    kind = TARGET_KIND.get(action.lower())
+    if kind is None:
+        return True
+    return not stmt.conditions and covers_any(stmt, kind, own_arn if kind == "role" else None)
 
 
 def _passes_to(stmt: Statement, service: str) -> bool:
@@ -96,8 +119,12 @@ def _denied(grants: list[Grant], action: str) -> bool:
     )
 
 
-def allowed(grants: list[Grant], action: str, broad: bool = False, passes_to: str | None = None) -> Hit | None:
-    """The first grant allowing ``action`` (wildcards count), or ``None``."""
+def allowed(grants: list[Grant], action: str, own_arn: str | None = None, passes_to: str | None = None,
+            target: str | None = None) -> Hit | None:
+    """The first grant allowing ``action`` (wildcards count) where the path needs it, or ``None``.
+
+    With ``target``, the grant must cover that one ARN (and, but for ``iam:PassRole``, carry no
+    ``Condition``) instead of any resource of the action's kind."""
     if _denied(grants, action):
         return None
     for grant in grants:
@@ -107,7 +134,10 @@ def allowed(grants: list[Grant], action: str, broad: bool = False, passes_to: st
         value = stmt.matches_action(action)
         if value is None:
             continue
-        if broad and not _broad(stmt):
+        if target is not None:
+            if (action != _PASS_ROLE and stmt.conditions) or not covers_arn(stmt, target):
+                continue
+        elif not _reaches(stmt, action, own_arn):
             continue
         if passes_to and not _passes_to(stmt, passes_to):
             continue
@@ -123,26 +153,60 @@ def _is_admin(grants: list[Grant]) -> bool:
     )
 
 
-def escalations(grants: list[Grant]) -> list[tuple[Method, list[Hit]]]:
-    """Every escalation method the grants allow, with the hits that enable it."""
+def escalations(grants: list[Grant], own_arn: str | None = None) -> list[tuple[Method, list[Hit]]]:
+    """Every escalation method the grants allow, with the hits that enable it.
+
+    ``own_arn`` is the principal's role ARN when the template names it (``RoleName``)."""
     if _is_admin(grants):
         return []  # already an administrator: IAM001 reports that
     found = []
     for method in METHODS:
         hits: list[Hit] = []
         if method.passes_to:
-            passrole = allowed(grants, _PASS_ROLE, broad=True, passes_to=method.passes_to)
+            passrole = allowed(grants, _PASS_ROLE, passes_to=method.passes_to)
             if passrole is None:
                 continue
             hits.append(passrole)
         for slot in method.slots:
-            hit = next((h for a in slot if (h := allowed(grants, a, broad=method.passes_to is None)) is not None), None)
+            hit = next((h for a in slot if (h := allowed(grants, a, own_arn)) is not None), None)
             if hit is None:
                 break
             hits.append(hit)
         else:
             found.append((method, hits))
+    done = {m.passes_to for m, _ in found}
+    for method in METHODS:
+        if method.passes_to and method.passes_to not in done:
+            path = _through_created_role(grants, method, own_arn)
+            if path is not None:
+                found.append(path)
     return found
+
+
+_CREATED_FIX = ("require a permissions boundary when it creates roles (an `iam:PermissionsBoundary` condition on `iam:CreateRole`) "
+                "or drop `iam:AttachRolePolicy`/`iam:PutRolePolicy` on the roles it may pass")
+
+
+def _through_created_role(grants: list[Grant], method: Method, own_arn: str | None) -> tuple[Method, list[Hit]] | None:
+    """The path through a role the principal creates: ``iam:CreateRole`` and ``iam:AttachRolePolicy``
+    (or ``PutRolePolicy``) on a role name it may also pass (``role/${ProjectName}-*``), then the method."""
+    assert method.passes_to is not None
+    samples = [a for g in grants if g.statement.allow and g.statement.matches_action(_PASS_ROLE) for a in role_samples(g.statement)]
+    for target in samples[:10]:
+        passrole = allowed(grants, _PASS_ROLE, passes_to=method.passes_to, target=target)
+        create = allowed(grants, "iam:CreateRole", target=target)
+        empower = allowed(grants, "iam:AttachRolePolicy", target=target) or allowed(grants, "iam:PutRolePolicy", target=target)
+        if passrole is None or create is None or empower is None:
+            continue
+        hits = [create, empower, passrole]
+        for slot in method.slots:
+            hit = next((h for a in slot if (h := allowed(grants, a, own_arn)) is not None), None)
+            if hit is None:
+                return None
+            hits.append(hit)
+        does = method.does.replace("as any role", "as a role it creates with any policy")
+        return Method((("iam:CreateRole",), ("iam:AttachRolePolicy", "iam:PutRolePolicy"), *method.slots), method.passes_to, does, _CREATED_FIX), hits
+    return None
 
 
 def _shown(hit: Hit) -> str:
@@ -154,22 +218,23 @@ def _shown(hit: Hit) -> str:
     return f"`{hit.action}` (via `{granted}`)"
 
 
-def _message(subject: str, found: list[tuple[Method, list[Hit]]], sources: bool = True) -> tuple[str, str]:
+def _message(subject: str, found: list[tuple[Method, list[Hit]]]) -> tuple[str, str, tuple[tuple[Node, str], ...]]:
+    """A short message (one clause per path), the first path's fix, and where each action is granted."""
     paths = []
-    fixes: list[str] = []
-    labels: list[str] = []
-    for method, hits in found:
-        names = " + ".join(_shown(h) + (" on any role" if h.action == _PASS_ROLE else "") for h in hits)
-        paths.append(f"{names} lets it {method.does}")
-        if method.passes_to and "limit `iam:PassRole`" not in " ".join(fixes):
-            fixes.append(f"limit `iam:PassRole` to the ARNs of the roles it must pass, with `iam:PassedToService: {method.passes_to}`")
-        fixes.append(method.fix)
+    related: list[tuple[Node, str]] = []
+    seen: set[int] = set()
+    for method, hits in found[:3]:
+        paths.append(" + ".join(f"`{h.action}`" for h in hits) + (" let" if len(hits) > 1 else " lets") + f" it {method.does}")
+    for _method, hits in found:
         for hit in hits:
-            if hit.grant.label not in labels:
-                labels.append(hit.grant.label)
-    source = f" (granted by {', '.join(labels)})" if sources and labels else ""
-    message = f"{subject} can escalate to any permission in the account: " + "; ".join(paths) + source + "; " + "; ".join(fixes[:4])
-    return message, "; ".join(fixes[:2])
+            if id(hit.value.node) in seen:
+                continue
+            seen.add(id(hit.value.node))
+            scope = " on every role" if hit.action == _PASS_ROLE and covers_any(hit.grant.statement, "role") else ""
+            related.append((hit.value.node, f"{_shown(hit)}{scope} is granted here ({hit.grant.label})"))
+    more = f" (and {len(found) - 3} more paths)" if len(found) > 3 else ""
+    message = f"{subject} can escalate to any permission: " + "; ".join(paths) + more
+    return message, found[0][0].fix, tuple(related)
 
 
 @rule("IAM010", "cicd-privilege-escalation", severity="warning", kinds=("template", "policy"), security_severity=8.8)
@@ -191,8 +256,18 @@ def cicd_privilege_escalation(doc: Document, config: dict) -> Iterator[Report]:
       ``iam:Attach*Policy``, ``iam:Put*Policy``, ``iam:UpdateAssumeRolePolicy``,
       ``iam:CreateAccessKey``/``CreateLoginProfile``/``UpdateLoginProfile``, ``iam:AddUserToGroup``.
 
-    ``iam:PassRole`` counts only on a wildcard ``Resource`` (or ``NotResource``) and when its
-    ``iam:PassedToService`` condition, if any, allows the service of the path. A principal
+    Resources and conditions count exactly as in IAM004: ``iam:PassRole`` counts only on every
+    role (``*``, ``NotResource``, or a pattern covering any role name such as
+    ``arn:aws:iam::*:role/*``; not ``role/cfn-*`` and not ``arn:aws:s3:::codepipeline*``) and
+    when its ``iam:PassedToService`` condition, if any, allows the service of the path. The
+    IAM write actions count only without a ``Condition`` and on any resource of their kind
+    (any role, user, group or policy) or, for the role actions, on the role itself when its
+    ``RoleName`` is known: a role whose ARN is outside ``Resource`` cannot attach a policy to
+    itself. One more path needs no "any role": ``iam:CreateRole`` plus ``iam:AttachRolePolicy``
+    or ``iam:PutRolePolicy`` on a role name the principal may also pass (``role/${Project}-*``),
+    plus a service action above: it creates a role, gives it any policy and runs code as it
+    (a permissions-boundary condition on ``iam:CreateRole`` stops it). The message names each path in one clause; where each action is granted is given
+    as related locations (SARIF ``relatedLocations``, JSON ``related``). A principal
     that already has ``Action: "*"`` on ``Resource: "*"`` is reported by IAM001 instead.
 
     Why: a pipeline role that can pass any role to a build project it creates can run its own
@@ -225,14 +300,30 @@ def cicd_privilege_escalation(doc: Document, config: dict) -> Iterator[Report]:
         found = escalations(grants)
         if found:
             first: Node = found[0][1][0].value.node
-            message, fix = _message("a principal with this policy", found, sources=False)
-            yield Report(first, message, fix=fix, anchor="|".join(m.slots[0][0] for m, _ in found))
+            message, fix, related = _message("a principal with this policy", found)
+            yield Report(first, message, fix=fix, anchor="|".join(m.slots[0][0] for m, _ in found), related=related)
         return
     for principal in principals(doc):
-        found = escalations(principal.grants)
+        found = escalations(principal.grants, _own_arn(doc, principal))
         if not found:
             continue
         alone = principal.kind == "policy"
         subject = f"a principal given policy `{principal.logical_id}`" if alone else f"{principal.kind} `{principal.logical_id}`"
-        message, fix = _message(subject, found, sources=not alone)
-        yield Report(principal.key, message, fix=fix, anchor=principal.logical_id + "|" + "|".join(m.slots[0][0] for m, _ in found))
+        message, fix, related = _message(subject, found)
+        yield Report(principal.key, message, fix=fix, anchor=principal.logical_id + "|" + "|".join(m.slots[0][0] for m, _ in found),
+                     related=related)
+
+
+def _own_arn(doc: Document, principal: Principal) -> str | None:
+    """The role's ARN when the template gives it a literal ``RoleName`` (with a made-up account)."""
+    if principal.kind != "role":
+        return None
+    resources = doc.root.get("Resources") if isinstance(doc.root, Mapping) else None
+    declared = resources.get(principal.logical_id) if isinstance(resources, Mapping) else None
+    props = declared.get("Properties") if isinstance(declared, Mapping) else None
+    name = props.get("RoleName") if isinstance(props, Mapping) else None
+    path = props.get("Path") if isinstance(props, Mapping) else None
+    if not (isinstance(name, Scalar) and isinstance(name.value, str)):
+        return None
+    prefix = path.value if isinstance(path, Scalar) and isinstance(path.value, str) and path.value.startswith("/") else "/"
+    return f"arn:aws:iam::123456789012:role{prefix}{name.value}"

@@ -10,7 +10,8 @@ from pipelint.api import Document, Mapping, Report, Scalar, Sequence, did_you_me
 from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
-from ._util import where
+from ._renames import API_ACTIONS, LEGACY
+from ._util import clip, where
 
 _ACTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*:[A-Za-z0-9*?_-]+$")
 _SID = re.compile(r"^[A-Za-z0-9]*$")
@@ -40,27 +41,56 @@ def _arn_problem(value: Value) -> str | None:
     return None
 
 
+_TEMPLATE_REFERENCE = re.compile(r"\$\{([A-Za-z0-9.]+|AWS::[A-Za-z]+)\}")
+
+
 def _unsubstituted(value: Value, doc: Document) -> bool:
-    """A plain string in a template holding ``${…}``: the author forgot ``!Sub``."""
-    return doc.parent is not None and value.form == "literal" and "${" in (value.text or "") and "}" in (value.text or "")
+    """A plain string in a template holding ``${Logical}``/``${X.Arn}``/``${AWS::…}``: ``!Sub`` is missing.
+
+    IAM policy variables (``${aws:username}``, ``${aws:PrincipalTag/team}``, ``${*}``) are meant
+    to reach IAM as written and are not reported."""
+    return doc.parent is not None and value.form == "literal" and _TEMPLATE_REFERENCE.search(value.text or "") is not None
 
 
 @rule("IAM008", "malformed-policy", severity="error", kinds=("policy",), security_severity=5.0)
 def malformed_policy(doc: Document, config: dict) -> Iterator[Report]:
-    """A policy statement is malformed: IAM rejects it, or it silently does not do what it says.
+    """A policy statement is malformed: IAM rejects it (error), or it silently does not do what it says (warning).
 
-    Checked: ``Version`` is ``2012-10-17``; ``Statement`` is present; each statement has an
-    ``Effect`` of exactly ``Allow`` or ``Deny`` (case matters), exactly one of ``Action`` and
-    ``NotAction``, at most one of ``Resource`` and ``NotResource`` (and one of them in
-    identity and resource policies, none in trust policies), a ``Principal`` in resource and
-    trust policies and none in identity policies, ``service:Action``-shaped actions,
-    ARN-shaped resources, alphanumeric and unique ``Sid`` values in IAM policies, and no
-    ``${…}`` in a plain string of a template (``!Sub`` is missing, so IAM gets the text
-    ``${Bucket}`` literally).
+    What AWS does: IAM (``CreatePolicy``, ``PutRolePolicy``, ``CreateRole``…) refuses the document
+    with ``MalformedPolicyDocument`` when the policy is created, so CloudFormation fails the
+    resource with that error and rolls the stack back (other resources may already have been
+    created); S3, SNS, SQS and KMS refuse a malformed resource policy the same way
+    (``MalformedPolicy``). Each check, with the message AWS returns as observed from
+    ``aws iam create-policy``/``put-role-policy`` and as listed as an *Error* finding in the IAM
+    User Guide's "IAM Access Analyzer policy check reference" (the validator the IAM console
+    runs before saving):
 
-    Why: CloudFormation fails the stack with ``MalformedPolicyDocument`` after other resources
-    were already created; a ``${…}`` string or a mistyped ARN is accepted but matches nothing,
-    so the permission (or the ``Deny``) silently never applies.
+    * ``Version`` other than ``2012-10-17``/``2008-10-17``: "The policy failed legacy parsing"
+      (Access Analyzer: Invalid version);
+    * no ``Statement`` (Missing statement); a statement that is not a mapping (Json syntax error);
+    * ``Effect`` missing or other than exactly ``Allow``/``Deny`` (Missing effect, Invalid effect);
+    * neither ``Action`` nor ``NotAction``: "Policy statement must contain actions." (Missing
+      action); both ``Action`` and ``NotAction`` or both ``Resource`` and ``NotResource``
+      (Invalid policy element);
+    * no ``Resource`` in an identity or resource policy: "Policy statement must contain
+      resources." (Missing resource); ``Resource`` in a trust policy: "Has prohibited field
+      Resource";
+    * ``Principal`` in an identity policy: "Policy document should not specify a principal.";
+      none in a resource or trust policy: "Missing required field Principal" (Missing principal);
+      a principal that is neither ``*`` nor a typed mapping, or a service principal without a
+      domain (Invalid principal format: "Invalid principal in policy");
+    * an action not of the form ``service:Action``: "Actions/Conditions must be prefaced by a
+      vendor, e.g., iam, sdb, ec2, etc." (Invalid action);
+    * a resource that is neither ``*`` nor a six-part ARN: "Resource … must be in ARN format or
+      \"*\"." (Invalid ARN resource);
+    * a ``Sid`` with characters other than letters and digits, or used twice in one IAM policy:
+      "Statement IDs (SID) must be alpha-numeric." and "Statement IDs (SID) in a single policy
+      must be unique." (Unique Sids required).
+
+    Reported as a warning, because AWS accepts it: a plain string holding a template reference
+    (``arn:aws:s3:::${ArtifactBucket}/*`` without ``!Sub``). IAM stores it literally and it
+    matches no resource, so the permission (or the ``Deny``) silently never applies. IAM policy
+    variables such as ``${aws:username}`` are meant to be written that way and are not reported.
 
     Failing::
 
@@ -114,7 +144,7 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
         text = stmt.effect.text
         best = did_you_mean(text, ["Allow", "Deny"])
         hint = f"write `{best}`" if best else "write `Allow` or `Deny`"
-        yield Report(stmt.effect, f"`Effect: {text}` is invalid: IAM accepts exactly `Allow` or `Deny` (case-sensitive); {hint}", fix=hint)
+        yield Report(stmt.effect, f"`Effect: {clip(text)}` is invalid: IAM accepts exactly `Allow` or `Deny` (case-sensitive); {hint}", fix=hint)
     if stmt.action is None and stmt.not_action is None:
         yield Report(node, "statement has neither `Action` nor `NotAction`; IAM rejects it", fix="add the `Action` list")
     elif stmt.action is not None and stmt.not_action is not None:
@@ -142,7 +172,7 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
             if value.form == "invalid":
                 yield Report(value.node, "an action must be a string such as `s3:GetObject`", fix="write the action as a string")
             elif value.form == "literal" and value.text != "*" and not _ACTION.match(value.text or ""):
-                yield Report(value.node, f"`{value.text}` is not an action: write `<service>:<Action>`, e.g. `s3:GetObject`",
+                yield Report(value.node, f"`{clip(value.text)}` is not an action: write `<service>:<Action>`, e.g. `s3:GetObject`",
                              fix="use the `service:Action` form")
     for element in (stmt.resource, stmt.not_resource):
         for value in element.values if element else ():
@@ -150,12 +180,12 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
                 yield Report(value.node, "a resource must be an ARN string or `*`", fix="write the ARN as a string")
                 continue
             if _unsubstituted(value, doc):
-                yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string, so IAM receives it literally and it matches nothing; "
-                             "write it with `!Sub`", fix="prefix the value with `!Sub`")
+                yield Report(value.node, f"`{clip(value.text)}` holds `${{…}}` but is a plain string, so IAM receives it literally and it matches nothing; "
+                             "write it with `!Sub`", fix="prefix the value with `!Sub`", severity="warning")
                 continue
             problem = _arn_problem(value)
             if problem:
-                yield Report(value.node, f"resource `{value.text}` {problem}", fix="write a full ARN or `*`")
+                yield Report(value.node, f"resource `{clip(value.text)}` {problem}", fix="write a full ARN or `*`")
     for holder in (stmt.principal, stmt.not_principal):
         for item in holder.principals if holder else ():
             value = item.value
@@ -163,11 +193,11 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
                 yield Report(value.node, f"`{holder.key.text}` must be `\"*\"` or a mapping such as `{{AWS: <arn>}}` or `{{Service: <name>}}`",
                              fix="write e.g. `Principal: {AWS: arn:aws:iam::123456789012:role/name}`")
             elif item.type == "Service" and value.literal and value.text and "." not in value.text:
-                yield Report(value.node, f"service principal `{value.text}` is not a service name; write e.g. `{value.text}.amazonaws.com`",
+                yield Report(value.node, f"service principal `{clip(value.text)}` is not a service name; write e.g. `{clip(value.text)}.amazonaws.com`",
                              fix="use the service's principal name")
             elif item.type == "AWS" and _unsubstituted(value, doc):
-                yield Report(value.node, f"`{value.text}` holds `${{…}}` but is a plain string; write it with `!Sub`",
-                             fix="prefix the value with `!Sub`")
+                yield Report(value.node, f"`{clip(value.text)}` holds `${{…}}` but is a plain string; write it with `!Sub`",
+                             fix="prefix the value with `!Sub`", severity="warning")
 
 
 @rule("IAM009", "unknown-action", severity="warning", kinds=("policy",), security_severity=3.0)
@@ -177,8 +207,20 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
     Why: IAM accepts unknown actions silently, so a typo (``s3:GetObjects``,
     ``codebuild:StartBuilds``) grants nothing, and the deploy fails later with AccessDenied,
     or a ``Deny`` you rely on never applies. Actions are checked against the bundled action
-    table (from the AWS Service Authorization Reference); if AWS added the action after this
-    pipelint release, refresh the table or suppress the finding.
+    table (from the AWS Service Authorization Reference), compared case-insensitively as IAM
+    does (``S3:getobject`` is ``s3:GetObject``); if AWS added the action after this pipelint
+    release, refresh the table or suppress the finding.
+
+    Suggestions are facts or near-certain typos, never a guess by spelling alone:
+
+    * an API operation's name written as an action gets the IAM action that authorizes it
+      (``s3:ListObjects`` → ``s3:ListBucket``, ``s3:PutBucketEncryption`` →
+      ``s3:PutEncryptionConfiguration``, ``sts:PassRole`` → ``iam:PassRole``, sources in
+      ``rules/iam/_renames.py``);
+    * otherwise only an action at most two edits away, starting with the same verb and of the
+      same access level (a read is never "corrected" into a write or a delete);
+    * actions that left the reference but that AWS still honours (``sso:GetPermissionsPolicy``,
+      ``sso:DescribePermissionsPolicies``) are valid legacy actions and not reported.
 
     Failing::
 
@@ -198,34 +240,98 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
     for stmt in policy_of(doc).statements:
         for element in (stmt.action, stmt.not_action):
             for value in element.values if element else ():
-                text = value.text or ""
-                if value.form != "literal" or not _ACTION.match(text):
+                full = value.text or ""
+                if value.form != "literal" or not _ACTION.match(full):
                     continue
-                prefix, _, name = text.partition(":")
+                text = clip(full)
+                prefix, _, name = full.partition(":")
+                lowered = full.lower()
+                if lowered in LEGACY:
+                    continue
+                mapped = API_ACTIONS.get(lowered)
+                if mapped is not None:
+                    target, why = mapped
+                    yield Report(value.node, f"`{text}` is not an IAM action: {why}; write `{target}`", fix=f"write `{target}`")
+                    continue
                 service = table.get(prefix.lower())
                 if service is None:
                     if "*" in prefix or "?" in prefix:
                         continue
-                    hint = _close_prefix(prefix)
-                    yield Report(value.node, f"`{prefix}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{name}`?" if hint else ""),
+                    hint = _close_prefix(prefix) if len(prefix) <= 64 else None
+                    yield Report(value.node, f"`{clip(prefix)}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{clip(name)}`?" if hint else ""),
                                  fix=f"use `{hint}`" if hint else "check the service prefix in the Service Authorization Reference")
                 elif "*" in name or "?" in name:
-                    if not _actions.expand(text):
+                    if not _actions.expand(full):
                         yield Report(value.node, f"`{text}` matches no `{prefix}` action", fix="fix the action pattern")
                 elif name.lower() not in service:
-                    hint = _close_action(prefix.lower(), name)
-                    yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{prefix}:{hint}`?" if hint else ""),
-                                 fix=f"write `{prefix}:{hint}`" if hint else "check the action name in the Service Authorization Reference")
+                    hint = close_action(prefix.lower(), name) if len(name) <= 128 else None
+                    yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{hint}`?" if hint else ""),
+                                 fix=f"write `{hint}`" if hint else "check the action name in the Service Authorization Reference")
 
 
 @lru_cache(maxsize=1024)
 def _close_prefix(prefix: str) -> str | None:
     """The known service prefix closest to a misspelt one (the same typos recur across files)."""
+    if len(prefix) > 64:
+        return None  # no prefix is that long; spare difflib a hostile string
     return did_you_mean(prefix, list(_actions.table()))
 
 
+# Leading verbs of action names, by the access level they imply (longest first when matching).
+_READ_VERBS = ("batchget", "describe", "get", "list", "head", "search", "lookup", "view", "read", "query", "scan", "select",
+               "check", "validate", "simulate", "preview", "download", "test")
+_WRITE_VERBS = ("put", "create", "delete", "update", "set", "attach", "detach", "add", "remove", "tag", "untag", "start", "stop",
+                "run", "invoke", "publish", "send", "register", "deregister", "associate", "disassociate", "enable", "disable",
+                "modify", "upload", "execute", "cancel", "reset", "import", "export", "pass", "assume", "replace", "restore",
+                "terminate", "reboot", "retry", "complete", "initiate", "abort", "batchdelete", "batchput", "copy", "encrypt",
+                "decrypt", "generate", "sign", "schedule", "rotate", "revoke", "authorize", "change", "apply", "accept", "reject")
+_VERBS = tuple(sorted(_READ_VERBS + _WRITE_VERBS, key=len, reverse=True))
+
+
+def _verb(name: str) -> str | None:
+    """The leading verb of an action name (``getobjects`` → ``get``), if it is a known one."""
+    lowered = name.lower()
+    return next((v for v in _VERBS if lowered.startswith(v)), None)
+
+
 @lru_cache(maxsize=1024)
-def _close_action(prefix: str, name: str) -> str | None:
-    """The action of a known service closest to a misspelt action name, in AWS's spelling."""
+def close_action(prefix: str, name: str) -> str | None:
+    """A known action the unknown ``prefix:name`` is a near-certain typo of, in AWS's spelling.
+
+    At most two edits away (letters swapped count once), the same leading verb when the name
+    starts with a known one, and never of another access level than the verb implies: a read
+    (``GetProject``) is not "corrected" into a delete (``DeleteProject``).
+    """
     service = _actions.table().get(prefix) or {}
-    return did_you_mean(name, [_actions.spell(f"{prefix}:{a}").partition(":")[2] for a in service])
+    wanted = name.lower()
+    verb = _verb(wanted)
+    best: tuple[int, str] | None = None
+    for candidate, (level, _arn) in service.items():
+        if abs(len(candidate) - len(wanted)) > 2:
+            continue
+        if verb is not None:
+            if _verb(candidate) != verb:
+                continue
+            if (level in ("R", "L")) != (verb in _READ_VERBS):
+                continue
+        distance = _edits(wanted, candidate, 2)
+        if distance <= 2 and (best is None or distance < best[0]):
+            best = (distance, candidate)
+    return _actions.spell(f"{prefix}:{best[1]}") if best else None
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Optimal-string-alignment distance between ``a`` and ``b``, or ``limit + 1`` once above ``limit``."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]

@@ -8,6 +8,7 @@ from pipelint.api import Document, Mapping, Report, Scalar, rule
 from pipelint.load.nodes import branch_items as list_items
 
 from ._attachments import aws_managed_name
+from ._util import clip, trusted_services
 
 _PRINCIPALS = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
 _GRANTS = {
@@ -58,10 +59,15 @@ def admin_managed_policy(doc: Document, config: dict) -> Iterator[Report]:
             name = aws_managed_name(item)
             if name not in _GRANTS:
                 continue
+            services = trusted_services(resource)
+            if services and all(s == "cloudformation.amazonaws.com" for s in services):
+                advice = ("a stack role gets what its stacks' resources need: attach a customer-managed policy listing the actions "
+                          "of the resource types its stacks declare, plus a permissions boundary")
+            else:
+                advice = ("a CI/CD principal runs code from the repository and its dependencies, so attach a customer-managed "
+                          "policy listing only the actions it calls")
             yield Report(
                 item,
-                f"{kind} `{key.text}` attaches the AWS managed policy `{name}`, which allows {_GRANTS[name]}; a CI/CD principal "
-                "runs code from the repository and its dependencies, so attach a customer-managed policy listing only the actions "
-                "it calls (for a CloudFormation deployment role, the services its stacks create, plus a permissions boundary)",
+                f"{kind} `{clip(key.text)}` attaches the AWS managed policy `{name}`, which allows {_GRANTS[name]}; {advice}",
                 fix=f"replace `{name}` with a least-privilege customer-managed policy",
             )

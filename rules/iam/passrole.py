@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from pipelint.api import Document, Report, rule
+from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic, rule
+from pipelint.load.nodes import intrinsic_arg
 from pipelint.models.policy import Statement, Value, action_matches, policy_of
 
-from ._util import where
+from ._util import clip, covers_any, trusted_services, where
 
 
 def passrole_values(stmt: Statement) -> list[Value]:
@@ -35,7 +37,13 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
     the most privileged role in the account, then run code as it: this is the classic CI/CD
     privilege escalation. Name the roles it passes and the service that receives them.
     A statement already limited to named role ARNs but without ``iam:PassedToService`` is
-    reported as a note.
+    reported as a note. "Every role" means ``*``, ``NotResource`` or a pattern covering any
+    role name (``arn:aws:iam::*:role/*``); a name prefix (``role/cfn-*``) or a non-role ARN
+    is scoped. The suggested ``iam:PassedToService`` value comes from the trust policy of the
+    roles named in ``Resource`` (a CloudFormation deploy role trusts
+    ``cloudformation.amazonaws.com``, an ECS task role ``ecs-tasks.amazonaws.com``), else from
+    the role-taking actions the same policy grants (``lambda:CreateFunction`` → ``lambda``);
+    IAM010 uses the same resource test, so the two rules never disagree.
 
     Failing::
 
@@ -52,29 +60,118 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
             StringEquals:
               iam:PassedToService: codebuild.amazonaws.com
     """
-    for stmt in policy_of(doc).statements:
+    policy = policy_of(doc)
+    for stmt in policy.statements:
         if not stmt.allow:
             continue
         values = passrole_values(stmt)
         if not values:
             continue
         has_service = "iam:passedtoservice" in stmt.condition_keys()
-        star = stmt.resource_star
         value = values[0]
-        if star is not None or stmt.not_resource is not None:
+        if covers_any(stmt, "role"):
+            services = receivers(doc, stmt) if not has_service else []
+            if has_service:
+                advice = "set `Resource` to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`)"
+                fix = "scope `Resource` to the passed roles' ARNs"
+            else:
+                advice = ("set `Resource` to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`) and add "
+                          f"`Condition: {{StringEquals: {{iam:PassedToService: {_shown(services)}}}}}`")
+                fix = "scope `Resource` to the passed roles' ARNs and add an `iam:PassedToService` condition"
             condition = "" if has_service else " and without an `iam:PassedToService` condition"
             yield Report(
                 value.node,
-                f"{where(doc)} allows `{value.text}` on every role{condition}: it can hand any role, including an administrator role, "
-                "to a service and run code as it; set `Resource` to the ARNs of the roles it must pass (e.g. `!GetAtt CodeBuildServiceRole.Arn`) "
-                "and add `Condition: {StringEquals: {iam:PassedToService: codebuild.amazonaws.com}}` naming the receiving service",
-                fix="scope `Resource` to the passed roles' ARNs and add an `iam:PassedToService` condition",
+                f"{where(doc)} allows `{clip(value.text)}` on every role{condition}: it can hand any role, including an administrator role, "
+                f"to a service and run code as it; {advice}",
+                fix=fix,
             )
-        elif not has_service:
+        elif not has_service and names_roles(stmt):
+            services = receivers(doc, stmt)
             yield Report(
                 value.node,
-                f"{where(doc)} allows `{value.text}` without an `iam:PassedToService` condition, so the roles can be passed to any service; "
-                "add `Condition: {StringEquals: {iam:PassedToService: <service>.amazonaws.com}}` for the service that receives them",
+                f"{where(doc)} allows `{clip(value.text)}` without an `iam:PassedToService` condition, so the roles can be passed to any service; "
+                f"add `Condition: {{StringEquals: {{iam:PassedToService: {_shown(services)}}}}}`"
+                + ("" if services else " for the service that receives them"),
                 fix="add an `iam:PassedToService` condition",
                 severity="note",
             )
+
+
+def names_roles(stmt: Statement) -> bool:
+    """Whether ``Resource`` can name an IAM role at all (``arn:aws:s3:::codepipeline*`` cannot:
+    ``iam:PassRole`` on it grants nothing, and IAM010 does not count it either)."""
+    for value in stmt.resources:
+        if value.form not in ("literal", "sub") or not value.text:
+            return True
+        parts = value.text.split(":")
+        if len(parts) < 3 or "${" in parts[2] or action_matches(parts[2], "iam"):
+            return True
+    return False
+
+
+def _shown(services: list[str]) -> str:
+    if not services:
+        return "<service>.amazonaws.com"
+    return services[0] if len(services) == 1 else "[" + ", ".join(services) + "]"
+
+
+# Actions that hand a passed role to a service, and the service principal that receives it
+# (the value `iam:PassedToService` is compared with; ECS task roles go to `ecs-tasks`).
+_PASSING_ACTIONS: tuple[tuple[str, str], ...] = (
+    ("cloudformation:CreateStack", "cloudformation.amazonaws.com"),
+    ("cloudformation:UpdateStack", "cloudformation.amazonaws.com"),
+    ("cloudformation:CreateChangeSet", "cloudformation.amazonaws.com"),
+    ("codebuild:CreateProject", "codebuild.amazonaws.com"),
+    ("codebuild:UpdateProject", "codebuild.amazonaws.com"),
+    ("lambda:CreateFunction", "lambda.amazonaws.com"),
+    ("lambda:UpdateFunctionConfiguration", "lambda.amazonaws.com"),
+    ("ecs:RegisterTaskDefinition", "ecs-tasks.amazonaws.com"),
+    ("ecs:RunTask", "ecs-tasks.amazonaws.com"),
+    ("ec2:RunInstances", "ec2.amazonaws.com"),
+    ("states:CreateStateMachine", "states.amazonaws.com"),
+    ("codepipeline:CreatePipeline", "codepipeline.amazonaws.com"),
+    ("codepipeline:UpdatePipeline", "codepipeline.amazonaws.com"),
+)
+_ROLE_ARN_SUB = re.compile(r"^\$\{([A-Za-z0-9]+)\.Arn\}$")
+
+
+def receivers(doc: Document, stmt: Statement) -> list[str]:
+    """The services the passed roles go to: the trust of the roles named in ``Resource``, else
+    the services whose role-taking actions the same policy grants (``cloudformation:CreateStack``
+    → ``cloudformation.amazonaws.com``); empty when neither says."""
+    found: list[str] = []
+    template = doc.parent.root if doc.parent is not None else None
+    resources = template.get("Resources") if isinstance(template, Mapping) else None
+    if isinstance(resources, Mapping):
+        for value in stmt.resources:
+            logical = _role_target(value)
+            role = resources.get(logical) if logical else None
+            for service in trusted_services(role):
+                if service not in found:
+                    found.append(service)
+    if found:
+        return found
+    for action, service in _PASSING_ACTIONS:
+        for other in policy_of(doc).statements:
+            hit = other.matches_action(action) if other.allow and other.action is not None else None
+            # Explicitly named (or `cloudformation:Create*`): a `<service>:*` says nothing about intent.
+            if hit is not None and hit.text and not hit.text.endswith(":*") and hit.text != "*" and service not in found:
+                found.append(service)
+    return found
+
+
+def _role_target(value: Value) -> str | None:
+    """The logical id a ``Resource`` value takes a role ARN from (``!GetAtt X.Arn``, ``!Sub ${X.Arn}``)."""
+    node = value.node
+    if intrinsic(node) == "Fn::GetAtt":
+        arg = intrinsic_arg(node)
+        if isinstance(arg, Sequence) and len(arg.items) == 2 and all(isinstance(i, Scalar) for i in arg.items):
+            first, second = arg.items
+            return first.text if isinstance(first, Scalar) and isinstance(second, Scalar) and second.text == "Arn" else None
+        if isinstance(arg, Scalar) and arg.text.endswith(".Arn"):
+            return arg.text[:-4]
+        return None
+    if value.form == "sub" and value.text:
+        match = _ROLE_ARN_SUB.match(value.text)
+        return match.group(1) if match else None
+    return None

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, rule
-from pipelint.models.policy import policy_of
+from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
-from ._util import is_kms_key_policy, least_privilege, literal_actions, plural, resource_shape, where
+from ._util import clip, is_kms_key_policy, is_stack_role, least_privilege, literal_actions, plural, resource_shape, where
 
 
 @rule("IAM001", "action-wildcard", severity="warning", kinds=("policy",), flavors=("identity", "resource"),
@@ -45,8 +45,8 @@ def action_wildcard(doc: Document, config: dict) -> Iterator[Report]:
             yield Report(
                 value.node,
                 f"{where(doc)} allows `Action: \"*\"` (every action of every service) {scope}; "
-                "list only the actions this principal calls, e.g. `codebuild:StartBuild` and `codebuild:BatchGetBuilds`, "
-                "scoped to the ARNs it works on",
+                "list only the actions this principal calls, scoped to the ARNs it works on "
+                "(IAM Access Analyzer can generate that list from its CloudTrail activity)",
                 fix="replace `*` with the specific actions the role needs",
             )
 
@@ -60,6 +60,12 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     and rewrite their bucket policies; ``kms:*`` lets it change key policies and schedule key
     deletion; ``iam:*`` is a path to administrator. CI/CD roles need a handful of actions on a
     few named resources (the artifact bucket and key, one project, one deployment group).
+
+    One finding per statement, at its first service wildcard; the statement's other service
+    wildcards are named in the message and listed as related locations (SARIF
+    ``relatedLocations``, JSON ``related``), each with the ARN shape to scope it to. A
+    CloudFormation execution role (trusted only by ``cloudformation.amazonaws.com``) is told to
+    list the actions of the resource types its stacks declare instead of CI/CD examples.
 
     Failing::
 
@@ -84,20 +90,49 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     for stmt in policy_of(doc).statements:
         if not stmt.allow or stmt.resource_star is None:
             continue
-        for value in literal_actions(stmt):
-            text = value.text or ""
-            service, sep, name = text.partition(":")
-            if not sep or name != "*" or "*" in service:
-                continue
-            count = len(_actions.table().get(service.lower(), {}))
-            permissions = sum(1 for level, _ in _actions.table().get(service.lower(), {}).values() if level == "P")
-            extent = f" ({plural(count, 'action')}" + (f", {permissions} of them permissions-management" if permissions else "") + ")" if count else ""
-            yield Report(
-                value.node,
-                f"{where(doc)} allows `{text}` on `Resource: \"*\"`: every {service} action{extent} on every {service} resource in the account; "
-                f"{least_privilege(service)}",
-                fix=f"replace `{text}` with the specific {service} actions and scope `Resource` to their ARNs",
-            )
+        found = service_wildcards(stmt)
+        if not found:
+            continue
+        first, service = found[0]
+        text, service = clip(first.text), clip(service)
+        stack_role = is_stack_role(doc)
+        if len(found) == 1:
+            hint = STACK_ROLE_HINT if stack_role else least_privilege(service)
+            message = (f"{where(doc)} allows `{text}` on `Resource: \"*\"`: every {service} action{_extent(service)} "
+                       f"on every {service} resource in the account; {hint}")
+            fix = f"replace `{text}` with the specific {service} actions and scope `Resource` to their ARNs"
+        else:
+            others = [clip(v.text) for v, _ in found[1:]]
+            shown = ", ".join(f"`{o}`" for o in others[:4]) + (f" and {len(others) - 4} more" if len(others) > 4 else "")
+            message = (f"{where(doc)} allows `{text}` and {shown} on `Resource: \"*\"`: every action of "
+                       f"{plural(len(found), 'service')} on every resource in the account; list only the actions it calls and scope them to their ARNs")
+            fix = "replace each `<service>:*` with the specific actions and scope `Resource` to their ARNs"
+        related = tuple((v.node, f"`{clip(v.text)}`: every {clip(svc)} action{_extent(svc)}" + ("" if stack_role else f"; scope to {resource_shape(svc)}"))
+                        for v, svc in found[1:])
+        yield Report(first.node, message, fix=fix, anchor=",".join(sorted((v.text or "").lower() for v, _ in found)), related=related)
+
+
+STACK_ROLE_HINT = ("this CloudFormation execution role needs the create, update and delete actions of the resource types "
+                   "its stacks declare, on the ARNs those stacks name")
+
+
+def service_wildcards(stmt: Statement) -> list[tuple[Value, str]]:
+    """The statement's ``<service>:*`` action values, with their service prefix."""
+    found = []
+    for value in literal_actions(stmt):
+        service, sep, name = (value.text or "").partition(":")
+        if sep and name == "*" and "*" not in service and "?" not in service:
+            found.append((value, service))
+    return found
+
+
+def _extent(service: str) -> str:
+    """`` (412 actions, 30 of them permissions-management)`` for a known service, else empty."""
+    actions = _actions.table().get(service.lower(), {})
+    if not actions:
+        return ""
+    permissions = sum(1 for level, _ in actions.values() if level == "P")
+    return f" ({plural(len(actions), 'action')}" + (f", {permissions} of them permissions-management" if permissions else "") + ")"
 
 
 @rule("IAM003", "resource-wildcard", severity="note", kinds=("policy",), flavors=("identity",),
@@ -110,6 +145,15 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     Reference) says which actions accept resource ARNs; only those are listed. Actions that
     work only with ``"*"`` (``ecr:GetAuthorizationToken``, ``codebuild:ListProjects``…), service
     wildcards (IAM002) and ``iam:PassRole`` (IAM004) are left to their own checks.
+
+    Only statements a reviewer would change are reported: one note per statement, naming the
+    actions that write, manage permissions or tags, or read data (``s3:GetObject``,
+    ``secretsmanager:GetSecretValue``, ``ssm:GetParameter*``, ``kms:Decrypt``…). Not reported:
+    statements IAM001 or IAM002 already report (same fix), metadata reads (``Describe*``,
+    ``List*``), the log-writing trio ``logs:CreateLogGroup``/``CreateLogStream``/``PutLogEvents``
+    (they only add log lines), and the network-interface actions that the CodeBuild User Guide's
+    own VPC policy grants on ``"*"`` ("Allow CodeBuild access to AWS services required to create
+    a VPC network interface": ``ec2:CreateNetworkInterface``, ``ec2:DeleteNetworkInterface``).
 
     Failing::
 
@@ -127,30 +171,96 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
         return
     for stmt in policy_of(doc).statements:
         star = stmt.resource_star
-        if not stmt.allow or star is None:
-            continue
+        if not stmt.allow or star is None or service_wildcards(stmt) or any(v.is_star for v in stmt.actions):
+            continue  # IAM001/IAM002 already ask to scope this statement
         named: list[str] = []
-        services: list[str] = []
+        covered_all: list[str] = []
         for value in literal_actions(stmt):
             text = value.text or ""
             service, sep, name = text.partition(":")
             if not sep or name == "*" or "*" in service or "${" in text:
                 continue
             covered = [a for a in _actions.expand(text) if a.lower() != "iam:passrole"]  # IAM004's job
-            scoped = sum(1 for a in covered if _actions.restrictable(a))
+            scoped = [a for a in covered if _actions.restrictable(a)]
+            actionable = [a for a in scoped if _actionable(a)]
             # A pattern (`s3:Get*`) counts when most of the actions it covers accept ARNs.
-            if scoped and (scoped * 2 > len(covered) if "*" in name or "?" in name else True):
-                named.append(_actions.spell(text) if "*" not in text else text)
-                if service.lower() not in services:
-                    services.append(service.lower())
+            if actionable and (len(scoped) * 2 > len(covered) if "*" in name or "?" in name else True):
+                named.append(_actions.spell(text) if "*" not in text else clip(text))
+                covered_all.extend(actionable)
         if not named:
             continue
-        shown = ", ".join(f"`{a}`" for a in named[:6]) + (f" and {len(named) - 6} more" if len(named) > 6 else "")
-        hint = "; ".join(resource_shape(s) for s in services[:3])
+        shown = ", ".join(f"`{a}`" for a in named[:4]) + (f" and {len(named) - 4} more" if len(named) > 4 else "")
         yield Report(
             star.node,
             f"{where(doc)} applies {shown} to `Resource: \"*\"`, but {'these actions accept' if len(named) > 1 else 'this action accepts'} "
-            f"resource ARNs; name the resources instead, e.g. {hint}",
+            f"resource ARNs; name the resources instead, e.g. {resource_hint(covered_all)}"
+            + (" (the ARNs of the resources its stacks create)" if is_stack_role(doc) else ""),
             fix="replace `*` with the ARNs of the resources these actions touch (`!GetAtt X.Arn`, `!Sub arn:...`)",
             anchor=",".join(sorted(a.lower() for a in named)),
         )
+
+
+# Reads of data (not metadata): worth scoping like writes.
+_DATA_READS = frozenset(a.lower() for a in (
+    "s3:GetObject", "s3:GetObjectVersion", "secretsmanager:GetSecretValue", "ssm:GetParameter", "ssm:GetParameters",
+    "ssm:GetParametersByPath", "kms:Decrypt", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+    "sqs:ReceiveMessage", "codecommit:GitPull", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
+))
+# Writes that AWS's own guides grant on "*" or that only add log lines.
+_ROUTINE = frozenset(a.lower() for a in (
+    "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
+    "ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface",
+))
+
+
+def _actionable(action: str) -> bool:
+    """Whether scoping this ``Resource: "*"`` action is worth a reviewer's time."""
+    lowered = action.lower()
+    if lowered in _ROUTINE:
+        return False
+    entry = _actions.lookup(action)
+    return bool(entry and (entry[0] in ("W", "P", "T") or lowered in _DATA_READS))
+
+
+def resource_hint(actions: list[str]) -> str:
+    """ARN shapes for the given actions; S3 bucket-level actions get the bucket ARN, not ``bucket/*``."""
+    shapes: list[str] = []
+    for action in actions:
+        service, _, name = action.partition(":")
+        shape = _ACTION_SHAPES.get(action.lower()) or _SERVICE_SHAPES.get(service.lower()) or resource_shape(service)
+        if service.lower() == "s3":
+            shape = S3_OBJECT if _s3_object_action(name) else S3_BUCKET
+        elif service.lower() == "iam":
+            shape = _iam_shape(name)
+        elif service.lower() == "codebuild" and "report" in name.lower():
+            shape = "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
+        if shape not in shapes:
+            shapes.append(shape)
+    return "; ".join(shapes[:3])
+
+
+# Where the IAM002 hint of a service (which names the actions a CI/CD role needs) does not fit
+# a single action's resource type.
+_SERVICE_SHAPES: dict[str, str] = {}
+
+
+def _iam_shape(name: str) -> str:
+    """The IAM ARN shape an ``iam:`` action works on, judged by the noun in its name."""
+    lowered = name.lower()
+    for noun in ("role", "user", "group", "policy", "instanceprofile", "samlprovider", "oidcprovider"):
+        if lowered.endswith(noun) or lowered.endswith(noun + "s") or f"{noun}policy" in lowered or (noun == "policy" and "policyversion" in lowered):
+            kind = {"instanceprofile": "instance-profile", "samlprovider": "saml-provider", "oidcprovider": "oidc-provider"}.get(noun, noun)
+            return f"`arn:aws:iam::<account>:{kind}/<name>`"
+    return "the ARNs of the IAM roles, users or policies it changes"
+_ACTION_SHAPES = {
+    "ecs:runtask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
+    "ecs:starttask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
+}
+S3_OBJECT = "`arn:aws:s3:::<bucket>/*` for object actions"
+S3_BUCKET = "`arn:aws:s3:::<bucket>` for bucket actions"
+
+
+def _s3_object_action(name: str) -> bool:
+    """Whether an S3 action works on objects (``arn:…:<bucket>/<key>``) rather than on the bucket."""
+    lowered = name.lower()
+    return "object" in lowered or "multipartupload" in lowered or lowered in ("listmultipartuploadparts", "restoreobject")

@@ -31,6 +31,10 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
+Related = tuple[str, int, int, int, int]
+"""A related location in the same file as its finding: ``(message, line, col, end_line, end_col)``."""
+
+
 class Finding(ValueRecord):
     """One problem at one place in one file.
 
@@ -40,7 +44,7 @@ class Finding(ValueRecord):
     node path and anchor, never from the line, so it survives unrelated edits.
     """
 
-    __slots__ = ("code", "name", "severity", "message", "path", "line", "col", "end_line", "end_col", "fix", "node_path", "anchor", "kind", "security_severity", "suppressed", "fingerprint")
+    __slots__ = ("code", "name", "severity", "message", "path", "line", "col", "end_line", "end_col", "fix", "node_path", "anchor", "kind", "security_severity", "suppressed", "fingerprint", "related")
 
     code: str
     name: str
@@ -58,6 +62,7 @@ class Finding(ValueRecord):
     security_severity: float | None
     suppressed: bool
     fingerprint: str
+    related: tuple[Related, ...]
 
     def __init__(
         self,
@@ -77,6 +82,7 @@ class Finding(ValueRecord):
         security_severity: float | None = None,
         suppressed: bool = False,
         fingerprint: str = "",
+        related: tuple[Related, ...] = (),
     ) -> None:
         self.code = code
         self.name = name
@@ -94,6 +100,7 @@ class Finding(ValueRecord):
         self.security_severity = security_severity
         self.suppressed = suppressed
         self.fingerprint = fingerprint
+        self.related = related
 
     def compute_fingerprint(self) -> str:
         """A stable hash of code, file, logical node path and content (not the line number)."""
@@ -125,4 +132,9 @@ class Finding(ValueRecord):
         }
         if self.security_severity is not None:
             data["security_severity"] = self.security_severity
+        if self.related:
+            data["related"] = [
+                {"message": message, "line": line, "column": col, "end_line": end_line, "end_column": end_col}
+                for message, line, col, end_line, end_col in self.related
+            ]
         return data

@@ -62,9 +62,11 @@ class Report(ValueRecord):
       is not the right thing (defaults to the node's text).
     * ``secret``: the raw secret value this finding is about, so every output masks it.
     * ``end``: another node whose end ends the highlighted range.
+    * ``related``: other ``(node, message)`` places in the same file the finding concerns,
+      rendered as SARIF ``relatedLocations``, JSON ``related`` and indented text lines.
     """
 
-    __slots__ = ("node", "message", "fix", "severity", "anchor", "secret", "end")
+    __slots__ = ("node", "message", "fix", "severity", "anchor", "secret", "end", "related")
 
     node: Node
     message: str
@@ -73,6 +75,7 @@ class Report(ValueRecord):
     anchor: str | None
     secret: str | None
     end: Node | None
+    related: tuple[tuple[Node, str], ...]
 
     def __init__(
         self,
@@ -83,6 +86,7 @@ class Report(ValueRecord):
         anchor: str | None = None,
         secret: str | None = None,
         end: Node | None = None,
+        related: tuple[tuple[Node, str], ...] = (),
     ) -> None:
         self.node = node
         self.message = message
@@ -91,6 +95,7 @@ class Report(ValueRecord):
         self.anchor = anchor
         self.secret = secret
         self.end = end
+        self.related = related
 
 
 class Document(ValueRecord):

@@ -328,7 +328,19 @@ def finding_from_report(report: Report, found: Rule, doc: Document | None, setti
         anchor=anchor,
         kind=doc.kind if doc else "",
         security_severity=found.security_severity,
+        related=_related(report, source),
     )
+
+
+def _related(report: Report, source: Source | None) -> tuple[tuple[str, int, int, int, int], ...]:
+    """A report's related places as ``(message, line, col, end_line, end_col)``, same file only."""
+    out = []
+    for other, text in report.related[:50]:
+        if other.source is not None and source is not None and other.source.path != source.path:
+            continue
+        end_col = other.end_col if (other.end_line, other.end_col) > (other.line, other.col) else other.col + 1
+        out.append((text, other.line, other.col, other.end_line, end_col))
+    return tuple(out)
 
 
 def internal_error(found: Rule, error: BaseException, path: str, settings: Settings) -> Finding:
@@ -532,6 +544,8 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
             finding.message = mask_secrets(finding.message, source.secrets)
             if finding.fix:
                 finding.fix = mask_secrets(finding.fix, source.secrets)
+            if finding.related:
+                finding.related = tuple((mask_secrets(r[0], source.secrets), r[1], r[2], r[3], r[4]) for r in finding.related)
             if finding.anchor in source.secrets:
                 finding.anchor = secret_hash(finding.anchor)
         finding.fingerprint = finding.compute_fingerprint()

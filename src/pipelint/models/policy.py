@@ -270,39 +270,71 @@ class Policy(ValueRecord):
 _PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 
 
-@lru_cache(maxsize=4096)
-def _pattern(glob: str) -> re.Pattern[str]:
-    parts = (".*" if ch == "*" else "." if ch == "?" else re.escape(ch) for ch in glob)
-    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+def glob_match(pattern: str, text: str, ignore_case: bool = True) -> bool:
+    """Whether an IAM wildcard ``pattern`` (``*`` any run, ``?`` one character) covers ``text``.
+
+    No regular expression and no recursion: runs of ``*`` collapse to one, a pattern needing
+    more characters than ``text`` has fails at once, and the classic two-pointer scan (resume
+    after the last ``*`` on a mismatch) costs at most ``len(pattern) * len(text)`` steps, so a
+    hostile ``ec2:*?*?*?…!`` is rejected in linear time instead of backtracking exponentially.
+    IAM compares action names case-insensitively and ARNs case-sensitively (``ignore_case``).
+    """
+    if pattern == "*":
+        return True
+    if len(pattern) > len(text) and len(pattern) - pattern.count("*") > len(text):
+        return False  # needs more characters than the text has (checked before any copy)
+    if ignore_case:
+        pattern, text = pattern.lower(), text.lower()
+    if "*" not in pattern and "?" not in pattern:
+        return pattern == text
+    if "**" in pattern:
+        pattern = _STAR_RUN.sub("*", pattern)
+    p = t = 0
+    star = -1
+    resume = 0
+    plen, tlen = len(pattern), len(text)
+    while t < tlen:
+        if p < plen and (pattern[p] == "?" or pattern[p] == text[t]):
+            p += 1
+            t += 1
+        elif p < plen and pattern[p] == "*":
+            star, resume = p, t
+            p += 1
+        elif star >= 0:
+            p = star + 1
+            resume += 1
+            t = resume
+        else:
+            return False
+    while p < plen and pattern[p] == "*":
+        p += 1
+    return p == plen
 
 
-@lru_cache(maxsize=65536)
+_STAR_RUN = re.compile(r"\*+")
+
+
 def action_matches(pattern: str, action: str) -> bool:
     """Whether an IAM action pattern (``s3:*``, ``iam:Pass*``, ``*``) covers ``action``.
 
     IAM compares actions case-insensitively; ``*`` matches any run of characters and ``?`` one.
+    Linear in the pattern and the action (see :func:`glob_match`): patterns come from the
+    linted file and may be hostile. Results for ordinary-sized patterns are cached; a huge
+    pattern is matched uncached so the cache never holds megabytes.
     """
-    if pattern == "*":
-        return True
-    if "?" in pattern:
-        return _pattern(pattern).fullmatch(action) is not None
-    wanted, actual = pattern.lower(), action.lower()
-    if "*" not in wanted:
-        return wanted == actual
-    # Only `*` wildcards: the first part is a prefix, the last a suffix, and the parts between
-    # occur in order (leftmost matches suffice). No regex to compile: a template run meets
-    # hundreds of distinct patterns.
-    parts = wanted.split("*")
-    head, tail = parts[0], parts[-1]
-    if len(actual) < len(head) + len(tail) or not actual.startswith(head) or not actual.endswith(tail):
-        return False
-    position, stop = len(head), len(actual) - len(tail)
-    for part in parts[1:-1]:
-        found = actual.find(part, position, stop)
-        if found < 0:
-            return False
-        position = found + len(part)
-    return True
+    if len(pattern) > 256 or len(action) > 256:
+        return glob_match(pattern, action, ignore_case=True)
+    return _cached_action_match(pattern, action)
+
+
+@lru_cache(maxsize=65536)
+def _cached_action_match(pattern: str, action: str) -> bool:
+    return glob_match(pattern, action, ignore_case=True)
+
+
+def arn_matches(pattern: str, arn: str) -> bool:
+    """Whether a ``Resource`` pattern covers an ARN (case-sensitive, IAM wildcards)."""
+    return glob_match(pattern, arn, ignore_case=False)
 
 
 def values_of(node: Node | None) -> list[Value]:

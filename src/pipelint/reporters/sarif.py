@@ -78,6 +78,13 @@ def build(result: Any) -> dict[str, Any]:
                 "pipelint/v1": f.fingerprint,
             },
         }
+        if f.related:
+            entry["relatedLocations"] = [
+                {"id": number, "message": {"text": text},
+                 "physicalLocation": {"artifactLocation": _location(f.path),
+                                      "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": max(1, end_col)}}}
+                for number, (text, line, col, end_line, end_col) in enumerate(f.related)
+            ]
         results.append(entry)
     cwd = os.getcwd().replace(os.sep, "/").rstrip("/") + "/"
     return {

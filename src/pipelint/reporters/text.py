@@ -64,6 +64,8 @@ def render(result: Any, stream: IO[str], color: bool = False, quiet: bool = Fals
         if not quiet:
             if finding.fix:
                 stream.write(f"  fix: {finding.fix}\n")
+            for text, line_no, col, _end_line, _end_col in getattr(finding, "related", ()):
+                stream.write(f"    also {line_no}:{col}: {text}\n")
             for line in frame(result, finding, color):
                 stream.write(f"  {line}\n")
             stream.write("\n")
