@@ -93,10 +93,10 @@ def _matches(ident: str, code: str, name: str) -> bool:
 def parse_suppressions(text: str) -> Suppressions:
     """Find every suppression comment in ``text`` (YAML comments; JSON has none)."""
     result = Suppressions()
-    if "pipelint" not in text:
+    if "pipelint" not in text.lower():
         return result
     for index, line in enumerate(text.splitlines(), start=1):
-        if "pipelint" not in line:
+        if "pipelint" not in line.lower():
             continue
         valid: set[int] = set()
         for match in _COMMENT.finditer(line):
