@@ -179,3 +179,104 @@ def test_config_cannot_lift_the_limits(tmp_path, monkeypatch):
     # the command line still can
     (tmp_path / ".pipelint.toml").write_text("")
     assert _cli(["--max-file-size", str(10**9), "."], tmp_path, monkeypatch).exit_code == 1  # findings, no config error
+
+
+# --------------------------------------------------------------------------------------------
+# Which config applies (issue 14 items 5, 6, 7)
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+DUPLICATE = "version: 0.2\nphases:\n  build:\n    commands: [make]\n  build:\n    commands: [x]\n"
+
+
+def _two_projects(tmp_path):
+    for name, config in (("a", 'ignore = ["PL003"]\n'), ("b", 'fail-on = "never"\n')):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "buildspec.yml").write_text(DUPLICATE)
+        (tmp_path / name / ".pipelint.toml").write_text(config)
+
+
+def test_each_file_gets_its_nearest_config_whatever_the_argument_order(tmp_path, monkeypatch):
+    _two_projects(tmp_path)
+    forward = _cli(["--format", "json", "a", "b"], tmp_path, monkeypatch)
+    backward = _cli(["--format", "json", "b", "a"], tmp_path, monkeypatch)
+    assert forward.stdout == backward.stdout and forward.exit_code == backward.exit_code == 0
+    assert '"path": "b/buildspec.yml"' in forward.stdout and '"path": "a/buildspec.yml"' not in forward.stdout
+    # b's PL003 is reported but b's fail-on is never, and a ignores PL003: exit 0 both ways
+    assert _cli(["--fail-on", "warning", "a", "b"], tmp_path, monkeypatch).exit_code == 1  # the command line wins
+
+
+def test_nested_config_inside_a_walked_folder_applies_to_its_files(tmp_path, monkeypatch):
+    _two_projects(tmp_path)
+    (tmp_path / ".pipelint.toml").write_text("")
+    (tmp_path / "buildspec.yml").write_text(DUPLICATE)
+    result = _cli(["--format", "json", "."], tmp_path, monkeypatch)
+    assert '"path": "buildspec.yml"' in result.stdout and '"path": "b/buildspec.yml"' in result.stdout
+    assert '"path": "a/buildspec.yml"' not in result.stdout
+    assert result.exit_code == 1  # the top file fails under the top config's default fail-on
+
+
+def test_show_settings_names_the_config_file_and_why(tmp_path, monkeypatch):
+    _two_projects(tmp_path)
+    result = _cli(["--show-settings", "a/buildspec.yml"], tmp_path, monkeypatch)
+    assert result.exit_code == 0, result.output
+    assert f"config file: {tmp_path / 'a' / '.pipelint.toml'}  [the nearest config file" in result.stdout
+    assert "ignore: PL003" in result.stdout and f"project root: {tmp_path / 'a'}" in result.stdout
+    isolated = _cli(["--isolated", "--show-settings", "a/buildspec.yml"], tmp_path, monkeypatch)
+    assert "config file: (none)  [none: --isolated]" in isolated.stdout and "fail-on: warning" in isolated.stdout
+
+
+def test_rule_options_are_validated(tmp_path, monkeypatch):
+    (tmp_path / "buildspec.yml").write_text(BAD)
+    cases = {
+        '[rule-options.BS301]\nimgae = "aws/codebuild/standard:7.0"\n': "`rule-options.BS301.imgae`: unknown option",
+        '[rule-options.BS3]\nimage = "aws/codebuild/standrd:7.0"\n': "unknown CodeBuild image 'aws/codebuild/standrd:7.0'; did you mean 'aws/codebuild/standard:7.0'?",
+        '[rule-options.BS901]\nexclude = ["all"]\n': "`rule-options.BS901.exclude` must be a list of ShellCheck codes",
+        '[rule-options.AS201]\ncustom-events = "Mine"\n': "`rule-options.AS201.custom-events` must be a list",
+        '[rule-options.IAM001]\nimage = "aws/codebuild/standard:7.0"\n': "IAM001 reads no options",
+    }
+    for text, message in cases.items():
+        (tmp_path / ".pipelint.toml").write_text(text)
+        result = _cli(["."], tmp_path, monkeypatch)
+        assert result.exit_code == 2 and message in result.stderr, (text, result.stderr)
+    (tmp_path / ".pipelint.toml").write_text('[rule-options.BS3]\nimage = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/build:1"\n'
+                                             '[rule-options.BS901]\nexclude = ["SC2086", "2115"]\ndefault-shell = "bash"\n')
+    assert _cli(["."], tmp_path, monkeypatch).exit_code != 2
+
+
+def test_every_option_a_rule_reads_is_listed():
+    # The keys rules read from their options must all be validated (pipelint.rule_options.OPTIONS).
+    import re
+
+    from pipelint.rule_options import OPTIONS
+
+    rules_root = os.path.join(os.path.dirname(os.path.dirname(__file__)), "rules")
+    source = "".join(open(os.path.join(f, n), encoding="utf-8").read() for f, _, ns in os.walk(rules_root) for n in ns if n.endswith(".py"))
+    read = {m for pair in re.findall(r"config(?: or \{\}\))?\.get\(\"([a-z-]+)\"\)|config\[\"([a-z-]+)\"\]", source) for m in pair if m}
+    read |= set(re.findall(r"option = config\.get\(\"([a-z-]+)\"\)", open(os.path.join(os.path.dirname(rules_root), "src", "pipelint", "models", "buildspec.py"), encoding="utf-8").read()))
+    assert read and read <= set(OPTIONS), read - set(OPTIONS)
+
+
+def _crossfile_repo(tmp_path, marker):
+    repo = tmp_path / "repo"
+    shutil.copytree(os.path.join(os.path.dirname(__file__), "fixtures", "pipeline", "repo_fail"), repo)
+    if marker == "git":
+        subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    elif marker == "config":
+        (repo / ".pipelint.toml").write_text("")
+    (repo / "ci" / "deep").mkdir()
+    return repo
+
+
+def test_cross_file_checks_do_not_depend_on_the_working_directory(tmp_path, monkeypatch):
+    for marker in ("git", "config", "none"):
+        base = tmp_path / marker
+        repo = _crossfile_repo(base, marker)
+        runs = {
+            "root": _cli(["--select", "CP4", "."], repo, monkeypatch),
+            "subfolder": _cli(["--select", "CP4", "../.."], repo / "ci" / "deep", monkeypatch),
+            "elsewhere": _cli(["--select", "CP4", str(repo)], base, monkeypatch),
+        }
+        for where, result in runs.items():
+            assert result.stdout.count("CP405") == 2 and result.stdout.count("CP401") == 2, (marker, where, result.stdout)

@@ -230,7 +230,6 @@ def buildspec_of(project: Any, build: CodeBuildProject) -> Buildspec | None:
 def _missing(root: str, found: Buildspec) -> Buildspec | None:
     """A missing buildspec, reported only on solid evidence: its folder exists, or a similar file does."""
     from pipelint.api import did_you_mean
-
     from pipelint.discover import inside
 
     path = found.path or ""
