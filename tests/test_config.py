@@ -280,3 +280,16 @@ def test_cross_file_checks_do_not_depend_on_the_working_directory(tmp_path, monk
         }
         for where, result in runs.items():
             assert result.stdout.count("CP405") == 2 and result.stdout.count("CP401") == 2, (marker, where, result.stdout)
+
+
+def test_config_globs_are_relative_to_the_config_file_not_the_working_directory(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    (repo / "ci").mkdir(parents=True)
+    (repo / "legacy").mkdir()
+    (repo / "ci" / "build.yml").write_text(DUPLICATE)
+    (repo / "legacy" / "buildspec.yml").write_text(DUPLICATE)
+    (repo / ".pipelint.toml").write_text('[kinds]\n"ci/*.yml" = "buildspec"\n[per-file-ignores]\n"legacy/*" = ["PL003"]\n')
+    for cwd, target in ((repo, "."), (tmp_path, "repo"), (repo / "ci", "..")):
+        result = _cli(["--format", "json", target], cwd, monkeypatch)
+        paths = [f["path"] for f in __import__("json").loads(result.stdout)["findings"]]
+        assert [os.path.relpath(os.path.join(cwd, p), repo) for p in paths] == [os.path.join("ci", "build.yml")], (cwd, paths)

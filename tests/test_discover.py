@@ -247,3 +247,11 @@ def test_a_folder_with_nothing_to_lint_is_a_warning(tmp_path, monkeypatch):
     assert "warning: nothing to lint in empty, docs:" in result.stderr
     assert "ci" not in result.stderr.split("nothing to lint in")[1].split(":")[0]
     assert "nothing to lint" not in _cli(["ci"], tmp_path, monkeypatch).stderr
+
+
+def test_a_named_fifo_is_a_path_error_not_a_hang(tmp_path):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    os.mkfifo(tmp_path / "appspec.yml")
+    with pytest.raises(PathError, match="not a regular file"):
+        discover([str(tmp_path / "appspec.yml")])

@@ -262,8 +262,7 @@ def discover(
                     skip(path, "symbolic link, not followed (pass --follow-symlinks to lint it)")
                     continue
             elif os.path.exists(path) and not stat.S_ISREG(os.stat(path).st_mode):
-                skip(path, "not a regular file (a FIFO, socket or device); not read")
-                continue
+                raise PathError(f"{path}: not a regular file (a FIFO, socket or device); pipelint reads regular files only")
             if not os.access(path, os.R_OK) or not os.path.isfile(path):
                 raise PathError(f"{path}: cannot be read")
             absolute = os.path.abspath(path)

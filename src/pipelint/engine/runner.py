@@ -253,6 +253,9 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
     from ..load import load_bytes, read_limited
 
     kind = kind_by_name(entry.display, settings.config.kinds)
+    relative = config_relative(entry.display, settings.config)
+    if kind is None and relative != entry.display:  # `kinds` globs are written relative to their config file
+        kind = kind_by_name(relative, settings.config.kinds)
     data = read_limited(entry.path, settings.limits.max_bytes + 1)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
@@ -706,6 +709,19 @@ def _each_crash_once(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+def config_relative(path: str, config: Config) -> str:
+    """``path`` relative to the config file's folder (``/``-separated), where its globs
+    (``kinds``, ``per-file-ignores``, ``exclude``) were written; ``path`` itself when there is
+    no config file or the file lies outside its folder."""
+    if not config.path:
+        return path
+    try:
+        relative = os.path.relpath(os.path.abspath(path), config.root)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
 def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Finding]:
     import fnmatch
 
@@ -713,8 +729,9 @@ def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Fin
     if not table:
         return findings
     for finding in findings:
+        relative = config_relative(finding.path, settings.config)
         for glob, idents in table.items():
-            if fnmatch.fnmatch(finding.path, glob):
+            if fnmatch.fnmatch(finding.path, glob) or fnmatch.fnmatch(relative, glob):
                 for ident in idents:
                     if any(r.code == finding.code for r in settings.registry.resolve(ident)):
                         finding.suppressed = True
