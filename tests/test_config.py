@@ -293,3 +293,19 @@ def test_config_globs_are_relative_to_the_config_file_not_the_working_directory(
         result = _cli(["--format", "json", target], cwd, monkeypatch)
         paths = [f["path"] for f in __import__("json").loads(result.stdout)["findings"]]
         assert [os.path.relpath(os.path.join(cwd, p), repo) for p in paths] == [os.path.join("ci", "build.yml")], (cwd, paths)
+
+
+def test_config_file_symlinked_out_of_the_repository_is_ignored_and_huge_ones_refused(tmp_path, monkeypatch):
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (tmp_path / "elsewhere.toml").write_text('ignore = ["PL003"]\n')
+    (repo / ".pipelint.toml").symlink_to(tmp_path / "elsewhere.toml")
+    (repo / "buildspec.yml").write_text(DUPLICATE)
+    result = _cli(["."], repo, monkeypatch)
+    assert result.exit_code == 1 and "PL003" in result.stdout  # the outside file's settings do not apply
+    assert "ignoring" in result.stderr and "outside its repository" in result.stderr
+    os.remove(repo / ".pipelint.toml")
+    (repo / ".pipelint.toml").write_text("# padding\n" * 200_000)
+    huge = _cli(["."], repo, monkeypatch)
+    assert huge.exit_code == 2 and "larger than" in huge.stderr

@@ -119,3 +119,14 @@ def test_bundle_root_outside_the_repository_is_refused(tmp_path, monkeypatch):
     result = _cli(["appspec.yml"], repo, monkeypatch)
     assert "bundle-root = '../outside'" in result.stderr and "refused" in result.stderr
     assert "AS30" not in result.stdout
+
+
+def test_secret_scan_of_hook_scripts_does_not_follow_links_out_of_the_bundle(tmp_path):
+    repo = _bundle(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "start.sh").write_text("#!/bin/sh\ncurl -u admin:Sup3rS3cretPassw0rd https://example.com\n")
+    (repo / "scripts" / "start.sh").symlink_to(outside / "start.sh")
+    (repo / "appspec.yml").write_text("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n")
+    findings = lint(str(repo / "appspec.yml"), select=["SEC"])
+    assert [f for f in findings if "start.sh" in f.path] == []

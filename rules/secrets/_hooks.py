@@ -13,6 +13,7 @@ import os
 import posixpath
 
 from pipelint.api import Document, Mapping, Scalar, Sequence, Source
+from pipelint.discover import inside
 from pipelint.records import ValueRecord
 
 MAX_SCRIPT_BYTES = 1_000_000
@@ -73,7 +74,8 @@ def _read(doc: Document) -> list[HookScript]:
             continue
         full = os.path.normpath(os.path.join(base, relative))
         try:
-            if os.path.commonpath([base, full]) != base or full in seen or not os.path.isfile(full):
+            # inside(): a symbolic link out of the bundle is not the bundle's (nothing outside the tree is read)
+            if os.path.commonpath([base, full]) != base or not inside(full, base) or full in seen or not os.path.isfile(full):
                 continue
             if os.path.getsize(full) > MAX_SCRIPT_BYTES:
                 continue

@@ -117,18 +117,39 @@ class Config(ValueRecord):
         self.follow_symlinks = follow_symlinks
 
 
+# A config file larger than this is not a config file (and must not exhaust memory).
+MAX_CONFIG_BYTES = 1024 * 1024
+
+
+def _usable(candidate: str, directory: str) -> bool:
+    """A config candidate that is a regular file, and not a symbolic link leading out of its
+    repository (its git work tree, else its folder): a linted tree's settings come from it."""
+    if not os.path.isfile(candidate):
+        return False
+    if os.path.islink(candidate):
+        from .discover import git_top, inside
+
+        if not inside(candidate, git_top(directory) or directory):
+            from .engine.notices import notify
+
+            notify(f"warning: ignoring {candidate}: a symbolic link to a file outside its repository")
+            return False
+    return True
+
+
 def find_config(start: str) -> str | None:
-    """The nearest ``.pipelint.toml`` or ``pyproject.toml`` with ``[tool.pipelint]`` above ``start``."""
+    """The nearest ``.pipelint.toml`` or ``pyproject.toml`` with ``[tool.pipelint]`` above ``start``
+    (stopping at the top of a git work tree)."""
     directory = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
     while True:
         candidate = os.path.join(directory, ".pipelint.toml")
-        if os.path.isfile(candidate):
+        if _usable(candidate, directory):
             return candidate
         candidate = os.path.join(directory, "pyproject.toml")
-        if os.path.isfile(candidate):
+        if _usable(candidate, directory):
             try:
                 with open(candidate, "rb") as handle:
-                    if b"[tool.pipelint" in handle.read():
+                    if b"[tool.pipelint" in handle.read(MAX_CONFIG_BYTES):
                         return candidate
             except OSError:
                 pass
@@ -162,7 +183,12 @@ def load_config(path: str | None, trust_plugins: bool | None = None) -> Config:
 
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file pipelint reads")
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     except OSError as error:
         raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
