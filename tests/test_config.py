@@ -309,3 +309,12 @@ def test_config_file_symlinked_out_of_the_repository_is_ignored_and_huge_ones_re
     (repo / ".pipelint.toml").write_text("# padding\n" * 200_000)
     huge = _cli(["."], repo, monkeypatch)
     assert huge.exit_code == 2 and "larger than" in huge.stderr
+
+
+def test_groups_run_in_parallel_give_the_same_report(tmp_path, monkeypatch):
+    _two_projects(tmp_path)
+    for name in ("a", "b"):
+        for number in range(20):
+            (tmp_path / name / f"buildspec-{number:02}.yml").write_text(DUPLICATE)
+    reports = [_cli(["--format", "json", "--jobs", jobs, "b", "a"], tmp_path, monkeypatch).stdout for jobs in ("1", "2")]
+    assert reports[0] == reports[1] and reports[0].count('"code": "PL003"') == 21
