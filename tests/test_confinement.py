@@ -130,3 +130,14 @@ def test_secret_scan_of_hook_scripts_does_not_follow_links_out_of_the_bundle(tmp
     (repo / "appspec.yml").write_text("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n")
     findings = lint(str(repo / "appspec.yml"), select=["SEC"])
     assert [f for f in findings if "start.sh" in f.path] == []
+
+
+def test_secret_scan_of_hook_scripts_stays_inside_the_repository_whatever_bundle_root_says(tmp_path, monkeypatch):
+    repo = _bundle(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "start.sh").write_text("#!/bin/sh\ncurl -u admin:Sup3rS3cretPassw0rd https://example.com\n")
+    (repo / ".pipelint.toml").write_text('bundle-root = "../outside"\n')
+    (repo / "appspec.yml").write_text("version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: start.sh\n")
+    result = _cli(["--select", "SEC", "appspec.yml"], repo, monkeypatch)
+    assert "start.sh" not in result.stdout and "Sup3" not in result.stdout

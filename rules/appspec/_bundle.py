@@ -23,6 +23,7 @@ import stat
 from functools import lru_cache
 from typing import Any
 
+from pipelint.config import repository_root
 from pipelint.discover import git_argv, git_env, git_top, inside
 
 _APPSPEC_NAMES = ("appspec.yml", "appspec.yaml", "appspec.json")
@@ -49,18 +50,6 @@ def bundle_root(doc: Any, config: dict[str, Any] | None) -> tuple[str, bool] | N
             return None
         return (folder, True) if os.path.isdir(folder) else None
     return folder, False
-
-
-def repository_root(path: str) -> str:
-    """The folder a file's bundle may not leave: the folder of the config file that applies to
-    it, else its git work tree, else its own folder."""
-    from pipelint.config import find_config
-
-    folder = os.path.dirname(os.path.abspath(path))
-    config = find_config(folder)
-    if config is not None:
-        return os.path.dirname(os.path.abspath(config))
-    return git_top(folder) or folder
 
 
 def bundle_present(root: str) -> bool:

@@ -13,6 +13,7 @@ import os
 import posixpath
 
 from pipelint.api import Document, Mapping, Scalar, Sequence, Source
+from pipelint.config import repository_root
 from pipelint.discover import inside
 from pipelint.records import ValueRecord
 
@@ -67,6 +68,8 @@ def _read(doc: Document) -> list[HookScript]:
     if doc.parent is not None:
         return scripts
     base, display_dir = _root(doc)
+    if not inside(base, repository_root(doc.source.path)):
+        return scripts  # a `bundle-root` leading out of the repository: nothing outside is read
     seen: set[str] = set()
     for node in _entries(doc.root):
         relative = "/".join(p for p in node.value.strip().replace("\\", "/").split("/") if p not in ("", "."))

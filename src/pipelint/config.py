@@ -161,6 +161,18 @@ def find_config(start: str) -> str | None:
         directory = parent
 
 
+def repository_root(path: str) -> str:
+    """The folder that references from the file ``path`` may not leave: the folder of the
+    config file that applies to it, else its git work tree, else its own folder."""
+    from .discover import git_top
+
+    folder = os.path.dirname(os.path.abspath(path))
+    config = find_config(folder)
+    if config is not None:
+        return os.path.dirname(os.path.abspath(config))
+    return git_top(folder) or folder
+
+
 def _str_list(value: Any, key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
