@@ -247,6 +247,11 @@ def test_a_folder_with_nothing_to_lint_is_a_warning(tmp_path, monkeypatch):
     assert "warning: nothing to lint in empty, docs:" in result.stderr
     assert "ci" not in result.stderr.split("nothing to lint in")[1].split(":")[0]
     assert "nothing to lint" not in _cli(["ci"], tmp_path, monkeypatch).stderr
+    # a run that lints nothing at all names every path, files included
+    alone = _cli(["--no-unrecognised", "docs/mkdocs.yml"], tmp_path, monkeypatch)
+    assert alone.exit_code == 0 and "warning: nothing to lint in docs/mkdocs.yml:" in alone.stderr
+    mixed = _cli(["--no-unrecognised", "docs/mkdocs.yml", "ci/buildspec.yml"], tmp_path, monkeypatch)
+    assert "nothing to lint" not in mixed.stderr
 
 
 def test_a_named_fifo_is_a_path_error_not_a_hang(tmp_path):

@@ -215,11 +215,18 @@ def skip_notices(plan: Plan) -> list[str]:
 
 
 def empty_notices(plan: Plan, result: RunResult) -> list[str]:
-    """A warning naming every folder that held nothing to lint (a wrong CI path stays visible;
-    the exit status is unchanged). Named files are not judged: pre-commit names every changed
-    YAML and JSON file, most of them no concern of pipelint's."""
-    empty = [t for t, entries in plan.by_target.items() if os.path.isdir(t) and not any(e.display in result.file_kinds for e in entries)
-             and not any(f.path == e.display for e in entries for f in result.findings)]
+    """A warning naming the paths that held nothing to lint, so a wrong CI path stays visible
+    (the exit status is unchanged): every folder without a file pipelint reads, and, when the
+    whole run linted nothing, every path named. A named file among others is not judged on
+    its own: pre-commit names every changed YAML and JSON file, most of them no concern of
+    pipelint's."""
+    def linted(entries: list[FileEntry]) -> bool:
+        return any(e.display in result.file_kinds or any(f.path == e.display for f in result.findings) for e in entries)
+
+    if not result.file_kinds and not result.findings:
+        empty = list(plan.by_target)
+    else:
+        empty = [t for t, entries in plan.by_target.items() if os.path.isdir(t) and not linted(entries)]
     if not empty:
         return []
     return [f"warning: nothing to lint in {', '.join(empty)}: no buildspec, appspec, CloudFormation template, "
