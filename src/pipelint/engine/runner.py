@@ -215,9 +215,10 @@ def build_settings(
         _resolve_idents(registry, idents, f"per-file-ignores.{glob}")
     for ident in config.rule_options:
         _resolve_idents(registry, [ident], "rule-options")
-    from ..rule_options import validate_rule_options
+    if config.rule_options:
+        from ..rule_options import validate_rule_options
 
-    validate_rule_options(registry, config.rule_options)
+        validate_rule_options(registry, config.rule_options)
     active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
     active.sort(key=lambda r: "external" not in r.tags)  # their processes overlap the other rules
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
