@@ -7,6 +7,13 @@ Paths in the AppSpec are relative to the root; a leading ``/`` or ``./`` and Win
 backslashes are allowed. Existence is checked with exact case, as the Linux agent sees it, even
 on a case-insensitive file system. File modes come from git's index when the file is inside a
 git work tree (that is what a CI checkout gets), else from the working tree.
+
+Nothing outside the linted tree is looked at: a ``bundle-root`` whose real path leaves the
+repository (the folder of the config file that applies, else the git work tree, else the
+AppSpec's folder) is refused with a notice, and a bundle path that climbs out of the bundle with
+``..`` or leads through a symbolic link to a place outside it does not exist in the bundle (the
+agent would not find it there either); nothing about the outside file (whether it exists, its
+mode) is read.
 """
 
 from __future__ import annotations
@@ -16,7 +23,8 @@ import stat
 from functools import lru_cache
 from typing import Any
 
-from pipelint.discover import git_top
+from pipelint.config import repository_root
+from pipelint.discover import git_argv, git_env, git_top, inside
 
 _APPSPEC_NAMES = ("appspec.yml", "appspec.yaml", "appspec.json")
 
@@ -33,7 +41,13 @@ def bundle_root(doc: Any, config: dict[str, Any] | None) -> tuple[str, bool] | N
     if override is None:
         override = doc.context.get("bundle-root") if isinstance(doc.context, dict) else None
     if isinstance(override, str) and override.strip():
+        boundary = repository_root(path)
         folder = os.path.normpath(os.path.join(folder, override))
+        if not inside(folder, boundary):
+            from pipelint.engine.notices import notify
+
+            notify(f"warning: `bundle-root = {override!r}` resolves outside {boundary}; refused, so AppSpec bundle checks are skipped")
+            return None
         return (folder, True) if os.path.isdir(folder) else None
     return folder, False
 
@@ -62,8 +76,21 @@ def parts_of(relative: str) -> list[str]:
     return [part for part in relative.replace("\\", "/").split("/") if part not in ("", ".")]
 
 
+def _climbs_out(relative: str) -> bool:
+    """Whether a bundle path leaves the bundle through ``..``."""
+    depth = 0
+    for part in parts_of(relative):
+        depth += -1 if part == ".." else 1
+        if depth < 0:
+            return True
+    return False
+
+
 def locate(root: str, relative: str) -> str | None:
-    """The absolute path of ``relative`` inside the bundle if it exists with exactly this case."""
+    """The absolute path of ``relative`` inside the bundle if it exists with exactly this case
+    (``None`` for a path that leaves the bundle, by ``..`` or through a symbolic link)."""
+    if _climbs_out(relative):
+        return None
     current = root
     for part in parts_of(relative):
         if part == "..":
@@ -72,11 +99,15 @@ def locate(root: str, relative: str) -> str | None:
         if part not in _listdir(current):
             return None
         current = os.path.join(current, part)
+        if os.path.islink(current) and not inside(current, root):
+            return None
     return current
 
 
 def case_mismatch(root: str, relative: str) -> str | None:
     """The bundle path that exists under another letter case, if any (``Scripts/x.sh`` for ``scripts/x.sh``)."""
+    if _climbs_out(relative):
+        return None
     current = root
     shown: list[str] = []
     for part in parts_of(relative):
@@ -94,6 +125,8 @@ def case_mismatch(root: str, relative: str) -> str | None:
             match = lowered[0]
         shown.append(match)
         current = os.path.join(current, match)
+        if os.path.islink(current) and not inside(current, root):
+            return None
     return "/".join(shown)
 
 
@@ -124,7 +157,7 @@ def _git_modes(top: str) -> dict[str, str]:
         modes: dict[str, str] = {}
         try:
             done = subprocess.run(
-                ["git", "-C", top, "ls-files", "-s", "-z"],
+                git_argv(top, "ls-files", "-s", "-z"), env=git_env(),
                 capture_output=True, timeout=10, check=False,
             )
             if done.returncode == 0:

@@ -152,16 +152,39 @@ def not_a_mapping() -> None:
 
 @rule("PL012", "bad-suppression", severity="warning", scope="loader")
 def bad_suppression() -> None:
-    """A ``# pipelint: disable=…`` comment names a rule that does not exist.
+    """A ``# pipelint: disable=…`` comment names a rule that does not exist, or is not a
+    suppression comment at all.
 
     Unknown codes in suppression comments (and in configuration) are reported rather than
     ignored, so a typo never hides a finding you meant to keep, or keeps one you meant to hide.
+    So is a comment that starts with ``# pipelint:`` but does not have the form
+    ``disable=``, ``disable-next-line=`` or ``disable-file=`` (a missing ``=`` is the usual
+    slip): it silences nothing.
 
     Failing::
 
         version: 0.2  # pipelint: disable=BS999
+        phases:       # pipelint: disable BS110
 
-    Fixed: use a code or name listed by ``pipelint rules``.
+    Fixed: use a code or name listed by ``pipelint rules``, and write ``disable=BS110``.
+    """
+
+
+@rule("PL015", "unused-suppression", severity="warning", scope="loader", tags=("opt-in",))
+def unused_suppression() -> None:
+    """A suppression comment names a rule that reported nothing there (opt-in).
+
+    A ``# pipelint: disable=…`` comment outlives the problem it silenced: the file gets fixed,
+    the comment stays, and later hides a new finding of the same rule on that line. Only rules
+    that ran are judged (a rule left out by ``--select`` might still need its comment), and
+    cross-file findings (``CP4xx``), which comments cannot silence, never count as uses. This
+    rule is off unless selected: ``--select PL015`` or ``extend-select = ["PL015"]``.
+
+    Failing::
+
+        version: 0.2  # pipelint: disable=BS110
+
+    Fixed: remove the comment (or the code from it).
     """
 
 

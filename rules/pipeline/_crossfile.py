@@ -4,7 +4,9 @@ A CodeBuild action names its project in ``ProjectName``: ``!Ref Build`` resolves
 ``AWS::CodeBuild::Project`` resource ``Build`` of the same template; a literal name resolves to the
 one project in the run's templates whose ``Name`` is that literal. The project's
 ``Source.BuildSpec`` is inline YAML (an inline ``buildspec`` document of the run), a path relative
-to the source root (``project.root``), or absent (``buildspec.yml`` at the root).
+to the source root (``project.root``), or absent (``buildspec.yml`` at the root). A path that
+leaves the root (``../other/buildspec.yml``) is neither read nor looked for (:class:`Project`
+refuses it with a notice), so nothing outside the linted tree is loaded or quoted.
 """
 
 from __future__ import annotations
@@ -228,10 +230,13 @@ def buildspec_of(project: Any, build: CodeBuildProject) -> Buildspec | None:
 def _missing(root: str, found: Buildspec) -> Buildspec | None:
     """A missing buildspec, reported only on solid evidence: its folder exists, or a similar file does."""
     from pipelint.api import did_you_mean
+    from pipelint.discover import inside
 
     path = found.path or ""
     folder = os.path.dirname(path)
     directory = os.path.join(root, folder)
+    if not inside(directory, root):
+        return None  # outside the project: nothing about it is looked at
     if not os.path.isdir(directory):
         return None  # the path is probably in another repository
     try:

@@ -13,6 +13,8 @@ import os
 import posixpath
 
 from pipelint.api import Document, Mapping, Scalar, Sequence, Source
+from pipelint.config import repository_root
+from pipelint.discover import inside
 from pipelint.records import ValueRecord
 
 MAX_SCRIPT_BYTES = 1_000_000
@@ -66,6 +68,8 @@ def _read(doc: Document) -> list[HookScript]:
     if doc.parent is not None:
         return scripts
     base, display_dir = _root(doc)
+    if not inside(base, repository_root(doc.source.path)):
+        return scripts  # a `bundle-root` leading out of the repository: nothing outside is read
     seen: set[str] = set()
     for node in _entries(doc.root):
         relative = "/".join(p for p in node.value.strip().replace("\\", "/").split("/") if p not in ("", "."))
@@ -73,7 +77,8 @@ def _read(doc: Document) -> list[HookScript]:
             continue
         full = os.path.normpath(os.path.join(base, relative))
         try:
-            if os.path.commonpath([base, full]) != base or full in seen or not os.path.isfile(full):
+            # inside(): a symbolic link out of the bundle is not the bundle's (nothing outside the tree is read)
+            if os.path.commonpath([base, full]) != base or not inside(full, base) or full in seen or not os.path.isfile(full):
                 continue
             if os.path.getsize(full) > MAX_SCRIPT_BYTES:
                 continue

@@ -60,23 +60,40 @@ def main() -> None:
 @click.option("--max-file-size", type=click.IntRange(1), help="Skip files larger than this many bytes [default: 5 MB].")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: findings only, no code frames or summary.")
 @click.option("--no-unrecognised", "skip_unrecognised", is_flag=True, help="Skip named files that are not a kind pipelint reads, instead of reporting them (for pre-commit).")
+@click.option("--force-exclude", is_flag=True, help="Apply `exclude` to files named on the command line too (for pre-commit, which names every file).")
+@click.option("--follow-symlinks", is_flag=True, help="Lint symbolic links to files (only those whose target stays inside the linted folder).")
+@click.option("--trust-config-plugins", is_flag=True, help="Load plugin rules named by `rules-dir` in the linted repository's config (runs its code).")
+@click.option("--show-settings", "show_settings_for", type=click.Path(), metavar="FILE", help="Print the settings that apply to FILE, and which config file they come from; lint nothing.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
-          jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool) -> None:
-    """Lint PATHS (files or directories; default: the current directory)."""
+          jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool,
+          force_exclude: bool = False, follow_symlinks: bool = False, trust_config_plugins: bool = False,
+          show_settings_for: str | None = None) -> None:
+    """Lint PATHS (files or directories; default: the current directory).
+
+    Each file is linted with the nearest config file at or above it (see `--show-settings`)."""
     from .config import ConfigError
     from .discover import PathError
-    from .engine.runner import build_settings, run
+    from .engine.plan import failing, make_plan, run_plan, show_settings
 
     targets = list(paths) or ["."]
+    common: dict[str, Any] = dict(
+        select=_split(select), ignore=_split(ignore), fail_on=fail_on, rules_dirs=list(rules_dir), jobs=jobs,
+        max_file_size=max_file_size, report_unrecognised=not skip_unrecognised,
+        trust_config_plugins=True if trust_config_plugins else None,
+    )
     try:
-        settings = build_settings(
-            config_path=config_path, paths=targets, select=_split(select), ignore=_split(ignore), fail_on=fail_on,
-            rules_dirs=list(rules_dir), jobs=jobs, max_file_size=max_file_size, isolated=isolated,
-            report_unrecognised=not skip_unrecognised,
-        )
+        if show_settings_for is not None:
+            click.echo(show_settings(show_settings_for, config_path=config_path, isolated=isolated, **common), nl=False)
+            from .engine.notices import drain
+
+            for notice in drain():
+                click.echo(f"pipelint: {notice}", err=True)
+            return
+        plan = make_plan(targets, config_path=config_path, isolated=isolated, force_exclude=force_exclude,
+                         follow_symlinks=follow_symlinks, **common)
         progress = _progress_printer() if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") else None
-        result = run(targets, settings=settings, jobs=jobs, progress=progress)
+        result = run_plan(plan, jobs=jobs, progress=progress)
     except (ConfigError, PathError) as error:
         click.echo(f"pipelint: error: {error}", err=True)
         sys.exit(EXIT_USAGE)
@@ -113,7 +130,7 @@ def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[st
         render_statistics(result, sys.stderr)
     if internal:
         sys.exit(EXIT_INTERNAL)
-    sys.exit(exit_status(result, settings.config.fail_on))
+    sys.exit(EXIT_FINDINGS if failing(plan, result, fail_on) else EXIT_CLEAN)
 
 
 def exit_status(result: Any, fail_on: str) -> int:

@@ -6,11 +6,17 @@ documents it shares (``rule(shared=...)``), those of one file, or the shared one
 references to other files in the repository (a CodeBuild project's buildspec path, an appspec's
 hook scripts) through :meth:`Project.load_document`, which loads and caches a file as a given
 kind, or :meth:`Project.find_file`.
+
+Both stay inside the project root: a reference whose real path leaves it (``../other-repo/…``,
+an absolute path, a symbolic link pointing out) is refused, read never, and named once in a
+notice; a symbolic link inside the root is followed only with ``--follow-symlinks``; anything but
+a regular file (a FIFO would block the run) is never opened.
 """
 
 from __future__ import annotations
 
 import os
+import stat
 from typing import Any
 
 from ..load.problems import Limits
@@ -36,10 +42,41 @@ class Project:
         return [doc for docs in self._loaded.values() for doc in docs]
 
     def find_file(self, relative: str, base: str | None = None) -> str | None:
-        """The absolute path of ``relative`` under ``base`` (default: the project root), if it exists."""
+        """The absolute path of ``relative`` under ``base`` (default: the project root), if it
+        exists as a regular file inside the project root (see the module docstring)."""
         directory = base or self.root
         candidate = os.path.normpath(os.path.join(directory, relative))
+        if not self.allowed(candidate):
+            return None
         return candidate if os.path.isfile(candidate) else None
+
+    def allowed(self, path: str) -> bool:
+        """Whether a file may be read: inside the project root by its real path, and neither a
+        symbolic link (unless links are followed) nor a FIFO, socket or device. A refused path
+        is named once in a notice."""
+        from ..discover import inside
+
+        absolute = os.path.abspath(path)
+        if not inside(absolute, self.root):
+            self._refuse(absolute, "it resolves outside the project root")
+            return False
+        if os.path.islink(absolute) and not getattr(self.config, "follow_symlinks", False):
+            self._refuse(absolute, "it is a symbolic link (pass --follow-symlinks to follow links inside the project)")
+            return False
+        try:
+            mode = os.stat(absolute).st_mode
+        except OSError:
+            return True  # missing: the caller reports that
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            self._refuse(absolute, "it is not a regular file")
+            return False
+        return True
+
+    def _refuse(self, path: str, why: str) -> None:
+        from ..discover import display_path
+        from .notices import notify
+
+        notify(f"warning: not reading {display_path(path)}, referenced from a linted file: {why} ({self.root})")
 
     def load_document(self, path: str, kind: str) -> list[Document]:
         """The documents of ``path`` read as ``kind`` (cached; empty if unreadable or broken).
@@ -50,6 +87,8 @@ class Project:
         """
         absolute = os.path.abspath(path)
         key = (absolute, kind)
+        if key not in self._loaded and not (os.path.isfile(absolute) and self.allowed(absolute)):
+            self._loaded[key] = []
         if key not in self._loaded:
             from ..discover import display_path
             from ..extract import extract

@@ -23,7 +23,7 @@ from ..textutil import mask_secrets, secret_hash
 from .collector import between_files, paused
 from .registry import Registry, RuleLoadError, load_rules
 from .rule import LATER, Document, Report, Rule
-from .suppressions import Suppressions, parse_suppressions
+from .suppressions import Suppressions, comment_findings, parse_suppressions
 
 
 class RunResult(ValueRecord):
@@ -171,11 +171,15 @@ def build_settings(
     max_file_size: int | None = None,
     isolated: bool = False,
     report_unrecognised: bool = True,
+    trust_config_plugins: bool | None = None,
 ) -> Settings:
-    """Merge the config file and explicit options; raise ``ConfigError`` on any invalid value."""
+    """Merge the config file and explicit options; raise ``ConfigError`` on any invalid value.
+
+    ``trust_config_plugins``: load the config file's ``rules-dir`` plugins (``None``: as the
+    user-level config says; see :mod:`pipelint.config`)."""
     if config_path is None and not isolated:
         config_path = find_config((paths or ["."])[0])
-    config = load_config(config_path)
+    config = load_config(config_path, trust_config_plugins)
     if select:
         config.select = list(select)
     if ignore:
@@ -194,7 +198,8 @@ def build_settings(
         registry = load_rules(config.rules_dir)
     except RuleLoadError as error:
         raise ConfigError(str(error)) from None
-    selected = _resolve_idents(registry, config.select, "select") if config.select else {r.code for r in registry.rules}
+    # Rules tagged "opt-in" run only when a `select` names them (by code, name or prefix).
+    selected = _resolve_idents(registry, config.select, "select") if config.select else {r.code for r in registry.rules if "opt-in" not in r.tags}
     ignored = _resolve_idents(registry, config.ignore, "ignore")
     selected.add("PL001")
     ignored.discard("PL001")
@@ -210,6 +215,10 @@ def build_settings(
         _resolve_idents(registry, idents, f"per-file-ignores.{glob}")
     for ident in config.rule_options:
         _resolve_idents(registry, [ident], "rule-options")
+    if config.rule_options:
+        from ..rule_options import validate_rule_options
+
+        validate_rule_options(registry, config.rule_options)
     active = [r for r in registry.sorted() if r.code in selected and r.code not in ignored]
     active.sort(key=lambda r: "external" not in r.tags)  # their processes overlap the other rules
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
@@ -245,6 +254,9 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
     from ..load import load_bytes, read_limited
 
     kind = kind_by_name(entry.display, settings.config.kinds)
+    relative = config_relative(entry.display, settings.config)
+    if kind is None and relative != entry.display:  # `kinds` globs are written relative to their config file
+        kind = kind_by_name(relative, settings.config.kinds)
     data = read_limited(entry.path, settings.limits.max_bytes + 1)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
@@ -559,6 +571,8 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
                               source.path, line, col, line, end_col, anchor=ident)
             finding.fingerprint = finding.compute_fingerprint()
             kept.append(finding)
+    if file_result.kind is not None:  # an unrecognised file was not linted: its comments mean nothing
+        kept.extend(comment_findings(suppressions, source.path, settings))
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
     return file_result
@@ -598,8 +612,9 @@ def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tu
 
 def project_root(settings: Settings) -> str:
     """The folder cross-file paths (a project's BuildSpec, an action's artifacts) are relative
-    to: the config file's folder, else the working directory."""
-    return settings.config.root if settings.config.path else os.getcwd()
+    to: ``config.root``, the config file's folder, or where :mod:`pipelint.engine.plan` put it
+    (the git work tree or the linted path); by default the working directory."""
+    return os.path.abspath(settings.config.root)
 
 
 def _default_jobs() -> int:
@@ -619,22 +634,27 @@ def run(
     settings: Settings | None = None,
     jobs: int | None = None,
     progress: Any = None,
+    entries: list[FileEntry] | None = None,
     **options: Any,
 ) -> RunResult:
     """Lint ``paths`` (default ``.``) and return every finding, suppressed ones marked.
 
+    ``entries``: the files to lint, already discovered (``paths`` is then not walked).
     Raises :class:`~pipelint.config.ConfigError` for invalid configuration and
     :class:`~pipelint.discover.PathError` for a named path that cannot be read.
     """
     with paused():
-        return _run(paths, settings, jobs, progress, options)
+        return _run(paths, settings, jobs, progress, options, entries)
 
 
-def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, progress: Any, options: dict[str, Any]) -> RunResult:
+def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, progress: Any, options: dict[str, Any],
+         entries: list[FileEntry] | None = None) -> RunResult:
     paths = list(paths or ["."])
     if settings is None:
         settings = build_settings(paths=paths, jobs=jobs, **options)
-    entries = discover(paths, settings.config.exclude)
+    if entries is None:
+        config = settings.config
+        entries = discover(paths, config.exclude, follow_symlinks=config.follow_symlinks, exclude_root=config.root if config.path else None)
     workers = jobs or settings.config.jobs or _default_jobs()
     results: list[FileResult]
     if workers > 1 and len(entries) >= 16:
@@ -704,6 +724,19 @@ def _each_crash_once(findings: list[Finding]) -> list[Finding]:
     return kept
 
 
+def config_relative(path: str, config: Config) -> str:
+    """``path`` relative to the config file's folder (``/``-separated), where its globs
+    (``kinds``, ``per-file-ignores``, ``exclude``) were written; ``path`` itself when there is
+    no config file or the file lies outside its folder."""
+    if not config.path:
+        return path
+    try:
+        relative = os.path.relpath(os.path.abspath(path), config.root)
+    except ValueError:
+        return path
+    return path if relative.startswith("..") else relative.replace(os.sep, "/")
+
+
 def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Finding]:
     import fnmatch
 
@@ -711,8 +744,9 @@ def _apply_path_ignores(findings: list[Finding], settings: Settings) -> list[Fin
     if not table:
         return findings
     for finding in findings:
+        relative = config_relative(finding.path, settings.config)
         for glob, idents in table.items():
-            if fnmatch.fnmatch(finding.path, glob):
+            if fnmatch.fnmatch(finding.path, glob) or fnmatch.fnmatch(relative, glob):
                 for ident in idents:
                     if any(r.code == finding.code for r in settings.registry.resolve(ident)):
                         finding.suppressed = True
