@@ -26,7 +26,7 @@ def test_clean_file_exits_0(tmp_path):
     path.write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
     result = invoke("check", "--isolated", "--no-color", str(path))
     assert result.exit_code == 0, result.output
-    assert "No problems found in 1 file." in result.output
+    assert "No problems found; 1 file linted." in result.output
 
 
 def test_findings_exit_1_and_missing_path_exit_2(tmp_path):

@@ -15,7 +15,7 @@ import click
 
 from . import __version__
 
-FORMATS = ("text", "json", "sarif", "github", "junit", "html")
+FORMATS = ("text", "json", "sarif", "github", "junit", "html", "gitlab", "checkstyle", "rdjson")
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
@@ -44,8 +44,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("--format", "--output-format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format (--output-format is an alias).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout (missing folders are created; the file is replaced atomically).")
 @click.option("--select", multiple=True, help="Only these rules (codes, names or prefixes; comma-separated or repeated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes, names or prefixes).")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), help="Lowest severity that fails the run [default: warning].")
@@ -53,67 +53,209 @@ def main() -> None:
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Load plugin rules from this folder.")
 @click.option("--baseline", type=click.Path(dir_okay=False), help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as the baseline in this file.")
+@click.option("--write-baseline", type=click.Path(dir_okay=False), help="Record the current findings as the baseline in this file, then exit 0.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), help="Parallel worker processes [default: CPUs, at most 8].")
 @click.option("--color/--no-color", default=None, help="Colour the text output [default: when stdout is a terminal; honours NO_COLOR, FORCE_COLOR].")
 @click.option("--statistics", is_flag=True, help="Print a count of findings per rule.")
 @click.option("--max-file-size", type=click.IntRange(1), help="Skip files larger than this many bytes [default: 5 MB].")
 @click.option("--quiet", "-q", is_flag=True, help="Text output: findings only, no code frames or summary.")
 @click.option("--no-unrecognised", "skip_unrecognised", is_flag=True, help="Skip named files that are not a kind pipelint reads, instead of reporting them (for pre-commit).")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (same as --fail-on never).")
+@click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the name of the file read from standard input (it decides the kind and names the findings).")
+@click.option("--verbose", "-v", is_flag=True, help="List on stderr each file found, its kind, or why it was not linted.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
-          jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool) -> None:
-    """Lint PATHS (files or directories; default: the current directory)."""
+          jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool,
+          exit_zero: bool, stdin_filename: str | None, verbose: bool) -> None:
+    """Lint PATHS (files or directories; default: the current directory; `-` reads standard input)."""
+    try:
+        _check(paths, fmt, output, select, ignore, "never" if exit_zero else fail_on, config_path, isolated, rules_dir, baseline,
+               write_baseline, jobs, color, statistics, max_file_size, quiet, skip_unrecognised, stdin_filename, verbose)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as error:  # never a traceback: say what broke, exit "internal error"
+        _error(f"internal error: {type(error).__name__}: {error}")
+        sys.exit(EXIT_INTERNAL)
+
+
+def _error(text: str) -> None:
+    """One line on stderr, escaped (it may quote a path or value from the linted files)."""
+    from .reporters.safe import clean
+
+    click.echo(f"pipelint: {clean(text)}", err=True)
+
+
+def _write_error(what: str, path: str, error: OSError) -> None:
+    _error(f"error: cannot write {what} {path}: {error.strerror or error}")
+
+
+def _check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+           config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
+           jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool,
+           stdin_filename: str | None, verbose: bool) -> None:
     from .config import ConfigError
     from .discover import PathError
     from .engine.runner import build_settings, run
 
     targets = list(paths) or ["."]
+    if "-" in targets and len(targets) > 1:
+        _error("error: `-` (standard input) cannot be combined with other paths")
+        sys.exit(EXIT_USAGE)
+    reading_stdin = targets == ["-"]
+    if stdin_filename and not reading_stdin:
+        _error("error: --stdin-filename needs `-` as the path")
+        sys.exit(EXIT_USAGE)
+    temp_dir = None
     try:
         settings = build_settings(
-            config_path=config_path, paths=targets, select=_split(select), ignore=_split(ignore), fail_on=fail_on,
-            rules_dirs=list(rules_dir), jobs=jobs, max_file_size=max_file_size, isolated=isolated,
-            report_unrecognised=not skip_unrecognised,
+            config_path=config_path, paths=[stdin_filename or "."] if reading_stdin else targets, select=_split(select),
+            ignore=_split(ignore), fail_on=fail_on, rules_dirs=list(rules_dir), jobs=jobs, max_file_size=max_file_size,
+            isolated=isolated, report_unrecognised=not skip_unrecognised,
         )
+        if reading_stdin:
+            temp_dir, entries = _stdin_entry(stdin_filename, settings.limits.max_bytes)
+        else:
+            from .discover import discover
+
+            entries = discover(targets, settings.config.exclude)
         progress = _progress_printer() if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") else None
-        result = run(targets, settings=settings, jobs=jobs, progress=progress)
+        result = run(targets, settings=settings, jobs=jobs, progress=progress, entries=entries)
     except (ConfigError, PathError) as error:
-        click.echo(f"pipelint: error: {error}", err=True)
+        _error(f"error: {error}")
         sys.exit(EXIT_USAGE)
+    finally:
+        if temp_dir is not None:
+            temp_dir.cleanup()
     for notice in result.notices:
-        click.echo(f"pipelint: {notice}", err=True)
+        _error(notice)
+    if verbose:
+        _list_files(entries, result, settings.limits.max_bytes)
     if write_baseline:
+        from .atomic import atomic_path
         from .baseline import write_baseline as write
 
-        write(write_baseline, result.findings)
-        click.echo(f"pipelint: wrote {len(result.findings)} finding(s) to baseline {write_baseline}", err=True)
+        try:
+            with atomic_path(write_baseline) as temp:
+                write(temp, result.findings)
+        except OSError as error:
+            _write_error("baseline", write_baseline, error)
+            sys.exit(EXIT_USAGE)
+        _error(f"wrote {len(result.findings)} finding(s) to baseline {write_baseline}")
     if baseline:
         from .baseline import BaselineError, apply_baseline
 
         try:
             apply_baseline(baseline, result)
         except BaselineError as error:
-            click.echo(f"pipelint: error: {error}", err=True)
+            _error(f"error: {error}")
             sys.exit(EXIT_USAGE)
-    stream = open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
     internal = result.internal_error
+    options = {"quiet": quiet, "statistics": statistics, "fail_on": settings.config.fail_on}
     try:
-        from .reporters import render
-
-        render(fmt, result, stream, color=_use_color(color, stream) if not output else bool(color), quiet=quiet, statistics=statistics)
-    except Exception as error:  # a reporter crash: report it, keep the exit status meaningful
-        click.echo(f"pipelint: internal error in the {fmt} reporter: {type(error).__name__}: {error}", err=True)
-        internal = True
-    finally:
-        if output:
-            stream.close()
+        internal = _report(fmt, result, output, color, options) or internal
+    except OSError as error:
+        if output is None:  # stdout is closed or failing: nowhere left to report
+            sys.exit(EXIT_INTERNAL)
+        _write_error("report", output, error)
+        sys.exit(EXIT_USAGE)
     if statistics and fmt != "text":
         from .reporters.text import render_statistics
 
         render_statistics(result, sys.stderr)
     if internal:
         sys.exit(EXIT_INTERNAL)
+    if write_baseline:
+        sys.exit(EXIT_CLEAN)
     sys.exit(exit_status(result, settings.config.fail_on))
+
+
+def _report(fmt: str, result: Any, output: str | None, color: bool | None, options: dict[str, Any]) -> bool:
+    """Write the report to ``output`` (atomically) or stdout; return whether the reporter crashed.
+
+    A crashed reporter leaves a previous ``output`` file untouched. A reader that closes the pipe
+    early (``pipelint check | head``) ends the report quietly. ``OSError`` means the file could
+    not be written.
+    """
+    from .reporters import render
+
+    if output:
+        from .atomic import atomic_open
+
+        try:
+            with atomic_open(output) as stream:
+                render(fmt, result, stream, color=bool(color), **options)
+        except OSError:
+            raise
+        except Exception as error:  # a reporter crash: report it, keep the exit status meaningful
+            _error(f"internal error in the {fmt} reporter: {type(error).__name__}: {error}; {output} was left as it was")
+            return True
+        return False
+    stream = sys.stdout
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="backslashreplace")  # a lone surrogate must not end the report
+        except (ValueError, OSError):
+            pass
+    try:
+        render(fmt, result, stream, color=_use_color(color, stream), **options)
+        stream.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except Exception as error:
+        _error(f"internal error in the {fmt} reporter: {type(error).__name__}: {error}")
+        return True
+    return False
+
+
+def _silence_stdout() -> None:
+    """The reader went away: send whatever is still buffered for stdout nowhere, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _stdin_entry(name: str | None, max_bytes: int) -> tuple[Any, list[Any]]:
+    """Standard input saved to a private temporary file, as the one entry to lint under ``name``."""
+    import tempfile
+
+    from .discover import FileEntry, display_path
+
+    data = sys.stdin.buffer.read(max_bytes + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    temp_dir = tempfile.TemporaryDirectory(prefix="pipelint-stdin-")
+    shown = display_path(name) if name else "<stdin>"
+    temp = os.path.join(temp_dir.name, os.path.basename(name) if name else "stdin")
+    with open(temp, "wb") as handle:
+        handle.write(data)
+    return temp_dir, [FileEntry(temp, shown, True)]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1
+
+
+def _list_files(entries: list[Any], result: Any, max_bytes: int) -> None:
+    """``-v``: each file found, with its kind or why it was not linted."""
+    flagged = {f.path: f.code for f in result.findings if f.code in ("PL007", "PL013", "PL014")}
+    for entry in entries:
+        kind = result.file_kinds.get(entry.display)
+        if kind:
+            _error(f"linted {entry.display} as {kind}")
+        elif entry.display in flagged:
+            _error(f"not linted {entry.display}: see its {flagged[entry.display]} finding")
+        elif entry.explicit:
+            _error(f"not linted {entry.display}: not a kind pipelint reads")
+        elif _size(entry.path) > max_bytes:
+            _error(f"skipped {entry.display}: larger than max-file-size ({max_bytes} bytes)")
+        else:
+            _error(f"skipped {entry.display}: found by walking, but neither its name nor its content is a kind pipelint reads")
+    _error(f"{len(entries)} file{'s' if len(entries) != 1 else ''} found, {result.files} linted")
 
 
 def exit_status(result: Any, fail_on: str) -> int:

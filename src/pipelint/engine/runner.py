@@ -605,22 +605,28 @@ def run(
     settings: Settings | None = None,
     jobs: int | None = None,
     progress: Any = None,
+    entries: list[FileEntry] | None = None,
     **options: Any,
 ) -> RunResult:
     """Lint ``paths`` (default ``.``) and return every finding, suppressed ones marked.
+
+    ``entries``, when given, are the files to lint instead of what ``paths`` discovers (the
+    command line passes standard input this way, and its ``-v`` lists what was discovered).
 
     Raises :class:`~pipelint.config.ConfigError` for invalid configuration and
     :class:`~pipelint.discover.PathError` for a named path that cannot be read.
     """
     with paused():
-        return _run(paths, settings, jobs, progress, options)
+        return _run(paths, settings, jobs, progress, options, entries)
 
 
-def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, progress: Any, options: dict[str, Any]) -> RunResult:
+def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, progress: Any, options: dict[str, Any],
+         entries: list[FileEntry] | None = None) -> RunResult:
     paths = list(paths or ["."])
     if settings is None:
         settings = build_settings(paths=paths, jobs=jobs, **options)
-    entries = discover(paths, settings.config.exclude)
+    if entries is None:
+        entries = discover(paths, settings.config.exclude)
     workers = jobs or settings.config.jobs or _default_jobs()
     results: list[FileResult]
     if workers > 1 and len(entries) >= 16:
