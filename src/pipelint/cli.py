@@ -307,8 +307,10 @@ def rules(ident: str | None, fmt: str, rules_dir: tuple[str, ...]) -> None:
 
             click.echo(json.dumps(_rule_dict(found), indent=2))
         else:
+            from .docs import doc_text
+
             click.echo(f"{found.code} {found.name} ({found.severity}; {', '.join(found.kinds) or 'all files'})\n")
-            click.echo(found.doc)
+            click.echo(doc_text(found.doc))
         return
     if fmt == "json":
         import json
