@@ -1,8 +1,10 @@
-"""The ``pipelint`` command line (design.md, "Interfaces").
+"""The ``pipelint`` command line (docs/architecture.md, stage 1).
 
-Exit status: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage, path or
-config error; 3 internal error (a rule or reporter crashed; other results are still reported).
-The status never depends on ``--format``.
+Exit status: 0 nothing at or above ``--fail-on`` (always with ``--exit-zero``, and once
+``--write-baseline`` has written its file); 1 findings at or above it; 2 usage, path or config
+error, or a report/baseline file that cannot be written; 3 internal error (a rule or reporter
+crashed; other results are still reported). The status never depends on ``--format``, and a
+reader that closes the pipe early does not change it. No option ends in a traceback.
 """
 
 from __future__ import annotations
