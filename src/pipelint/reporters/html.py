@@ -149,7 +149,8 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import JsonLexer, YamlLexer
 
-    formatter = HtmlFormatter(linenos="inline", noclasses=True, style="default", hl_lines=[])
+    # highlighting by CSS classes, styled once in the page's <style>, not inline in every excerpt
+    formatter = HtmlFormatter(linenos="inline", style="default", hl_lines=[], cssclass="highlight")
     lexers = {"json": JsonLexer(), "yaml": YamlLexer()}
     findings = result.findings
     severities = Counter(str(f.severity) for f in findings)
@@ -163,7 +164,7 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>pipelint audit report</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{_CSS}\n{formatter.get_style_defs('.frame .highlight')}</style></head><body>",
         "<h1>pipelint audit report</h1>",
         f'<p class="muted">{len(result.file_kinds)} file{"s" if len(result.file_kinds) != 1 else ""} linted · generated {html.escape(stamp)} by pipelint {html.escape(__version__)}</p>',
         '<div class="totals">',
