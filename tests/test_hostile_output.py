@@ -177,3 +177,17 @@ def test_terminal_and_sarif_show_rendered_docs(tmp_path):
     assert "``" not in rule["help"]["text"] and "Failing::" not in rule["help"]["markdown"]
     assert "```yaml" in rule["help"]["markdown"]
     assert "``" not in rule["fullDescription"]["text"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "junit", "checkstyle", "html", "json", "sarif", "gitlab", "rdjson"])
+def test_a_file_name_with_control_characters_is_escaped(tmp_path, fmt):
+    name = "buildspec-\x1b[31m\n::error file=evil.yml::x\a.yml"
+    (tmp_path / name).write_text("version: 0.2\nversion: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    result = run(tmp_path, "--format", fmt, "-o", "report.out", ".")
+    assert result.exit_code == 1, result.output
+    text = (tmp_path / "report.out").read_text(encoding="utf-8")
+    parse(fmt, text)
+    assert "\x1b" not in text and "\x07" not in text
+    assert not any(line.lstrip().startswith("::error file=evil") for line in text.splitlines())
+    verbose = run(tmp_path, "-v", "-q", ".")
+    assert "\x1b" not in verbose.output and "pipelint: linted buildspec-\\x1b[31m\\n::error file=evil.yml::x\\x07.yml as buildspec" in verbose.output
