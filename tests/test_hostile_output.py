@@ -191,3 +191,14 @@ def test_a_file_name_with_control_characters_is_escaped(tmp_path, fmt):
     assert not any(line.lstrip().startswith("::error file=evil") for line in text.splitlines())
     verbose = run(tmp_path, "-v", "-q", ".")
     assert "\x1b" not in verbose.output and "pipelint: linted buildspec-\\x1b[31m\\n::error file=evil.yml::x\\x07.yml as buildspec" in verbose.output
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_messages_quoting_huge_keys_are_clipped(tmp_path, fmt):
+    key = "k" * 100_000
+    (tmp_path / "appspec.json").write_text('{"version": 0.0' + f', "{key}": 1' * 21 + "}")
+    result = run(tmp_path, "--format", fmt, "-o", "report.out", ".")
+    assert result.exit_code == 1
+    # 20 duplicate-key findings, each quoting the 100 KB key in full, would be 2 MB and more
+    assert os.path.getsize(tmp_path / "report.out") < 400_000, fmt
+    parse(fmt, (tmp_path / "report.out").read_text(encoding="utf-8"))

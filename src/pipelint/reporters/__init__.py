@@ -30,8 +30,18 @@ _MODULES = {
 FORMATS = tuple(_MODULES)
 
 
+#: The longest message or fix any report shows, in characters: a rule may quote a key or value
+#: from the file, and a 100 KB key in every one of many findings must not multiply the output.
+MAX_MESSAGE = 2000
+
+
 def render(fmt: str, result: Any, stream: IO[str], **options: Any) -> None:
-    """Write ``result`` to ``stream`` in format ``fmt``."""
+    """Write ``result`` to ``stream`` in format ``fmt`` (messages and fixes clipped first)."""
+    for finding in result.findings:
+        if len(finding.message) > MAX_MESSAGE:
+            finding.message = finding.message[: MAX_MESSAGE - 1] + "…"
+        if finding.fix and len(finding.fix) > MAX_MESSAGE:
+            finding.fix = finding.fix[: MAX_MESSAGE - 1] + "…"
     module = importlib.import_module(_MODULES[fmt])
     module.render(result, stream, **options)
 
