@@ -228,3 +228,35 @@ def test_bad_options_never_print_a_traceback(repo, args):
     result = invoke(repo, *args)
     no_traceback(result)
     assert result.exit_code == 2, (args, result.output)
+
+
+def test_verbose_says_why_discovery_passed_over_folders_and_files(tmp_path):
+    import shutil
+
+    (tmp_path / "buildspec.yml").write_text(CLEAN)
+    (tmp_path / "node_modules").mkdir()
+    (tmp_path / "node_modules" / "buildspec.yml").write_text(CLEAN)
+    (tmp_path / "generated").mkdir()
+    (tmp_path / "generated" / "buildspec.yml").write_text(CLEAN)
+    (tmp_path / ".pipelint.toml").write_text('exclude = ["generated"]\n')
+    old = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        lines = CliRunner().invoke(main, ["check", "-v", "."]).output.splitlines()
+    finally:
+        os.chdir(old)
+    assert "pipelint: skipped node_modules/: a folder pipelint never walks (version control, dependencies, caches)" in lines
+    assert "pipelint: skipped generated/: matches an `exclude` pattern" in lines
+    assert "pipelint: 1 file found, 1 linted" in lines
+    if shutil.which("git") is None:
+        return
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / ".gitignore").write_text("build/\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "buildspec.yml").write_text(CLEAN)
+    os.chdir(tmp_path)
+    try:
+        lines = CliRunner().invoke(main, ["check", "-v", "."]).output.splitlines()
+    finally:
+        os.chdir(old)
+    assert "pipelint: skipped build/buildspec.yml: ignored by git (.gitignore)" in lines

@@ -108,6 +108,7 @@ def _check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[s
         _error("error: --stdin-filename needs `-` as the path")
         sys.exit(EXIT_USAGE)
     temp_dir = None
+    skipped: list[tuple[str, str]] = []
     try:
         settings = build_settings(
             config_path=config_path, paths=[stdin_filename or "."] if reading_stdin else targets, select=_split(select),
@@ -119,7 +120,7 @@ def _check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[s
         else:
             from .discover import discover
 
-            entries = discover(targets, settings.config.exclude)
+            entries = discover(targets, settings.config.exclude, skipped if verbose else None)
         progress = _progress_printer() if fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") else None
         result = run(targets, settings=settings, jobs=jobs, progress=progress, entries=entries)
     except (ConfigError, PathError) as error:
@@ -131,7 +132,7 @@ def _check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[s
     for notice in result.notices:
         _error(notice)
     if verbose:
-        _list_files(entries, result, settings.limits.max_bytes)
+        _list_files(entries, result, settings.limits.max_bytes, skipped)
     if write_baseline:
         from .atomic import atomic_path
         from .baseline import write_baseline as write
@@ -242,8 +243,11 @@ def _size(path: str) -> int:
         return -1
 
 
-def _list_files(entries: list[Any], result: Any, max_bytes: int) -> None:
-    """``-v``: each file found, with its kind or why it was not linted."""
+def _list_files(entries: list[Any], result: Any, max_bytes: int, skipped: list[tuple[str, str]]) -> None:
+    """``-v``: what discovery passed over and why, then each file found, with its kind or why it
+    was not linted."""
+    for shown, reason in skipped:
+        _error(f"skipped {shown}: {reason}")
     flagged = {f.path: f.code for f in result.findings if f.code in ("PL007", "PL013", "PL014")}
     for entry in entries:
         kind = result.file_kinds.get(entry.display)

@@ -102,7 +102,7 @@ def _git_ignored(directory: str, candidates: list[str]) -> set[str]:
     return {p.decode("utf-8", "surrogateescape") for p in proc.stdout.split(b"\0") if p}
 
 
-def _walk(root: str, exclude: list[str]) -> list[str]:
+def _walk(root: str, exclude: list[str], skipped: list[tuple[str, str]] | None = None) -> list[str]:
     found: list[str] = []
     seen_dirs: set[tuple[int, int]] = set()
     stack = [root]
@@ -126,19 +126,35 @@ def _walk(root: str, exclude: list[str]) -> list[str]:
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name in SKIP_DIRS or _is_venv(entry.path) or (exclude and _excluded(display_path(entry.path, cwd), exclude)):
+                        if skipped is not None:
+                            skipped.append((display_path(entry.path, cwd) + "/", _dir_skip_reason(entry.name, entry.path)))
                         continue
                     subdirs.append(entry.path)
                 elif entry.name.lower().endswith(CANDIDATE_EXTENSIONS):
                     if not (exclude and _excluded(display_path(entry.path, cwd), exclude)):
                         found.append(entry.path)
+                    elif skipped is not None:
+                        skipped.append((display_path(entry.path, cwd), "matches an `exclude` pattern"))
             except OSError:
                 continue
         stack.extend(reversed(subdirs))
     return found
 
 
-def discover(paths: list[str], exclude: list[str] | None = None) -> list[FileEntry]:
-    """The files to lint for the given command-line paths, in a deterministic order."""
+def _dir_skip_reason(name: str, path: str) -> str:
+    if name in SKIP_DIRS:
+        return "a folder pipelint never walks (version control, dependencies, caches)"
+    if _is_venv(path):
+        return "a virtualenv"
+    return "matches an `exclude` pattern"
+
+
+def discover(paths: list[str], exclude: list[str] | None = None, skipped: list[tuple[str, str]] | None = None) -> list[FileEntry]:
+    """The files to lint for the given command-line paths, in a deterministic order.
+
+    ``skipped``, when given, receives ``(display path, reason)`` for each folder or candidate
+    file the walk passed over (what ``pipelint check -v`` shows).
+    """
     exclude = exclude or []
     cwd = os.getcwd()
     entries: list[FileEntry] = []
@@ -147,10 +163,12 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> list[FileEnt
         if not os.path.lexists(path):
             raise PathError(f"{path}: no such file or directory")
         if os.path.isdir(path):
-            walked = _walk(path, exclude)
+            walked = _walk(path, exclude, skipped)
             ignored = _git_ignored(path, [os.path.abspath(p) for p in walked])
             for found in walked:
                 absolute = os.path.abspath(found)
+                if absolute in ignored and skipped is not None:
+                    skipped.append((display_path(found, cwd), "ignored by git (.gitignore)"))
                 if absolute in ignored or absolute in seen:
                     continue
                 seen.add(absolute)
