@@ -6,7 +6,7 @@ from collections import Counter
 from typing import IO, Any
 
 from . import SourceLines
-from .safe import clean, clip, offset, window
+from .safe import ELLIPSIS, clean, offset, window
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "note": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -50,8 +50,12 @@ def frame(result: Any, finding: Any, color: bool, lines: SourceLines | None = No
     end = finding.end_col - 1 if finding.end_line == finding.line else len(first_text)
     first, last = window(len(first_text), start, max(end, start + 1))
     width = len(str(rows[-1][0]))
-    texts = [clip(text, first, last).expandtabs(1) for _, text in rows]
-    shown = _highlight(texts, finding.path) if color else texts
+    cores = [clean(text[first:last]).expandtabs(1) for _, text in rows]
+    lead = ELLIPSIS if first > 0 else ""
+    tails = [ELLIPSIS if last < len(text) else "" for _, text in rows]
+    texts = [lead + core + tail for core, tail in zip(cores, tails)]
+    highlighted = _highlight(cores, finding.path) if color else cores  # the ellipses are not code
+    shown = [lead + core + tail for core, tail in zip(highlighted, tails)]
     out = []
     for (number, text), plain, display in zip(rows, texts, shown):
         gutter = f"{number:>{width}} | "
