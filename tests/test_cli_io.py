@@ -130,15 +130,12 @@ def test_atomic_helpers_keep_mode_and_clean_up(tmp_path):
 
 
 def test_closed_pipe_stops_quietly(repo):
-    for number in range(30):
-        (repo / f"buildspec-{number}.yml").write_text(BROKEN)
     proc = subprocess.Popen(
         [sys.executable, "-m", "pipelint", "check", "--isolated", "--select", "PL", "--no-color", "."],
         cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     assert proc.stdout is not None and proc.stderr is not None
-    proc.stdout.readline()  # like `head -1`: read a little, then go away
-    proc.stdout.close()
+    proc.stdout.close()  # the reader is gone before pipelint writes (like `| head -0`): every write fails
     stderr = proc.stderr.read().decode()
     proc.wait(timeout=60)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr and "Exception ignored" not in stderr, stderr
