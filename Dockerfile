@@ -2,6 +2,7 @@
 #   docker run --rm -v "$PWD:/src:ro" pipelint check .
 # Small (python slim, no compiler, no pip cache), runs as an unprivileged user, and needs no
 # network beyond PyPI while building. `--build-arg EXTRAS=shellcheck` adds the shellcheck rule.
+# The image has no git, so .gitignore rules are not applied to the walk (use `exclude` in config).
 FROM python:3.12-slim AS build
 WORKDIR /build
 COPY pyproject.toml README.md ./
