@@ -59,6 +59,43 @@ def _chromium():
     return None
 
 
+def _dump_dom(browser, profile, uri):
+    return subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", "--dump-dom", uri],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+
+
+def test_junit_follows_fail_on(repo):
+    (repo / "a" / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n  bulid:\n    commands: [x]\n")
+    result = _check(repo, "--select", "BS105,PL003", "--format", "junit", "--fail-on", "never")
+    assert result.exit_code == 0
+    suite = ET.fromstring(result.output).find("testsuite")
+    assert suite.get("failures") == "0"  # the run passes, so does every test case
+
+
+def test_html_rule_docs_written_once_and_opened_from_a_row(repo, tmp_path_factory):
+    for name in ("d", "e"):
+        (repo / name).mkdir()
+        (repo / name / "buildspec.yml").write_text(BROKEN)
+    result = _check(repo, "--format", "html", "--output", "report.html")
+    page = repo / "report.html"
+    text = page.read_text()
+    assert text.count('<tr data-severity="error"') == 4
+    assert text.count('id="rule-PL003"') == 1 and text.count('href="#rule-PL003"') == 4
+    assert text.count("YAML parsers keep only the last value") == 1  # PL003's doc, once
+    assert "``" not in text and "Failing::" not in text
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("no Chromium on this machine (.ci/run installs Debian's chromium package)")
+    proc = _dump_dom(browser, tmp_path_factory.mktemp("chromium-profile"), page.as_uri() + "#rule-PL003")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert re.search(r'<details class="rule-doc" id="rule-PL003" open="">', proc.stdout), "the linked rule doc opens"
+    assert result.exit_code == 1
+
+
 def test_html_report_renders_in_headless_chromium(repo, tmp_path_factory):
     result = _check(repo, "--format", "html", "--output", "report.html")
     assert result.exit_code == 1

@@ -26,7 +26,7 @@ def test_clean_file_exits_0(tmp_path):
     path.write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
     result = invoke("check", "--isolated", "--no-color", str(path))
     assert result.exit_code == 0, result.output
-    assert "No problems found in 1 file." in result.output
+    assert "No problems found; 1 file linted." in result.output
 
 
 def test_findings_exit_1_and_missing_path_exit_2(tmp_path):
@@ -75,3 +75,40 @@ def test_python_api(tmp_path):
     path.write_text("version: 0.2\nversion: 0.2\nphases:\n  build:\n    commands: [make]\n")
     findings = pipelint.lint_paths([str(path)], select=["PL"], isolated=True)
     assert [(f.code, f.line, f.col) for f in findings] == [("PL003", 2, 1)]
+
+
+def _readme():
+    import os
+
+    with open(os.path.join(os.path.dirname(os.path.dirname(__file__)), "README.md"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def test_readme_option_table_and_help_agree():
+    import re
+
+    readme = _readme()
+    table = readme.split("### Options of `pipelint check`", 1)[1].split("\n### ", 1)[0]
+    first_column = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
+    documented = {option for cell in first_column for option in re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", cell)}
+    help_text = CliRunner().invoke(main, ["check", "--help"], terminal_width=200).output
+    offered = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", help_text.split("Options:", 1)[1]))
+    offered.discard("-h")
+    offered.discard("--help")
+    assert offered - documented == set(), "options missing from the README's table"
+    assert documented - offered == set(), "README documents options that do not exist"
+
+
+def test_readme_promises_only_what_exists():
+    readme = _readme()
+    assert "rev: v0.1.0" not in readme  # there is no tag to pin
+    import re
+
+    # not on PyPI yet: a package spec naming pipelint must be a git URL (a local `.` also works)
+    code = "\n".join(re.findall(r"```[a-z]*\n(.*?)```", readme, re.S))
+    for spec in re.findall(r"pipx? install ([^\s&#]+)", code):
+        if "pipelint" in spec:
+            assert spec.strip("\"'").startswith("git+"), spec
+    quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert [line for line in quick.splitlines() if line.startswith("pip install")] == [
+        "pip install . && pipelint check examples/", "pip install '.[test]' && pytest"]

@@ -155,6 +155,26 @@ def _git_ignored(directory: str, candidates: list[str]) -> set[str]:
 
 SkipHandler = Callable[[str, str], None]
 
+# Reasons for passing over a path that are the walk's ordinary business: shown with ``-v`` only.
+NEVER_WALKED = "a folder pipelint never walks (version control, dependencies, caches)"
+VIRTUALENV = "a virtualenv"
+EXCLUDED = "matches an `exclude` pattern"
+GIT_IGNORED = "ignored by git (.gitignore)"
+PASSED_OVER = (NEVER_WALKED, VIRTUALENV, EXCLUDED, GIT_IGNORED)
+
+
+def passed_over(reason: str) -> bool:
+    """Whether ``reason`` is an ordinary skip (by default, ``exclude`` or git), not a warning."""
+    return reason.startswith(PASSED_OVER)
+
+
+def _dir_skip_reason(name: str, path: str) -> str:
+    if name in SKIP_DIRS:
+        return NEVER_WALKED
+    if _is_venv(path):
+        return VIRTUALENV
+    return EXCLUDED
+
 
 def _walk(root: str, exclude: list[str], on_skip: SkipHandler, follow_symlinks: bool = False, exclude_root: str | None = None) -> list[str]:
     found: list[str] = []
@@ -181,10 +201,12 @@ def _walk(root: str, exclude: list[str], on_skip: SkipHandler, follow_symlinks: 
             try:
                 if entry.is_dir(follow_symlinks=False):
                     if entry.name in SKIP_DIRS or _is_venv(entry.path) or (exclude and _excluded(display_path(entry.path, cwd), exclude, exclude_root, entry.path)):
+                        on_skip(entry.path + os.sep, _dir_skip_reason(entry.name, entry.path))
                         continue
                     subdirs.append(entry.path)
                 elif entry.name.lower().endswith(CANDIDATE_EXTENSIONS):
                     if exclude and _excluded(display_path(entry.path, cwd), exclude, exclude_root, entry.path):
+                        on_skip(entry.path, EXCLUDED)
                         continue
                     if _acceptable(entry.path, root, on_skip, follow_symlinks, entry):
                         found.append(entry.path)
@@ -249,13 +271,16 @@ def discover(
             ignored = _git_ignored(path, [os.path.abspath(p) for p in walked])
             for found in walked:
                 absolute = os.path.abspath(found)
-                if absolute in ignored or absolute in seen:
+                if absolute in ignored:
+                    skip(found, GIT_IGNORED)
+                    continue
+                if absolute in seen:
                     continue
                 seen.add(absolute)
                 entries.append(FileEntry(found, display_path(found, cwd), False))
         else:
             if force_exclude and exclude and _excluded(display_path(path, cwd), exclude, exclude_root, path):
-                skip(path, "excluded by `exclude` (--force-exclude)")
+                skip(path, EXCLUDED + " (--force-exclude)")
                 continue
             if os.path.islink(path):
                 if not follow_symlinks:

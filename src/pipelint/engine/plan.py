@@ -20,7 +20,7 @@ import os
 from typing import Any
 
 from ..config import find_config
-from ..discover import FileEntry, discover, display_path, git_top
+from ..discover import FileEntry, discover, display_path, git_top, passed_over
 from ..findings import Finding, Severity
 from .runner import RunResult, Settings, build_settings, run
 
@@ -46,6 +46,13 @@ class Plan:
     def skip(self, path: str, reason: str) -> None:
         """Record a path discovery did not lint, and why."""
         self.skipped.append((path, reason))
+
+    def default_fail_on(self) -> str:
+        """The ``fail-on`` of the first group's config (``warning`` with none): what reporters
+        that mark failures themselves (JUnit) follow when ``--fail-on`` was not given."""
+        for group in self.groups.values():
+            return group.settings.config.fail_on
+        return "warning"
 
 
 def root_for(path: str, config_path: str | None) -> str:
@@ -134,6 +141,19 @@ def make_plan(
     return plan
 
 
+def plan_for_entries(entries: list[FileEntry], name: str, *, config_path: str | None = None, isolated: bool = False, **options: Any) -> Plan:
+    """A plan for files that were not discovered (standard input saved to a temporary file):
+    one group, with the config and project root that would apply to a file called ``name``."""
+    plan = Plan()
+    owner = _Finder(config_path, isolated)(name)
+    settings = build_settings(config_path=owner, isolated=owner is None, paths=[name], **options)
+    root = root_for(name, owner)
+    group = plan.groups[(owner, root)] = Group(owner, root, _rooted(settings, root))
+    group.entries.extend(entries)
+    plan.by_target[name] = list(entries)
+    return plan
+
+
 def _rooted(settings: Settings, root: str) -> Settings:
     """``settings`` with its project root set to ``root`` (a copy when it differs)."""
     if os.path.abspath(settings.config.root) == root:
@@ -205,7 +225,7 @@ def skip_notices(plan: Plan) -> list[str]:
     """stderr lines for what discovery did not read: every unreadable folder, and one line
     for symbolic links and special files (named, the first few)."""
     lines = [f"warning: {display_path(path)}: {reason}" for path, reason in plan.skipped if reason.startswith("folder cannot be read")]
-    others = [(p, r) for p, r in plan.skipped if not r.startswith(("folder cannot be read", "excluded by"))]
+    others = [(p, r) for p, r in plan.skipped if not r.startswith("folder cannot be read") and not passed_over(r)]
     if others:
         shown = "; ".join(f"{display_path(p)} ({r.split(',')[0].split(' (')[0]})" for p, r in others[:5])
         more = f" and {len(others) - 5} more" if len(others) > 5 else ""

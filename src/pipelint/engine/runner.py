@@ -639,7 +639,9 @@ def run(
 ) -> RunResult:
     """Lint ``paths`` (default ``.``) and return every finding, suppressed ones marked.
 
-    ``entries``: the files to lint, already discovered (``paths`` is then not walked).
+    ``entries``, when given, are the files to lint instead of what ``paths`` discovers (the
+    command line passes standard input this way, and its ``-v`` lists what was discovered).
+
     Raises :class:`~pipelint.config.ConfigError` for invalid configuration and
     :class:`~pipelint.discover.PathError` for a named path that cannot be read.
     """

@@ -1,14 +1,22 @@
-"""GitHub Actions workflow-command annotations (``::error file=…,line=…::message``)."""
+"""GitHub Actions workflow-command annotations (``::error file=…,line=…::message``).
+
+The runner reads a command from each output line, so nothing from a linted file may end a line
+or start one: newlines, carriage returns, ESC, BEL and every other control character are escaped
+(:func:`~pipelint.reporters.safe.clean`) before the workflow-command escaping of ``%``, ``:`` and
+``,``.
+"""
 
 from __future__ import annotations
 
 from typing import IO, Any
 
+from .safe import clean
+
 _LEVELS = {"error": "error", "warning": "warning", "note": "notice"}
 
 
 def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return clean(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _escape_property(text: str) -> str:

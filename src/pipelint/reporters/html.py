@@ -1,8 +1,12 @@
 """A self-contained HTML audit report for people reviewing a whole repository.
 
 One file, no network and no external assets: totals by severity, bar charts of findings per rule
-and per file kind (CSS bars), a sortable and filterable table, and every finding with its
-syntax-highlighted code excerpt (secrets masked) and its rule's documentation.
+and per file kind (CSS bars), a sortable and filterable table of findings with syntax-highlighted
+code excerpts (secrets masked, long lines clipped around the finding), and the documentation of
+each rule that has findings, written once and linked from its rows.
+
+The report is bounded per file: at most :data:`MAX_ROWS_PER_FILE` rows (the rest counted in one
+row) and :data:`MAX_FRAMES_PER_FILE` code excerpts; the totals and charts count every finding.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from .. import __version__
-from . import excerpt
+from ..docs import doc_html
+from . import SourceLines
+from .safe import clean, clip, window
+
+MAX_ROWS_PER_FILE = 200
+MAX_FRAMES_PER_FILE = 50
 
 _CSS = """
 :root { --err:#c62828; --warn:#b26a00; --note:#1565c0; --bg:#fafafa; --fg:#1d1d1f; --muted:#666; }
@@ -42,7 +51,10 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 details { margin-top: 4px; } summary { cursor: pointer; color: var(--muted); }
 .frame { margin: 6px 0 0; border: 1px solid #e0e0e0; border-radius: 6px; overflow-x: auto; background: #fbfbfb; }
 .frame pre { margin: 0; padding: 6px 8px; }
-.doc { white-space: pre-wrap; background: #f7f7f7; padding: 8px; border-radius: 6px; margin: 6px 0 0; font-size: 12.5px; }
+.doc { background: #f7f7f7; padding: 4px 12px; border-radius: 6px; margin: 6px 0 0; font-size: 13px; }
+.doc pre { background: #fff; border: 1px solid #e0e0e0; border-radius: 6px; padding: 6px 8px; overflow-x: auto; }
+.rule-doc { margin: 6px 0; background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 8px 12px; }
+.more td { color: var(--muted); font-style: italic; }
 .fix { color: #2e7d32; }
 .empty { padding: 24px; text-align: center; color: var(--muted); }
 """
@@ -84,6 +96,12 @@ _JS = """
     });
   });
   apply();
+  function openDoc() {
+    const target = location.hash && document.getElementById(location.hash.slice(1));
+    if (target && target.tagName === 'DETAILS') target.open = true;
+  }
+  window.addEventListener('hashchange', openDoc);
+  openDoc();
 })();
 """
 
@@ -102,16 +120,25 @@ def _bars(title: str, counts: Counter[str], test_id: str) -> str:
     return f'<div class="chart" data-testid="{test_id}"><h2>{html.escape(title)}</h2>{"".join(rows)}</div>'
 
 
-def _frame(result: Any, finding: Any, formatter: Any, lexers: dict[str, Any]) -> str:
+def _frame(lines: SourceLines, finding: Any, formatter: Any, lexers: dict[str, Any]) -> str:
     from pygments import highlight
 
-    first = max(1, finding.line - 1)
-    last = min(finding.end_line, finding.line + 4) + 1
-    rows = excerpt(result, finding.path, first, last)
-    if not rows:
+    first_line = max(1, finding.line - 1)
+    last_line = min(finding.end_line, finding.line + 4) + 1
+    rows = []
+    for number in range(first_line, last_line + 1):
+        text = lines.get(finding.path, number)
+        if text is None:
+            break
+        rows.append((number, text))
+    here = next((text for number, text in rows if number == finding.line), None)
+    if here is None:
         return ""
+    start = finding.col - 1
+    end = finding.end_col - 1 if finding.end_line == finding.line else len(here)
+    first, last = window(len(here), start, max(end, start + 1))
     lexer = lexers["json"] if finding.path.lower().endswith(".json") else lexers["yaml"]
-    code = "\n".join(text for _, text in rows) + "\n"
+    code = "\n".join(clip(text, first, last) for _, text in rows) + "\n"
     formatter.linenostart = rows[0][0]
     formatter.hl_lines = [finding.line - rows[0][0] + 1]
     return f'<div class="frame">{highlight(code, lexer, formatter)}</div>'
@@ -122,7 +149,8 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
     from pygments.formatters import HtmlFormatter
     from pygments.lexers import JsonLexer, YamlLexer
 
-    formatter = HtmlFormatter(linenos="inline", noclasses=True, style="default", hl_lines=[])
+    # highlighting by CSS classes, styled once in the page's <style>, not inline in every excerpt
+    formatter = HtmlFormatter(linenos="inline", style="default", hl_lines=[], cssclass="highlight")
     lexers = {"json": JsonLexer(), "yaml": YamlLexer()}
     findings = result.findings
     severities = Counter(str(f.severity) for f in findings)
@@ -136,7 +164,7 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>pipelint audit report</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{_CSS}\n{formatter.get_style_defs('.frame .highlight')}</style></head><body>",
         "<h1>pipelint audit report</h1>",
         f'<p class="muted">{len(result.file_kinds)} file{"s" if len(result.file_kinds) != 1 else ""} linted · generated {html.escape(stamp)} by pipelint {html.escape(__version__)}</p>',
         '<div class="totals">',
@@ -164,20 +192,42 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
         parts.append('<table id="findings"><thead><tr><th>Severity</th><th>Rule</th><th>File</th>'
                      '<th data-type="number">Line</th><th>Message</th></tr></thead><tbody>')
         rank = {"error": "0", "warning": "1", "note": "2"}
+        lines = SourceLines(result)
+        shown: Counter[str] = Counter()
+        totals = Counter(f.path for f in findings)
         for f in findings:
+            shown[f.path] += 1
+            if shown[f.path] > MAX_ROWS_PER_FILE:
+                if shown[f.path] == MAX_ROWS_PER_FILE + 1:
+                    rest = totals[f.path] - MAX_ROWS_PER_FILE
+                    parts.append(
+                        f'<tr class="more" data-severity="" data-rule=""><td data-sort="9"></td><td></td><td><code>{html.escape(clean(f.path))}</code></td>'
+                        f'<td data-sort="{f.line}"></td><td>{rest} more finding{"s" if rest != 1 else ""} in this file not listed here '
+                        "(the json or sarif report lists them all)</td></tr>"
+                    )
+                continue
             sev = str(f.severity)
-            found = result.registry.by_code.get(f.code)
-            doc = html.escape(found.doc) if found else ""
-            fix = f'<div class="fix">Fix: {html.escape(f.fix)}</div>' if f.fix else ""
+            code = html.escape(f.code)
+            fix = f'<div class="fix">Fix: {html.escape(clean(f.fix))}</div>' if f.fix else ""
+            frame = _frame(lines, f, formatter, lexers) if shown[f.path] <= MAX_FRAMES_PER_FILE else ""
+            about = f' <a href="#rule-{code}" class="muted">about {code}</a>' if f.code in result.registry.by_code else ""
             parts.append(
-                f'<tr data-severity="{sev}" data-rule="{html.escape(f.code)}">'
+                f'<tr data-severity="{sev}" data-rule="{code}">'
                 f'<td class="sev {sev}" data-sort="{rank[sev]}">{sev}</td>'
-                f'<td data-sort="{html.escape(f.code)}"><code>{html.escape(f.code)}</code><br><span class="muted">{html.escape(f.name)}</span></td>'
-                f"<td><code>{html.escape(f.path)}</code></td>"
+                f'<td data-sort="{code}"><code>{code}</code><br><span class="muted">{html.escape(f.name)}</span></td>'
+                f"<td><code>{html.escape(clean(f.path))}</code></td>"
                 f'<td data-sort="{f.line}">{f.line}:{f.col}</td>'
-                f"<td>{html.escape(f.message)}{fix}{_frame(result, f, formatter, lexers)}"
-                f"<details><summary>About {html.escape(f.code)}</summary><div class=\"doc\">{doc}</div></details></td></tr>"
+                f"<td>{html.escape(clean(f.message))}{about}{fix}{frame}</td></tr>"
             )
         parts.append("</tbody></table>")
+        parts.append("<h2>Rules</h2>")
+        for code in rules_used:
+            found = result.registry.by_code.get(code)
+            if found is None:
+                continue
+            parts.append(
+                f'<details class="rule-doc" id="rule-{html.escape(code)}"><summary><code>{html.escape(code)}</code> '
+                f'{html.escape(found.name)} ({found.severity})</summary><div class="doc">{doc_html(found.doc)}</div></details>'
+            )
     parts.append(f"<script>{_JS}</script></body></html>")
     stream.write("\n".join(parts) + "\n")

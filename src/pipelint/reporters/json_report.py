@@ -10,6 +10,7 @@ from collections import Counter
 from typing import IO, Any
 
 from .. import __version__
+from .safe import clean_json
 
 
 def render(result: Any, stream: IO[str], **_: Any) -> None:
@@ -20,6 +21,7 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
         "tool": {"name": "pipelint", "version": __version__},
         "summary": {
             "files": result.files,
+            "files_with_findings": len({f.path for f in result.findings}),
             "findings": len(result.findings),
             "errors": counts.get("error", 0),
             "warnings": counts.get("warning", 0),
@@ -30,5 +32,4 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
         },
         "findings": [f.to_dict() for f in result.findings],
     }
-    json.dump(data, stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(clean_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")

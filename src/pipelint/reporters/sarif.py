@@ -15,7 +15,8 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from .. import __version__
-from . import excerpt
+from . import SourceLines, with_fix
+from .safe import clean, clean_json, clip, window
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 PROJECT_URL = "https://github.com/pipelint/pipelint"
@@ -28,9 +29,11 @@ def rule_help_uri(code: str) -> str:
 
 
 def _rule_descriptor(found: Any) -> dict[str, Any]:
-    doc = found.doc
-    full = doc.split("\n\n", 2)
-    full_text = " ".join(full[:2]).replace("\n", " ")[:1000] if full else found.summary
+    from ..docs import doc_blocks, doc_markdown, doc_text
+
+    doc = doc_text(found.doc)
+    paragraphs = [doc_text(body) for kind, body in doc_blocks(found.doc) if kind == "text"][:2]
+    full_text = " ".join(paragraphs).replace("\n", " ")[:1000]
     properties: dict[str, Any] = {"tags": sorted(set(found.tags) | set(found.kinds)) or ["pipelint"], "precision": "high"}
     if found.security_severity is not None:
         properties["security-severity"] = f"{found.security_severity:.1f}"
@@ -41,17 +44,25 @@ def _rule_descriptor(found: Any) -> dict[str, Any]:
         "name": found.name,
         "shortDescription": {"text": found.summary[:1000]},
         "fullDescription": {"text": full_text or found.summary},
-        "help": {"text": doc, "markdown": f"**{found.code} {found.name}**\n\n{doc}"},
+        "help": {"text": doc, "markdown": f"**{found.code} {found.name}**\n\n{doc_markdown(found.doc)}"},
         "helpUri": rule_help_uri(found.code),
         "defaultConfiguration": {"level": _LEVELS[str(found.severity)]},
         "properties": properties,
     }
 
 
+def _quote(path: str) -> str:
+    """A path as a URI path: a file name's undecodable bytes percent-encoded as those bytes."""
+    try:
+        return quote(path, errors="surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that is not an undecodable byte
+        return quote(clean(path))
+
+
 def _location(path: str) -> dict[str, Any]:
     if os.path.isabs(path):
-        return {"uri": "file://" + quote(path.replace(os.sep, "/"))}
-    return {"uri": quote(path), "uriBaseId": "%SRCROOT%"}
+        return {"uri": "file://" + _quote(path.replace(os.sep, "/"))}
+    return {"uri": _quote(path), "uriBaseId": "%SRCROOT%"}
 
 
 def build(result: Any) -> dict[str, Any]:
@@ -60,18 +71,21 @@ def build(result: Any) -> dict[str, Any]:
     rules = [result.registry.by_code[code] for code in used if code in result.registry.by_code]
     index = {found.code: i for i, found in enumerate(rules)}
     seen: Counter[str] = Counter()
+    lines = SourceLines(result)
     results = []
     for f in result.findings:
         region: dict[str, Any] = {"startLine": f.line, "startColumn": f.col, "endLine": f.end_line, "endColumn": max(1, f.end_col)}
-        rows = excerpt(result, f.path, f.line, f.line)
-        if rows:
-            region["snippet"] = {"text": rows[0][1]}
+        line = lines.get(f.path, f.line)
+        if line is not None:
+            start = f.col - 1
+            end = f.end_col - 1 if f.end_line == f.line else len(line)
+            region["snippet"] = {"text": clip(line, *window(len(line), start, max(end, start + 1)))}
         seen[f.fingerprint] += 1
         entry: dict[str, Any] = {
             "ruleId": f.code,
             "ruleIndex": index[f.code],
             "level": _LEVELS[str(f.severity)],
-            "message": {"text": f.message + (f" Fix: {f.fix}" if f.fix else "")},
+            "message": {"text": with_fix(f)},
             "locations": [{"physicalLocation": {"artifactLocation": _location(f.path), "region": region}}],
             "partialFingerprints": {
                 "primaryLocationLineHash": f"{f.fingerprint}:{seen[f.fingerprint]}",
@@ -101,7 +115,7 @@ def build(result: Any) -> dict[str, Any]:
                         "rules": [_rule_descriptor(r) for r in rules],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + quote(cwd)}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": "file://" + _quote(cwd)}},
                 "columnKind": "unicodeCodePoints",
                 "results": results,
             }
@@ -111,5 +125,4 @@ def build(result: Any) -> dict[str, Any]:
 
 def render(result: Any, stream: IO[str], **_: Any) -> None:
     """Write the SARIF log."""
-    json.dump(build(result), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    stream.write(clean_json(json.dumps(build(result), indent=2, ensure_ascii=False)) + "\n")
