@@ -8,7 +8,7 @@ computes, adds nothing (an unknown value never produces a finding).
 from __future__ import annotations
 
 from pipelint.api import Mapping, Node, Scalar, Sequence, intrinsic
-from pipelint.models.codebuild import get, items_of, resources, text_of
+from pipelint.models.codebuild import arg_text, get, items_of, resources, text_of
 
 _READ_VERBS = ("Get", "List", "Describe", "BatchGet", "Head", "Query", "Scan", "Select", "Search", "Lookup", "View", "Check",
                "Validate", "Verify", "Test", "Simulate", "Estimate", "Preview")
@@ -26,17 +26,15 @@ def _target(role: Node | None) -> str | None:
         return None
     arg = role.pairs[0][1]
     if name == "Ref":
-        text = text_of(arg)
-        return text if isinstance(text, str) else None
+        return arg_text(arg)
     if name == "Fn::GetAtt":
         if isinstance(arg, Sequence) and arg.items:
-            text = text_of(arg.items[0])
-            return text if isinstance(text, str) else None
-        text = text_of(arg)
-        return text.split(".", 1)[0] if isinstance(text, str) else None
+            return arg_text(arg.items[0])
+        text = arg_text(arg)
+        return text.split(".", 1)[0] if text is not None else None
     if name == "Fn::Sub":
-        text = text_of(arg.items[0] if isinstance(arg, Sequence) and arg.items else arg)
-        if isinstance(text, str) and text.count("${") == 1 and text.rstrip().endswith("}"):
+        text = arg_text(arg.items[0] if isinstance(arg, Sequence) and arg.items else arg)
+        if text is not None and text.count("${") == 1 and text.rstrip().endswith("}"):
             inner = text[text.index("${") + 2:text.rindex("}")]
             return inner.split(".", 1)[0] if inner and not inner.startswith("AWS::") else None
     return None
@@ -74,7 +72,7 @@ def _writes_of(document: Node | None) -> list[str]:
 
 def _references(node: Node | None, logical_id: str) -> bool:
     for item in items_of(node):
-        if intrinsic(item) == "Ref" and isinstance(item, Mapping) and text_of(item.pairs[0][1]) == logical_id:
+        if intrinsic(item) == "Ref" and isinstance(item, Mapping) and arg_text(item.pairs[0][1]) == logical_id:
             return True
     return False
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, intrinsic, rule
 from pipelint.load.nodes import intrinsic_arg
-from pipelint.models.codebuild import Project, flag_of, items_of, mapping_options, options_of, projects_of, text_of
+from pipelint.models.codebuild import Project, arg_text, flag_of, items_of, mapping_options, options_of, projects_of, text_of
 
 from .triggers import _untrusted_pr_groups
 
@@ -111,9 +111,8 @@ def _image_text(node: Node | None) -> str | None:
     if isinstance(text, str):
         return text
     if intrinsic(node) == "Fn::Sub":
-        arg = intrinsic_arg(node)
-        sub = text_of(arg)
-        if isinstance(sub, str) and "${" not in sub.rsplit("/", 1)[-1]:
+        sub = arg_text(intrinsic_arg(node))
+        if sub is not None and "${" not in sub.rsplit("/", 1)[-1]:
             return sub
     return None
 
@@ -129,14 +128,25 @@ def mutable_tag(image: str) -> str | None:
     return "latest" if last.rsplit(":", 1)[1] == "latest" else None
 
 
+_AWS_PUBLIC_NAMESPACES = ("public.ecr.aws/sam/", "public.ecr.aws/lambda/", "public.ecr.aws/aws-cli/")
+
+
+def _own_or_aws_registry(image: str) -> bool:
+    """Whether the image lives in a private Amazon ECR registry or an AWS-published public one."""
+    host = image.split("/", 1)[0] if "/" in image else ""
+    private = ".dkr.ecr." in host and (host.endswith((".amazonaws.com", ".amazonaws.com.cn")) or "${" in host)
+    return private or image.startswith(_AWS_PUBLIC_NAMESPACES)
+
+
 @rule("CB009", "mutable-build-image", severity="note", kinds=("template",), security_severity=4.0)
 def mutable_build_image(doc: Document, config: dict) -> Iterator[Report]:
     """A custom build image is named by a mutable tag (``:latest`` or no tag) instead of a digest.
 
     CodeBuild's curated images (``aws/codebuild/…``) and images pinned by digest
     (``repo@sha256:…``) are not reported, nor are other tags. A note for an image in a private
-    Amazon ECR registry (``….dkr.ecr.….amazonaws.com``) of your own; a warning for any other
-    registry (Docker Hub, public registries), where someone else decides what ``latest`` is.
+    Amazon ECR registry (``….dkr.ecr.….amazonaws.com``) or one AWS publishes on Amazon ECR
+    Public (``public.ecr.aws/sam/…``, ``/lambda/…``, ``/aws-cli/…``); a warning for any other
+    registry (Docker Hub, other public images), where someone else decides what ``latest`` is.
 
     Why: the image is the build's toolchain. A mutable tag means a build can silently start
     running a different image, whether after a routine update, a registry compromise or a
@@ -166,12 +176,11 @@ def mutable_build_image(doc: Document, config: dict) -> Iterator[Report]:
             tag = mutable_tag(image)
             if tag is None:
                 continue
-            host = image.split("/", 1)[0] if "/" in image else ""
-            private = ".dkr.ecr." in host and (host.endswith(".amazonaws.com") or host.endswith(".amazonaws.com.cn") or "${" in host)
+            trusted = _own_or_aws_registry(image)
             what = "tag `latest`" if tag == "latest" else "no tag (so `latest`)"
             yield Report(node, f"CodeBuild project `{project.logical_id}` builds with image `{image}` by {what}: each build may run a "
                                "different image; pin it by digest (`repository@sha256:…`) or a versioned tag you control",
-                         fix="pin the image by digest", severity=None if private else "warning")
+                         fix="pin the image by digest", severity=None if trusted else "warning")
 
 
 @rule("CB010", "encryption-disabled", severity="note", kinds=("template",), security_severity=2.5)
@@ -261,9 +270,9 @@ def build_logs_disabled(doc: Document, config: dict) -> Iterator[Report]:
                 continue
             if not _s3_disabled(logs.get("S3Logs")):
                 continue
-                yield Report(status_node, f"CodeBuild project `{project.logical_id}` keeps no build logs (CloudWatch Logs disabled, "
-                                          "no S3 logs): nothing records what its builds ran; enable one of them",
-                             fix="set `CloudWatchLogs.Status: ENABLED` or enable `S3Logs`")
+            yield Report(status_node, f"CodeBuild project `{project.logical_id}` keeps no build logs (CloudWatch Logs disabled, "
+                                      "no S3 logs): nothing records what its builds ran; enable one of them",
+                         fix="set `CloudWatchLogs.Status: ENABLED` or enable `S3Logs`")
 
 
 def _s3_disabled(node: Node | None) -> bool:

@@ -45,7 +45,7 @@ def _example(kind: str, problem: Unpinned) -> str:
         before, after = "fork-of-", "-fork"
     else:
         before, after = "refs/heads/evil-", "-evil"
-    sample = (before if problem.start else "") + text + (after if problem.end else "")
+    sample = text + after if problem.end else before + text
     return f" (such as `{sample}`)"
 
 
@@ -201,7 +201,7 @@ def _pr_reports(doc: Document, want_aggravated: bool) -> Iterator[Report]:
             because = f"; worse, {'; '.join(worse)}" if worse else ""
             yield Report(
                 group.event_node(),
-                f"CodeBuild project `{project.logical_id}` filter group {group.index} builds every pull request ({events}) "
+                f"CodeBuild project `{project.logical_id}` filter group {group.index} builds pull requests ({events}) "
                 f"with no `ACTOR_ACCOUNT_ID` allow-list and no comment approval: anyone who can open a pull request runs "
                 f"code with the project's role{because}; add `PullRequestBuildPolicy: {{RequiresCommentApproval: "
                 f"ALL_PULL_REQUESTS}}` or an anchored `ACTOR_ACCOUNT_ID` filter",

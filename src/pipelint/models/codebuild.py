@@ -98,6 +98,12 @@ def text_of(node: Node | None) -> Any:
     return UNKNOWN
 
 
+def arg_text(node: Node | None) -> str | None:
+    """The string of a scalar that is an intrinsic function's argument (``X`` in ``!Ref X``,
+    which keeps the ``!Ref`` tag), else ``None``."""
+    return node.value if isinstance(node, Scalar) and isinstance(node.value, str) else None
+
+
 def get(node: Node | None, key: str) -> Node | None:
     """``node[key]`` if ``node`` is a mapping (a single ``Fn::If`` whose branches agree is not
     looked into: callers use :func:`value_of` on the result)."""

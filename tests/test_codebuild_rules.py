@@ -1,0 +1,106 @@
+"""CB rules: exact findings on failing CloudFormation templates (YAML and JSON), none on passing ones."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from helpers import fixture, lint, triples
+
+# code -> [(line, column, severity)] in the YAML fixture, then in its JSON twin
+FAILING = {
+    "CB001": ([(16, 24, "warning"), (20, 24, "warning"), (25, 24, "warning")],
+              [(30, 28, "warning"), (40, 28, "warning"), (51, 28, "warning")]),
+    "CB002": ([(16, 24, "warning"), (20, 24, "warning"), (24, 24, "warning")],
+              [(31, 28, "warning"), (41, 28, "warning"), (51, 28, "warning")]),
+    "CB003": ([(20, 24, "warning"), (24, 24, "warning"), (39, 24, "warning")],
+              [(40, 28, "warning"), (50, 28, "warning"), (85, 28, "warning")]),
+    "CB004": ([(34, 24, "warning"), (53, 24, "warning")], [(69, 28, "warning"), (111, 28, "warning")]),
+    "CB005": ([(9, 7, "warning"), (29, 20, "note")], [(16, 9, "warning"), (53, 24, "note")]),
+    "CB006": ([(16, 24, "warning"), (31, 24, "warning")], [(29, 28, "warning"), (62, 28, "warning")]),
+    "CB007": ([(12, 22, "warning"), (17, 24, "warning")], [(19, 26, "warning"), (26, 28, "warning")]),
+    "CB008": ([(12, 25, "note"), (23, 25, "warning")], [(15, 29, "note"), (33, 29, "warning")]),
+    "CB009": ([(9, 86, "warning"), (19, 16, "warning"), (30, 16, "note")],
+              [(17, 20, "warning"), (34, 20, "warning"), (52, 20, "note")]),
+    "CB010": ([(12, 29, "note"), (17, 31, "note"), (22, 31, "note")], [(19, 33, "note"), (26, 35, "note"), (33, 35, "note")]),
+    "CB011": ([(12, 19, "note"), (21, 34, "note")], [(21, 23, "note"), (43, 23, "note")]),
+    "CB012": ([(7, 19, "warning")], [(8, 23, "warning")]),
+}
+CASES = [(code, ext, expected) for code, (yaml_expected, json_expected) in sorted(FAILING.items())
+         for ext, expected in (("yaml", yaml_expected), ("json", json_expected))]
+
+
+def _name(code: str, kind: str, ext: str) -> str:
+    return fixture("codebuild", f"cb{code[2:]}_{kind}.{ext}")
+
+
+@pytest.mark.parametrize(("code", "ext", "expected"), CASES)
+def test_failing_fixture(code, ext, expected):
+    findings = lint(_name(code, "fail", ext), select=[code])
+    assert triples(findings) == [(code, line, col) for line, col, _ in expected]
+    by_position = {(f.line, f.col): f for f in findings}
+    for line, col, severity in expected:
+        found = by_position[(line, col)]
+        assert str(found.severity) == severity
+        assert found.fix and found.security_severity is not None
+        assert "`" in found.message
+
+
+@pytest.mark.parametrize("code", sorted(FAILING))
+@pytest.mark.parametrize("ext", ["yaml", "json"])
+def test_passing_fixture(code, ext):
+    assert triples(lint(_name(code, "pass", ext), select=[code])) == []
+
+
+def test_no_cb_rule_is_an_error():
+    from pipelint.engine.registry import load_rules
+
+    cb = [r for r in load_rules(use_entry_points=False).rules if r.code.startswith("CB")]
+    assert len(cb) == 12
+    assert all(str(r.severity) in ("warning", "note") and r.security_severity is not None for r in cb)
+
+
+def test_actor_message_names_the_alternatives_and_the_fix():
+    first = lint(_name("CB001", "fail", "yaml"), select=["CB001"])[0]
+    assert "`123456` has neither `^` nor `$`" in first.message
+    assert "(such as `1234560`)" in first.message
+    assert first.fix == "write `^(123456|789012)$`"
+
+
+def test_escalation_says_which():
+    findings = {f.line: f.message for f in lint(_name("CB004", "fail", "yaml"), select=["CB004"])}
+    assert "privileged mode" in findings[34] and "secrets" not in findings[34]
+    assert "secrets (`NPM_TOKEN`)" in findings[53] and "`s3:PutObject`" in findings[53]
+    assert "logs:" not in findings[53]
+
+
+def test_pull_request_rules_do_not_overlap():
+    """A group is CB003's or CB004's, never both."""
+    for name in ("cb003_fail.yaml", "cb004_fail.yaml", "cb008_fail.yaml"):
+        found = triples(lint(fixture("codebuild", name), select=["CB003", "CB004"]))
+        positions = [(line, col) for _, line, col in found]
+        assert len(positions) == len(set(positions)), name
+
+
+def test_buildspec_fix_is_a_pattern_matching_only_that_file():
+    finding = lint(_name("CB005", "fail", "yaml"), select=["CB005"])[1]
+    assert "`^ci/buildspec-pr\\.yml$`" in finding.message
+
+
+CORPUS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "corpus", "cfn-codebuild")
+
+
+@pytest.mark.skipif(not os.path.isdir(CORPUS), reason="the shared corpus (../shared/corpus) is absent")
+def test_corpus_findings_are_the_reviewed_ones():
+    """Every CB finding on the 22 real templates was read; this pins the reviewed set."""
+    findings = [f for f in lint(CORPUS, select=["CB"]) if f.code.startswith("CB")]
+    got = sorted((f.code, os.path.relpath(f.path, CORPUS) if os.path.isabs(f.path) else f.path.split("cfn-codebuild/")[-1],
+                  f.line) for f in findings)
+    assert ("CB002", "012/codebuild-stack.yaml", 116) in got  # `^refs/heads/main` without `$`
+    assert ("CB004", "008/codebuild.yml", 79) in got  # pull requests of anyone with an admin role
+    assert all(str(f.severity) != "error" for f in findings)
+    counts: dict[str, int] = {}
+    for code, _, _ in got:
+        counts[code] = counts.get(code, 0) + 1
+    assert counts == {"CB002": 1, "CB003": 1, "CB004": 3, "CB005": 3, "CB008": 11, "CB009": 3, "CB010": 2}
