@@ -49,11 +49,15 @@ def test_long_patterns_are_not_read():
 
 
 def test_parse_is_linear():
-    """One piece per literal character and one alternative per `|`: no backtracking, no copies."""
+    """One piece per run of literal text and one alternative per `|`: no backtracking, no copies."""
     pattern = "|".join(["ab"] * 1000)
     alternatives = parse(pattern)
     assert alternatives is not None and len(alternatives) == 1000
-    assert sum(len(alt.pieces) for alt in alternatives) == 2000
+    assert [p.text for alt in alternatives for p in alt.pieces] == ["ab"] * 1000
+    quantified = parse("^abc+$")
+    assert quantified is not None
+    assert [(p.kind, p.text, p.low, p.high) for p in quantified[0].pieces] == [
+        ("bol", "", 1, 1), ("lit", "ab", 1, 1), ("lit", "c", 1, None), ("eol", "", 1, 1)]
     nested = parse("(" * _regex.MAX_DEPTH + "a" + ")" * _regex.MAX_DEPTH)
     assert nested is not None and len(nested) == 1
 

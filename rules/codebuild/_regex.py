@@ -18,16 +18,20 @@ pattern never produces a finding.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pipelint.records import Record
 
 MAX_DEPTH = 64
 MAX_LENGTH = 4096
+_SPECIAL = frozenset("\\[]()|^$.*+?{")
 _CLASS_ESCAPES = frozenset("dDwWsShHvVRX")
 _ZERO_WIDTH_ESCAPES = frozenset("bBG")
 
 
 class Piece(Record):
-    """One atom of a pattern: ``bol``/``eol`` anchors, ``lit``, ``any`` (``.``), ``class``,
+    """One atom of a pattern: ``bol``/``eol`` anchors, ``lit`` (a run of literal characters),
+    ``any`` (``.``), ``class``,
     ``look`` (a zero-width assertion), or ``group`` (with its alternatives), and its quantifier."""
 
     __slots__ = ("kind", "text", "alts", "low", "high")
@@ -159,8 +163,10 @@ def _group_opener(pattern: str, i: int) -> tuple[str, int] | None:
     return None
 
 
-def parse(pattern: str) -> list[Alternative] | None:
-    """The top-level alternatives of ``pattern``, or ``None`` if it cannot be read."""
+@lru_cache(maxsize=256)
+def parse(pattern: str) -> tuple[Alternative, ...] | None:
+    """The top-level alternatives of ``pattern``, or ``None`` if it cannot be read (cached: one
+    pattern is often repeated across a template's projects, and several rules read it)."""
     if len(pattern) > MAX_LENGTH:
         return None
     stack = [_Frame("top", 0)]
@@ -187,7 +193,8 @@ def parse(pattern: str) -> list[Alternative] | None:
             elif esc == "Q":
                 end = pattern.find("\\E", i)
                 end = n if end < 0 else end
-                seq.extend(Piece("lit", c) for c in pattern[i:end])
+                if end > i:
+                    seq.append(Piece("lit", pattern[i:end]))
                 i = end + 2
                 continue
             elif esc in "pPk" and i < n and pattern[i] in "{<":
@@ -247,7 +254,12 @@ def parse(pattern: str) -> list[Alternative] | None:
         elif char in "*+?":
             return None  # nothing to repeat
         else:
-            piece, i = Piece("lit", char), i + 1
+            end = i + 1
+            while end < n and pattern[end] not in _SPECIAL:
+                end += 1
+            if end < n and pattern[end] in "*+?{" and end - i > 1:
+                end -= 1  # a quantifier repeats only the run's last character
+            piece, i = Piece("lit", pattern[i:end]), end
         if i < n and pattern[i] in "*+?{":
             quantity = _quantifier(pattern, i)
             if quantity is not None:
@@ -257,15 +269,14 @@ def parse(pattern: str) -> list[Alternative] | None:
         return None
     top = stack[0]
     ends = [start - 1 for start in top.starts[1:]] + [n]
-    return [Alternative(seq, start, end) for seq, start, end in zip(top.alts, top.starts, ends)]
+    return tuple(Alternative(seq, start, end) for seq, start, end in zip(top.alts, top.starts, ends))
 
 
 def _pinned(seq: list[Piece], anchor: str, depth: int = 0) -> bool:
     """Whether every match of ``seq`` is pinned by ``anchor`` (``bol`` from the left, ``eol``
     from the right). An explicit leading or trailing ``.*``/``.+`` says "anything here" on
     purpose and counts as pinned."""
-    pieces = seq if anchor == "bol" else list(reversed(seq))
-    for piece in pieces:
+    for piece in (seq if anchor == "bol" else reversed(seq)):
         if piece.kind == "look":
             continue
         if piece.kind == anchor:
@@ -299,18 +310,20 @@ class Unpinned(Record):
         return "no `^`" if self.start else "no `$`"
 
 
-def unanchored(pattern: str) -> list[Unpinned] | None:
-    """The top-level alternatives of ``pattern`` that a search can match inside a longer value;
-    ``None`` if the pattern cannot be read."""
+def unanchored(pattern: str, limit: int = 3) -> list[Unpinned] | None:
+    """The first ``limit`` top-level alternatives of ``pattern`` that a search can match inside
+    a longer value; ``None`` if the pattern cannot be read."""
     alternatives = parse(pattern)
     if alternatives is None:
         return None
-    found = []
+    found: list[Unpinned] = []
     for alt in alternatives:
         start = not _pinned(alt.pieces, "bol")
         end = not _pinned(alt.pieces, "eol")
         if start or end:
             found.append(Unpinned(pattern[alt.start:alt.end], start, end))
+            if len(found) >= limit:
+                break
     return found
 
 
@@ -325,7 +338,7 @@ def _strip_anchors(text: str) -> str:
 
 def anchored_fix(pattern: str) -> str:
     """``pattern`` with every alternative pinned: ``^a$`` for one, ``^(a|b)$`` for several."""
-    alternatives = parse(pattern) or []
+    alternatives = parse(pattern) or ()
     parts = [_strip_anchors(pattern[alt.start:alt.end]) for alt in alternatives]
     if len(parts) == 1:
         return f"^{parts[0]}$"
@@ -378,6 +391,9 @@ def simple_alternatives(pattern: str) -> list[Simple] | None:
         for piece in body:
             if piece.low != 1 or piece.high != 1 or piece.kind not in ("lit", "any"):
                 return None
-            chars.append(piece.text if piece.kind == "lit" else None)
+            if piece.kind == "lit":
+                chars.extend(piece.text)
+            else:
+                chars.append(None)
         out.append(Simple(chars, start, end))
     return out

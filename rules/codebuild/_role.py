@@ -7,7 +7,7 @@ computes, adds nothing (an unknown value never produces a finding).
 
 from __future__ import annotations
 
-from pipelint.api import Mapping, Node, Scalar, Sequence, intrinsic
+from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
 from pipelint.models.codebuild import arg_text, get, items_of, resources, text_of
 
 _READ_VERBS = ("Get", "List", "Describe", "BatchGet", "Head", "Query", "Scan", "Select", "Search", "Lookup", "View", "Check",
@@ -70,36 +70,55 @@ def _writes_of(document: Node | None) -> list[str]:
     return found
 
 
-def _references(node: Node | None, logical_id: str) -> bool:
-    for item in items_of(node):
-        if intrinsic(item) == "Ref" and isinstance(item, Mapping) and arg_text(item.pairs[0][1]) == logical_id:
-            return True
-    return False
+class _RoleIndex:
+    """The template's roles and the policy documents attached to each, built once per document."""
+
+    __slots__ = ("roles", "attached", "writes")
+
+    def __init__(self, root: Node) -> None:
+        self.roles = dict(resources(root, "AWS::IAM::Role"))
+        self.attached: dict[str, list[Node | None]] = {}
+        for rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+            for _, props in resources(root, rtype):
+                for item in items_of(props.get("Roles")):
+                    target = arg_text(item.pairs[0][1]) if intrinsic(item) == "Ref" and isinstance(item, Mapping) else None
+                    if target is not None:
+                        self.attached.setdefault(target, []).append(props.get("PolicyDocument"))
+        self.writes: dict[str, list[str]] = {}
+
+    def of(self, logical_id: str) -> list[str]:
+        """The write actions of one role (worked out once)."""
+        if logical_id not in self.writes:
+            self.writes[logical_id] = self._compute(logical_id)
+        return self.writes[logical_id]
+
+    def _compute(self, logical_id: str) -> list[str]:
+        role = self.roles.get(logical_id)
+        if role is None:
+            return []
+        found: list[str] = []
+        for arn in items_of(role.get("ManagedPolicyArns")):
+            text = text_of(arn)
+            if isinstance(text, str) and text.rsplit("/", 1)[-1] in _BROAD_MANAGED:
+                found.append(f"managed policy {text.rsplit('/', 1)[-1]}")
+        for policy in items_of(role.get("Policies")):
+            found.extend(_writes_of(get(policy, "PolicyDocument")))
+        for document in self.attached.get(logical_id, []):
+            found.extend(_writes_of(document))
+        unique: list[str] = []
+        for entry in found:
+            if entry not in unique:
+                unique.append(entry)
+                if len(unique) == MAX_LISTED:
+                    break
+        return unique
 
 
-def role_writes(root: Node, service_role: Node | None) -> list[str]:
+def role_writes(doc: Document, service_role: Node | None) -> list[str]:
     """Up to :data:`MAX_LISTED` write actions (or broad managed policies) the project's service
     role is granted in this template; empty when the role is not declared here or only reads."""
     logical_id = _target(service_role)
     if logical_id is None:
         return []
-    roles = dict(resources(root, "AWS::IAM::Role"))
-    role = roles.get(logical_id)
-    if role is None:
-        return []
-    found: list[str] = []
-    for arn in items_of(role.get("ManagedPolicyArns")):
-        text = text_of(arn)
-        if isinstance(text, str) and text.rsplit("/", 1)[-1] in _BROAD_MANAGED:
-            found.append(f"managed policy {text.rsplit('/', 1)[-1]}")
-    for policy in items_of(role.get("Policies")):
-        found.extend(_writes_of(get(policy, "PolicyDocument")))
-    for rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-        for _, props in resources(root, rtype):
-            if _references(props.get("Roles"), logical_id):
-                found.extend(_writes_of(props.get("PolicyDocument")))
-    unique: list[str] = []
-    for entry in found:
-        if entry not in unique:
-            unique.append(entry)
-    return unique[:MAX_LISTED]
+    index: _RoleIndex = doc.cached("codebuild-role-index", lambda: _RoleIndex(doc.root))
+    return index.of(logical_id)

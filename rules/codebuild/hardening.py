@@ -24,8 +24,8 @@ def source_insecure_ssl(doc: Document, config: dict) -> Iterator[Report]:
     Why: with ``InsecureSsl`` CodeBuild ignores TLS certificate errors when it connects to the
     source repository (it exists for GitHub Enterprise Server with a self-signed
     certificate). Anyone on the network path can then serve different source code, which the
-    build runs with the project's role. Give the project the server's CA certificate instead
-    (the project's ``Certificate`` property: an S3 bucket and key of a PEM file).
+    build runs with the project's role. Give the build environment the server's CA certificate
+    instead (``Environment.Certificate``: the S3 ARN of a PEM file).
 
     Failing::
 
@@ -39,10 +39,15 @@ def source_insecure_ssl(doc: Document, config: dict) -> Iterator[Report]:
         Source:
           Type: GITHUB_ENTERPRISE
           Location: https://git.example.com/acme/app.git
-        Certificate: acme-ci/ghe-ca.pem
+        Environment:
+          Type: LINUX_CONTAINER
+          ComputeType: BUILD_GENERAL1_SMALL
+          Image: aws/codebuild/standard:7.0
+          Certificate: arn:aws:s3:::acme-ci/ghe-ca.pem
 
-    AWS: CloudFormation ``AWS::CodeBuild::Project Source`` (``InsecureSsl``: "ignore SSL
-    warnings while connecting to your project source code"); ``Certificate`` property.
+    AWS: CloudFormation ``AWS::CodeBuild::Project Source`` (``InsecureSsl``: used with GitHub
+    Enterprise only, "to ignore SSL warnings while connecting to your project source code");
+    ``Environment.Certificate`` (the S3 location of a PEM-encoded certificate for the build).
     """
     for project in projects_of(doc):
         sources = mapping_options(project.props.get("Source")) + [s for s in items_of(project.props.get("SecondarySources"))
@@ -52,7 +57,7 @@ def source_insecure_ssl(doc: Document, config: dict) -> Iterator[Report]:
             if node is not None and flag_of(node) is True:
                 yield Report(node, f"CodeBuild project `{project.logical_id}` fetches its source with TLS certificate checks off "
                                    "(`InsecureSsl: true`): a network attacker can serve other code to the build; remove it and "
-                                   "give the project the server's CA certificate (`Certificate`)",
+                                   "give the build the server's CA certificate (`Environment.Certificate`)",
                              fix="remove `InsecureSsl: true`")
 
 
@@ -164,8 +169,8 @@ def mutable_build_image(doc: Document, config: dict) -> Iterator[Report]:
           Image: public.ecr.aws/docker/library/node@sha256:<the image's 64-hex-digit digest>
 
     AWS: CodeBuild User Guide, "Docker images provided by CodeBuild" and "Docker in custom
-    image sample"; CloudFormation ``Environment.Image`` ("<registry>/<repository>@<digest>"
-    accepted for ECR images).
+    image sample"; CloudFormation ``Environment.Image`` (an image is named by digest as
+    ``<registry>/<repository>@<digest>``).
     """
     for project in projects_of(doc):
         for env in project.environments():

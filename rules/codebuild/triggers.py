@@ -99,10 +99,10 @@ def unanchored_actor_filter(doc: Document, config: dict) -> Iterator[Report]:
     absent): an unanchored deny-list excludes more, never less.
 
     Why: the actor filter is what keeps strangers' pull requests from running code in your
-    build with its service role and secrets. GitHub user ids are sequential numbers, so an
-    attacker can register accounts until one id contains a trusted id; Wiz Research reported
-    exactly this against AWS's own projects ("CodeBreach", January 2026). The finding points at
-    the pattern.
+    build with its service role and secrets. GitHub account ids are assigned in sequence, so an
+    attacker can keep creating accounts until one gets an id that contains a trusted one. This is
+    the bypass Wiz Research disclosed as "CodeBreach" (January 2026). The finding points at the
+    pattern.
 
     Failing::
 
@@ -153,9 +153,9 @@ def unanchored_ref_filter(doc: Document, config: dict) -> Iterator[Report]:
               - Type: HEAD_REF
                 Pattern: ^refs/heads/main$
 
-    AWS: CodeBuild API reference, ``WebhookFilter`` (``HEAD_REF`` "a regular expression
-    pattern", example ``^refs/heads/``); CodeBuild User Guide, "GitHub webhook events"
-    (filtering examples anchor every pattern).
+    AWS: CodeBuild API reference, ``WebhookFilter`` (every type but ``EVENT`` takes "a regular
+    expression pattern", example ``^refs/heads/``); CodeBuild User Guide, "GitHub webhook
+    events" and "Use webhooks with AWS CodeBuild", best practices.
     """
     yield from _unanchored_reports(doc, _REF_TYPES)
 
@@ -182,7 +182,7 @@ def _aggravations(doc: Document, project: Project) -> list[str]:
     if secrets:
         names = ", ".join(f"`{name}`" for name, _ in secrets[:3])
         found.append(f"its environment holds secrets ({names})")
-    writes = role_writes(doc.root, project.props.get("ServiceRole"))
+    writes = role_writes(doc, project.props.get("ServiceRole"))
     if writes:
         found.append("its service role can write (" + ", ".join(f"`{w}`" for w in writes) + ")")
     return found
@@ -265,8 +265,8 @@ def untrusted_privileged_pull_request_build(doc: Document, config: dict) -> Iter
     can read them); or a service role declared in the same template whose policies allow write
     actions (routine log and report writes aside). The message says which.
 
-    Why: this is the shape of the published CodeBuild supply-chain attacks: a pull request
-    reads the build's credentials and secrets and pushes, publishes or deploys with them.
+    Why: here a pull request can read the build's credentials and secrets and use them to push,
+    publish or deploy, which is how a CI build becomes a supply-chain compromise.
 
     Failing::
 

@@ -11,6 +11,7 @@ _DOMAINS = [
     ("CP", "Pipelines (CodePipeline)"),
     ("IAM", "IAM policies"),
     ("SEC", "Secrets"),
+    ("CB", "CodeBuild projects (triggers and hardening)"),
 ]
 
 
