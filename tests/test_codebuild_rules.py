@@ -26,6 +26,8 @@ FAILING = {
     "CB010": ([(12, 29, "note"), (17, 31, "note"), (22, 31, "note")], [(19, 33, "note"), (26, 35, "note"), (33, 35, "note")]),
     "CB011": ([(12, 19, "note"), (21, 34, "note")], [(21, 23, "note"), (43, 23, "note")]),
     "CB012": ([(7, 19, "warning")], [(8, 23, "warning")]),
+    "CB013": ([(14, 19, "warning")], [(28, 23, "warning")]),
+    "CB014": ([(13, 20, "warning")], [(24, 24, "warning")]),
 }
 CASES = [(code, ext, expected) for code, (yaml_expected, json_expected) in sorted(FAILING.items())
          for ext, expected in (("yaml", yaml_expected), ("json", json_expected))]
@@ -57,7 +59,7 @@ def test_no_cb_rule_is_an_error():
     from pipelint.engine.registry import load_rules
 
     cb = [r for r in load_rules(use_entry_points=False).rules if r.code.startswith("CB")]
-    assert len(cb) == 12
+    assert len(cb) == 14
     assert all(str(r.severity) in ("warning", "note") and r.security_severity is not None for r in cb)
 
 
