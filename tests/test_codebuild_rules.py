@@ -59,7 +59,7 @@ def test_no_cb_rule_is_an_error():
     from pipelint.engine.registry import load_rules
 
     cb = [r for r in load_rules(use_entry_points=False).rules if r.code.startswith("CB")]
-    assert len(cb) == 14
+    assert len(cb) == 19
     assert all(str(r.severity) in ("warning", "note") and r.security_severity is not None for r in cb)
 
 
@@ -106,3 +106,54 @@ def test_corpus_findings_are_the_reviewed_ones():
     for code, _, _ in got:
         counts[code] = counts.get(code, 0) + 1
     assert counts == {"CB002": 1, "CB003": 1, "CB004": 3, "CB005": 3, "CB008": 11, "CB009": 3, "CB010": 2}
+
+
+# What a build runs: buildspec files (exact text spans), inline buildspecs, pipeline commands.
+BUILDSPEC_FAILING = {
+    "CB101": [(5, 9, 61), (6, 9, 59), (7, 9, 57), (10, 9, 57), (13, 9, 57)],
+    "CB102": [(4, 5, 22), (5, 5, 33), (9, 9, 40), (10, 14, 19), (11, 14, 24), (12, 14, 36), (13, 29, 49), (14, 21, 35), (15, 16, 35)],
+    "CB103": [(5, 29, 56), (6, 25, 53), (7, 30, 55)],
+    "CB104": [(9, 7, 16), (10, 7, 18)],
+}
+
+
+@pytest.mark.parametrize("code", sorted(BUILDSPEC_FAILING))
+def test_buildspec_failing_fixture(code):
+    findings = lint(fixture("codebuild", f"buildspec-cb{code[2:]}-fail.yml"), select=[code])
+    assert sorted((f.code, f.line, f.col, f.end_col) for f in findings) == [(code, *span) for span in BUILDSPEC_FAILING[code]]
+    assert all(f.fix and f.security_severity is not None for f in findings)
+
+
+@pytest.mark.parametrize("code", sorted(BUILDSPEC_FAILING))
+def test_buildspec_passing_fixture(code):
+    assert triples(lint(fixture("codebuild", f"buildspec-cb{code[2:]}-pass.yml"), select=[code])) == []
+
+
+@pytest.mark.parametrize(("ext", "expected"), [
+    ("yaml", [("CB101", 21, 19), ("CB102", 22, 19), ("CB103", 25, 30), ("CB104", 17, 17)]),
+    ("json", [("CB101", 18, 178), ("CB102", 18, 240), ("CB103", 18, 318), ("CB104", 18, 11)]),
+])
+def test_inline_buildspec_positions(ext, expected):
+    findings = lint(fixture("codebuild", f"cb10x_inline_fail.{ext}"), select=["CB101", "CB102", "CB103", "CB104"])
+    assert triples(findings) == sorted(expected)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("cb105_fail.yaml", [(29, 36), (30, 41), (31, 41)]),
+    ("cb105_fail.json", [(62, 37), (63, 43), (64, 41)]),
+    ("cb105_fail_cli.json", [(31, 44)]),
+    ("cb105_pass.yaml", []),
+    ("cb105_pass.json", []),
+])
+def test_untrusted_pipeline_variables(name, expected):
+    assert triples(lint(fixture("codebuild", name), select=["CB105"])) == [("CB105", line, col) for line, col in expected]
+
+
+def test_shell_readers_are_linear_on_hostile_lines():
+    """Each reader makes one pass: a 200,000-token line of near-misses is read, not backtracked."""
+    from pipelint.rules.codebuild._shell import pipe_to_shell, tls_off, webhook_into_shell
+
+    line = "curl x " * 100_000 + "|| sh"
+    assert pipe_to_shell(line) is None
+    assert tls_off("curl " + "-H " * 100_000) is None
+    assert webhook_into_shell("sh " * 100_000 + "$CODEBUILD_WEBHOOK_HEAD_REF") is None
