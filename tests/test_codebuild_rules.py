@@ -10,13 +10,14 @@ from helpers import fixture, lint, triples
 
 # code -> [(line, column, severity)] in the YAML fixture, then in its JSON twin
 FAILING = {
-    "CB001": ([(16, 24, "warning"), (20, 24, "warning"), (25, 24, "warning")],
-              [(30, 28, "warning"), (40, 28, "warning"), (51, 28, "warning")]),
+    "CB001": ([(16, 24, "warning"), (20, 24, "warning"), (25, 24, "warning"), (39, 24, "warning")],
+              [(30, 28, "warning"), (40, 28, "warning"), (51, 28, "warning"), (84, 28, "warning")]),
     "CB002": ([(16, 24, "warning"), (20, 24, "warning"), (24, 24, "warning")],
               [(31, 28, "warning"), (41, 28, "warning"), (51, 28, "warning")]),
     "CB003": ([(20, 24, "warning"), (24, 24, "warning"), (39, 24, "warning")],
               [(40, 28, "warning"), (50, 28, "warning"), (85, 28, "warning")]),
-    "CB004": ([(34, 24, "warning"), (53, 24, "warning")], [(69, 28, "warning"), (111, 28, "warning")]),
+    "CB004": ([(34, 24, "warning"), (53, 24, "warning"), (71, 24, "warning")],
+              [(69, 28, "warning"), (111, 28, "warning"), (157, 28, "warning")]),
     "CB005": ([(9, 7, "warning"), (29, 20, "note")], [(16, 9, "warning"), (53, 24, "note")]),
     "CB006": ([(16, 24, "warning"), (31, 24, "warning")], [(29, 28, "warning"), (62, 28, "warning")]),
     "CB007": ([(12, 22, "warning"), (17, 24, "warning")], [(19, 26, "warning"), (26, 28, "warning")]),
@@ -75,6 +76,13 @@ def test_escalation_says_which():
     assert "privileged mode" in findings[34] and "secrets" not in findings[34]
     assert "secrets (`NPM_TOKEN`)" in findings[53] and "`s3:PutObject`" in findings[53]
     assert "logs:" not in findings[53]
+    assert "`managed policy AdministratorAccess`" in findings[71]  # an ARN written with !Sub
+
+
+def test_numeric_actor_pattern_is_read_as_written():
+    """`Pattern: 123456` is a YAML integer; CloudFormation passes on its digits."""
+    found = [f for f in lint(_name("CB001", "fail", "yaml"), select=["CB001"]) if f.line == 39]
+    assert found and "pattern `123456`" in found[0].message
 
 
 def test_pull_request_rules_do_not_overlap():

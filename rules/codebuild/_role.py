@@ -99,6 +99,8 @@ class _RoleIndex:
         found: list[str] = []
         for arn in items_of(role.get("ManagedPolicyArns")):
             text = text_of(arn)
+            if intrinsic(arn) == "Fn::Sub" and isinstance(arn, Mapping):
+                text = arg_text(arn.pairs[0][1])
             if isinstance(text, str) and text.rsplit("/", 1)[-1] in _BROAD_MANAGED:
                 found.append(f"managed policy {text.rsplit('/', 1)[-1]}")
         for policy in items_of(role.get("Policies")):

@@ -104,6 +104,15 @@ def arg_text(node: Node | None) -> str | None:
     return node.value if isinstance(node, Scalar) and isinstance(node.value, str) else None
 
 
+def pattern_text(node: Node | None) -> Any:
+    """A filter ``Pattern`` as CloudFormation passes it on: a plain YAML number (an account id
+    written ``Pattern: 123456``) is the string of its digits, as written."""
+    value = text_of(node)
+    if value is UNKNOWN and isinstance(node, Scalar) and not isinstance(node.value, bool) and isinstance(node.value, (int, float)):
+        return node.raw
+    return value
+
+
 def get(node: Node | None, key: str) -> Node | None:
     """``node[key]`` if ``node`` is a mapping (a single ``Fn::If`` whose branches agree is not
     looked into: callers use :func:`value_of` on the result)."""
@@ -143,7 +152,7 @@ class Filter(Record):
         kind = text_of(node.get("Type"))
         self.type = kind.strip().upper() if isinstance(kind, str) else kind
         self.pattern_node = node.get("Pattern")
-        self.pattern = text_of(self.pattern_node)
+        self.pattern = pattern_text(self.pattern_node)
         exclude = flag_of(node.get("ExcludeMatchedPattern"))
         self.exclude = False if exclude is None else exclude
 
