@@ -60,7 +60,7 @@ def test_no_cb_rule_is_an_error():
     from pipelint.engine.registry import load_rules
 
     cb = [r for r in load_rules(use_entry_points=False).rules if r.code.startswith("CB")]
-    assert len(cb) == 19
+    assert len(cb) == 20
     assert all(str(r.severity) in ("warning", "note") and r.security_severity is not None for r in cb)
 
 
@@ -122,6 +122,7 @@ BUILDSPEC_FAILING = {
     "CB102": [(4, 5, 22), (5, 5, 33), (9, 9, 40), (10, 14, 19), (11, 14, 24), (12, 14, 36), (13, 29, 49), (14, 21, 35), (15, 16, 35)],
     "CB103": [(5, 29, 56), (6, 25, 53), (7, 30, 55)],
     "CB104": [(9, 7, 16), (10, 7, 18)],
+    "CB106": [(5, 64, 70), (6, 84, 91)],
 }
 
 
@@ -165,3 +166,13 @@ def test_shell_readers_are_linear_on_hostile_lines():
     assert pipe_to_shell(line) is None
     assert tls_off("curl " + "-H " * 100_000) is None
     assert webhook_into_shell("sh " * 100_000 + "$CODEBUILD_WEBHOOK_HEAD_REF") is None
+
+
+def test_credentials_file_needs_a_sweeping_artifact(tmp_path):
+    """The same write is not reported when the artifact packs only a build directory."""
+    text = open(fixture("codebuild", "buildspec-cb106-fail.yml"), encoding="utf-8").read()
+    path = tmp_path / "buildspec.yml"
+    path.write_text(text.replace("artifacts:\n", "artifacts:\n  base-directory: dist\n"), encoding="utf-8")
+    assert triples(lint(str(path), select=["CB106"])) == []
+    path.write_text(text.replace("artifacts:\n", "artifacts:\n  exclude-paths: ['.npmrc', '.pypirc']\n"), encoding="utf-8")
+    assert triples(lint(str(path), select=["CB106"])) == []

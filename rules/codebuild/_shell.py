@@ -39,6 +39,9 @@ TLS_ENV = {
 }
 WEBHOOK_VARIABLES = ("CODEBUILD_WEBHOOK_HEAD_REF", "CODEBUILD_WEBHOOK_BASE_REF", "CODEBUILD_WEBHOOK_TRIGGER", "CODEBUILD_SOURCE_VERSION")
 _WEBHOOK_USE = re.compile(r"\$\{?(" + "|".join(WEBHOOK_VARIABLES) + r")\b\}?")
+_CREDENTIAL_FILE = re.compile(
+    r"(?:>>?|\btee\s+(?:-a\s+)?|--userconfig[= ])\s*[\"']?(?P<path>[^\s\"';|&<>]*?(?:\.npmrc|\.pypirc|\.git-credentials|\.netrc|"
+    r"\.docker/config\.json))(?=[\s\"';|&]|$)")
 _EVAL = re.compile(r"(?:^|[\s;&|(`])(eval)(?=\s)")
 _SHELL_C = re.compile(r"(?:^|[\s;&|(`/])((?:ba|z|k|da)?sh)\s+(?:-[a-zA-Z]+\s+)*-[a-zA-Z]*c(?=\s)")
 
@@ -141,3 +144,31 @@ def webhook_into_shell(line: str) -> tuple[str, str] | None:
         if use:
             return use.group(0), how
     return None
+
+
+def credential_file_write(line: str) -> str | None:
+    """The relative path of a credentials file (``.npmrc``, ``.pypirc``, ``.git-credentials``,
+    ``.netrc``, ``.docker/config.json``) a command line writes, if any; files under ``/``, ``~``
+    or ``$HOME`` are outside the source directory and not returned."""
+    for found in _CREDENTIAL_FILE.finditer(line):
+        path = found.group("path")
+        if not path.startswith(("/", "~", "$HOME", "${HOME}")) and expands_variable(line[:found.start()]):
+            return path
+    return None
+
+
+def expands_variable(text: str) -> bool:
+    """Whether the shell expands a ``$`` in ``text`` (one outside single quotes): only then does a
+    written file hold the secret's value rather than a ``${NPM_TOKEN}`` the tool resolves later."""
+    quoted = False
+    escaped = False
+    for char in text:
+        if escaped:
+            escaped = False
+        elif char == "\\" and not quoted:
+            escaped = True
+        elif char == "'":
+            quoted = not quoted
+        elif char == "$" and not quoted:
+            return True
+    return False

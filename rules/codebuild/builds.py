@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Report, Scalar, Sequence, rule
 
-from ._shell import TLS_ENV, command_scalars, pipe_to_shell, point, tls_off, webhook_into_shell
+from ._shell import TLS_ENV, command_scalars, credential_file_write, pipe_to_shell, point, tls_off, webhook_into_shell
 
 
 def _lines(doc: Document) -> Iterator[tuple[Scalar, str]]:
@@ -191,6 +191,81 @@ def exported_secret(doc: Document, config: dict) -> Iterator[Report]:
             yield Report(item, f"`{item.text}` comes from `env.{secret[item.text]}` and is exported: its value is shown in plain text "
                                "in the build's and the pipeline's execution details; remove it from `exported-variables`",
                          fix=f"remove `{item.text}` from `exported-variables`")
+
+
+_REMOVE = re.compile(r"(?:^|[\s;&|])rm(?=\s)")
+_CREDENTIAL_NAMES = (".npmrc", ".pypirc", ".git-credentials", ".netrc", "config.json")
+
+
+def _sweeping_artifacts(root: Mapping) -> Scalar | None:
+    """The ``artifacts.files`` entry ``**/*`` when it packs the whole source directory (no
+    ``base-directory``, no ``exclude-paths``), else ``None``."""
+    artifacts = root.get("artifacts")
+    if not isinstance(artifacts, Mapping) or "base-directory" in artifacts or "exclude-paths" in artifacts:
+        return None
+    files = artifacts.get("files")
+    for item in files.items if isinstance(files, Sequence) else [files]:
+        if isinstance(item, Scalar) and isinstance(item.value, str) and item.value.strip() in ("**/*", "./**/*"):
+            return item
+    return None
+
+
+@rule("CB106", "credentials-file-in-artifacts", severity="warning", kinds=("buildspec",), security_severity=7.5)
+def credentials_file_in_artifacts(doc: Document, config: dict) -> Iterator[Report]:
+    """A build writes a credentials file into the source directory and packs the whole directory as artifacts.
+
+    Reported when a command writes ``.npmrc``, ``.pypirc``, ``.git-credentials``, ``.netrc``
+    or ``.docker/config.json`` at a relative path (``>``, ``>>``, ``tee``, ``--userconfig``)
+    with a shell-expanded value (``"$NPM_TOKEN"``: a single-quoted ``'${NPM_TOKEN}'`` leaves the
+    variable for the tool to resolve and writes no secret), and ``artifacts.files`` is
+    ``**/*`` with no ``base-directory`` and no ``exclude-paths``. Not reported when a later
+    command removes the file.
+
+    Why: the artifact (an S3 object, or a CodePipeline artifact every later action and anyone
+    with read access to the artifact bucket can download) then carries the token in clear.
+
+    Failing::
+
+        phases:
+          build:
+            commands:
+              - echo "//registry.npmjs.org/:_authToken=${NPM_TOKEN}" > .npmrc
+              - npm ci && npm run build
+        artifacts:
+          files:
+            - '**/*'
+
+    Fixed (write the file outside the source directory, or let npm read the variable)::
+
+              - echo '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' > .npmrc
+
+    AWS: buildspec reference, ``artifacts/files`` (``**/*`` "represents all files recursively")
+    and ``artifacts/exclude-paths``.
+    """
+    root = doc.root
+    if not isinstance(root, Mapping):
+        return
+    sweep = _sweeping_artifacts(root)
+    if sweep is None:
+        return
+    lines = list(_lines(doc))
+    last_removal: dict[str, int] = {}
+    for index, (_, line) in enumerate(lines):
+        if _REMOVE.search(line):
+            for name in _CREDENTIAL_NAMES:
+                if name in line:
+                    last_removal[name] = index
+    for index, (scalar, line) in enumerate(lines):
+        path = credential_file_write(line)
+        if path is None:
+            continue
+        name = next((n for n in _CREDENTIAL_NAMES if path.endswith(n)), path)
+        if last_removal.get(name, -1) > index:
+            continue
+        yield Report(point(scalar, path), f"this command writes a secret into `{path}` in the source directory, and "
+                                          f"`artifacts.files: {sweep.value}` packs that directory, so the token ships in the "
+                                          "build's artifact; write it outside the source directory, or exclude it",
+                     fix=f"add `exclude-paths: ['{path[2:] if path.startswith('./') else path}']` under `artifacts`, or write it under `$HOME`")
 
 
 _UNTRUSTED_PIPELINE_VARIABLE = re.compile(
