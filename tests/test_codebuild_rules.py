@@ -61,6 +61,8 @@ def test_no_cb_rule_is_an_error():
 
     cb = [r for r in load_rules(use_entry_points=False).rules if r.code.startswith("CB")]
     assert len(cb) == 20
+    cd = [r for r in load_rules(use_entry_points=False).rules if r.code.startswith("CD")]
+    assert len(cd) == 3 and all(str(r.severity) == "note" for r in cd)
     assert all(str(r.severity) in ("warning", "note") and r.security_severity is not None for r in cb)
 
 
@@ -176,3 +178,21 @@ def test_credentials_file_needs_a_sweeping_artifact(tmp_path):
     assert triples(lint(str(path), select=["CB106"])) == []
     path.write_text(text.replace("artifacts:\n", "artifacts:\n  exclude-paths: ['.npmrc', '.pypirc']\n"), encoding="utf-8")
     assert triples(lint(str(path), select=["CB106"])) == []
+
+
+# Deployment safety: notes, YAML and JSON twins.
+DEPLOYMENT_FAILING = {
+    "CD001": ([(23, 21)], [(65, 25)]),
+    "CD002": ([(3, 3), (14, 18), (22, 17)], [(4, 5), (17, 22), (28, 21)]),
+    "CD003": ([(10, 25), (21, 41)], [(16, 29), (41, 29)]),
+}
+
+
+@pytest.mark.parametrize("code", sorted(DEPLOYMENT_FAILING))
+@pytest.mark.parametrize("ext", ["yaml", "json"])
+def test_deployment_safety_fixtures(code, ext):
+    expected = DEPLOYMENT_FAILING[code][0 if ext == "yaml" else 1]
+    failing = lint(fixture("codebuild", f"cd{code[2:]}_fail.{ext}"), select=[code])
+    assert triples(failing) == [(code, line, col) for line, col in expected]
+    assert all(str(f.severity) == "note" and f.fix for f in failing)
+    assert triples(lint(fixture("codebuild", f"cd{code[2:]}_pass.{ext}"), select=[code])) == []

@@ -12,6 +12,7 @@ _DOMAINS = [
     ("IAM", "IAM policies"),
     ("SEC", "Secrets"),
     ("CB", "CodeBuild projects (triggers and hardening)"),
+    ("CD", "Deployment safety"),
 ]
 
 
