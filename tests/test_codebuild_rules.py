@@ -196,3 +196,17 @@ def test_deployment_safety_fixtures(code, ext):
     assert triples(failing) == [(code, line, col) for line, col in expected]
     assert all(str(f.severity) == "note" and f.fix for f in failing)
     assert triples(lint(fixture("codebuild", f"cd{code[2:]}_pass.{ext}"), select=[code])) == []
+
+
+PIPELINE_CORPUS = os.path.join(os.path.dirname(CORPUS), "cfn-pipeline")
+
+
+@pytest.mark.skipif(not os.path.isdir(PIPELINE_CORPUS), reason="the shared corpus (../shared/corpus) is absent")
+def test_pipeline_corpus_reviewed_findings():
+    """Pins findings read on real pipeline templates, and the create/approve/execute sequence that must pass."""
+    def found(folder: str, codes: list[str]) -> list[tuple[str, int]]:
+        return sorted((f.code, f.line) for f in lint(os.path.join(PIPELINE_CORPUS, folder), select=codes) if f.code in codes)
+
+    assert found("032", ["CB014"]) == [("CB014", 73)]  # the pull request project shares the deploy role
+    assert found("050", ["CD001"]) == [("CD001", 136)]  # Deploy-ssm-PROD right after DEV and TEST
+    assert found("031", ["CD001"]) == []  # CHANGE_SET_REPLACE, approval, CHANGE_SET_EXECUTE
