@@ -74,6 +74,10 @@ def test_anchored_fix(pattern, fixed):
     assert _missing(fixed) == []
 
 
+def test_no_fix_is_offered_when_a_rewrite_cannot_pin():
+    assert anchored_fix("a\\Qb") is None  # an unterminated \Q quotes the `$` a rewrite would add
+
+
 @pytest.mark.parametrize(("pattern", "path", "matches"), [
     ("^buildspec\\.yml$", "buildspec.yml", True),
     ("^buildspec.yml$", "buildspec.yml", True),
@@ -92,3 +96,21 @@ def test_simple_alternatives_match_like_a_search(pattern, path, matches):
 @pytest.mark.parametrize("pattern", ["README.md$|infrastructure.*", "[a-z]+\\.yml", "(a|b)", "\\d"])
 def test_complex_patterns_are_not_simple(pattern):
     assert simple_alternatives(pattern) is None
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_ALPHABET = st.sampled_from(list("ab1|^$.*+?()[]{}\\,-:=!<>iQEAzbP"))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ALPHABET, max_size=40).map("".join))
+def test_reader_never_raises_and_its_fix_is_anchored(pattern):
+    found = unanchored(pattern)
+    assert found is None or all(p.start or p.end for p in found)
+    if found:
+        fixed = anchored_fix(pattern)
+        assert fixed is None or unanchored(fixed) == [], (pattern, fixed)
+    simple = simple_alternatives(pattern)
+    assert simple is None or all(isinstance(alt.matches("buildspec.yml"), bool) for alt in simple)

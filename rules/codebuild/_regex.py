@@ -336,13 +336,15 @@ def _strip_anchors(text: str) -> str:
     return text
 
 
-def anchored_fix(pattern: str) -> str:
-    """``pattern`` with every alternative pinned: ``^a$`` for one, ``^(a|b)$`` for several."""
-    alternatives = parse(pattern) or ()
+def anchored_fix(pattern: str) -> str | None:
+    """``pattern`` with every alternative pinned: ``^a$`` for one, ``^(a|b)$`` for several;
+    ``None`` when that rewrite would not be pinned either (an unterminated ``\\Q`` quote)."""
+    alternatives = parse(pattern)
+    if not alternatives:
+        return None
     parts = [_strip_anchors(pattern[alt.start:alt.end]) for alt in alternatives]
-    if len(parts) == 1:
-        return f"^{parts[0]}$"
-    return f"^({'|'.join(parts)})$" if parts else f"^({pattern})$"
+    fixed = f"^{parts[0]}$" if len(parts) == 1 else f"^({'|'.join(parts)})$"
+    return fixed if unanchored(fixed) == [] else None
 
 
 class Simple(Record):

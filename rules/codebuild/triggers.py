@@ -68,7 +68,8 @@ def _show(text: str, limit: int = 80) -> str:
 
 def _unanchored_report(project: Project, group: FilterGroup, found: Filter, node: Node, problems: list[Unpinned]) -> Report:
     kind = str(found.type)
-    fixed = _show(anchored_fix(found.pattern), 120)
+    rewrite = anchored_fix(found.pattern)
+    fixed = _show(rewrite, 120) if rewrite is not None else "^(…)$ around the whole list"
     what = "actor ids" if kind == "ACTOR_ACCOUNT_ID" else "repository names" if kind == "REPOSITORY_NAME" else "refs"
     if not found.pattern.strip():
         detail = "is empty, so it matches every value"
@@ -80,7 +81,7 @@ def _unanchored_report(project: Project, group: FilterGroup, found: Filter, node
         node,
         f"CodeBuild project `{project.logical_id}` filter group {group.index}: `{kind}` pattern `{_show(found.pattern)}` {detail}; "
         f"anchor every alternative: `{fixed}`",
-        fix=f"write `{fixed}`",
+        fix=f"write `{fixed}`" if rewrite is not None else "pin every alternative with `^` and `$`",
     )
 
 
