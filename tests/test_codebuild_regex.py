@@ -114,3 +114,12 @@ def test_reader_never_raises_and_its_fix_is_anchored(pattern):
         assert fixed is None or unanchored(fixed) == [], (pattern, fixed)
     simple = simple_alternatives(pattern)
     assert simple is None or all(isinstance(alt.matches("buildspec.yml"), bool) for alt in simple)
+
+
+def test_ref_folders_are_deliberate_prefixes():
+    from pipelint.rules.codebuild._regex import has_open_folder
+
+    assert unanchored("^refs/heads/release/", folders=True) == []
+    assert [p.text for p in unanchored("refs/heads/main|^refs/heads/release/", folders=True) or []] == ["refs/heads/main"]
+    assert [p.text for p in unanchored("refs/heads/release/", folders=True) or []] == ["refs/heads/release/"]  # no ^
+    assert has_open_folder("a|^refs/heads/release/") and not has_open_folder("^refs/heads/release/$")

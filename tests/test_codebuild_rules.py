@@ -210,3 +210,18 @@ def test_pipeline_corpus_reviewed_findings():
     assert found("032", ["CB014"]) == [("CB014", 73)]  # the pull request project shares the deploy role
     assert found("050", ["CD001"]) == [("CD001", 136)]  # Deploy-ssm-PROD right after DEV and TEST
     assert found("031", ["CD001"]) == []  # CHANGE_SET_REPLACE, approval, CHANGE_SET_EXECUTE
+
+
+def test_no_rewrite_offered_when_it_would_close_a_ref_folder(tmp_path):
+    """Appending `$` to `^refs/heads/release/` would stop every release branch from building."""
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        "Resources:\n  R:\n    Type: AWS::CodeBuild::Project\n    Properties:\n"
+        "      Source: {Type: GITHUB, Location: 'https://github.com/acme/app.git'}\n"
+        "      Triggers:\n        Webhook: true\n        FilterGroups:\n"
+        "          - - {Type: EVENT, Pattern: PUSH}\n"
+        "            - {Type: HEAD_REF, Pattern: 'refs/heads/main|^refs/heads/release/'}\n", encoding="utf-8")
+    [finding] = lint(str(path), select=["CB002"])
+    assert (finding.line, finding.col) == (10, 41)
+    assert "`refs/heads/main` has neither" in finding.message and "release/`" not in finding.message.split("has")[1]
+    assert finding.fix == "pin every alternative with `^` and `$`"

@@ -310,9 +310,15 @@ class Unpinned(Record):
         return "no `^`" if self.start else "no `$`"
 
 
-def unanchored(pattern: str, limit: int = 3) -> list[Unpinned] | None:
+def _open_folder(pattern: str, alt: Alternative, start_pinned: bool) -> bool:
+    """``^refs/heads/release/``: pinned at the start and ending at a ``/``."""
+    return start_pinned and alt.end > alt.start and pattern[alt.end - 1] == "/"
+
+
+def unanchored(pattern: str, limit: int = 3, folders: bool = False) -> list[Unpinned] | None:
     """The first ``limit`` top-level alternatives of ``pattern`` that a search can match inside
-    a longer value; ``None`` if the pattern cannot be read."""
+    a longer value; ``None`` if the pattern cannot be read. With ``folders``, an alternative
+    pinned at the start that ends with ``/`` (a whole folder of refs) counts as pinned."""
     alternatives = parse(pattern)
     if alternatives is None:
         return None
@@ -320,6 +326,8 @@ def unanchored(pattern: str, limit: int = 3) -> list[Unpinned] | None:
     for alt in alternatives:
         start = not _pinned(alt.pieces, "bol")
         end = not _pinned(alt.pieces, "eol")
+        if folders and end and _open_folder(pattern, alt, not start):
+            continue
         if start or end:
             found.append(Unpinned(pattern[alt.start:alt.end], start, end))
             if len(found) >= limit:
@@ -334,6 +342,12 @@ def _strip_anchors(text: str) -> str:
     if text.endswith("$") and (len(text) - len(text[:-1].rstrip("\\")) - 1) % 2 == 0:
         text = text[:-1]
     return text
+
+
+def has_open_folder(pattern: str) -> bool:
+    """Whether some alternative is a deliberate ``^…/`` prefix (see :func:`unanchored`)."""
+    alternatives = parse(pattern) or ()
+    return any(_open_folder(pattern, alt, _pinned(alt.pieces, "bol")) and not _pinned(alt.pieces, "eol") for alt in alternatives)
 
 
 def anchored_fix(pattern: str) -> str | None:

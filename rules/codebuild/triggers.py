@@ -22,7 +22,7 @@ from pipelint.models.codebuild import (
     text_of,
 )
 
-from ._regex import Unpinned, anchored_fix, simple_alternatives, unanchored
+from ._regex import Unpinned, anchored_fix, has_open_folder, simple_alternatives, unanchored
 from ._role import role_writes
 
 _REF_TYPES = ("HEAD_REF", "BASE_REF", "REPOSITORY_NAME")
@@ -55,10 +55,12 @@ def _unanchored_reports(doc: Document, kinds: tuple[str, ...]) -> Iterator[Repor
             for found in group.filters:
                 if found.type not in kinds or found.allow_list is not True or not isinstance(found.pattern, str):
                     continue
-                problems = unanchored(found.pattern)
+                folders = found.type in ("HEAD_REF", "BASE_REF")
+                problems = unanchored(found.pattern, folders=folders)
                 if not problems or found.pattern_node is None:
                     continue
-                yield _unanchored_report(project, group, found, found.pattern_node, problems)
+                offer = not (folders and has_open_folder(found.pattern))
+                yield _unanchored_report(project, group, found, found.pattern_node, problems, offer_rewrite=offer)
 
 
 def _show(text: str, limit: int = 80) -> str:
@@ -66,10 +68,13 @@ def _show(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _unanchored_report(project: Project, group: FilterGroup, found: Filter, node: Node, problems: list[Unpinned]) -> Report:
+def _unanchored_report(project: Project, group: FilterGroup, found: Filter, node: Node, problems: list[Unpinned],
+                       offer_rewrite: bool = True) -> Report:
+    """The report for one unanchored allow-list; ``offer_rewrite=False`` when a whole-pattern
+    rewrite would also pin a deliberate ``…/`` prefix (and so break it)."""
     kind = str(found.type)
-    rewrite = anchored_fix(found.pattern)
-    fixed = _show(rewrite, 120) if rewrite is not None else "^(…)$ around the whole list"
+    rewrite = anchored_fix(found.pattern) if offer_rewrite else None
+    advice = f"anchor every alternative: `{_show(rewrite, 120)}`" if rewrite is not None else "anchor every alternative with `^` and `$`"
     what = "actor ids" if kind == "ACTOR_ACCOUNT_ID" else "repository names" if kind == "REPOSITORY_NAME" else "refs"
     if not found.pattern.strip():
         detail = "is empty, so it matches every value"
@@ -80,8 +85,8 @@ def _unanchored_report(project: Project, group: FilterGroup, found: Filter, node
     return Report(
         node,
         f"CodeBuild project `{project.logical_id}` filter group {group.index}: `{kind}` pattern `{_show(found.pattern)}` {detail}; "
-        f"anchor every alternative: `{fixed}`",
-        fix=f"write `{fixed}`" if rewrite is not None else "pin every alternative with `^` and `$`",
+        f"{advice}",
+        fix=f"write `{_show(rewrite, 120)}`" if rewrite is not None else "pin every alternative with `^` and `$`",
     )
 
 
@@ -134,8 +139,9 @@ def unanchored_ref_filter(doc: Document, config: dict) -> Iterator[Report]:
     As for CB001, CodeBuild searches the value with the pattern: ``refs/heads/main`` also
     matches ``refs/heads/main-evil`` and ``refs/heads/x/refs/heads/main``, and ``^refs/heads/main``
     matches ``refs/heads/mainline``. Every alternative must be pinned with ``^`` and ``$`` (an
-    explicit ``.*`` at either end counts as intended, as in ``^refs/tags/v.*``). Only allow-lists
-    are checked.
+    explicit ``.*`` at either end counts as intended, as in ``^refs/tags/v.*``, and so does a
+    ref pattern pinned at the start that ends with ``/``, such as ``^refs/heads/release/``,
+    which names a whole folder of branches). Only allow-lists are checked.
 
     Why: ref filters usually separate a release project (builds of ``main`` that deploy, with a
     powerful role) from everything else. Anyone who can push a branch or open a pull request
