@@ -225,3 +225,14 @@ def test_no_rewrite_offered_when_it_would_close_a_ref_folder(tmp_path):
     assert (finding.line, finding.col) == (10, 41)
     assert "`refs/heads/main` has neither" in finding.message and "release/`" not in finding.message.split("has")[1]
     assert finding.fix == "pin every alternative with `^` and `$`"
+
+
+def test_pipe_to_shell_message_shows_the_shape_not_the_command(tmp_path):
+    """A fetched URL may carry a token; the message names the tools only."""
+    path = tmp_path / "buildspec.yml"
+    token = "ghp_" + "A1b2C3d4E5f6G7h8I9j0" * 2
+    path.write_text(f"version: 0.2\nphases:\n  build:\n    commands:\n      - curl -fsSL https://ci:{token}@example.com/i.sh | sudo bash\n",
+                    encoding="utf-8")
+    [finding] = lint(str(path), select=["CB101"])
+    assert finding.message.startswith("`curl … | sudo bash` runs a downloaded script")
+    assert token not in finding.message and token not in (finding.fix or "")

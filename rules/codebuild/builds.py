@@ -17,6 +17,23 @@ def _lines(doc: Document) -> Iterator[tuple[Scalar, str]]:
                 yield scalar, line
 
 
+_FETCH_TOOL = re.compile(r"\b(curl|wget)\b")
+_SHELL_TOOL = re.compile(r"(?:^|[\s(|/])((?:ba|z|k|da)?sh|source|\.)(?=[\s)]|$)")
+
+
+def _summary(command: str) -> str:
+    """``curl … | bash``, ``bash <(curl …)``: the shape only, since a command may carry a token."""
+    fetch = _FETCH_TOOL.search(command)
+    shell = _SHELL_TOOL.search(command)
+    tool = fetch.group(1) if fetch else "curl"
+    sh = shell.group(1) if shell else "sh"
+    if "<(" in command:
+        return f"{sh} <({tool} …)"
+    if "$(" in command:
+        return f'{sh} -c "$({tool} …)"'
+    return f"{tool} … | {'sudo ' if 'sudo' in command else ''}{sh}"
+
+
 @rule("CB101", "pipe-to-shell", severity="warning", kinds=("buildspec",), security_severity=6.5)
 def pipe_to_shell_rule(doc: Document, config: dict) -> Iterator[Report]:
     """A build command downloads a script and runs it unseen: ``curl … | sh``, ``bash <(curl …)``.
@@ -50,7 +67,7 @@ def pipe_to_shell_rule(doc: Document, config: dict) -> Iterator[Report]:
     for scalar, line in _lines(doc):
         text = pipe_to_shell(line)
         if text is not None:
-            yield Report(point(scalar, text), f"`{text[:80]}` runs a downloaded script without checking it: whoever controls "
+            yield Report(point(scalar, text), f"`{_summary(text)}` runs a downloaded script without checking it: whoever controls "
                                               "that URL runs code with the build's role and secrets; download it, verify a "
                                               "pinned checksum, then run it",
                          fix="download to a file, `sha256sum -c` against a pinned hash, then run it")
