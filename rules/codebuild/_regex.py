@@ -358,7 +358,8 @@ def anchored_fix(pattern: str) -> str | None:
         return None
     parts = [_strip_anchors(pattern[alt.start:alt.end]) for alt in alternatives]
     fixed = f"^{parts[0]}$" if len(parts) == 1 else f"^({'|'.join(parts)})$"
-    return fixed if unanchored(fixed) == [] else None
+    # Only a `\Q` quote (to the end of the pattern when unterminated) can swallow the added `$`.
+    return fixed if "\\Q" not in fixed or unanchored(fixed) == [] else None
 
 
 class Simple(Record):
