@@ -123,3 +123,13 @@ def test_ref_folders_are_deliberate_prefixes():
     assert [p.text for p in unanchored("refs/heads/main|^refs/heads/release/", folders=True) or []] == ["refs/heads/main"]
     assert [p.text for p in unanchored("refs/heads/release/", folders=True) or []] == ["refs/heads/release/"]  # no ^
     assert has_open_folder("a|^refs/heads/release/") and not has_open_folder("^refs/heads/release/$")
+
+
+@pytest.mark.parametrize("pattern", ["^?.}-?", "{0}>a", "a|{2}b", "^*x"])
+def test_rewrites_never_quantify_the_added_anchor(pattern):
+    fixed = anchored_fix(pattern)
+    assert fixed is None or unanchored(fixed) == [], fixed
+
+
+def test_unterminated_code_point_is_unreadable():
+    assert unanchored(",z]\\x{") is None

@@ -127,7 +127,7 @@ def _code_point_end(pattern: str, i: int, esc: str) -> int:
         return min(i + 1, len(pattern))
     if esc == "x" and i < len(pattern) and pattern[i] == "{":
         close = pattern.find("}", i)
-        return close + 1 if close > 0 else len(pattern)
+        return close + 1 if close > 0 else -1
     limit = {"x": 2, "u": 4}.get(esc, 3)
     digits = "0123456789abcdefABCDEF" if esc in "xu" else "0123456789"
     j = i
@@ -205,6 +205,8 @@ def parse(pattern: str) -> tuple[Alternative, ...] | None:
                 piece = Piece("class")
             elif esc in "xu0123456789c":
                 i = _code_point_end(pattern, i, esc)
+                if i < 0:
+                    return None  # an unterminated \x{
                 piece = Piece("class")  # a code point (hex, octal, control) or a back-reference
             else:
                 piece = Piece("lit", esc)
@@ -337,7 +339,7 @@ def unanchored(pattern: str, limit: int = 3, folders: bool = False) -> list[Unpi
 
 def _strip_anchors(text: str) -> str:
     """An alternative's text without a leading ``^`` and an unescaped trailing ``$``."""
-    if text.startswith("^"):
+    if text.startswith("^") and text[1:2] not in ("*", "+", "?", "{"):  # a quantified `^` stays
         text = text[1:]
     if text.endswith("$") and (len(text) - len(text[:-1].rstrip("\\")) - 1) % 2 == 0:
         text = text[:-1]
@@ -357,6 +359,8 @@ def anchored_fix(pattern: str) -> str | None:
     if not alternatives:
         return None
     parts = [_strip_anchors(pattern[alt.start:alt.end]) for alt in alternatives]
+    # a part that opens with a quantifier character would quantify the `^` or `(` put before it
+    parts = [f"(?:{part})" if part[:1] in ("*", "+", "?", "{") else part for part in parts]
     fixed = f"^{parts[0]}$" if len(parts) == 1 else f"^({'|'.join(parts)})$"
     # Only a `\Q` quote (to the end of the pattern when unterminated) can swallow the added `$`.
     return fixed if "\\Q" not in fixed or unanchored(fixed) == [] else None
