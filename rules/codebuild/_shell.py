@@ -11,25 +11,26 @@ from __future__ import annotations
 import re
 
 from pipelint.api import Mapping, Node, Scalar, Sequence
+from pipelint.textutil import lazy_regex
 
-_FETCH = re.compile(r"(?:^|[\s;&(`])(curl|wget)(?=\s|$)")
-_SHELL_AFTER_PIPE = re.compile(r"\s*(?:sudo(?:\s+-\S+)*\s+)?(?:/usr/bin/|/bin/|/usr/local/bin/)?((?:ba|z|k|da)?sh)(?=\s|$|;|\))")
-_PROCESS_SUBSTITUTION = re.compile(r"(?:(?:ba|z|k)?sh|source|\.)\s+<\(\s*(?:curl|wget)\s[^)\n]*\)?")
-_SHELL_C_FETCH = re.compile(r"(?:ba|z|k|da)?sh\s+-c\s+[\"']?\$\(\s*(?:curl|wget)\s[^)\n]*\)?")
+_FETCH = lazy_regex(r"(?:^|[\s;&(`])(curl|wget)(?=\s|$)")
+_SHELL_AFTER_PIPE = lazy_regex(r"\s*(?:sudo(?:\s+-\S+)*\s+)?(?:/usr/bin/|/bin/|/usr/local/bin/)?((?:ba|z|k|da)?sh)(?=\s|$|;|\))")
+_PROCESS_SUBSTITUTION = lazy_regex(r"(?:(?:ba|z|k)?sh|source|\.)\s+<\(\s*(?:curl|wget)\s[^)\n]*\)?")
+_SHELL_C_FETCH = lazy_regex(r"(?:ba|z|k|da)?sh\s+-c\s+[\"']?\$\(\s*(?:curl|wget)\s[^)\n]*\)?")
 
 # curl's short options that take an argument: in a cluster such as `-sSo-`, the rest is that argument.
 _CURL_ARG_OPTIONS = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
 _TLS_PATTERNS = (
-    (re.compile(r"--no-check-certificate\b"), "`wget --no-check-certificate` accepts any certificate"),
-    (re.compile(r"(?i)\bhttp\.sslverify\s*[= ]\s*[\"']?(?:false|0|no|off)\b"), "`http.sslVerify false` turns off git's TLS checks"),
-    (re.compile(r"\bGIT_SSL_NO_VERIFY=[\"']?[^\s\"';]"), "`GIT_SSL_NO_VERIFY` turns off git's TLS checks"),
-    (re.compile(r"\bNODE_TLS_REJECT_UNAUTHORIZED=[\"']?0\b"), "`NODE_TLS_REJECT_UNAUTHORIZED=0` turns off Node.js TLS checks"),
-    (re.compile(r"\bPYTHONHTTPSVERIFY=[\"']?0\b"), "`PYTHONHTTPSVERIFY=0` turns off Python's TLS checks"),
-    (re.compile(r"\b(?:npm|yarn|pnpm)\s+(?:config\s+)?set\s+strict-ssl\s+[\"']?false\b"), "`strict-ssl false` turns off npm's TLS checks"),
-    (re.compile(r"--strict-ssl[= ][\"']?false\b"), "`--strict-ssl false` turns off npm's TLS checks"),
-    (re.compile(r"--trusted-host(?=[\s=])"), "`pip --trusted-host` lets pip use that host without valid TLS"),
-    (re.compile(r"\bglobal\.trusted-host\b"), "pip's `trusted-host` lets pip use that host without valid TLS"),
-    (re.compile(r"\bPIP_TRUSTED_HOST=[\"']?[^\s\"';]"), "`PIP_TRUSTED_HOST` lets pip use that host without valid TLS"),
+    (lazy_regex(r"--no-check-certificate\b"), "`wget --no-check-certificate` accepts any certificate"),
+    (lazy_regex(r"(?i)\bhttp\.sslverify\s*[= ]\s*[\"']?(?:false|0|no|off)\b"), "`http.sslVerify false` turns off git's TLS checks"),
+    (lazy_regex(r"\bGIT_SSL_NO_VERIFY=[\"']?[^\s\"';]"), "`GIT_SSL_NO_VERIFY` turns off git's TLS checks"),
+    (lazy_regex(r"\bNODE_TLS_REJECT_UNAUTHORIZED=[\"']?0\b"), "`NODE_TLS_REJECT_UNAUTHORIZED=0` turns off Node.js TLS checks"),
+    (lazy_regex(r"\bPYTHONHTTPSVERIFY=[\"']?0\b"), "`PYTHONHTTPSVERIFY=0` turns off Python's TLS checks"),
+    (lazy_regex(r"\b(?:npm|yarn|pnpm)\s+(?:config\s+)?set\s+strict-ssl\s+[\"']?false\b"), "`strict-ssl false` turns off npm's TLS checks"),
+    (lazy_regex(r"--strict-ssl[= ][\"']?false\b"), "`--strict-ssl false` turns off npm's TLS checks"),
+    (lazy_regex(r"--trusted-host(?=[\s=])"), "`pip --trusted-host` lets pip use that host without valid TLS"),
+    (lazy_regex(r"\bglobal\.trusted-host\b"), "pip's `trusted-host` lets pip use that host without valid TLS"),
+    (lazy_regex(r"\bPIP_TRUSTED_HOST=[\"']?[^\s\"';]"), "`PIP_TRUSTED_HOST` lets pip use that host without valid TLS"),
 )
 TLS_ENV = {
     "GIT_SSL_NO_VERIFY": "turns off git's TLS checks",
@@ -38,12 +39,12 @@ TLS_ENV = {
     "PIP_TRUSTED_HOST": "lets pip use that host without valid TLS",
 }
 WEBHOOK_VARIABLES = ("CODEBUILD_WEBHOOK_HEAD_REF", "CODEBUILD_WEBHOOK_BASE_REF", "CODEBUILD_WEBHOOK_TRIGGER", "CODEBUILD_SOURCE_VERSION")
-_WEBHOOK_USE = re.compile(r"\$\{?(" + "|".join(WEBHOOK_VARIABLES) + r")\b\}?")
-_CREDENTIAL_FILE = re.compile(
+_WEBHOOK_USE = lazy_regex(r"\$\{?(" + "|".join(WEBHOOK_VARIABLES) + r")\b\}?")
+_CREDENTIAL_FILE = lazy_regex(
     r"(?:>>?|\btee\s+(?:-a\s+)?|--userconfig[= ])\s*[\"']?(?P<path>[^\s\"';|&<>]*?(?:\.npmrc|\.pypirc|\.git-credentials|\.netrc|"
     r"\.docker/config\.json))(?=[\s\"';|&]|$)")
-_EVAL = re.compile(r"(?:^|[\s;&|(`])(eval)(?=\s)")
-_SHELL_C = re.compile(r"(?:^|[\s;&|(`/])((?:ba|z|k|da)?sh)\s+(?:-[a-zA-Z]+\s+)*-[a-zA-Z]*c(?=\s)")
+_EVAL = lazy_regex(r"(?:^|[\s;&|(`])(eval)(?=\s)")
+_SHELL_C = lazy_regex(r"(?:^|[\s;&|(`/])((?:ba|z|k|da)?sh)\s+(?:-[a-zA-Z]+\s+)*-[a-zA-Z]*c(?=\s)")
 
 
 def command_scalars(root: Node) -> list[Scalar]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Report, Scalar, Sequence, rule
+from pipelint.textutil import lazy_regex
 
 from ._shell import TLS_ENV, command_scalars, credential_file_write, pipe_to_shell, point, tls_off, webhook_into_shell
 
@@ -17,8 +17,8 @@ def _lines(doc: Document) -> Iterator[tuple[Scalar, str]]:
                 yield scalar, line
 
 
-_FETCH_TOOL = re.compile(r"\b(curl|wget)\b")
-_SHELL_TOOL = re.compile(r"(?:^|[\s(|/])((?:ba|z|k|da)?sh|source|\.)(?=[\s)]|$)")
+_FETCH_TOOL = lazy_regex(r"\b(curl|wget)\b")
+_SHELL_TOOL = lazy_regex(r"(?:^|[\s(|/])((?:ba|z|k|da)?sh|source|\.)(?=[\s)]|$)")
 
 
 def _summary(command: str) -> str:
@@ -210,7 +210,7 @@ def exported_secret(doc: Document, config: dict) -> Iterator[Report]:
                          fix=f"remove `{item.text}` from `exported-variables`")
 
 
-_REMOVE = re.compile(r"(?:^|[\s;&|])rm(?=\s)")
+_REMOVE = lazy_regex(r"(?:^|[\s;&|])rm(?=\s)")
 _CREDENTIAL_NAMES = (".npmrc", ".pypirc", ".git-credentials", ".netrc", "config.json")
 
 
@@ -285,7 +285,7 @@ def credentials_file_in_artifacts(doc: Document, config: dict) -> Iterator[Repor
                      fix=f"add `exclude-paths: ['{path[2:] if path.startswith('./') else path}']` under `artifacts`, or write it under `$HOME`")
 
 
-_UNTRUSTED_PIPELINE_VARIABLE = re.compile(
+_UNTRUSTED_PIPELINE_VARIABLE = lazy_regex(
     r"#\{(?:[A-Za-z0-9@_-]+\.(?:CommitMessage|BranchName|AuthorDisplayName)|variables\.[A-Za-z0-9@_-]+)\}")
 
 

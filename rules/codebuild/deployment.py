@@ -3,13 +3,13 @@ deployment groups that do not roll back, blue/green deployments that watch no al
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.models.codebuild import flag_of, items_of, mapping_options, options_of, text_of
+from pipelint.textutil import lazy_regex
 
-_PRODUCTION = re.compile(r"(?i)(?:^|[^a-z])(?:prod|production|prd|live)(?:[^a-z]|$)")
+_PRODUCTION = lazy_regex(r"(?i)(?:^|[^a-z])(?:prod|production|prd|live)(?:[^a-z]|$)")
 
 
 def _looks_production(name: str | None) -> bool:
