@@ -132,6 +132,8 @@ _DOMAINS = [
     ("CP", "Pipelines (CodePipeline)"),
     ("IAM", "IAM policies"),
     ("SEC", "Secrets"),
+    ("CB", "CodeBuild projects (triggers and hardening)"),
+    ("CD", "Deployment safety"),
 ]
 
 

@@ -22,6 +22,7 @@ BUILTIN_PACKAGES = (
     "pipelint.rules.pipeline",
     "pipelint.rules.iam",
     "pipelint.rules.secrets",
+    "pipelint.rules.codebuild",
 )
 
 
