@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
 from pipelint.models.appspec import appspec_of, field, is_empty, items_of, show
+from pipelint.rules.general._format import pair as format_pair
 
 _EXAMPLE = "`Resources: [{TargetService: {Type: AWS::ECS::Service, Properties: {TaskDefinition: <TASK_DEFINITION>, ...}}}]`"
 
@@ -93,10 +94,11 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
         return
     type_pair = field(service, "Type")
     if type_pair is None:
-        yield Report(service_key, "`TargetService` has no `Type`; add `Type: AWS::ECS::Service`", fix="add `Type: AWS::ECS::Service`")
+        wanted = format_pair(service_key, "Type", "AWS::ECS::Service")
+        yield Report(service_key, f"`TargetService` has no `Type`; add `{wanted}`", fix=f"add `{wanted}`")
     elif not (isinstance(type_pair[1], Scalar) and type_pair[1].value == "AWS::ECS::Service"):
         yield Report(type_pair[1], f"`TargetService` `Type` is {show(type_pair[1])}; an ECS AppSpec deploys `AWS::ECS::Service`",
-                     fix="write `Type: AWS::ECS::Service`")
+                     fix=f"write `{format_pair(type_pair[1], 'Type', 'AWS::ECS::Service')}`")
     props = field(service, "Properties")
     if props is None:
         yield Report(service_key, "`TargetService` has no `Properties`; add `Properties` with `TaskDefinition` and `LoadBalancerInfo`",
@@ -196,7 +198,7 @@ def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
     port = info.get("ContainerPort") if isinstance(info, Mapping) else None
     if isinstance(port, Scalar) and isinstance(port.value, str) and port.value.strip().isdigit():
         yield Report(port, f"`ContainerPort` is the string {show(port)}; the AppSpec reference types it as a number: write "
-                     f"`ContainerPort: {port.value.strip()}`", fix=f"write `ContainerPort: {port.value.strip()}`")
+                     f"`{format_pair(port, 'ContainerPort', int(port.value.strip()))}`", fix=f"write `{format_pair(port, 'ContainerPort', int(port.value.strip()))}`")
 
 
 @rule("AS404", "ecs-network-configuration", severity="error", kinds=("appspec",), flavors=("ecs",))

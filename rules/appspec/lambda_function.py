@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
 from pipelint.models.appspec import appspec_of, field, is_empty, show, shown
+from pipelint.rules.general._format import pair as format_pair
 
 _PROPERTIES = ("Name", "Alias", "CurrentVersion", "TargetVersion")
 _VERSIONS = ("CurrentVersion", "TargetVersion")
@@ -85,10 +86,10 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
         return
     type_pair = field(body, "Type")
     if type_pair is None:
-        yield Report(name, f"the function `{shown(name)}` has no `Type`; add `Type: AWS::Lambda::Function`", fix="add `Type`")
+        yield Report(name, f"the function `{shown(name)}` has no `Type`; add `{format_pair(name, 'Type', 'AWS::Lambda::Function')}`", fix="add `Type`")
     elif not (isinstance(type_pair[1], Scalar) and type_pair[1].value == "AWS::Lambda::Function"):
         yield Report(type_pair[1], f"`Type` is {show(type_pair[1])}; a Lambda AppSpec deploys `AWS::Lambda::Function`",
-                     fix="write `Type: AWS::Lambda::Function`")
+                     fix=f"write `{format_pair(type_pair[1], 'Type', 'AWS::Lambda::Function')}`")
     props_pair = field(body, "Properties")
     if props_pair is None:
         yield Report(name, f"the function `{shown(name)}` has no `Properties`; add `Name`, `Alias`, `CurrentVersion` and "

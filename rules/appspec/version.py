@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Node, Report, Scalar, rule
 from pipelint.models.appspec import AGENT, appspec_of, show, shown
+from pipelint.rules.general._format import pair
 
 
 def _is_zero_number(node: Node | None) -> bool:
@@ -86,12 +87,19 @@ def appspec_version(doc: Document, config: dict) -> Iterator[Report]:
     value = root.get("version")
     if value is None:
         first = root.pairs[0][0] if root.pairs else root
-        yield Report(first, f"the {spec.platform} AppSpec has no `version`; the AppSpec reference requires `version: 0.0`",
-                     fix="add `version: 0.0`")
+        wanted = _version_pair(first)
+        yield Report(first, f"the {spec.platform} AppSpec has no `version`; the AppSpec reference requires `{wanted}`",
+                     fix=f"add `{wanted}`")
         return
     if _is_zero_number(value):
         return
     if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip() in ("0.0", "0"):
         return
-    yield Report(value, f"`version` is {show(value)}, but the AppSpec reference allows only 0.0; write `version: 0.0`",
-                 fix="write `version: 0.0`")
+    wanted = _version_pair(value)
+    yield Report(value, f"`version` is {show(value)}, but the AppSpec reference allows only 0.0; write `{wanted}`",
+                 fix=f"write `{wanted}`")
+
+
+def _version_pair(node: Node) -> str:
+    """``version: 0.0`` as the file's format writes it (JSON: ``"version": 0.0``)."""
+    return pair(node, "version", 0.0)

@@ -141,6 +141,12 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
         version = rt.version_text(value.value)
         if version is None or not version or rt.is_dynamic(version) or rt.matches(version, available):
             continue
+        if name == "docker" and target.kind == "maintained":
+            yield Report(value, f"`docker: {version}` is not a runtime CodeBuild can select on current x86_64 images (standard:5.0 and later fail with "
+                                "\"Unknown runtime named 'docker'\"); Docker is already installed there. Delete this line (builds that run "
+                                "Docker need the project's privileged mode)",
+                         fix="delete the `docker:` line")
+            continue
         hint = ""
         if name == "java" and version.isdigit() and f"corretto{version}" in available:
             hint = f" (Java versions are written `corretto{version}`)"

@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Mapping, Report, Scalar, intrinsic, rule, walk
 from pipelint.models import buildspec as bs
+from pipelint.rules.general._format import is_json
 
 _VALID = ("0.1", "0.2")
 
@@ -251,6 +252,7 @@ def cloudformation_function_in_buildspec(doc: Document, config: dict[str, Any]) 
         shown = key.raw if isinstance(key, Scalar) and key.raw.startswith("!") else name
         parts = list(node.path[:-1] if node.path and node.path[-1] == name else node.path)
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts).lstrip(".") or "the top level"
+        wrapper = "`Fn::Sub`" if doc.parent is not None and is_json(doc.parent.root) else "`!Sub`"
         yield Report(node, f"`{where}` is the CloudFormation function `{shown}`, which CodeBuild does not evaluate; "
-                           "in an inline buildspec use `${Name}` inside `!Sub`, in a file use an environment variable",
+                           f"in an inline buildspec use `${{Name}}` inside {wrapper}, in a file use an environment variable",
                      fix="replace the function with a value")

@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Report, did_you_mean, rule
 from pipelint.models.pipeline import Action, pipeline_of
+from pipelint.rules.general._format import pair
 
 from . import _providers
 from ._util import action_type
@@ -38,7 +39,7 @@ def _type_problem(action: Action) -> Report | None:
             return Report(action.owner_node or action.where,
                           f"action `{action.label}` uses provider `{provider}` with owner `{owner}`; "
                           f"the {category} action `{provider}` is owned by `{wanted}`",
-                          fix=f"write `Owner: {wanted}`", severity="warning" if disputed else None)
+                          fix=f"write `{pair(action.owner_node or action.where, action.keys.name('owner'), wanted)}`", severity="warning" if disputed else None)
         return Report(action.category_node or action.where,
                       f"action `{action.label}` uses provider `{provider}` with category `{category}`; "
                       f"`{provider}` exists only as {combos}",
@@ -175,7 +176,7 @@ def codebuild_primary_source(doc: Document, config: Any) -> Iterator[Report]:
                 yield Report(action.keys.key(action.node, "inputArtifacts") or action.where,
                              f"CodeBuild action `{action.label}` has {len(inputs)} input artifacts but no "
                              "`PrimarySource` in its configuration; CodeBuild needs to know which one holds the buildspec",
-                             fix=f"add `PrimarySource: {first}` to the configuration")
+                             fix=f"add `{pair(action.where, 'PrimarySource', first)}` to the configuration")
             continue
         if primary is None or not inputs or not action.inputs_known or any(key is None or "${" in key for key in inputs):
             continue

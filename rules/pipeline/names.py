@@ -8,6 +8,7 @@ from typing import Any
 
 from pipelint.api import Document, Node, Report, rule
 from pipelint.models.pipeline import Pipeline, exclusive, pipeline_of, text_of
+from pipelint.rules.general._format import placeholder, sub
 
 _NAME = re.compile(r"^[A-Za-z0-9.@\-_]+$")
 _ARTIFACT = re.compile(r"^[a-zA-Z0-9_\-]+$")
@@ -120,10 +121,18 @@ def _check(node: Node | None, what: str, cfn: bool) -> Report | None:
         shown = " ".join(repr(ch) for ch in bad[:6])
         cleaned = re.sub(r"[^A-Za-z0-9_\-" + (r".@" if what in ("pipeline", "stage", "action") else "")
                          + ("@" if what in ("namespace", "variable") else "") + r"]", "-", text)
+        if placeholder(text):
+            return Report(node, f"{what} name `{text}` is a template placeholder, not a name: replace it with the real "
+                          f"{what} name before the file reaches CodePipeline ({what} names may contain only {allowed})",
+                          fix=f"replace the placeholder with the {what} name")
         if "${" in text and cfn:
             return Report(node, f"{what} name `{text}` contains `${{…}}`, which CloudFormation substitutes only inside "
                           f"`Fn::Sub`; as written the name keeps {shown}, and {what} names may contain only {allowed}",
-                          fix=f"write `!Sub {text}`")
+                          fix=f"write `{sub(node, text)}`")
+        if "${" in text:
+            return Report(node, f"{what} name `{text}` contains `${{…}}`, which CodePipeline does not substitute: "
+                          f"substitute it before the file reaches CodePipeline ({what} names may contain only {allowed})",
+                          fix=f"replace `${{…}}` with the {what} name")
         return Report(node, f"{what} name `{text}` contains {shown}; {what} names may contain only {allowed}",
                       fix=f"write `{cleaned}`")
     return None

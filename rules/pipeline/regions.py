@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Report, rule
 from pipelint.models.pipeline import SOURCE, pipeline_of
+from pipelint.rules.general._format import pair
 
 from ._util import names
 
@@ -48,8 +49,7 @@ def artifact_store_choice(doc: Document, config: Any) -> Iterator[Report]:
             return
         yield Report(pipeline.key("stages") or pipeline.node,
                      f"the pipeline has neither `{one}` nor `{many}`; CodePipeline needs an S3 artifact bucket",
-                     fix=f"add `{one}: {{{'Type' if pipeline.keys.cfn else 'type'}: S3, "
-                     f"{'Location' if pipeline.keys.cfn else 'location'}: <bucket>}}`")
+                     fix=f"add `{pair(doc.root, one, {pipeline.keys.name('type'): 'S3', pipeline.keys.name('location'): '<bucket>'})}`")
 
 
 @rule("CP121", "cross-region-store-missing", severity="error", kinds=("pipeline",))

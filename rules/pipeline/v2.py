@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Node, Report, Sequence, did_you_mean, rule
 from pipelint.models.pipeline import SOURCE, Pipeline, exclusive, pipeline_of
+from pipelint.rules.general._format import pair
 
 from ._util import names
 
@@ -62,10 +63,10 @@ def v2_feature_on_v1(doc: Document, config: Any) -> Iterator[Report]:
     for node, feature in _features(pipeline):
         if written == "V1":
             yield Report(node, f"{feature} needs pipeline type V2, but the pipeline sets `{key}: V1`",
-                         fix=f"set `{key}: V2`")
+                         fix=f"set `{pair(node, key, 'V2')}`")
         elif written is None:
             yield Report(node, f"{feature} needs pipeline type V2, but the pipeline does not set `{key}`, "
-                         "so it may be created as V1", fix=f"add `{key}: V2`", severity="warning")
+                         "so it may be created as V1", fix=f"add `{pair(node, key, 'V2')}`", severity="warning")
 
 
 @rule("CP131", "trigger-source-action", severity="error", kinds=("pipeline",))
