@@ -186,3 +186,132 @@ def test_as102_fix_in_a_json_appspec_is_json(tmp_path: Any) -> None:
     port = _only(findings, "AS403")
     assert [(f.line, f.col) for f in port] == [(11, 30)]
     assert port[0].fix == 'write `"ContainerPort": 80`'
+
+
+# ---------------------------------------------------------------------------------------------
+# "Error means AWS rejects it" (issue 12, part 3)
+
+_DOMAINS = ("BS", "AS", "CP", "PL")
+
+
+def _domain_rules() -> list[Any]:
+    return [r for r in load_rules(full=True).sorted() if r.code[:2] in _DOMAINS]
+
+
+def test_every_error_rule_names_what_aws_does_and_where_that_is_recorded() -> None:
+    missing = [r.code for r in _domain_rules() if str(r.severity) == "error"
+               and not ("AWS behaviour:" in r.doc and "Source:" in r.doc)]
+    assert missing == []
+
+
+def test_rules_lowered_to_warning_say_why() -> None:
+    """Rules where AWS goes on (ignores the key, runs nothing) are warnings and say so."""
+    by_code = {r.code: r for r in _domain_rules()}
+    for code in ("AS111", "AS201", "AS202", "AS206", "BS104", "BS105", "BS108", "BS110", "PL003"):
+        assert str(by_code[code].severity) == "warning", code
+        assert "AWS behaviour:" in by_code[code].doc and "Source:" in by_code[code].doc, code
+
+
+def test_bs001_unknown_key_is_a_warning_and_a_wrong_type_an_error(tmp_path: Any) -> None:
+    """CodeBuild logs unknown keys and goes on (aws-toolkit-vscode#4008); wrong types fail the build."""
+    path = _write(tmp_path, "buildspec.yml", "version: 0.2\nenv:\n  variable:\n    A: b\n  variables: oops\n"
+                  "phases:\n  build:\n    commands:\n      - make\n")
+    found = sorted(_only(lint(path), "BS001"), key=lambda f: f.line)
+    assert [(f.line, f.col, str(f.severity)) for f in found] == [(3, 3, "warning"), (5, 14, "error")]
+
+
+def test_as001_top_level_hook_is_a_warning_and_overwrite_gets_the_right_fix(tmp_path: Any) -> None:
+    text = ("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv/app\n    overwrite: true\n"
+            "AfterInstall:\n  - location: scripts/after.sh\n")
+    path = _write(tmp_path, "appspec.yml", text)
+    found = sorted(_only(lint(path), "AS001"), key=lambda f: f.line)
+    assert [(f.line, f.col, str(f.severity)) for f in found] == [(6, 5, "warning"), (7, 1, "warning")]
+    assert found[0].fix == "replace it with top-level `file_exists_behavior: OVERWRITE`"
+
+
+# ---------------------------------------------------------------------------------------------
+# Every rule's documented fix: the failing example trips the rule, the fixed example does not
+
+_HEAD = re.compile(r"^(Failing|Fixed)\b[^\n]*::[ \t]*$")
+
+# Rules whose examples are fragments (a few lines of a pipeline's `Stages`, one key of an
+# action) rather than whole files, so they cannot be linted on their own. The test below checks
+# that each still is a fragment: once its examples become whole files, drop it from this list
+# and the walk checks it like the others.
+FRAGMENTS = {
+    "AS301", "AS302", "AS303",  # need a revision bundle on disk
+    "BS306",  # needs the build image (an inline buildspec in a template)
+    "CP101", "CP102", "CP103", "CP104", "CP105", "CP106", "CP107", "CP108", "CP110", "CP111", "CP112",
+    "CP113", "CP114", "CP120", "CP121", "CP122", "CP130", "CP131", "CP201", "CP202", "CP203", "CP204",
+    "CP301", "CP302", "CP303", "CP304", "CP305", "CP401", "CP402", "CP403", "CP404", "CP405",
+}
+
+
+def _examples(doc: str) -> dict[str, str]:
+    """The first ``Failing::`` and ``Fixed::`` literal blocks of a rule's documentation."""
+    found: dict[str, str] = {}
+    lines = doc.split("\n")
+    i = 0
+    while i < len(lines):
+        match = _HEAD.match(lines[i])
+        if not match:
+            i += 1
+            continue
+        j = i + 1
+        block: list[str] = []
+        while j < len(lines) and (not lines[j].strip() or lines[j].startswith((" ", "\t"))):
+            block.append(lines[j])
+            j += 1
+        while block and not block[-1].strip():
+            block.pop()
+        found.setdefault(match.group(1), textwrap.dedent("\n".join(block)) + "\n")
+        i = j
+    return found
+
+
+def _file_name(code: str, text: str) -> str:
+    stripped = text.lstrip()
+    if code.startswith("AS"):
+        return "appspec.json" if stripped.startswith("{") else "appspec.yml"
+    if "AWSTemplateFormatVersion" in text or re.search(r"^Resources:", text, re.M):
+        return "template.json" if stripped.startswith("{") else "template.yaml"
+    if code.startswith("CP"):
+        return "pipeline.json" if stripped.startswith("{") else "pipeline.yaml"
+    return "buildspec.yml"
+
+
+def _fires(tmp_path: Any, code: str, name: str, text: str) -> list[Any]:
+    folder = tmp_path / name
+    folder.mkdir()
+    path = _write(folder, _file_name(code, text), text)
+    return _only(lint(path), code)
+
+
+def _documented() -> list[tuple[str, dict[str, str]]]:
+    out = []
+    for found in _domain_rules():
+        examples = _examples(found.doc)
+        if "Failing" in examples and "Fixed" in examples:
+            out.append((found.code, examples))
+    return out
+
+
+@pytest.mark.parametrize(("code", "examples"), [c for c in _documented() if c[0] not in FRAGMENTS], ids=lambda v: v if isinstance(v, str) else "")
+def test_documented_fix_is_clean(tmp_path: Any, code: str, examples: dict[str, str]) -> None:
+    """The failing example trips the rule; the fixed example, linted as the same kind of file, does not."""
+    assert _fires(tmp_path, code, "failing", examples["Failing"]), f"{code}: the failing example does not trip the rule"
+    fixed = _fires(tmp_path, code, "fixed", examples["Fixed"])
+    assert fixed == [], f"{code}: the fixed example still trips it: {[f.message for f in fixed]}"
+
+
+def test_fragment_list_holds_only_fragments(tmp_path: Any) -> None:
+    """A listed rule whose failing example now trips it on its own must leave FRAGMENTS."""
+    documented = dict(_documented())
+    assert FRAGMENTS <= set(documented)
+    whole = [code for code in sorted(FRAGMENTS) if _fires(tmp_path, code, f"probe-{code}", documented[code]["Failing"])]
+    assert whole == []
+
+
+def test_the_walk_covers_most_rules() -> None:
+    walked = [code for code, _ in _documented() if code not in FRAGMENTS]
+    assert len(walked) >= 60

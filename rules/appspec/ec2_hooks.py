@@ -45,7 +45,7 @@ def known_scripts(doc: Document, config: dict) -> Iterator[tuple[Scalar, Node]]:
                 yield key, entry
 
 
-@rule("AS201", "ec2-unknown-lifecycle-event", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS201", "ec2-unknown-lifecycle-event", severity="warning", kinds=("appspec",), flavors=("ec2",))
 def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]:
     """A ``hooks`` key is not an EC2/on-premises lifecycle event, so its scripts never run.
 
@@ -54,6 +54,11 @@ def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]
     silently ignores every other key: a misspelt event deploys successfully without running its
     script. Names are case-sensitive. Custom events used with ``codedeploy-local --events`` can be
     allowed with the rule option ``custom-events = ["MyEvent"]``.
+
+    AWS behaviour: the agent runs the scripts under `hooks[<event>]` for the events CodeDeploy sends
+    and never looks at other keys, so the deployment succeeds and the misnamed event's scripts never
+    run. A warning. Source: aws/aws-codedeploy-agent
+    lib/instance_agent/plugins/codedeploy/hook_executor.rb (execute).
 
     Failing::
 
@@ -85,13 +90,19 @@ def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]
                      fix=f"rename it to `{best}`" if best else "use a lifecycle event name")
 
 
-@rule("AS202", "ec2-reserved-lifecycle-event", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS202", "ec2-reserved-lifecycle-event", severity="warning", kinds=("appspec",), flavors=("ec2",))
 def ec2_reserved_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]:
     """``hooks`` names an event that CodeDeploy runs itself and that cannot run scripts.
 
     ``Start``, ``DownloadBundle``, ``Install``, ``BlockTraffic``, ``AllowTraffic`` and ``End`` are
     performed by CodeDeploy; scripts listed under them never run. Put them under the hook
     before or after the event.
+
+    AWS behaviour: CodeDeploy performs these events itself and never asks the agent to run scripts
+    for them; the deployment succeeds without running the listed scripts. A warning. Source:
+    aws/aws-codedeploy-agent hook_executor.rb; AWS CodeDeploy User Guide, "CodeDeploy AppSpec file
+    reference" (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html),
+    'AppSpec "hooks" section' (events that cannot be scripted).
 
     Failing::
 
@@ -124,6 +135,12 @@ def ec2_hook_entry_not_mapping(doc: Document, config: dict) -> Iterator[Report]:
     (a Ruby ``NoMethodError``), and the deployment fails with that internal error rather than a
     clear message.
 
+    AWS behaviour: `parse_hooks` calls `script.has_key?` on each entry; on a string that raises
+    NoMethodError, so the deployment fails at its first lifecycle event with an internal Ruby error
+    instead of an AppSpec message. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_hooks).
+
     Failing::
 
         hooks:
@@ -153,6 +170,12 @@ def ec2_hook_location_missing(doc: Document, config: dict) -> Iterator[Report]:
     ``location`` is the path of the script in the revision bundle. Without it the agent fails the
     deployment with "…specifies a script with no location value". Hooks run only script files:
     keys such as ``run:`` or ``commands:`` are not AppSpec keys.
+
+    AWS behaviour: `parse_hooks` raises AppSpecValidationException "The deployment failed because
+    the application specification file specifies a script with no location value. Specify the
+    location in the hooks section of the AppSpec file". Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_hooks).
 
     Failing::
 
@@ -204,15 +227,27 @@ def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
     zero, negative or non-numeric values such as ``5m``. Leave ``timeout`` out for the default
     (3600 seconds).
 
+    AWS behaviour: the agent's ScriptInfo raises "an invalid timeout value was provided for a
+    script" when the AppSpec is parsed. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/script_info.rb.
+
     Failing::
 
-        - location: scripts/start.sh
-          timeout: 5m
+        version: 0.0
+        os: linux
+        hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
+              timeout: 5m
 
     Fixed::
 
-        - location: scripts/start.sh
-          timeout: 300
+        version: 0.0
+        os: linux
+        hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
+              timeout: 300
     """
     for key, entry in known_scripts(doc, config):
         node = entry.get("timeout") if isinstance(entry, Mapping) else None
@@ -234,7 +269,7 @@ def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
                          "it out for the default of 3600", fix="write seconds, e.g. `300`")
 
 
-@rule("AS206", "ec2-hook-timeout-total", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS206", "ec2-hook-timeout-total", severity="warning", kinds=("appspec",), flavors=("ec2",))
 def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
     """The scripts of one lifecycle event have timeouts adding up to more than 3600 seconds.
 
@@ -242,21 +277,33 @@ def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
     scripts; a longer ``timeout`` does not give a script more time. Only explicit timeouts are
     added up.
 
+    AWS behaviour: the agent applies each script's own `timeout` and does not add them up, and
+    CodeDeploy does not reject the AppSpec; the 3600-second limit applies while the event runs, so
+    the deployment fails only if the scripts really run longer than an hour. A warning. Source:
+    aws/aws-codedeploy-agent hook_executor.rb (wait_thr.join(script.timeout)); AWS CodeDeploy User
+    Guide, "Quotas for CodeDeploy" (3600 seconds for all scripts of one lifecycle event).
+
     Failing::
 
-        BeforeInstall:
-          - location: scripts/backup.sh
-            timeout: 3000
-          - location: scripts/migrate.sh
-            timeout: 1200
+        version: 0.0
+        os: linux
+        hooks:
+          BeforeInstall:
+            - location: scripts/backup.sh
+              timeout: 3000
+            - location: scripts/migrate.sh
+              timeout: 1200
 
     Fixed (or move work to another event)::
 
-        BeforeInstall:
-          - location: scripts/backup.sh
-            timeout: 2400
-          - location: scripts/migrate.sh
-            timeout: 1200
+        version: 0.0
+        os: linux
+        hooks:
+          BeforeInstall:
+            - location: scripts/backup.sh
+              timeout: 2400
+            - location: scripts/migrate.sh
+              timeout: 1200
     """
     spec = appspec_of(doc)
     if spec is None:

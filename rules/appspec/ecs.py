@@ -34,14 +34,27 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
     ``Properties``. A mapping instead of a list, a second entry, another name or type, or missing
     ``Properties`` make CodeDeploy reject the AppSpec.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content).
+    Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (Amazon ECS deployments)'; CodeDeploy API model ErrorCode.
+
     Failing::
 
+        version: 0.0
         Resources:
           TargetService:
             Type: AWS::ECS::Service
+            Properties:
+              TaskDefinition: <TASK_DEFINITION>
+              LoadBalancerInfo:
+                ContainerName: web
+                ContainerPort: 80
 
     Fixed::
 
+        version: 0.0
         Resources:
           - TargetService:
               Type: AWS::ECS::Service
@@ -127,17 +140,36 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
     routes the load balancer to ``ContainerName`` on ``ContainerPort``, a port number from 1 to
     65535. Without them the deployment cannot start.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content);
+    the exact message is not recorded. Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file
+    reference" (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html),
+    'AppSpec "resources" section (Amazon ECS deployments)', which marks TaskDefinition,
+    ContainerName and ContainerPort required.
+
     Failing::
 
-        Properties:
-          TaskDefinition: <TASK_DEFINITION>
-          LoadBalancerInfo:
-            ContainerName: web
-            ContainerPort: http
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: http
 
     Fixed::
 
-            ContainerPort: 80
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
     """
     props = service_properties(doc)
     if props is None:
@@ -187,11 +219,27 @@ def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        ContainerPort: "8080"
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: "8080"
 
     Fixed::
 
-        ContainerPort: 8080
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 8080
     """
     props = service_properties(doc)
     info = props.get("LoadBalancerInfo") if props is not None else None
@@ -209,19 +257,44 @@ def ecs_network_configuration(doc: Document, config: dict) -> Iterator[Report]:
     partial one. Leave ``NetworkConfiguration`` out to keep the service's current network
     settings.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content);
+    the AppSpec reference requires the three settings together. Source: AWS CodeDeploy User Guide,
+    "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (Amazon ECS deployments)', networkConfiguration.
+
     Failing::
 
-        NetworkConfiguration:
-          AwsvpcConfiguration:
-            Subnets: [subnet-0a1b2c3d]
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                NetworkConfiguration:
+                  AwsvpcConfiguration:
+                    Subnets: [subnet-0a1b2c3d]
 
     Fixed::
 
-        NetworkConfiguration:
-          AwsvpcConfiguration:
-            Subnets: [subnet-0a1b2c3d]
-            SecurityGroups: [sg-0a1b2c3d]
-            AssignPublicIp: DISABLED
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                NetworkConfiguration:
+                  AwsvpcConfiguration:
+                    Subnets: [subnet-0a1b2c3d]
+                    SecurityGroups: [sg-0a1b2c3d]
+                    AssignPublicIp: DISABLED
     """
     props = service_properties(doc)
     if props is None:
@@ -259,22 +332,45 @@ def ecs_capacity_provider_strategy(doc: Document, config: dict) -> Iterator[Repo
     provider of the strategy. ``Weight`` (default 0) shares the remaining tasks; with every
     weight 0 no task can be placed.
 
+    AWS behaviour: ECS refuses the strategy when CodeDeploy creates the replacement task set
+    (InvalidParameterException), so the deployment fails with ECS_UPDATE_ERROR. Source: Amazon ECS
+    API Reference, "CapacityProviderStrategyItem" (only one provider may define base; weight default
+    0).
+
     Failing::
 
-        CapacityProviderStrategy:
-          - CapacityProvider: FARGATE
-            Base: 1
-          - CapacityProvider: FARGATE_SPOT
-            Base: 1
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                CapacityProviderStrategy:
+                  - CapacityProvider: FARGATE
+                    Base: 1
+                  - CapacityProvider: FARGATE_SPOT
+                    Base: 1
 
     Fixed::
 
-        CapacityProviderStrategy:
-          - CapacityProvider: FARGATE
-            Base: 1
-            Weight: 1
-          - CapacityProvider: FARGATE_SPOT
-            Weight: 3
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                CapacityProviderStrategy:
+                  - CapacityProvider: FARGATE
+                    Base: 1
+                    Weight: 1
+                  - CapacityProvider: FARGATE_SPOT
+                    Weight: 3
     """
     props = service_properties(doc)
     strategy = props.get("CapacityProviderStrategy") if props is not None else None

@@ -92,14 +92,39 @@ def ecs_hooks(doc: Document, config: dict) -> Iterator[Report]:
     no hook; EC2/on-premises events such as ``ApplicationStart`` and script lists do not exist in
     an ECS deployment.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content):
+    hooks are read by the service, and an event name it does not have cannot be scheduled; the exact
+    message is not recorded. Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec "hooks"
+    section for an Amazon ECS deployment'.
+
     Failing::
 
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
         Hooks:
           - ApplicationStart:
               - location: scripts/check.sh
 
     Fixed::
 
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
         Hooks:
           - AfterAllowTestTraffic: CheckReplacementTasks
     """
@@ -115,13 +140,38 @@ def lambda_hooks(doc: Document, config: dict) -> Iterator[Report]:
     within an hour. ``Start``, ``AllowTraffic`` and ``End`` are performed by CodeDeploy; other
     events do not exist in a Lambda deployment.
 
+    AWS behaviour: CodeDeploy fails the Lambda deployment before traffic shifts (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content):
+    only BeforeAllowTraffic and AfterAllowTraffic can run hooks; the exact message is not recorded.
+    Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec "hooks"
+    section for an AWS Lambda deployment'.
+
     Failing::
 
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
         Hooks:
           - LifeCycleEvent: ""
 
     Fixed::
 
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
         Hooks:
           - BeforeAllowTraffic: ValidateBeforeTrafficShift
     """

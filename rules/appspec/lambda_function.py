@@ -34,6 +34,12 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
     ``Type`` is ``AWS::Lambda::Function`` and whose ``Properties`` give all four values (the
     documentation also shows the keys in lower case; both spellings are accepted).
 
+    AWS behaviour: CodeDeploy fails the Lambda deployment before traffic shifts (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content).
+    Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (AWS Lambda deployments)'.
+
     Failing::
 
         Resources:
@@ -142,15 +148,36 @@ def lambda_version_invalid(doc: Document, config: dict) -> Iterator[Report]:
     CodeDeploy moves the alias from one published version to another; ``$LATEST``, an alias
     name, ``0`` or ``1.0`` are not published versions.
 
+    AWS behaviour: Lambda refuses to point the alias at a version that is not a published version
+    number, so the deployment fails with INVALID_LAMBDA_CONFIGURATION / INVALID_REVISION before
+    traffic shifts. Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (AWS Lambda deployments)'; AWS Lambda API Reference, UpdateAlias
+    (FunctionVersion).
+
     Failing::
 
-        CurrentVersion: $LATEST
-        TargetVersion: "1.0"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: $LATEST
+                TargetVersion: "1.0"
 
     Fixed::
 
-        CurrentVersion: "1"
-        TargetVersion: "2"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
     """
     for key, value in _versions(doc):
         if _version_number(value) is None:
@@ -168,11 +195,27 @@ def lambda_version_not_string(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        CurrentVersion: 1
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: 1
+                TargetVersion: "2"
 
     Fixed::
 
-        CurrentVersion: "1"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
     """
     for key, value in _versions(doc):
         if isinstance(value.value, int) and not isinstance(value.value, bool) and value.value > 0:
@@ -190,13 +233,27 @@ def lambda_same_version(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        CurrentVersion: "1"
-        TargetVersion: "1"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "1"
 
     Fixed::
 
-        CurrentVersion: "1"
-        TargetVersion: "2"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
     """
     found = _versions(doc)
     if len(found) == 2:

@@ -26,6 +26,13 @@ def ec2_version(doc: Document, config: dict) -> Iterator[Report]:
     entered in the application specification file". The AppSpec reference says to write the
     version as a string, but the agent only accepts the YAML number: write it without quotes.
 
+    AWS behaviour: the agent raises AppSpecValidationException "The deployment failed because an
+    invalid version value (…) was entered in the application specification file. Make sure your
+    AppSpec file specifies "0.0" as the version"; it compares with the YAML number
+    (`[0.0].include?(version)`), so the string "0.0" fails too. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_version); awsdocs/aws-codedeploy-user-guide#20.
+
     Failing::
 
         version: "0.0"

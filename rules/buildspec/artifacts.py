@@ -31,6 +31,12 @@ def artifacts_files_missing(doc: Document, config: dict[str, Any]) -> Iterator[R
     ``secondary-artifacts`` are used; CodeBuild rejects the buildspec without it. An empty list
     uploads nothing (a warning).
 
+    AWS behaviour: `artifacts/files` is documented as required whenever `artifacts` is present;
+    CodeBuild fails the build with YAML_FILE_ERROR without it. The exact message is not recorded.
+    Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'artifacts/files: Required
+    sequence'.
+
     Failing::
 
         artifacts:
@@ -92,6 +98,13 @@ def invalid_secondary_artifact(doc: Document, config: dict[str, Any]) -> Iterato
     that must match a ``SecondaryArtifacts[].ArtifactIdentifier`` of the CodeBuild project (or,
     in CodePipeline, an output artifact name), and needs its own ``files``. For inline
     buildspecs the identifiers are checked against the project in the same template.
+
+    AWS behaviour: CodeBuild fails the build in UPLOAD_ARTIFACTS when a secondary artifact
+    identifier in the buildspec matches no secondary artifact of the project, and with
+    YAML_FILE_ERROR when an entry has no `files`. Source: AWS CodeBuild User Guide, "Build
+    specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
+    'artifacts/secondary-artifacts'.
 
     Failing::
 

@@ -45,6 +45,10 @@ def multiple_batch_types(doc: Document, config: dict[str, Any]) -> Iterator[Repo
     Why: a buildspec runs one kind of batch: ``build-graph``, ``build-list``,
     ``build-matrix`` or ``build-fanout``. CodeBuild rejects a batch with two of them.
 
+    AWS behaviour: CodeBuild refuses to start the batch build when the buildspec holds more than one
+    batch type. Source: AWS CodeBuild User Guide, "Batch build buildspec reference"
+    (batch-build-buildspec.html): one of build-graph, build-list, build-matrix, build-fanout.
+
     Failing::
 
         batch:
@@ -72,6 +76,10 @@ def unknown_batch_dependency(doc: Document, config: dict[str, Any]) -> Iterator[
 
     Why: ``depend-on`` lists the identifiers of tasks in the same build graph that must finish
     first; an unknown identifier (often a typo) makes CodeBuild reject the batch.
+
+    AWS behaviour: CodeBuild fails the batch build when a `depend-on` identifier names no task of
+    the graph. Source: AWS CodeBuild User Guide, "Batch build buildspec reference",
+    'batch/build-graph' (depend-on).
 
     Failing::
 
@@ -108,6 +116,9 @@ def batch_dependency_cycle(doc: Document, config: dict[str, Any]) -> Iterator[Re
     """``build-graph`` tasks depend on each other in a cycle (or a task depends on itself).
 
     Why: a task in a cycle waits for itself and can never start; CodeBuild rejects the batch.
+
+    AWS behaviour: a build graph with a cycle cannot be scheduled; CodeBuild fails the batch build.
+    Source: AWS CodeBuild User Guide, "Batch build buildspec reference", 'batch/build-graph'.
 
     Failing::
 

@@ -54,6 +54,15 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
     ``Expected Commands[N] to be of string type: found subkeys instead``. Quote the whole
     command, or use a block scalar (``- |``).
 
+    AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE: CodeBuild logs "Phase complete:
+    DOWNLOAD_SOURCE State: FAILED" then "Phase context status code: YAML_FILE_ERROR Message:
+    Expected Commands[N] to be of string type: found subkeys instead at line X, value of the key tag
+    on line Y might be empty". Source: observed in
+    aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock#518 and PR #568; AWS
+    CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'Buildspec syntax' (quote
+    commands with ': ').
+
     Failing::
 
         phases:
@@ -89,6 +98,13 @@ def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report
     the command that runs may not be the text you wrote (a warning). A bare ``-`` with nothing
     after it is an empty command, usually a leftover (a note; ``- # comment`` lines are
     deliberate and not reported).
+
+    AWS behaviour: a nested list or mapping is not a string, so CodeBuild fails the build in
+    DOWNLOAD_SOURCE with YAML_FILE_ERROR "Expected Commands[N] to be of string type" (the error
+    findings); booleans and numbers are converted and run (warnings). Source:
+    guidance-for-claude-code-with-amazon-bedrock#518 (same message for a non-string command); AWS
+    CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html).
 
     Failing::
 

@@ -61,6 +61,12 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     found only on unmaintained images is a warning when the image is unknown, and so is any
     unknown name on a CodeBuild image the runtime table does not cover (Windows images).
 
+    AWS behaviour: the build fails in DOWNLOAD_SOURCE: CodeBuild logs "Phase complete:
+    DOWNLOAD_SOURCE State: FAILED" then "Phase context status code: YAML_FILE_ERROR Message: Unknown
+    runtime named 'docker'. This build image has the following runtimes: dotnet, golang, java,
+    nodejs, php, python, ruby". Source: observed in aws/aws-toolkit-vscode#2434 (standard:5.0);
+    runtimes.yml of aws/aws-codebuild-docker-images.
+
     Option ``image``: the build image of buildspec files (inline buildspecs use the project's
     ``Environment.Image``)::
 
@@ -195,6 +201,11 @@ def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Repo
     images that have it). CodeBuild fails the build when the selection conflicts, e.g.
     ``android: 29`` with ``java: openjdk11``.
 
+    AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE with YAML_FILE_ERROR when the
+    selected runtimes conflict (e.g. `android: 29` with `java: openjdk11`); the exact message is not
+    recorded. Source: AWS CodeBuild User Guide, "Specify runtime versions in the buildspec file"
+    (runtime-versions.html); runtimes.yml `requires` entries.
+
     Option ``image``: the build image of buildspec files (inline buildspecs use the project's
     ``Environment.Image``)::
 
@@ -274,6 +285,12 @@ def runtime_versions_required(doc: Document, config: dict[str, Any]) -> Iterator
     Why: the oldest standard images (``aws/codebuild/standard:2.0``,
     ``amazonlinux2-x86_64-standard:1.0``) fail with "This build image requires selecting at
     least one runtime version" when ``phases.install.runtime-versions`` is missing.
+
+    AWS behaviour: the build fails in DOWNLOAD_SOURCE with "YAML_FILE_ERROR: This build image
+    requires selecting at least one runtime version." Source: observed in
+    aws-samples/aws-serverless-workshops#231 and awslabs/aws-service-catalog-factory#126; AWS
+    CodeBuild User Guide, "Troubleshooting AWS CodeBuild"
+    (troubleshooting-build-must-specify-runtime).
 
     Option ``image``: the build image of buildspec files (inline buildspecs use the project's
     ``Environment.Image``)::

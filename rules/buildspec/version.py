@@ -19,6 +19,12 @@ def missing_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     Why: ``version`` is required; CodeBuild rejects a buildspec without it before running any
     command (``YAML_FILE_ERROR``). Use ``0.2``: it runs all commands in one shell.
 
+    AWS behaviour: CodeBuild requires `version` and fails the build in DOWNLOAD_SOURCE with
+    YAML_FILE_ERROR when it is missing; the exact message is not recorded. Source: AWS CodeBuild
+    User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'version: Required
+    mapping'.
+
     Failing::
 
         phases:
@@ -52,6 +58,12 @@ def invalid_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     Why: CodeBuild knows only these two versions and rejects any other value with
     ``YAML_FILE_ERROR``. Quoted (``"0.2"``) and unquoted (``0.2``) forms are both fine.
     ``0.0`` is the AppSpec version (CodeDeploy), a common mix-up.
+
+    AWS behaviour: CodeBuild supports only versions 0.1 and 0.2 and fails the build in
+    DOWNLOAD_SOURCE with YAML_FILE_ERROR for another value; the exact message is not recorded.
+    Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'version' ("Represents the
+    buildspec version. We recommend that you use 0.2").
 
     Failing::
 

@@ -65,6 +65,14 @@ def invalid_action_type(doc: Document, config: Any) -> Iterator[Report]:
     other combination. An AWS provider pipelint does not know is reported as a note, since AWS
     adds providers over time; ThirdParty and Custom providers are not checked.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (ActionTypeNotFound for an unknown category/owner/provider);
+    through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED with that message. Source: AWS CodePipeline User Guide, "Valid
+    action types and providers in CodePipeline" (actions-valid-providers.html);
+    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
+    2015-07-09).
+
     Failing::
 
         ActionTypeId:
@@ -103,6 +111,12 @@ def artifact_count(doc: Document, config: Any) -> Iterator[Report]:
     outputs, an ECS or CodeDeploy deploy action exactly one input and no output, a manual
     approval none at all. Custom actions may have 0-5 of each. Providers whose counts are not
     known are not checked.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (wrong number of input or output artifacts); through
+    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
+    with that message; cfn-lint checks the same table (E3702). Source: AWS CodePipeline User Guide,
+    "Valid input and output artifacts for each action type" (reference-action-artifacts.html).
 
     Failing::
 
@@ -148,6 +162,10 @@ def codebuild_primary_source(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodeBuild unpacks the primary source into `CODEBUILD_SRC_DIR` and reads the buildspec
     from it; the others land in `CODEBUILD_SRC_DIR_<name>`. With more than one input and no
     `PrimarySource`, or a `PrimarySource` that is not an input, the action fails.
+
+    AWS behaviour: the pipeline is created, but the CodeBuild action fails when it runs: CodeBuild
+    cannot tell which input holds the buildspec, or PrimarySource names no input. Source: AWS
+    CodePipeline User Guide, "AWS CodeBuild build and test action reference" (PrimarySource).
 
     Failing::
 
@@ -195,6 +213,10 @@ def template_path_artifact(doc: Document, config: Any) -> Iterator[Report]:
     an artifact that is not among the action's input artifacts, or a path without the `::`
     separator, makes the action fail.
 
+    AWS behaviour: the pipeline is created, but the CloudFormation action fails when it runs because
+    it cannot find the template in its input artifacts; cfn-lint E3703 checks the same. Source: AWS
+    CodePipeline User Guide, "AWS CloudFormation deploy action reference" (TemplatePath).
+
     Failing::
 
         Configuration:
@@ -241,6 +263,10 @@ def ecs_blue_green_artifact(doc: Document, config: Any) -> Iterator[Report]:
     to `Image4ArtifactName` tell the blue/green ECS deploy action which input artifact holds
     the task definition, the AppSpec and each image; naming an artifact that is not an input of
     the action makes the deployment fail.
+
+    AWS behaviour: the pipeline is created, but the CodeDeployToECS action fails when it runs: the
+    artifact it is told to read is not among its inputs. Source: AWS CodePipeline User Guide,
+    "Amazon Elastic Container Service and CodeDeploy blue-green deploy action reference".
 
     Failing::
 

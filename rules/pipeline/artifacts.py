@@ -49,6 +49,14 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
     written in does not matter, only their runOrder. CodePipeline rejects an input no action
     produces, and one whose producer runs in parallel or later.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (an input artifact is not the output of an earlier action); through
+    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
+    with that message; cfn-lint E3701 checks the same. Source: AWS CodePipeline User Guide,
+    "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html) (input
+    artifacts); AWS CodePipeline User Guide, "Input and output artifacts".
+
     Failing::
 
         - Name: Build
@@ -104,6 +112,12 @@ def duplicate_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
     Why: consumers find artifacts by name; CodePipeline rejects a pipeline in which two actions
     (in any stages) produce artifacts of the same name. Outputs in opposite branches of one
     `Fn::If` are not duplicates.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (output artifact names must be unique); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html).
 
     Failing::
 
@@ -177,6 +191,10 @@ def clone_ref_consumer(doc: Document, config: Any) -> Iterator[Report]:
     Why: with `OutputArtifactFormat: CODEBUILD_CLONE_REF`, a connection source action outputs a
     reference for CodeBuild to clone the repository itself, not a ZIP of the code. Other action
     types (CloudFormation, ECS, S3 deploy, …) cannot read it and fail.
+
+    AWS behaviour: the pipeline is created, but the consuming action fails when it runs: only
+    CodeBuild can read a CODEBUILD_CLONE_REF artifact. Source: AWS CodePipeline User Guide,
+    "CodeStarSourceConnection … action reference" (OutputArtifactFormat).
 
     Failing::
 

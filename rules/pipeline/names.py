@@ -33,6 +33,14 @@ def duplicate_stage_name(doc: Document, config: Any) -> Iterator[Report]:
     pipeline with two stages of the same name. Stages in opposite branches of one `Fn::If` never
     exist together and are not duplicates.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStageDeclarationException (stage names must be unique); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
+    2015-07-09).
+
     Failing::
 
         - Name: Deploy
@@ -68,6 +76,15 @@ def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
 
     Why: CodePipeline rejects a stage with two actions of the same name. The same name in two
     different stages is allowed.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (action names must be unique in a stage); through
+    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
+    with that message. Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure
+    reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
+    2015-07-09).
 
     Failing::
 
@@ -160,6 +177,13 @@ def invalid_name(doc: Document, config: Any) -> Iterator[Report]:
     namespaces 1-100 of `A-Za-z0-9@-_`; pipeline variable names 1-128 of `A-Za-z0-9@-_`. Names
     built with `!Sub` or `!Ref` are not checked.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException (the name does not match the API pattern); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: CodePipeline API Reference,
+    PipelineDeclaration/StageDeclaration/ActionDeclaration/OutputArtifact name patterns (botocore
+    codepipeline model).
+
     Failing::
 
         OutputArtifacts:
@@ -187,6 +211,11 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
 
     Why: CodePipeline rejects other values. Actions with the same runOrder run in parallel;
     gaps between values are allowed.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException (runOrder must be 1-999); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: CodePipeline API Reference, ActionDeclaration.runOrder.
 
     Failing::
 

@@ -20,6 +20,14 @@ def artifact_store_choice(doc: Document, config: Any) -> Iterator[Report]:
     single-Region pipeline, or one per Region (`artifactStores`) for a pipeline with cross-Region
     actions. It rejects a pipeline with both, or with neither.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (exactly one of artifactStore and artifactStores); through
+    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
+    with that message. Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure
+    reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    CodePipeline API Reference, PipelineDeclaration (artifactStore / artifactStores).
+
     Failing::
 
         ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
@@ -60,6 +68,12 @@ def cross_region_store_missing(doc: Document, config: Any) -> Iterator[Report]:
     With `artifactStores`, each action `region` (and the pipeline's own Region) needs an entry;
     with a single `artifactStore`, actions in two different Regions mean at least one is
     cross-Region, which a single bucket cannot serve. CodePipeline rejects both.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (no artifact store for the action's Region); through CloudFormation
+    the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that
+    message. Source: AWS CodePipeline User Guide, "Add a cross-Region action in CodePipeline"
+    (actions-create-cross-region.html).
 
     Failing::
 
@@ -126,6 +140,12 @@ def cross_region_not_allowed(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline supports cross-Region actions only for AWS-owned, non-source action
     types. The rule fires when the pipeline's Region is known (the `metadata.pipelineArn` of a
     `get-pipeline` file) and such an action names a different Region.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException; through CloudFormation the `AWS::CodePipeline::Pipeline`
+    resource ends in CREATE_FAILED/UPDATE_FAILED with that message. Source: AWS CodePipeline User
+    Guide, "Add a cross-Region action in CodePipeline" (not for source, third-party or custom
+    actions).
 
     Failing::
 

@@ -45,6 +45,13 @@ def pipeline_schema(doc: Document, config: Any) -> Iterator[Report]:
     owners are checked by their own rules (CP106, CP107, CP110) with more specific messages.
     CloudFormation pipelines are left to cfn-lint for their shape.
 
+    AWS behaviour: the AWS CLI validates --cli-input-json against the API model before sending it
+    ("Parameter validation failed: Unknown parameter …", "Invalid type for parameter …", "Invalid
+    length …") and the service answers values outside its enums and patterns with
+    ValidationException. Source: AWS CLI parameter validation (botocore);
+    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
+    2015-07-09).
+
     Failing::
 
         {"pipeline": {"name": "app", "roleArn": "arn:aws:iam::123456789012:role/cp",

@@ -17,6 +17,13 @@ def stage_count(doc: Document, config: Any) -> Iterator[Report]:
     and one with more than 50 stages. Stages inside `Fn::If` are counted as they may exist: the
     rule fires only when every combination of conditions is out of range.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (a pipeline needs 2 to 50 stages); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html); "Quotas
+    in AWS CodePipeline".
+
     Failing::
 
         Stages:
@@ -51,6 +58,14 @@ def first_stage_not_source(doc: Document, config: Any) -> Iterator[Report]:
 
     Why: CodePipeline starts every execution from the source actions of the first stage and
     rejects a first stage holding a build, test, deploy, approval or invoke action.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException; through CloudFormation the `AWS::CodePipeline::Pipeline` resource
+    ends in CREATE_FAILED/UPDATE_FAILED with that message; CDK reports the same rule as "first stage
+    may only contain Source actions". Source: AWS CodePipeline User Guide, "CodePipeline pipeline
+    structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    aws-cdk-lib aws-codepipeline validation.ts.
 
     Failing::
 
@@ -93,6 +108,13 @@ def source_outside_first_stage(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline rejects a Source action anywhere but the first stage. To use a second
     repository, add a second source action to the first stage.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException; through CloudFormation the `AWS::CodePipeline::Pipeline` resource
+    ends in CREATE_FAILED/UPDATE_FAILED with that message; CDK: "Source actions may only occur in
+    first stage". Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    aws-cdk-lib aws-codepipeline validation.ts.
+
     Failing::
 
         - Name: Build
@@ -128,6 +150,13 @@ def stage_action_count(doc: Document, config: Any) -> Iterator[Report]:
 
     Why: CodePipeline rejects a stage with an empty action list, more than 50 actions running
     in parallel (the same runOrder) in one stage, and more than 500 actions in a pipeline.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStageDeclarationException or LimitExceededException; through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html); "Quotas
+    in AWS CodePipeline" (50 actions per stage, 500 per pipeline).
 
     Failing::
 

@@ -43,6 +43,13 @@ def v2_feature_on_v1(doc: Document, config: Any) -> Iterator[Report]:
     `pipelineType` the rule warns: the pipeline type then depends on the API default (V1 for a
     new pipeline created without it), so write `V2` explicitly.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException / InvalidStageDeclarationException ("Stage level conditions can only
+    be used with V2 pipelines."); through CloudFormation the `AWS::CodePipeline::Pipeline` resource
+    ends in CREATE_FAILED/UPDATE_FAILED with that message; CDK: "Triggers can only be used with V2
+    pipelines". Source: AWS CodePipeline User Guide, "Pipeline types" (pipeline-types.html);
+    aws-cdk-lib aws-codepipeline pipeline.ts.
+
     Failing::
 
         PipelineType: V1
@@ -77,6 +84,13 @@ def trigger_source_action(doc: Document, config: Any) -> Iterator[Report]:
     source action, named in `gitConfiguration.sourceActionName`. CodePipeline rejects a trigger
     naming an action that does not exist or is not a CodeStarSourceConnection source action,
     and a second trigger for the same source action.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException; through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED with that message when a trigger names no CodeStarSourceConnection
+    source action, or two triggers name the same one. Source: AWS CodePipeline User Guide, "Filter
+    triggers on code push or pull requests" (pipelines-filter.html); CodePipeline API Reference,
+    GitConfiguration.
 
     Failing::
 

@@ -41,6 +41,11 @@ def unresolved_variable_namespace(doc: Document, config: Any) -> Iterator[Report
     higher runOrder. Otherwise CodePipeline rejects the pipeline or the action fails to resolve
     the variable.
 
+    AWS behaviour: CodePipeline refuses the pipeline with InvalidActionDeclarationException when a
+    `#{Namespace.Key}` names no namespace of an earlier action; CloudFormation reports it as the
+    resource's CREATE_FAILED/UPDATE_FAILED reason. Source: AWS CodePipeline User Guide, "Variables
+    reference" (reference-variables.html).
+
     Failing::
 
         - Name: Build
@@ -100,6 +105,10 @@ def unknown_variable_key(doc: Document, config: Any) -> Iterator[Report]:
     action does not output fails the consumer. (CodeBuild keys come from the buildspec's
     `exported-variables`: see CP403.)
 
+    AWS behaviour: the consuming action fails when it runs: CodePipeline cannot resolve a key the
+    producer does not output. Source: AWS CodePipeline User Guide, "Variables reference", per-action
+    variable tables.
+
     Failing::
 
         Value: "#{SourceVariables.CommitID}"
@@ -132,6 +141,11 @@ def undefined_pipeline_variable(doc: Document, config: Any) -> Iterator[Report]:
 
     Why: pipeline-level variables (V2) are declared in the pipeline's `variables` list and read
     as `#{variables.<name>}`. CodePipeline rejects a reference to an undeclared variable.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException (undeclared pipeline variable); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: AWS CodePipeline User Guide, "Variables reference", 'pipeline-level variables'.
 
     Failing::
 
@@ -192,6 +206,11 @@ def duplicate_namespace(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline resolves `#{Namespace.Key}` by namespace, so two actions cannot share
     one, and a namespace may not reuse the name of an input or output artifact of the pipeline.
     The reserved namespaces `codepipeline` and `variables` cannot be declared either.
+
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (namespaces must be unique); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
+    Source: AWS CodePipeline User Guide, "Variables reference", 'Configure variables' (namespaces).
 
     Failing::
 
