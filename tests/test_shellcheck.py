@@ -329,7 +329,7 @@ def test_corpus_positions_match_the_flagged_text():
                 first = snippet.split("\n")[0]
                 assert line.startswith(first) or first.startswith(line), (doc.path, node.line, node.col, first)
                 checked += 1
-    assert checked > 300
+    assert checked > 200  # SC2086 on identifier-like values outside file commands is not reported (issue 12)
 
 
 @needs_shellcheck
@@ -341,3 +341,18 @@ def test_a_script_longer_than_a_pipe_buffer_is_still_checked(tmp_path):
     path.write_text(f"version: 0.2\nphases:\n  build:\n    commands:\n{filler}\n      - rm -rf $DIR/*\n")
     assert len(path.read_text()) > 40_000
     assert found(str(path)) == [("SC2086", 1205, 16), ("SC2115", 1205, 16)]
+
+
+@needs_shellcheck
+def test_sc2086_only_where_splitting_changes_what_the_command_touches(tmp_path):
+    """Issue 12: `docker push $IMAGE_TAG` is noise; `rm -rf $TAG/*` and `echo $BUILD_DIR` are not."""
+    path = tmp_path / "buildspec.yml"
+    path.write_text(
+        "version: 0.2\nphases:\n  build:\n    commands:\n"
+        "      - IMAGE_TAG=$(git rev-parse --short HEAD)\n"
+        "      - docker push $IMAGE_URI:$IMAGE_TAG\n"
+        "      - aws s3 cp out.zip s3://$ARTIFACT_BUCKET/app.zip\n"
+        "      - rm -rf $IMAGE_TAG/*\n"
+        "      - echo $BUILD_DIR\n"
+    )
+    assert [f for f in found(str(path)) if f[0] == "SC2086"] == [("SC2086", 8, 16), ("SC2086", 9, 14)]

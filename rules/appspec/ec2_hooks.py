@@ -362,31 +362,50 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
 @rule("AS208", "ec2-previous-revision-hook", severity="note", kinds=("appspec",), flavors=("ec2",))
 def ec2_previous_revision_hook(doc: Document, config: dict) -> Iterator[Report]:
-    """``ApplicationStop``, ``BeforeBlockTraffic`` and ``AfterBlockTraffic`` run the previous revision's scripts.
+    """``ApplicationStop`` (or a block-traffic hook) is listed after hooks of the new revision, as if it ran later.
 
-    These events happen before the new revision is downloaded, so the agent runs the scripts
-    (and reads the AppSpec) of the last revision successfully deployed to the instance. A change
-    to these hooks takes effect one deployment later, and they do not run at all on the first
-    deployment to an instance.
+    ``ApplicationStop``, ``BeforeBlockTraffic`` and ``AfterBlockTraffic`` happen before the new
+    revision is downloaded, so the agent runs the scripts (and reads the AppSpec) of the last
+    revision successfully deployed to the instance. A change to these hooks takes effect one
+    deployment later, and they do not run at all on the first deployment to an instance.
+
+    Most AppSpecs list ``ApplicationStop`` first and need no reminder of this, so the note is
+    given only where the file suggests another reading: the hook is listed after a hook of the
+    new revision (``BeforeInstall``, ``AfterInstall``, ``ApplicationStart``, …), as if it ran
+    after them or from this bundle. Listing it first makes the run order visible (AS210 leaves
+    these hooks to this rule).
 
     Failing::
 
+        version: 0.0
+        os: linux
         hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
           ApplicationStop:
             - location: scripts/stop.sh
 
-    Fixed: nothing to change in the file; keep ``scripts/stop.sh`` working for the revision that
-    follows, and do not rely on it on an instance's first deployment::
+    Fixed::
 
+        version: 0.0
+        os: linux
         hooks:
           ApplicationStop:
-            - location: scripts/stop.sh   # also stops what the next revision will install
+            - location: scripts/stop.sh   # from the previous revision; also stops what the next one installs
+          ApplicationStart:
+            - location: scripts/start.sh
     """
     spec = appspec_of(doc)
     if spec is None:
         return
+    seen_new: str | None = None
     for key, value in spec.ec2_hooks():
-        if key.text in PREVIOUS_REVISION_EVENTS and ec2_script_entries(value):
-            yield Report(key, f"`{key.text}` runs the scripts of the last successfully deployed revision, not the ones in this "
-                         "bundle: a change here takes effect one deployment later, and it does not run on an instance's first "
-                         "deployment", fix="keep the script compatible with the next revision")
+        if key.text not in PREVIOUS_REVISION_EVENTS:
+            if key.text in EC2_EVENTS and seen_new is None:
+                seen_new = key.text
+            continue
+        if seen_new is not None and ec2_script_entries(value):
+            yield Report(key, f"`{key.text}` is listed after `{seen_new}` but runs before it, and it runs the scripts of the last "
+                         "successfully deployed revision, not this bundle's: a change here takes effect one deployment later, "
+                         "and it does not run on an instance's first deployment; list it first",
+                         fix=f"move `{key.text}` to the top of `hooks`")

@@ -78,7 +78,11 @@ def shellcheck(doc, config):
     (shebang), SC2153/SC2154 (variables the project or pipeline defines are invisible here),
     SC2317 (``post_build`` and ``finally`` run even after an earlier command exits). So are
     SC2086 for variables that cannot split (CodeBuild's own, like ``$AWS_REGION`` and
-    ``$CODEBUILD_RESOLVED_SOURCE_VERSION``, and variables only ever set to one plain word),
+    ``$CODEBUILD_RESOLVED_SOURCE_VERSION``, and variables only ever set to one plain word) and
+    for identifier-like values (``$IMAGE_TAG``, ``$REPOSITORY_URI``, ``$ARTIFACT_BUCKET``)
+    given to commands that do not touch files (``docker``, ``aws``, ``echo``): SC2086 stays for
+    variables named like paths or lists (``…_DIR``, ``…PATH``, ``…FILES``, ``…ARGS``, ``OUT``)
+    and for any variable given to a file command (``rm``, ``cp``, ``mv``, ``find``, ``tar``, …),
     SC2164/SC2103 for a ``cd`` that is a whole command (CodeBuild stops when a command fails),
     SC2034 for variables named in ``exported-variables`` or used by ``artifacts``, SC2046 for
     ``echo … $(date)``, and SC2091 for the ``$(aws ecr get-login …)`` idiom.
@@ -326,6 +330,23 @@ def _rest_of_command(command: Command, end_offset: int) -> bool:
     return command.node.value[end_offset:].strip().strip(";").strip() == ""
 
 
+# Commands whose file arguments an unquoted, empty or split variable changes (`rm -rf $DIR/*`).
+_FILE_COMMANDS = frozenset({
+    "rm", "rmdir", "cp", "mv", "ln", "mkdir", "chmod", "chown", "chgrp", "find", "rsync", "tar", "zip", "unzip",
+    "touch", "cat", "cd", "source", ".", "ls", "install", "dd", "truncate", "xargs",
+})
+# Variable names that hold paths or lists, which can contain spaces or be empty.
+_PATH_LIKE = lazy_regex(r"(?i)(?:^|_)(?:DIR|DIRS|DIRECTORY|PATH|PATHS|FILE|FILES|FILENAME|FOLDER|ROOT|HOME|ARGS|OPTS|OPTIONS|FLAGS|LIST|TARGET|OUT|OUTPUT|SRC|SOURCE|DEST|DESTINATION)$")
+
+
+def _command_words(script: Script, line: int, column: int) -> list[str]:
+    """The words of the simple command before the script position (best effort)."""
+    text = script.text.split("\n")[line - 1][: max(column - 1, 0)]
+    parts = _SEPARATORS.split(text)
+    words = parts[-1].split() if parts else []
+    return [word for word in words if word not in ("sudo", "time", "exec", "command")][:4]
+
+
 def _command_word(script: Script, line: int, column: int) -> str:
     """The first word of the simple command the script position is in (best effort)."""
     text = script.text.split("\n")[line - 1][: max(column - 1, 0)]
@@ -367,7 +388,14 @@ def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, com
         return True
     if code == 2086:
         match = _VARIABLE.match(snippet)
-        return bool(match and match.group(1) in context.safe)
+        if match and match.group(1) in context.safe:
+            return True
+        if match and _PATH_LIKE.search(match.group(1)):
+            return False  # a path or a list: it can hold spaces, and empty it changes what the command touches
+        # An identifier-like value (an image tag, a bucket, an ARN) passed to a command that does
+        # not touch files: quoting it changes nothing a reviewer would act on.
+        words = _command_words(context.script, int(comment["line"]), int(comment["column"]))
+        return not any(word in _FILE_COMMANDS for word in words[:2])
     if code == 2046:
         return bool(_DATE_SUBSTITUTION.match(snippet.strip()))
     if code == 2091:  # `$(aws ecr get-login …)` runs the `docker login` it prints, on purpose

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Report, did_you_mean, rule
-from pipelint.models.pipeline import Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
+from pipelint.models.pipeline import SOURCE, Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
 
 from ._util import names
 
@@ -151,11 +151,15 @@ def duplicate_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
 
 @rule("CP203", "unused-output-artifact", severity="note", kinds=("pipeline",))
 def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
-    """An output artifact that no action consumes is probably a leftover or a typo.
+    """An output artifact that no action consumes, where that looks like a mistake.
 
-    Why: every output artifact is zipped and uploaded to the artifact bucket, costing time and
-    storage; if nothing reads it, either the consumer names it differently (a typo) or the output
-    can go.
+    Why: a pipeline's last build or deploy outputs are often kept on purpose (to download a
+    package, or a CloudFormation action's outputs file), so those are not reported. Reported
+    are the unused outputs that usually mean a wiring mistake: a source action's output that no
+    action reads (the repository is fetched for nothing, or the consumer lost its input), an
+    output whose name is one letter away from an input that nothing produces (a typo: CP201
+    reports the other end), and an extra output of an action whose other outputs are consumed
+    (declared for a consumer that was never wired, or left over).
 
     Failing::
 
@@ -176,12 +180,25 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
     consumed = {ref.key for action in pipeline.actions for ref in action.inputs}
     if any(not is_literal_key(key) for key in consumed):
         return
+    produced = {ref.key for action in pipeline.actions for ref in action.outputs}
+    orphans = [key for key in consumed if key is not None and key not in produced]
     for action in pipeline.actions:
+        used = [ref for ref in action.outputs if ref.key in consumed]
         for ref in action.outputs:
             key = ref.key
-            if key is not None and key not in consumed:
-                yield Report(ref.where, f"output artifact `{key}` of action `{action.label}` ({action.position()}) "
-                             "is not an input of any action", fix="remove it, or list it as an input where it is needed")
+            if key is None or key in consumed:
+                continue
+            typo = did_you_mean(key, orphans) if orphans else None
+            if typo:
+                why = f"; an input names `{typo}`, which no action produces: is one of them misspelt?"
+            elif action.category == SOURCE:
+                why = "; the source is fetched for nothing, or the action that should build it lost its input"
+            elif used:
+                why = f"; the action's other output{'s' if len(used) > 1 else ''} ({names(r.key for r in used)}) {'are' if len(used) > 1 else 'is'} consumed"
+            else:
+                continue
+            yield Report(ref.where, f"output artifact `{key}` of action `{action.label}` ({action.position()}) "
+                         f"is not an input of any action{why}", fix="remove it, or list it as an input where it is needed")
 
 
 @rule("CP204", "clone-ref-consumer", severity="error", kinds=("pipeline",))
