@@ -247,6 +247,10 @@ FRAGMENTS = {
 }
 
 
+# Rules whose fix renames or removes a top-level key (`file:` → `files:`, a template → an AppSpec).
+RENAMES_TOP_LEVEL_KEY = {"AS001", "AS010", "AS120", "BS112"}
+
+
 def _examples(doc: str) -> dict[str, str]:
     """The first ``Failing::`` and ``Fixed::`` literal blocks of a rule's documentation."""
     found: dict[str, str] = {}
@@ -287,6 +291,37 @@ def _fires(tmp_path: Any, code: str, name: str, text: str) -> list[Any]:
     return _only(lint(path), code)
 
 
+def _top_keys(code: str, text: str) -> set[str]:
+    """The top-level keys of an example (empty if it does not load to a mapping)."""
+    from pipelint.load import load_text
+    from pipelint.load.nodes import Mapping
+
+    result = load_text(text, _file_name(code, text))
+    if result.fatal or not result.roots or not isinstance(result.roots[0], Mapping):
+        return set()
+    return {key.text for key, _ in result.roots[0].pairs}
+
+
+def _kinds(tmp_path: Any, code: str, name: str, text: str) -> set[str]:
+    """The kinds of document pipelint reads from the example as a file (empty: not a whole file)."""
+    from pipelint.discover import discover
+    from pipelint.engine.runner import _classify, build_settings
+    from pipelint.extract import extract
+
+    folder = tmp_path / name
+    folder.mkdir()
+    path = _write(folder, _file_name(code, text), text)
+    settings = build_settings(paths=[path], isolated=True)
+    kinds: set[str] = set()
+    for entry in discover([path], []):
+        kind, result = _classify(entry, settings)
+        if result is None or kind is None or result.fatal:
+            continue
+        docs, _ = extract(result, kind, settings.limits)
+        kinds |= {doc.kind for doc in docs}
+    return kinds
+
+
 def _documented() -> list[tuple[str, dict[str, str]]]:
     out = []
     for found in _domain_rules():
@@ -302,6 +337,15 @@ def test_documented_fix_is_clean(tmp_path: Any, code: str, examples: dict[str, s
     assert _fires(tmp_path, code, "failing", examples["Failing"]), f"{code}: the failing example does not trip the rule"
     fixed = _fires(tmp_path, code, "fixed", examples["Fixed"])
     assert fixed == [], f"{code}: the fixed example still trips it: {[f.message for f in fixed]}"
+    if not code.startswith("PL"):  # a fixed syntax error is the one case where the failing file has no document
+        failing_kinds = _kinds(tmp_path, code, "failing-kind", examples["Failing"])
+        assert failing_kinds and failing_kinds <= _kinds(tmp_path, code, "fixed-kind", examples["Fixed"]), (
+            f"{code}: the fixed example is not a whole file of the failing example's kind")
+        failing_keys, fixed_keys = _top_keys(code, examples["Failing"]), _top_keys(code, examples["Fixed"])
+        if code in RENAMES_TOP_LEVEL_KEY:
+            assert failing_keys & fixed_keys, f"{code}: the fixed example shares no top-level key with the failing one"
+        else:
+            assert failing_keys <= fixed_keys, f"{code}: the fixed example lacks top-level keys of the failing one (a fragment?)"
 
 
 def test_fragment_list_holds_only_fragments(tmp_path: Any) -> None:

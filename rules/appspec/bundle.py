@@ -187,6 +187,7 @@ def hook_script_wrong_platform(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.0
         os: linux
         hooks:
           AfterInstall:
@@ -194,6 +195,10 @@ def hook_script_wrong_platform(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        hooks:
+          AfterInstall:
             - location: scripts/configure.sh
     """
     spec = appspec_of(doc)

@@ -109,12 +109,18 @@ def ec2_files_destination_not_absolute(doc: Document, config: dict) -> Iterator[
 
     Failing::
 
+        version: 0.0
+        os: linux
         files:
           - source: /
             destination: var/www/html
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        files:
+          - source: /
             destination: /var/www/html
     """
     spec = appspec_of(doc)

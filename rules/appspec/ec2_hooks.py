@@ -338,6 +338,7 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.0
         os: windows
         hooks:
           AfterInstall:
@@ -346,6 +347,8 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.0
+        os: windows
         hooks:
           AfterInstall:
             - location: scripts\\configure.ps1

@@ -34,6 +34,7 @@ def ec2_permissions_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.0
         os: windows
         permissions:
           - object: C:\\app
@@ -41,6 +42,7 @@ def ec2_permissions_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed (set Windows ACLs in a hook script instead)::
 
+        version: 0.0
         os: windows
         files:
           - source: /
@@ -133,12 +135,18 @@ def ec2_permission_mode_invalid(doc: Document, config: dict) -> Iterator[Report]
 
     Failing::
 
+        version: 0.0
+        os: linux
         permissions:
           - object: /opt/app/run.sh
             mode: 0755
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /opt/app/run.sh
             mode: 755
     """
     for entry in permission_entries(doc):
@@ -171,12 +179,18 @@ def ec2_permission_mode_leading_zero(doc: Document, config: dict) -> Iterator[Re
 
     Failing::
 
+        version: 0.0
+        os: linux
         permissions:
           - object: /var/www/html
             mode: 0644
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/html
             mode: 644
     """
     for entry in permission_entries(doc):

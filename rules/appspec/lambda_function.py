@@ -51,6 +51,9 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        Resources:
+          - MyFunction:
+              Type: AWS::Lambda::Function
               Properties:
                 Name: my-function
                 Alias: live

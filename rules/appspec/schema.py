@@ -244,6 +244,8 @@ def appspec_ec2_schema(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.0
+        os: linux
         files:
           - source: /
             destination: /var/www/app
@@ -279,6 +281,10 @@ def appspec_ecs_schema(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
                 TaskDefinition: <TASK_DEFINITION>
     """
     yield from _check(doc, "ecs")
@@ -311,6 +317,12 @@ def appspec_lambda_schema(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        Resources:
+          - MyFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
                 CurrentVersion: "1"
                 TargetVersion: "2"
     """

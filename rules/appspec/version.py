@@ -81,11 +81,25 @@ def appspec_version(doc: Document, config: dict) -> Iterator[Report]:
 
         version: 1
         Resources:
-          - TargetService: ...
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
 
     Fixed::
 
         version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
     """
     spec = appspec_of(doc)
     if spec is None:

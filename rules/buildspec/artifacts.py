@@ -108,6 +108,11 @@ def invalid_secondary_artifact(doc: Document, config: dict[str, Any]) -> Iterato
 
     Failing::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make
         artifacts:
           files: ['**/*']
           secondary-artifacts:
@@ -116,6 +121,13 @@ def invalid_secondary_artifact(doc: Document, config: dict[str, Any]) -> Iterato
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make
+        artifacts:
+          files: ['**/*']
           secondary-artifacts:
             reports:
               base-directory: out

@@ -83,6 +83,7 @@ def unknown_batch_dependency(doc: Document, config: dict[str, Any]) -> Iterator[
 
     Failing::
 
+        version: 0.2
         batch:
           build-graph:
             - identifier: build
@@ -92,6 +93,11 @@ def unknown_batch_dependency(doc: Document, config: dict[str, Any]) -> Iterator[
 
     Fixed::
 
+        version: 0.2
+        batch:
+          build-graph:
+            - identifier: build
+            - identifier: test
               depend-on:
                 - build
     """

@@ -65,6 +65,7 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
 
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -72,6 +73,10 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
               - 'echo Status: done'
     """
     for command in bs.commands(doc):
@@ -108,6 +113,7 @@ def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report
 
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -117,6 +123,9 @@ def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
             commands:
               - make
               - 'yes'
@@ -196,6 +205,7 @@ def multiline_command_exit_status(doc: Document, config: dict[str, Any]) -> Iter
 
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -205,6 +215,10 @@ def multiline_command_exit_status(doc: Document, config: dict[str, Any]) -> Iter
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
               - |
                 set -e
                 npm ci

@@ -153,6 +153,7 @@ def exported_variable_undefined(doc: Document, config: dict[str, Any]) -> Iterat
 
     Failing::
 
+        version: 0.2
         env:
           exported-variables:
             - IMAGE_TAG
@@ -163,6 +164,13 @@ def exported_variable_undefined(doc: Document, config: dict[str, Any]) -> Iterat
 
     Fixed::
 
+        version: 0.2
+        env:
+          exported-variables:
+            - IMAGE_TAG
+        phases:
+          build:
+            commands:
               - export IMAGE_TAG=$(git rev-parse --short HEAD)
     """
     env = _env(doc)

@@ -55,6 +55,11 @@ def invalid_report_file_format(doc: Document, config: dict[str, Any]) -> Iterato
 
     Failing::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make test
         reports:
           unit:
             files: ['report.xml']
@@ -62,6 +67,14 @@ def invalid_report_file_format(doc: Document, config: dict[str, Any]) -> Iterato
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make test
+        reports:
+          unit:
+            files: ['report.xml']
             file-format: JUNITXML
     """
     reports = bs.mapping(bs.child(bs.root(doc), "reports"))

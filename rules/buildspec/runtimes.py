@@ -75,6 +75,7 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -82,6 +83,10 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               nodejs: 20
     """
     target = _target(doc, config)
@@ -127,6 +132,7 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -134,6 +140,10 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               nodejs: 22
     """
     target = _target(doc, config)
@@ -176,6 +186,7 @@ def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterat
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -183,6 +194,10 @@ def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterat
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               python: "3.10"
     """
     for key, value in _pairs(doc):
@@ -214,6 +229,7 @@ def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Repo
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -222,6 +238,10 @@ def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Repo
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               android: 29
               java: openjdk8
     """

@@ -62,6 +62,9 @@ def pipeline_schema(doc: Document, config: Any) -> Iterator[Report]:
 
     Fixed::
 
+        {"pipeline": {"name": "app", "roleArn": "arn:aws:iam::123456789012:role/cp",
+          "artifactStore": {"type": "S3", "location": "my-bucket"},
+          "stages": [{"name": "Source", "actions": [{"name": "Src",
             "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
             "configuration": {"PollForSourceChanges": "false"}}]}]}}
     """
