@@ -75,19 +75,47 @@ def invalid_action_type(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        ActionTypeId:
-          Category: Deploy
-          Owner: AWS
-          Provider: CodeBuild
-          Version: "1"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        ActionTypeId:
-          Category: Build
-          Owner: AWS
-          Provider: CodeBuild
-          Version: "1"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     for action in pipeline_of(doc).actions:
         found = _type_problem(action)
@@ -120,19 +148,46 @@ def artifact_count(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        - Name: Deploy
-          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: ECS, Version: "1"}
-          InputArtifacts:
-            - Name: BuildOutput
-          OutputArtifacts:
-            - Name: Deployed
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
 
     Fixed::
 
-        - Name: Deploy
-          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: ECS, Version: "1"}
-          InputArtifacts:
-            - Name: BuildOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     for action in pipeline_of(doc).actions:
         spec = _providers.counts(action.category, action.owner, action.provider)
@@ -169,18 +224,55 @@ def codebuild_primary_source(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
-        Configuration:
-          ProjectName: !Ref Build
-        InputArtifacts:
-          - Name: App
-          - Name: Config
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Config
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-config, S3ObjectKey: config.zip}
+                      OutputArtifacts: [{Name: Cfg}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}, {Name: Cfg}]
 
     Fixed::
 
-        Configuration:
-          ProjectName: !Ref Build
-          PrimarySource: App
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Config
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-config, S3ObjectKey: config.zip}
+                      OutputArtifacts: [{Name: Cfg}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app, PrimarySource: Src}
+                      InputArtifacts: [{Name: Src}, {Name: Cfg}]
     """
     for action in pipeline_of(doc).actions:
         if action.provider != "CodeBuild" or action.owner not in (None, "AWS"):
@@ -219,14 +311,69 @@ def template_path_artifact(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        Configuration:
-          TemplatePath: BuildOutput/packaged.yaml
-        InputArtifacts:
-          - Name: BuildOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built/packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
 
     Fixed::
 
-          TemplatePath: BuildOutput::packaged.yaml
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built::packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
     """
     for action in pipeline_of(doc).actions:
         if action.provider != "CloudFormation" or action.category not in (None, "Deploy"):
@@ -270,18 +417,61 @@ def ecs_blue_green_artifact(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        Configuration:
-          TaskDefinitionTemplateArtifact: SourceOutput
-          AppSpecTemplateArtifact: SourceOutput
-          Image1ArtifactName: ImageOutput
-        InputArtifacts:
-          - Name: SourceOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Image}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CodeDeployToECS, Version: "1"}
+                      Configuration: {ApplicationName: app, DeploymentGroupName: app, TaskDefinitionTemplateArtifact: Src, AppSpecTemplateArtifact: Src, Image1ArtifactName: Image}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        InputArtifacts:
-          - Name: SourceOutput
-          - Name: ImageOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Image}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CodeDeployToECS, Version: "1"}
+                      Configuration: {ApplicationName: app, DeploymentGroupName: app, TaskDefinitionTemplateArtifact: Src, AppSpecTemplateArtifact: Src, Image1ArtifactName: Image}
+                      InputArtifacts: [{Name: Src}, {Name: Image}]
     """
     for action in pipeline_of(doc).actions:
         if action.provider != "CodeDeployToECS":

@@ -59,20 +59,59 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
 
     Failing::
 
-        - Name: Build
-          Actions:
-            - Name: Test
-              RunOrder: 1
-              InputArtifacts: [{Name: BuildOutput}]
-            - Name: Compile
-              RunOrder: 1
-              OutputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Test
+                      ActionTypeId: {Category: Test, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: tests}
+                      InputArtifacts: [{Name: Built}]
+                      RunOrder: 1
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
 
     Fixed::
 
-            - Name: Test
-              RunOrder: 2
-              InputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Test
+                      ActionTypeId: {Category: Test, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: tests}
+                      InputArtifacts: [{Name: Built}]
+                      RunOrder: 2
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
     """
     pipeline = pipeline_of(doc)
     all_outputs = [ref.key for action in pipeline.actions for ref in action.outputs]
@@ -121,15 +160,59 @@ def duplicate_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        - Name: BuildApp
-          OutputArtifacts: [{Name: BuildOutput}]
-        - Name: BuildDocs
-          OutputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                    - Name: Docs
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: docs}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
 
     Fixed::
 
-        - Name: BuildDocs
-          OutputArtifacts: [{Name: DocsOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                    - Name: Docs
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: docs}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: DocsOut}]
     """
     pipeline = pipeline_of(doc)
     seen: dict[str, list[tuple[Action, ArtifactRef]]] = {}
@@ -163,16 +246,69 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        - Name: Build
-          OutputArtifacts: [{Name: BuildOutput}, {Name: Reports}]
-        ...
-        - Name: Deploy
-          InputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}, {Name: Reports}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built::packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
 
     Fixed::
 
-        - Name: Build
-          OutputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built::packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
     """
     pipeline = pipeline_of(doc)
     if not all(a.inputs_known for a in pipeline.actions) or not all(s.actions_known for s in pipeline.stages):
@@ -215,19 +351,63 @@ def clone_ref_consumer(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        - Name: Source
-          Configuration:
-            OutputArtifactFormat: CODEBUILD_CLONE_REF
-          OutputArtifacts: [{Name: Src}]
-        ...
-        - Name: Deploy
-          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
-          InputArtifacts: [{Name: Src}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                        OutputArtifactFormat: CODEBUILD_CLONE_REF
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Src::template.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-          Configuration:
-            OutputArtifactFormat: CODE_ZIP
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                        OutputArtifactFormat: CODE_ZIP
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Src::template.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     clone_outputs: dict[str, Action] = {}

@@ -30,18 +30,46 @@ def artifact_store_choice(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
-        ArtifactStores:
-          - Region: eu-west-1
-            ArtifactStore: {Type: S3, Location: my-eu-bucket}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        ArtifactStores:
-          - Region: us-east-1          # the pipeline's own Region
-            ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
-          - Region: eu-west-1
-            ArtifactStore: {Type: S3, Location: my-eu-bucket}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     single = pipeline.key("artifactStore") if pipeline.artifact_store is not None else None
@@ -77,20 +105,69 @@ def cross_region_store_missing(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        ArtifactStores:
-          - Region: us-east-1
-            ArtifactStore: {Type: S3, Location: my-us-bucket}
-        ...
-            - Name: DeployEU
-              Region: eu-west-1
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStores:
+                - Region: us-east-1
+                  ArtifactStore: {Type: S3, Location: my-artifacts-us-east-1}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: DeployEU
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {BucketName: my-eu-site, Extract: "true"}
+                      InputArtifacts: [{Name: Built}]
+                      Region: eu-west-1
 
     Fixed::
 
-        ArtifactStores:
-          - Region: us-east-1
-            ArtifactStore: {Type: S3, Location: my-us-bucket}
-          - Region: eu-west-1
-            ArtifactStore: {Type: S3, Location: my-eu-bucket}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStores:
+                - Region: us-east-1
+                  ArtifactStore: {Type: S3, Location: my-artifacts-us-east-1}
+                - Region: eu-west-1
+                  ArtifactStore: {Type: S3, Location: my-artifacts-eu-west-1}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: DeployEU
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {BucketName: my-eu-site, Extract: "true"}
+                      InputArtifacts: [{Name: Built}]
+                      Region: eu-west-1
     """
     pipeline = pipeline_of(doc)
     many = pipeline.keys.name("artifactStores")
@@ -149,15 +226,130 @@ def cross_region_not_allowed(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        "metadata": {"pipelineArn": "arn:aws:codepipeline:us-east-1:123456789012:app"},
-        ...
-          {"name": "Source", "region": "eu-west-1",
-           "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}
+        {
+          "pipeline": {
+            "name": "app",
+            "roleArn": "arn:aws:iam::123456789012:role/pipeline",
+            "artifactStore": {
+              "type": "S3",
+              "location": "my-artifacts"
+            },
+            "stages": [
+              {
+                "name": "Source",
+                "actions": [
+                  {
+                    "name": "Source",
+                    "region": "eu-west-1",
+                    "actionTypeId": {
+                      "category": "Source",
+                      "owner": "AWS",
+                      "provider": "S3",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "S3Bucket": "my-source",
+                      "S3ObjectKey": "app.zip"
+                    },
+                    "outputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              },
+              {
+                "name": "Build",
+                "actions": [
+                  {
+                    "name": "Build",
+                    "actionTypeId": {
+                      "category": "Build",
+                      "owner": "AWS",
+                      "provider": "CodeBuild",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "ProjectName": "app"
+                    },
+                    "inputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              }
+            ]
+          },
+          "metadata": {
+            "pipelineArn": "arn:aws:codepipeline:us-east-1:123456789012:app"
+          }
+        }
 
     Fixed::
 
-          {"name": "Source",
-           "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}
+        {
+          "pipeline": {
+            "name": "app",
+            "roleArn": "arn:aws:iam::123456789012:role/pipeline",
+            "artifactStore": {
+              "type": "S3",
+              "location": "my-artifacts"
+            },
+            "stages": [
+              {
+                "name": "Source",
+                "actions": [
+                  {
+                    "name": "Source",
+                    "actionTypeId": {
+                      "category": "Source",
+                      "owner": "AWS",
+                      "provider": "S3",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "S3Bucket": "my-source",
+                      "S3ObjectKey": "app.zip"
+                    },
+                    "outputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              },
+              {
+                "name": "Build",
+                "actions": [
+                  {
+                    "name": "Build",
+                    "actionTypeId": {
+                      "category": "Build",
+                      "owner": "AWS",
+                      "provider": "CodeBuild",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "ProjectName": "app"
+                    },
+                    "inputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              }
+            ]
+          },
+          "metadata": {
+            "pipelineArn": "arn:aws:codepipeline:us-east-1:123456789012:app"
+          }
+        }
     """
     pipeline = pipeline_of(doc)
     home = pipeline.region

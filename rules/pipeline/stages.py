@@ -26,17 +26,41 @@ def stage_count(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        Stages:
-          - Name: Source
-            Actions: [...]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        Stages:
-          - Name: Source
-            Actions: [...]
-          - Name: Build
-            Actions: [...]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     if pipeline.stages_node is None or not pipeline.stages_known:
@@ -69,25 +93,54 @@ def first_stage_not_source(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        Stages:
-          - Name: Source
-            Actions:
-              - Name: Checkout
-                ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
-              - Name: Build
-                ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      RunOrder: 2
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions:
+                    - Name: Approve
+                      ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
 
     Fixed::
 
-        Stages:
-          - Name: Source
-            Actions:
-              - Name: Checkout
-                ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
-          - Name: Build
-            Actions:
-              - Name: Build
-                ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions:
+                    - Name: Approve
+                      ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
     """
     pipeline = pipeline_of(doc)
     for stage in pipeline.stages:
@@ -117,19 +170,55 @@ def source_outside_first_stage(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        - Name: Build
-          Actions:
-            - Name: Tools
-              ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                    - Name: Tools
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-tools, S3ObjectKey: tools.zip}
+                      OutputArtifacts: [{Name: Tools}]
 
     Fixed::
 
-        - Name: Source
-          Actions:
-            - Name: App
-              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
-            - Name: Tools
-              ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Tools
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-tools, S3ObjectKey: tools.zip}
+                      OutputArtifacts: [{Name: Tools}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app, PrimarySource: Src}
+                      InputArtifacts: [{Name: Src}, {Name: Tools}]
     """
     pipeline = pipeline_of(doc)
     first = pipeline.stages[0].label if pipeline.stages else "Source"
@@ -160,15 +249,53 @@ def stage_action_count(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        - Name: Approve
-          Actions: []
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions: []
 
     Fixed::
 
-        - Name: Approve
-          Actions:
-            - Name: Approve
-              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions:
+                    - Name: Approve
+                      ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
     """
     pipeline = pipeline_of(doc)
     for stage in pipeline.stages:

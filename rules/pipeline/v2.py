@@ -52,15 +52,65 @@ def v2_feature_on_v1(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        PipelineType: V1
-        Triggers:
-          - ProviderType: CodeStarSourceConnection
-            GitConfiguration:
-              SourceActionName: Source
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V1
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Source
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        PipelineType: V2
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Source
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     written = pipeline.pipeline_type
@@ -94,14 +144,65 @@ def trigger_source_action(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        Triggers:
-          - ProviderType: CodeStarSourceConnection
-            GitConfiguration:
-              SourceActionName: Checkout   # the source action is called `Source`
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Checkout
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-              SourceActionName: Source
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Source
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     sources = [a for a in pipeline.actions if a.category == SOURCE or a.stage.index == 0]

@@ -48,15 +48,52 @@ def unresolved_variable_namespace(doc: Document, config: Any) -> Iterator[Report
 
     Failing::
 
-        - Name: Build
-          Configuration:
-            EnvironmentVariables: '[{"name":"COMMIT","value":"#{SourceVariables.CommitId}"}]'
-        # but the source action has no `Namespace: SourceVariables`
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitId}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        - Name: Source
-          Namespace: SourceVariables
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitId}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     exact = _namespaces_exact(pipeline)
@@ -111,11 +148,53 @@ def unknown_variable_key(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        Value: "#{SourceVariables.CommitID}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitID}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        Value: "#{SourceVariables.CommitId}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitId}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     for consumer, ref in _action_refs(pipeline):
@@ -149,15 +228,59 @@ def undefined_pipeline_variable(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        Variables:
-          - Name: Environment
-            DefaultValue: staging
-        ...
-            Value: "#{variables.Env}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Variables:
+                - Name: Environment
+                  DefaultValue: staging
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{variables.Env}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-            Value: "#{variables.Environment}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Variables:
+                - Name: Environment
+                  DefaultValue: staging
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{variables.Environment}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     if not pipeline.variables_known or any(v.name is None for v in pipeline.variables):
@@ -185,11 +308,51 @@ def unknown_codepipeline_variable(doc: Document, config: Any) -> Iterator[Report
 
     Failing::
 
-        Value: "#{codepipeline.ExecutionId}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{codepipeline.ExecutionId}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        Value: "#{codepipeline.PipelineExecutionId}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{codepipeline.PipelineExecutionId}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     for consumer, ref in _action_refs(pipeline):
@@ -214,13 +377,49 @@ def duplicate_namespace(doc: Document, config: Any) -> Iterator[Report]:
 
     Failing::
 
-        - Name: Source
-          Namespace: SourceOutput
-          OutputArtifacts: [{Name: SourceOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: Src
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-          Namespace: SourceVariables
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     artifacts = {ref.key for action in pipeline.actions for ref in action.inputs + action.outputs if ref.key}
