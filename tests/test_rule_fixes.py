@@ -161,6 +161,15 @@ def test_cp106_dollar_brace_in_a_cli_json_is_not_told_to_use_sub(tmp_path: Any) 
     assert "-APP--pipeline" not in (found[0].fix or "")
 
 
+def test_cp001_placeholder_role_is_called_a_placeholder(tmp_path: Any) -> None:
+    pipeline = {"pipeline": {"name": "app", "roleArn": "<ROLE_ARN>", "artifactStore": {"type": "S3", "location": "bucket"},
+                             "stages": []}}
+    path = _write(tmp_path, "codepipeline.json", json.dumps(pipeline, indent=2))
+    found = [f for f in _only(lint(path), "CP001") if f.line == 4]
+    assert [(f.line, f.col) for f in found] == [(4, 16)]
+    assert "`pipeline.roleArn` is the template placeholder `<ROLE_ARN>`" in found[0].message
+    assert found[0].fix == "replace the placeholder with the real value"
+
 def test_cp120_fix_in_a_json_pipeline_is_json(tmp_path: Any) -> None:
     pipeline = {"pipeline": {"name": "app", "roleArn": "arn:aws:iam::123456789012:role/p", "stages": [
         {"name": "Source", "actions": [{
@@ -187,6 +196,19 @@ def test_as102_fix_in_a_json_appspec_is_json(tmp_path: Any) -> None:
     assert [(f.line, f.col) for f in port] == [(11, 30)]
     assert port[0].fix == 'write `"ContainerPort": 80`'
 
+
+
+def test_ecs_appspec_json_gets_json_list_advice(tmp_path: Any) -> None:
+    """`- TargetService:` and `- BeforeInstall: fn` are YAML; a JSON AppSpec is told the JSON form."""
+    appspec = {"version": 0.0, "Resources": {"TargetService": {"Type": "AWS::ECS::Service", "Properties": {
+        "TaskDefinition": "<TASK_DEFINITION>", "LoadBalancerInfo": {"ContainerName": "web", "ContainerPort": 80}}}},
+        "Hooks": {"BeforeInstall": "fn"}}
+    path = _write(tmp_path, "appspec.json", json.dumps(appspec, indent=2))
+    found = sorted((f for f in lint(path) if f.code in ("AS401", "AS406")), key=lambda f: f.line)
+    assert [(f.code, f.line, f.col) for f in found] == [("AS401", 3, 16), ("AS406", 15, 12)]
+    assert '`"Resources": [{"TargetService": {...}}]`' in found[0].message
+    assert '`"Hooks": [{"BeforeInstall": "fn"}]`' in found[1].message
+    assert "`- " not in found[0].message + found[1].message
 
 # ---------------------------------------------------------------------------------------------
 # "Error means AWS rejects it" (issue 12, part 3)

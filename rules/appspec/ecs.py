@@ -6,9 +6,11 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
 from pipelint.models.appspec import appspec_of, field, is_empty, items_of, show
+from pipelint.rules.general._format import by_format
 from pipelint.rules.general._format import pair as format_pair
 
 _EXAMPLE = "`Resources: [{TargetService: {Type: AWS::ECS::Service, Properties: {TaskDefinition: <TASK_DEFINITION>, ...}}}]`"
+_EXAMPLE_JSON = '`"Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": "<TASK_DEFINITION>", ...}}}]`'
 
 
 def service_properties(doc: Document) -> Mapping | None:
@@ -71,17 +73,18 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
     pair = field(root, "Resources")
     if pair is None:
         first = root.pairs[0][0] if root.pairs else root
-        yield Report(first, f"the Amazon ECS AppSpec has no `Resources`; CodeDeploy needs the service to deploy: {_EXAMPLE}",
+        yield Report(first, f"the Amazon ECS AppSpec has no `Resources`; CodeDeploy needs the service to deploy: {by_format(first, _EXAMPLE, _EXAMPLE_JSON)}",
                      fix="add `Resources` with one `TargetService`")
         return
     key, resources = pair
     if isinstance(resources, Mapping):
-        yield Report(resources, f"`{key.text}` must be a list: write `- TargetService:` (with a dash) under `{key.text}`",
+        yield Report(resources, f"`{key.text}` must be a list: write "
+                     + by_format(resources, f"`- TargetService:` (with a dash) under `{key.text}`", f'`"{key.text}": [{{"TargetService": {{...}}}}]`'),
                      fix="make `Resources` a list")
         return
     if not isinstance(resources, Sequence) or not resources.items:
         what = "empty" if isinstance(resources, Sequence) or is_empty(resources) else f"{show(resources)}"
-        yield Report(key, f"`{key.text}` must be a list with one `TargetService` entry, but it is {what}: {_EXAMPLE}",
+        yield Report(key, f"`{key.text}` must be a list with one `TargetService` entry, but it is {what}: {by_format(key, _EXAMPLE, _EXAMPLE_JSON)}",
                      fix="add one `TargetService` entry")
         return
     for extra in resources.items[1:]:
@@ -89,8 +92,9 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
                      "keep only the `TargetService` entry", fix="remove the extra entry")
     entry = resources.items[0]
     if not isinstance(entry, Mapping):
-        yield Report(entry, f"the `{key.text}` entry must be a mapping `TargetService: {{...}}`, not {show(entry)}",
-                     fix="write `- TargetService:`")
+        yield Report(entry, f"the `{key.text}` entry must be a mapping "
+                     + by_format(entry, "`TargetService: {...}`", '`{"TargetService": {...}}`') + f", not {show(entry)}",
+                     fix=by_format(entry, "write `- TargetService:`", 'write `{"TargetService": {...}}`'))
         return
     for name, _ in entry.items():
         if name.text != "TargetService":
@@ -177,7 +181,7 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
     anchor = props.pairs[0][0] if props.pairs else props
     task = props.get("TaskDefinition")
     if task is None:
-        yield Report(anchor, "the target service has no `TaskDefinition`; add `TaskDefinition: <TASK_DEFINITION>` (CodePipeline "
+        yield Report(anchor, "the target service has no `TaskDefinition`; add `" + format_pair(anchor, "TaskDefinition", "<TASK_DEFINITION>") + "` (CodePipeline "
                      "fills it in) or the task definition ARN", fix="add `TaskDefinition`")
     elif is_empty(task):
         yield Report(task, "`TaskDefinition` is empty; write the task definition ARN or the `<TASK_DEFINITION>` placeholder",
@@ -202,7 +206,7 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
     port = info.get("ContainerPort")
     if port is None:
         yield Report(info_key, "`LoadBalancerInfo` has no `ContainerPort`; add the container port that receives traffic, e.g. "
-                     "`ContainerPort: 80`", fix="add `ContainerPort`")
+                     f"`{format_pair(info_key, 'ContainerPort', 80)}`", fix="add `ContainerPort`")
     elif isinstance(port, Scalar):
         number = _port(port)
         if number is None or not 1 <= number <= 65535:
@@ -315,7 +319,7 @@ def ecs_network_configuration(doc: Document, config: dict) -> Iterator[Report]:
     if missing:
         names = ", ".join(f"`{m}`" for m in missing)
         yield Report(awsvpc_key, f"`AwsvpcConfiguration` lacks {names}; CodeDeploy needs `Subnets`, `SecurityGroups` and "
-                     "`AssignPublicIp` together (`AssignPublicIp: ENABLED` or `DISABLED`)", fix=f"add {names}")
+                     f"`AssignPublicIp` together (`{format_pair(awsvpc_key, 'AssignPublicIp', 'ENABLED')}` or `DISABLED`)", fix=f"add {names}")
 
 
 def _number(node: Node | None) -> float | None:
@@ -387,4 +391,4 @@ def ecs_capacity_provider_strategy(doc: Document, config: dict) -> Iterator[Repo
     weights = [_number(entry.get("Weight")) for entry in entries]
     if all(w is not None and w <= 0 or (w is None and "Weight" not in e) for w, e in zip(weights, entries)):
         yield Report(key, "no provider in `CapacityProviderStrategy` has a `Weight` above 0 (the default is 0), so no task can be "
-                     "placed; give at least one provider `Weight: 1`", fix="add `Weight: 1` to a provider")
+                     f"placed; give at least one provider `{format_pair(key, 'Weight', 1)}`", fix=f"add `{format_pair(key, 'Weight', 1)}` to a provider")

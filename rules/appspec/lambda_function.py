@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
 from pipelint.models.appspec import appspec_of, field, is_empty, show, shown
+from pipelint.rules.general._format import by_format
 from pipelint.rules.general._format import pair as format_pair
 
 _PROPERTIES = ("Name", "Alias", "CurrentVersion", "TargetVersion")
@@ -72,7 +73,8 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
         return
     key, resources = pair
     if isinstance(resources, Mapping):
-        yield Report(resources, f"`{key.text}` must be a list: put a dash before the function's logical name (`- MyFunction:`)",
+        yield Report(resources, f"`{key.text}` must be a list: " + by_format(resources, "put a dash before the function's logical name (`- MyFunction:`)",
+                                                                    f'write `"{key.text}": [{{"MyFunction": {{...}}}}]`'),
                      fix="make `Resources` a list")
         return
     if not isinstance(resources, Sequence) or not resources.items:
@@ -85,7 +87,8 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
     entry = resources.items[0]
     if not isinstance(entry, Mapping) or len(entry.pairs) != 1:
         yield Report(entry, "the function entry must be a single-entry map from a logical name to the function "
-                     "(`MyFunction: {Type: AWS::Lambda::Function, Properties: {...}}`); check the indentation", fix="fix the entry")
+                     + by_format(entry, "(`MyFunction: {Type: AWS::Lambda::Function, Properties: {...}}`); check the indentation",
+                                  '(`{"MyFunction": {"Type": "AWS::Lambda::Function", "Properties": {...}}}`)'), fix="fix the entry")
         return
     name, body = entry.pairs[0]
     if not isinstance(body, Mapping):

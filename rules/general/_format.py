@@ -56,3 +56,8 @@ def sub(node: Any, text: str) -> str:
 def placeholder(text: str) -> bool:
     """Whether ``text`` is a whole template placeholder such as ``%ServiceName%`` or ``<ARN>``."""
     return bool(_PLACEHOLDER.match(text.strip()))
+
+
+def by_format(node: Any, yaml_text: str, json_text: str) -> str:
+    """The YAML or the JSON spelling of a piece of advice, for the node's file."""
+    return json_text if is_json(node) else yaml_text

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Node, Report, Scalar, rule
+from pipelint.rules.general._format import placeholder
 
 # Problems a dedicated rule reports with a better message, by the last parts of the node path:
 # name patterns and lengths (CP106), runOrder range (CP107), category and owner values (CP110).
@@ -75,5 +76,10 @@ def pipeline_schema(doc: Document, config: Any) -> Iterator[Report]:
 
     for node, message in compiled("pipeline").errors(file_root):
         if _covered(node):
+            continue
+        if isinstance(node, Scalar) and isinstance(node.value, str) and placeholder(node.value):
+            field = message.split("`", 2)[1] if message.count("`") >= 2 else "this value"
+            yield Report(node, f"`{field}` is the template placeholder `{node.value}`, not a value CodePipeline accepts; fill it in "
+                         "before the file reaches CodePipeline", fix="replace the placeholder with the real value")
             continue
         yield Report(node, message, fix="see `pipelint schema pipeline` for the accepted shape")
