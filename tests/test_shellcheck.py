@@ -51,7 +51,6 @@ def fake_shellcheck(tmp_path, monkeypatch, body: str) -> None:
 @needs_shellcheck
 def test_buildspec_file_findings_point_at_the_exact_column():
     assert found(fixture("shellcheck", "failing", "buildspec.yml")) == [
-        ("SC2006", 32, 31),  # echo Build started on `date` (backticks)
         ("SC2034", 34, 9),  # UNUSED=1
         ("SC2086", 14, 16),  # plain: rm -rf $DIR/*
         ("SC2086", 15, 17),  # double-quoted: +1 for the quote
@@ -151,7 +150,16 @@ def test_exclude_option(tmp_path):
     config = tmp_path / ".pipelint.toml"
     config.write_text('[rule-options.BS901]\nexclude = ["SC2086", "2115"]\n')
     codes = {code for code, _, _ in found(fixture("shellcheck", "failing", "buildspec.yml"), config_path=str(config))}
-    assert codes == {"SC2006", "SC2034"}
+    assert codes == {"SC2034"}
+
+
+@needs_shellcheck
+def test_include_option_brings_back_a_default_exclusion(tmp_path):
+    """SC2006 (backticks) is style only and off by default (issue 12); `include` turns it back on."""
+    assert ("SC2006", 32, 31) not in found(fixture("shellcheck", "failing", "buildspec.yml"))
+    config = tmp_path / ".pipelint.toml"
+    config.write_text('[rule-options.BS901]\ninclude = ["SC2006"]\n')
+    assert ("SC2006", 32, 31) in found(fixture("shellcheck", "failing", "buildspec.yml"), config_path=str(config))
 
 
 @needs_shellcheck
@@ -318,7 +326,7 @@ def test_corpus_positions_match_the_flagged_text():
         for doc in docs:
             if not rule_module.shellcheck.applies_to(doc):
                 continue
-            for report in rule_module.shellcheck.check(doc, {}):
+            for report in rule_module.shellcheck.check(doc, {"include": ["SC2006"]}):  # more findings, more positions
                 if report is LATER:  # shellcheck is running; iterating on collects it
                     continue
                 node = report.node
