@@ -99,10 +99,9 @@ def invalid_secondary_artifact(doc: Document, config: dict[str, Any]) -> Iterato
     in CodePipeline, an output artifact name), and needs its own ``files``. For inline
     buildspecs the identifiers are checked against the project in the same template.
 
-    AWS behaviour: CodeBuild fails the build in UPLOAD_ARTIFACTS when a secondary artifact
-    identifier in the buildspec matches no secondary artifact of the project, and with
-    YAML_FILE_ERROR when an entry has no `files`. Source: AWS CodeBuild User Guide, "Build
-    specification reference for CodeBuild"
+    AWS behaviour: each identifier must match a secondary artifact of the project and each entry
+    needs `files` (documented); the build fails otherwise, but the exact message is not recorded.
+    Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
     (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
     'artifacts/secondary-artifacts'.
 

@@ -45,9 +45,10 @@ def multiple_batch_types(doc: Document, config: dict[str, Any]) -> Iterator[Repo
     Why: a buildspec runs one kind of batch: ``build-graph``, ``build-list``,
     ``build-matrix`` or ``build-fanout``. CodeBuild rejects a batch with two of them.
 
-    AWS behaviour: CodeBuild refuses to start the batch build when the buildspec holds more than one
-    batch type. Source: AWS CodeBuild User Guide, "Batch build buildspec reference"
-    (batch-build-buildspec.html): one of build-graph, build-list, build-matrix, build-fanout.
+    AWS behaviour: CodeBuild refuses the batch build when the buildspec holds more than one batch
+    type (documented as one of four); the exact message is not recorded. Source: AWS CodeBuild User
+    Guide, "Batch build buildspec reference" (batch-build-buildspec.html): one of build-graph,
+    build-list, build-matrix, build-fanout.
 
     Failing::
 
@@ -78,8 +79,8 @@ def unknown_batch_dependency(doc: Document, config: dict[str, Any]) -> Iterator[
     first; an unknown identifier (often a typo) makes CodeBuild reject the batch.
 
     AWS behaviour: CodeBuild fails the batch build when a `depend-on` identifier names no task of
-    the graph. Source: AWS CodeBuild User Guide, "Batch build buildspec reference",
-    'batch/build-graph' (depend-on).
+    the graph; the exact message is not recorded. Source: AWS CodeBuild User Guide, "Batch build
+    buildspec reference", 'batch/build-graph' (depend-on).
 
     Failing::
 
@@ -123,8 +124,9 @@ def batch_dependency_cycle(doc: Document, config: dict[str, Any]) -> Iterator[Re
 
     Why: a task in a cycle waits for itself and can never start; CodeBuild rejects the batch.
 
-    AWS behaviour: a build graph with a cycle cannot be scheduled; CodeBuild fails the batch build.
-    Source: AWS CodeBuild User Guide, "Batch build buildspec reference", 'batch/build-graph'.
+    AWS behaviour: a build graph with a cycle cannot be scheduled, so CodeBuild fails the batch
+    build; the exact message is not recorded. Source: AWS CodeBuild User Guide, "Batch build
+    buildspec reference", 'batch/build-graph'.
 
     Failing::
 

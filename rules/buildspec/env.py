@@ -108,12 +108,11 @@ def exported_variable_aws_prefix(doc: Document, config: dict[str, Any]) -> Itera
     Why: CodeBuild cannot export variables whose names start with ``AWS_``; a pipeline action
     reading the exported value gets nothing. Copy the value into a variable with another name.
 
-    AWS behaviour: CodeBuild does not export names starting with `AWS_`; the build goes on but the
-    variable is missing from the action's output variables, and CodePipeline fails the consuming
-    action when it resolves `#{Namespace.AWS_…}`. Source: AWS CodeBuild User Guide, "Build
-    specification reference for CodeBuild"
-    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'env/exported-variables'
-    ("You can't export variables that begin with AWS_").
+    AWS behaviour: CodeBuild does not export names starting with `AWS_`; the variable is missing
+    from the action's output variables, and CodePipeline fails the consuming action when it cannot
+    resolve `#{Namespace.AWS_…}`. Source: AWS CodeBuild User Guide, "Build specification reference
+    for CodeBuild" (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
+    'env/exported-variables' (variables whose names start with AWS_ cannot be exported).
 
     Failing::
 
@@ -214,9 +213,9 @@ def invalid_secrets_manager_reference(doc: Document, config: dict[str, Any]) -> 
     secret id, or both a version stage and a version id make the build fail when it fetches the
     secret (give a stage or an id, not both).
 
-    AWS behaviour: CodeBuild resolves secrets at the start of the build and fails it (before
-    INSTALL) when the reference cannot be parsed or names both a version stage and a version id.
-    Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    AWS behaviour: CodeBuild resolves secrets at the start of the build and fails it when the
+    reference cannot be parsed or names both a version stage and a version id; the exact message is
+    not recorded. Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
     (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'env/secrets-manager'
     (secret-id:json-key:version-stage:version-id; specify version-stage or version-id, not both).
 

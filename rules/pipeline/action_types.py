@@ -66,12 +66,12 @@ def invalid_action_type(doc: Document, config: Any) -> Iterator[Report]:
     adds providers over time; ThirdParty and Custom providers are not checked.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidActionDeclarationException (ActionTypeNotFound for an unknown category/owner/provider);
-    through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
-    CREATE_FAILED/UPDATE_FAILED with that message. Source: AWS CodePipeline User Guide, "Valid
-    action types and providers in CodePipeline" (actions-valid-providers.html);
-    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
-    2015-07-09).
+    InvalidActionDeclarationException (ActionTypeNotFound for an unknown category/owner/provider),
+    an error class the API model declares (the exact message is not recorded); through
+    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED.
+    Source: AWS CodePipeline User Guide, "Valid action types and providers in CodePipeline"
+    (actions-valid-providers.html); CreatePipeline/UpdatePipeline errors in the CodePipeline API
+    model (botocore codepipeline 2015-07-09).
 
     Failing::
 
@@ -141,10 +141,11 @@ def artifact_count(doc: Document, config: Any) -> Iterator[Report]:
     known are not checked.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidActionDeclarationException (wrong number of input or output artifacts); through
-    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
-    with that message; cfn-lint checks the same table (E3702). Source: AWS CodePipeline User Guide,
-    "Valid input and output artifacts for each action type" (reference-action-artifacts.html).
+    InvalidActionDeclarationException (wrong number of input or output artifacts), an error class
+    the API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED; cfn-lint checks the
+    same table (E3702). Source: AWS CodePipeline User Guide, "Valid input and output artifacts for
+    each action type" (reference-action-artifacts.html).
 
     Failing::
 

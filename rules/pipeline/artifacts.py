@@ -50,12 +50,12 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
     produces, and one whose producer runs in parallel or later.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException (an input artifact is not the output of an earlier action); through
-    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
-    with that message; cfn-lint E3701 checks the same. Source: AWS CodePipeline User Guide,
-    "CodePipeline pipeline structure reference"
-    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html) (input
-    artifacts); AWS CodePipeline User Guide, "Input and output artifacts".
+    InvalidStructureException (an input artifact is not the output of an earlier action), an error
+    class the API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED; cfn-lint E3701
+    checks the same. Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure
+    reference" (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html)
+    (input artifacts); AWS CodePipeline User Guide, "Input and output artifacts".
 
     Failing::
 
@@ -153,9 +153,10 @@ def duplicate_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
     `Fn::If` are not duplicates.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException (output artifact names must be unique); through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    InvalidStructureException (output artifact names must be unique), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html).
 
     Failing::

@@ -34,9 +34,10 @@ def duplicate_stage_name(doc: Document, config: Any) -> Iterator[Report]:
     exist together and are not duplicates.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStageDeclarationException (stage names must be unique); through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    InvalidStageDeclarationException (stage names must be unique), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
     CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
     2015-07-09).
@@ -108,10 +109,10 @@ def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
     different stages is allowed.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidActionDeclarationException (action names must be unique in a stage); through
-    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
-    with that message. Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure
-    reference"
+    InvalidActionDeclarationException (action names must be unique in a stage), an error class the
+    API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
     CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
     2015-07-09).
@@ -242,11 +243,11 @@ def invalid_name(doc: Document, config: Any) -> Iterator[Report]:
     built with `!Sub` or `!Ref` are not checked.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    ValidationException (the name does not match the API pattern); through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: CodePipeline API Reference,
-    PipelineDeclaration/StageDeclaration/ActionDeclaration/OutputArtifact name patterns (botocore
-    codepipeline model).
+    ValidationException (the name does not match the API pattern), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: CodePipeline
+    API Reference, PipelineDeclaration/StageDeclaration/ActionDeclaration/OutputArtifact name
+    patterns (botocore codepipeline model).
 
     Failing::
 
@@ -311,9 +312,9 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
     gaps between values are allowed.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    ValidationException (runOrder must be 1-999); through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: CodePipeline API Reference, ActionDeclaration.runOrder.
+    ValidationException (runOrder must be 1-999), an error class the API model declares (the exact
+    message is not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends
+    in CREATE_FAILED/UPDATE_FAILED. Source: CodePipeline API Reference, ActionDeclaration.runOrder.
 
     Failing::
 

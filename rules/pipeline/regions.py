@@ -21,10 +21,10 @@ def artifact_store_choice(doc: Document, config: Any) -> Iterator[Report]:
     actions. It rejects a pipeline with both, or with neither.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException (exactly one of artifactStore and artifactStores); through
-    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED
-    with that message. Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure
-    reference"
+    InvalidStructureException (exactly one of artifactStore and artifactStores), an error class the
+    API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
     CodePipeline API Reference, PipelineDeclaration (artifactStore / artifactStores).
 
@@ -98,9 +98,10 @@ def cross_region_store_missing(doc: Document, config: Any) -> Iterator[Report]:
     cross-Region, which a single bucket cannot serve. CodePipeline rejects both.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException (no artifact store for the action's Region); through CloudFormation
-    the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that
-    message. Source: AWS CodePipeline User Guide, "Add a cross-Region action in CodePipeline"
+    InvalidStructureException (no artifact store for the action's Region), an error class the API
+    model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "Add a cross-Region action in CodePipeline"
     (actions-create-cross-region.html).
 
     Failing::
@@ -219,10 +220,10 @@ def cross_region_not_allowed(doc: Document, config: Any) -> Iterator[Report]:
     `get-pipeline` file) and such an action names a different Region.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidActionDeclarationException; through CloudFormation the `AWS::CodePipeline::Pipeline`
-    resource ends in CREATE_FAILED/UPDATE_FAILED with that message. Source: AWS CodePipeline User
-    Guide, "Add a cross-Region action in CodePipeline" (not for source, third-party or custom
-    actions).
+    InvalidActionDeclarationException, an error class the API model declares (the exact message is
+    not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED. Source: AWS CodePipeline User Guide, "Add a cross-Region action in
+    CodePipeline" (not for source, third-party or custom actions).
 
     Failing::
 

@@ -18,9 +18,10 @@ def stage_count(doc: Document, config: Any) -> Iterator[Report]:
     rule fires only when every combination of conditions is out of range.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException (a pipeline needs 2 to 50 stages); through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    InvalidStructureException (a pipeline needs 2 to 50 stages), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html); "Quotas
     in AWS CodePipeline".
 
@@ -84,10 +85,10 @@ def first_stage_not_source(doc: Document, config: Any) -> Iterator[Report]:
     rejects a first stage holding a build, test, deploy, approval or invoke action.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException; through CloudFormation the `AWS::CodePipeline::Pipeline` resource
-    ends in CREATE_FAILED/UPDATE_FAILED with that message; CDK reports the same rule as "first stage
-    may only contain Source actions". Source: AWS CodePipeline User Guide, "CodePipeline pipeline
-    structure reference"
+    InvalidStructureException, an error class the API model declares (the exact message is not
+    recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED; CDK reports the same rule as "first stage may only contain Source
+    actions". Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
     aws-cdk-lib aws-codepipeline validation.ts.
 
@@ -162,9 +163,10 @@ def source_outside_first_stage(doc: Document, config: Any) -> Iterator[Report]:
     repository, add a second source action to the first stage.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException; through CloudFormation the `AWS::CodePipeline::Pipeline` resource
-    ends in CREATE_FAILED/UPDATE_FAILED with that message; CDK: "Source actions may only occur in
-    first stage". Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    InvalidStructureException, an error class the API model declares (the exact message is not
+    recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED; CDK: "Source actions may only occur in first stage". Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
     aws-cdk-lib aws-codepipeline validation.ts.
 
@@ -241,9 +243,10 @@ def stage_action_count(doc: Document, config: Any) -> Iterator[Report]:
     in parallel (the same runOrder) in one stage, and more than 500 actions in a pipeline.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStageDeclarationException or LimitExceededException; through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    InvalidStageDeclarationException or LimitExceededException, an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
     (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html); "Quotas
     in AWS CodePipeline" (50 actions per stage, 500 per pipeline).
 

@@ -44,11 +44,12 @@ def v2_feature_on_v1(doc: Document, config: Any) -> Iterator[Report]:
     new pipeline created without it), so write `V2` explicitly.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidStructureException / InvalidStageDeclarationException ("Stage level conditions can only
-    be used with V2 pipelines."); through CloudFormation the `AWS::CodePipeline::Pipeline` resource
-    ends in CREATE_FAILED/UPDATE_FAILED with that message; CDK: "Triggers can only be used with V2
-    pipelines". Source: AWS CodePipeline User Guide, "Pipeline types" (pipeline-types.html);
-    aws-cdk-lib aws-codepipeline pipeline.ts.
+    InvalidStructureException or InvalidStageDeclarationException, an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED; a third-party policy
+    file quotes the service's "Stage level conditions can only be used with V2 pipelines.", and CDK
+    refuses with "Triggers can only be used with V2 pipelines". Source: AWS CodePipeline User Guide,
+    "Pipeline types" (pipeline-types.html); aws-cdk-lib aws-codepipeline pipeline.ts.
 
     Failing::
 
@@ -136,11 +137,11 @@ def trigger_source_action(doc: Document, config: Any) -> Iterator[Report]:
     and a second trigger for the same source action.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    ValidationException; through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
-    CREATE_FAILED/UPDATE_FAILED with that message when a trigger names no CodeStarSourceConnection
-    source action, or two triggers name the same one. Source: AWS CodePipeline User Guide, "Filter
-    triggers on code push or pull requests" (pipelines-filter.html); CodePipeline API Reference,
-    GitConfiguration.
+    ValidationException, an error class the API model declares (the exact message is not recorded);
+    through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED when a trigger names no CodeStarSourceConnection source action, or
+    two triggers name the same one. Source: AWS CodePipeline User Guide, "Filter triggers on code
+    push or pull requests" (pipelines-filter.html); CodePipeline API Reference, GitConfiguration.
 
     Failing::
 

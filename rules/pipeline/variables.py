@@ -41,10 +41,12 @@ def unresolved_variable_namespace(doc: Document, config: Any) -> Iterator[Report
     higher runOrder. Otherwise CodePipeline rejects the pipeline or the action fails to resolve
     the variable.
 
-    AWS behaviour: CodePipeline refuses the pipeline with InvalidActionDeclarationException when a
-    `#{Namespace.Key}` names no namespace of an earlier action; CloudFormation reports it as the
-    resource's CREATE_FAILED/UPDATE_FAILED reason. Source: AWS CodePipeline User Guide, "Variables
-    reference" (reference-variables.html).
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException, an error class the API model declares (the exact message is
+    not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED when a `#{Namespace.Key}` names no namespace of an earlier action; a
+    namespace that exists but runs later fails the consuming action at run time. Source: AWS
+    CodePipeline User Guide, "Variables reference" (reference-variables.html).
 
     Failing::
 
@@ -222,9 +224,10 @@ def undefined_pipeline_variable(doc: Document, config: Any) -> Iterator[Report]:
     as `#{variables.<name>}`. CodePipeline rejects a reference to an undeclared variable.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    ValidationException (undeclared pipeline variable); through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: AWS CodePipeline User Guide, "Variables reference", 'pipeline-level variables'.
+    ValidationException (undeclared pipeline variable), an error class the API model declares (the
+    exact message is not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline`
+    resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS CodePipeline User Guide, "Variables
+    reference", 'pipeline-level variables'.
 
     Failing::
 
@@ -371,9 +374,10 @@ def duplicate_namespace(doc: Document, config: Any) -> Iterator[Report]:
     The reserved namespaces `codepipeline` and `variables` cannot be declared either.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
-    InvalidActionDeclarationException (namespaces must be unique); through CloudFormation the
-    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED with that message.
-    Source: AWS CodePipeline User Guide, "Variables reference", 'Configure variables' (namespaces).
+    InvalidActionDeclarationException (namespaces must be unique), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "Variables reference", 'Configure variables' (namespaces).
 
     Failing::
 
