@@ -347,9 +347,20 @@ _FILE_COMMANDS = frozenset({
 _PATH_LIKE = lazy_regex(r"(?i)(?:^|_)(?:DIR|DIRS|DIRECTORY|PATH|PATHS|FILE|FILES|FILENAME|FOLDER|ROOT|HOME|ARGS|OPTS|OPTIONS|FLAGS|LIST|TARGET|OUT|OUTPUT|SRC|SOURCE|DEST|DESTINATION)$")
 
 
+def _script_line(script: Script, line: int) -> str:
+    """One line of the script, found through its owner command (no split of the whole script)."""
+    index = line - 1
+    owner = script.owners[index] if 0 <= index < len(script.owners) else None
+    if owner is None:
+        return ""
+    command, start = owner
+    end = command.text.find("\n", start)
+    return command.text[start:end if end != -1 else len(command.text)]
+
+
 def _command_words(script: Script, line: int, column: int) -> list[str]:
     """The words of the simple command before the script position (best effort)."""
-    text = script.text.split("\n")[line - 1][: max(column - 1, 0)]
+    text = _script_line(script, line)[: max(column - 1, 0)]
     parts = _SEPARATORS.split(text)
     words = parts[-1].split() if parts else []
     return [word for word in words if word not in ("sudo", "time", "exec", "command")][:4]
