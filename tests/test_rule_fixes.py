@@ -257,12 +257,11 @@ def test_as001_top_level_hook_is_a_warning_and_overwrite_gets_the_right_fix(tmp_
 _HEAD = re.compile(r"^(Failing|Fixed)\b[^\n]*::[ \t]*$")
 
 # Rules whose examples need more than one file (a revision bundle, a buildspec beside the
-# pipeline, a build image), so they cannot be linted on their own. The test below checks
+# pipeline), so they cannot be linted on their own. The test below checks
 # that each still is a fragment: once its examples become whole files, drop it from this list
 # and the walk checks it like the others.
 FRAGMENTS = {
     "AS301", "AS302", "AS303",  # need a revision bundle on disk
-    "BS306",  # needs the build image (an inline buildspec in a template)
     "CP401", "CP402", "CP403", "CP404", "CP405",  # need a buildspec or a repository beside the pipeline
 }
 

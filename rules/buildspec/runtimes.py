@@ -320,20 +320,48 @@ def runtime_versions_required(doc: Document, config: dict[str, Any]) -> Iterator
 
     Failing (image ``aws/codebuild/standard:2.0``)::
 
-        phases:
-          build:
-            commands:
-              - make
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              Artifacts: {Type: CODEPIPELINE}
+              Environment:
+                Image: aws/codebuild/standard:2.0
+                ComputeType: BUILD_GENERAL1_SMALL
+                Type: LINUX_CONTAINER
+              ServiceRole: arn:aws:iam::123456789012:role/codebuild
+              Source:
+                Type: CODEPIPELINE
+                BuildSpec: |
+                  version: 0.2
+                  phases:
+                    build:
+                      commands:
+                        - make
 
     Fixed::
 
-        phases:
-          install:
-            runtime-versions:
-              python: 3.7
-          build:
-            commands:
-              - make
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              Artifacts: {Type: CODEPIPELINE}
+              Environment:
+                Image: aws/codebuild/standard:2.0
+                ComputeType: BUILD_GENERAL1_SMALL
+                Type: LINUX_CONTAINER
+              ServiceRole: arn:aws:iam::123456789012:role/codebuild
+              Source:
+                Type: CODEPIPELINE
+                BuildSpec: |
+                  version: 0.2
+                  phases:
+                    install:
+                      runtime-versions:
+                        python: "3.7"
+                    build:
+                      commands:
+                        - make
     """
     target = _target(doc, config)
     if target.kind != "image" or not target.required:
