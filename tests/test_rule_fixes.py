@@ -170,6 +170,17 @@ def test_cp001_placeholder_role_is_called_a_placeholder(tmp_path: Any) -> None:
     assert "`pipeline.roleArn` is the template placeholder `<ROLE_ARN>`" in found[0].message
     assert found[0].fix == "replace the placeholder with the real value"
 
+def test_as505_template_placeholder_event_is_called_a_placeholder(tmp_path: Any) -> None:
+    """The CodeDeploy guide's Lambda AppSpec template says `LifeCycleEvent`; no 'did you mean' another event."""
+    text = ('version: 0.0\nResources:\n  - MyFunction:\n      Type: AWS::Lambda::Function\n      Properties:\n'
+            '        Name: fn\n        Alias: live\n        CurrentVersion: "1"\n        TargetVersion: "2"\n'
+            'Hooks:\n  - LifeCycleEvent: ""\n')
+    path = _write(tmp_path, "appspec.yaml", text)
+    found = _only(lint(path), "AS505")
+    assert [(f.line, f.col) for f in found] == [(11, 5)]
+    assert "placeholder" in found[0].message and "did you mean" not in found[0].message
+    assert found[0].fix == "replace the placeholder with an event"
+
 def test_cp120_fix_in_a_json_pipeline_is_json(tmp_path: Any) -> None:
     pipeline = {"pipeline": {"name": "app", "roleArn": "arn:aws:iam::123456789012:role/p", "stages": [
         {"name": "Source", "actions": [{

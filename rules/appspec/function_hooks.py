@@ -7,7 +7,10 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
 from pipelint.models.appspec import EVENTS, PLATFORM_NAMES, appspec_of, field, is_empty, show, shown
-from pipelint.rules.general._format import by_format
+from pipelint.rules.general._format import by_format, placeholder
+
+# The event placeholder of the AppSpec templates in the CodeDeploy User Guide ("Replace LifeCycleEvent with …").
+_TEMPLATE_PLACEHOLDERS = ("LifeCycleEvent", "LifecycleEvent")
 
 _FUNCTION = re.compile(
     r"^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[A-Za-z0-9_-]{1,64}(?::[A-Za-z0-9$_-]{1,128})?$"
@@ -59,6 +62,10 @@ def _check(doc: Document) -> Iterator[Report]:
                            f"{platform} hooks are Lambda functions at {allowed}")
                     if "EC2/on-premises" in elsewhere and spec.flavor == "ecs":
                         why += " (an ECS deployment runs no scripts on instances)"
+                elif event in _TEMPLATE_PLACEHOLDERS or placeholder(event):
+                    yield Report(name, f"`{event}` is the placeholder of an AppSpec template, not an event: replace it with "
+                                 f"{allowed.replace(', ', ' or ')} (or delete this hook)", fix="replace the placeholder with an event")
+                    continue
                 else:
                     best = did_you_mean(event, events)
                     why = f"`{event}` is not an {platform} lifecycle event" + (f"; did you mean `{best}`?" if best else f"; use one of {allowed}")
