@@ -74,4 +74,4 @@ def test_annotation_step_prints_workflow_commands(tmp_path):
     proc, _ = _run_step("Annotate the changes (SARIF upload off or not allowed)", tmp_path,
                         {"PIPELINT_PATHS": ".", "PIPELINT_ARGS": "--isolated --select PL"})
     assert proc.returncode == 0
-    assert proc.stdout.startswith("::error file=buildspec.yml,line=2,col=1,")
+    assert proc.stdout.startswith("::warning file=buildspec.yml,line=2,col=1,")

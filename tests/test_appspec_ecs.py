@@ -48,7 +48,7 @@ def test_ecs_json() -> None:
         ("AS406", 15, 12),  # Hooks as a mapping
     ]
     assert "does not evaluate CloudFormation functions" in findings[0].message
-    assert "`- AfterAllowTraffic: Validate`" in findings[-1].message
+    assert '`"Hooks": [{"AfterAllowTraffic": "Validate"}]`' in findings[-1].message  # JSON advice for a JSON file
 
 
 def test_resources() -> None:

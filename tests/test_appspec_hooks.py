@@ -39,7 +39,8 @@ def test_hooks_yaml() -> None:
     assert "no location value" in by_pos[("AS204", 17)].message and "script" in by_pos[("AS204", 17)].message
     assert "rename it to `location`" in by_pos[("AS204", 18)].message
     assert "an invalid timeout value was provided for a script" in by_pos[("AS205", 8)].message
-    assert by_pos[("AS001", 22)].severity.name.lower() == "error"
+    # the agent ignores unknown keys and goes on: a warning, even for a misspelling (issue 12)
+    assert by_pos[("AS001", 22)].severity.name.lower() == "warning"
     assert by_pos[("AS001", 23)].severity.name.lower() == "warning"
     order = by_pos[("AS210", 15)]
     assert order.severity.name.lower() == "note"

@@ -47,7 +47,7 @@ def test_junit_one_case_per_file_with_failures(repo):
     assert set(cases) == {"a/buildspec.yml", "b/buildspec.yml", "c/appspec.yml"}
     assert cases["b/buildspec.yml"].find("failure") is None
     failure = cases["a/buildspec.yml"].find("failure")
-    assert "a/buildspec.yml:2:1: PL003 [error]" in failure.text
+    assert "a/buildspec.yml:2:1: PL003 [warning]" in failure.text
     assert cases["c/appspec.yml"].get("classname") == "pipelint.appspec"
 
 
@@ -83,7 +83,7 @@ def test_html_rule_docs_written_once_and_opened_from_a_row(repo, tmp_path_factor
     result = _check(repo, "--format", "html", "--output", "report.html")
     page = repo / "report.html"
     text = page.read_text()
-    assert text.count('<tr data-severity="error"') == 4
+    assert text.count('<tr data-severity="warning"') == 4
     assert text.count('id="rule-PL003"') == 1 and text.count('href="#rule-PL003"') == 4
     assert text.count("YAML parsers keep only the last value") == 1  # PL003's doc, once
     assert "``" not in text and "Failing::" not in text
@@ -115,8 +115,8 @@ def test_html_report_renders_in_headless_chromium(repo, tmp_path_factory):
     assert proc.returncode == 0, proc.stderr[-2000:]
     dom = proc.stdout
     totals = dict(re.findall(r'data-testid="(total[a-z-]*)"><b>(\d+)</b>', dom))
-    assert totals == {"total": "2", "total-error": "2", "total-warning": "0", "total-note": "0", "total-files": "3"}
+    assert totals == {"total": "2", "total-error": "0", "total-warning": "2", "total-note": "0", "total-files": "3"}  # PL003 is a warning
     assert re.search(r'<span id="shown-count">2</span>', dom)  # the filter script ran
-    assert dom.count('<tr data-severity="error"') == 2
+    assert dom.count('<tr data-severity="warning"') == 2
     console = [line for line in proc.stderr.splitlines() if ":CONSOLE" in line]
     assert console == []

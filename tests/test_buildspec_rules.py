@@ -60,8 +60,6 @@ FAILING = [
 # Severity of each finding where a rule reports some findings below its default.
 SEVERITIES = {
     ("BS107", "bs107/buildspec-fail.yml"): ["error", "warning", "warning"],
-    ("BS108", "bs108/buildspec-fail.yml"): ["warning", "error", "error"],
-    ("BS110", "bs110/buildspec-fail.yml"): ["warning", "error"],
     ("BS121", "bs121/buildspec-fail.yml"): ["error", "warning", "warning", "note"],
     ("BS205", "bs205/buildspec-fail.yml"): ["warning", "warning", "warning", "error"],
     ("BS301", "bs301/buildspec-fail.yml"): ["error", "error", "warning", "error"],

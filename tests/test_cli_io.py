@@ -162,7 +162,7 @@ def test_stdin_with_filename_decides_kind_and_names_findings(tmp_path):
 
 def test_stdin_text_frame_and_clean_input(tmp_path):
     result = invoke(tmp_path, "--no-color", "--stdin-filename", "buildspec.yml", "-", input=BROKEN)
-    assert result.output.startswith("buildspec.yml:2:1: PL003 [error]")
+    assert result.output.startswith("buildspec.yml:2:1: PL003 [warning]")
     assert "  2 | version: 0.2" in result.output
     clean = invoke(tmp_path, "--stdin-filename", "buildspec.yml", "-", input=CLEAN)
     assert clean.exit_code == 0 and "No problems found; 1 file linted." in clean.output

@@ -59,7 +59,7 @@ def test_control_characters_are_escaped_in_every_format(tmp_path, fmt):
 def test_github_annotation_cannot_be_forged(tmp_path):
     (tmp_path / "buildspec.yml").write_text(HOSTILE)
     lines = run(tmp_path, "--format", "github", "buildspec.yml").output.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("::error file=buildspec.yml,line=3,")
+    assert len(lines) == 1 and lines[0].startswith("::warning file=buildspec.yml,line=3,")
     assert "\\n%3A%3Aerror" not in lines[0] and "\\n::error file=evil.yml" in lines[0]
 
 
@@ -133,7 +133,7 @@ def test_html_is_capped_per_file_and_writes_each_rule_doc_once(one_long_line):
     result = run(one_long_line, "--format", "html", "-o", "report.html", "buildspec.yml")
     assert result.exit_code == 1
     page = (one_long_line / "report.html").read_text()
-    assert page.count('<tr data-severity="error"') == 200
+    assert page.count('<tr data-severity="warning"') == 200
     assert f"{DUPLICATES - 200} more findings in this file not listed here" in page
     assert page.count('id="rule-PL003"') == 1
     doc_start = doc_html(load_rules([]).get("PL003").doc)[:60]

@@ -19,7 +19,7 @@ from pipelint.engine.runner import RunResult
 from pipelint.findings import Finding, Severity
 
 SCHEMAS = os.path.join(os.path.dirname(__file__), "data", "schemas")
-# PL003 (error) on line 2 after a multi-byte character; PL003 on line 6
+# PL003 (warning) on line 2 after a multi-byte character; PL003 on line 6
 TEXT = 'version: 0.2\nenv: {variables: {CAFÉ: "1", CAFÉ: "2"}}\nphases:\n  build:\n    commands: [make]\nversion: 0.2\n'
 
 
@@ -69,7 +69,7 @@ def test_gitlab_code_quality(tmp_path):
     issues = json.loads(result.output)
     jsonschema.Draft7Validator(_schema("gitlab-codequality.json")).validate(issues)
     first = issues[0]
-    assert first["check_name"] == "PL003" and first["severity"] == "critical"
+    assert first["check_name"] == "PL003" and first["severity"] == "major"
     assert first["location"] == {"path": "buildspec.yml", "positions": {"begin": {"line": 2, "column": 30}, "end": {"line": 2, "column": 34}}}
     assert first["description"].startswith("PL003 duplicate key `CAFÉ`") and "Fix: remove or rename" in first["description"]
     assert len({issue["fingerprint"] for issue in issues}) == len(issues) == 2
@@ -91,7 +91,7 @@ def test_rdjson(tmp_path):
     jsonschema.Draft4Validator(_schema("reviewdog-DiagnosticResult.json")).validate(data)
     assert data["source"]["name"] == "pipelint"
     first = data["diagnostics"][0]
-    assert first["severity"] == "ERROR" and first["code"]["value"] == "PL003"
+    assert first["severity"] == "WARNING" and first["code"]["value"] == "PL003"
     assert first["code"]["url"].endswith("#pl003")
     # rdjson columns count UTF-8 bytes: `É` before the finding is two bytes
     assert first["location"] == {"path": "buildspec.yml", "range": {"start": {"line": 2, "column": 31}, "end": {"line": 2, "column": 36}}}
@@ -123,7 +123,7 @@ def test_checkstyle(tmp_path):
     errors = root.findall("file/error")
     assert root.find("file").get("name") == "buildspec.yml"
     assert [(e.get("line"), e.get("column"), e.get("severity"), e.get("source")) for e in errors] == [
-        ("2", "30", "error", "pipelint.PL003"), ("6", "1", "error", "pipelint.PL003")]
+        ("2", "30", "warning", "pipelint.PL003"), ("6", "1", "warning", "pipelint.PL003")]
     assert errors[0].get("message").startswith("duplicate key `CAFÉ`")
 
 
@@ -142,7 +142,7 @@ def warn_repo(tmp_path):
     (tmp_path / "w").mkdir()
     (tmp_path / "w" / "buildspec.yml").write_text("version: 0.2\nforbidden: true\nphases:\n  build:\n    commands: [make]\n")
     (tmp_path / "e").mkdir()
-    (tmp_path / "e" / "buildspec.yml").write_text("version: 0.2\nversion: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    (tmp_path / "e" / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make\n")  # PL002
     return tmp_path, rules_dir
 
 

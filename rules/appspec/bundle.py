@@ -74,6 +74,11 @@ def hook_script_missing(doc: Document, config: dict) -> Iterator[Report]:
     built from another folder, set the rule option ``bundle-root``, relative to the AppSpec's
     folder: ``bundle-root = "../app"`` under ``[tool.pipelint.rule-options.AS301]``.
 
+    AWS behaviour: when the event comes, the agent's HookExecutor raises ScriptError (code
+    SCRIPT_MISSING) "Script does not exist at specified location: …" and the deployment fails at
+    that lifecycle event. Source: aws/aws-codedeploy-agent
+    lib/instance_agent/plugins/codedeploy/hook_executor.rb.
+
     Failing::
 
         hooks:
@@ -182,6 +187,7 @@ def hook_script_wrong_platform(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.0
         os: linux
         hooks:
           AfterInstall:
@@ -189,6 +195,10 @@ def hook_script_wrong_platform(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        hooks:
+          AfterInstall:
             - location: scripts/configure.sh
     """
     spec = appspec_of(doc)

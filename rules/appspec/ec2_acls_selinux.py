@@ -45,17 +45,30 @@ def ec2_permission_acl(doc: Document, config: dict) -> Iterator[Report]:
     or group entry without a name, which is the base entry that ``mode`` sets ("Use mode to set
     the base acl entry").
 
+    AWS behaviour: the agent's AclInfo/AceInfo raise "…problem with the acls permission settings …
+    Invalid acl entry (…)", "…Use mode to set the base acl entry (…)" or "…contains an invalid
+    character (…)" at parse time. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/acl_info.rb, ace_info.rb.
+
     Failing::
 
-        acls:
-          - "u::rwx"
-          - "www-data:rx"
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            acls:
+              - "u::rwx"
+              - "www-data:rx"
 
     Fixed::
 
-        mode: 755
-        acls:
-          - "u:www-data:r-x"
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            mode: 755
+            acls:
+              - "u:www-data:r-x"
     """
     for entry in permission_entries(doc):
         for item in items_of(entry.get("acls")):
@@ -100,18 +113,31 @@ def ec2_selinux_context_invalid(doc: Document, config: dict) -> Iterator[Report]
     ``s<low>[-s<high>][:c<n>[.c<m>][,…]]`` with high ≥ low, categories up to ``c1023``, and no
     category twice, else "…problem with the SELinux range specified (…)".
 
+    AWS behaviour: the agent's ContextInfo/RangeInfo raise "…specifies an invalid context type (…)"
+    or "…problem with the SELinux range specified (…)" at parse time. Source:
+    aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/context_info.rb, range_info.rb.
+
     Failing::
 
-        context:
-          name: system_u
-          range: s0:c1024
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            context:
+              name: system_u
+              range: s0:c1024
 
     Fixed::
 
-        context:
-          name: system_u
-          type: httpd_sys_content_t
-          range: s0:c0.c1023
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            context:
+              name: system_u
+              type: httpd_sys_content_t
+              range: s0:c0.c1023
     """
     for entry in permission_entries(doc):
         context = entry.get("context")
@@ -141,15 +167,23 @@ def ec2_selinux_context_user_key(doc: Document, config: dict) -> Iterator[Report
 
     Failing::
 
-        context:
-          user: system_u
-          type: httpd_sys_content_t
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            context:
+              user: system_u
+              type: httpd_sys_content_t
 
     Fixed::
 
-        context:
-          name: system_u
-          type: httpd_sys_content_t
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            context:
+              name: system_u
+              type: httpd_sys_content_t
     """
     for entry in permission_entries(doc):
         context = entry.get("context")

@@ -38,6 +38,11 @@ def ec2_files_entry_incomplete(doc: Document, config: dict) -> Iterator[Report]:
     file" or "…specifies only a source file (…). Add the name of the destination file". A key
     spelt differently (``sources:``) counts as missing, because the agent ignores it.
 
+    AWS behaviour: `FileInfo.new` raises AppSpecValidationException "…specifies a destination file,
+    but no source file" or "…specifies only a source file (…). Add the name of the destination
+    file", failing the deployment when the AppSpec is parsed. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/file_info.rb.
+
     Failing::
 
         files:
@@ -87,7 +92,7 @@ def _incomplete(entry: Mapping, wanted: str) -> Report:
                   fix=f"add `{wanted}`")
 
 
-@rule("AS111", "ec2-files-destination-not-absolute", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS111", "ec2-files-destination-not-absolute", severity="warning", kinds=("appspec",), flavors=("ec2",))
 def ec2_files_destination_not_absolute(doc: Document, config: dict) -> Iterator[Report]:
     """A ``files`` ``destination`` must be an absolute path on the instance.
 
@@ -95,14 +100,27 @@ def ec2_files_destination_not_absolute(doc: Document, config: dict) -> Iterator[
     requires a full path (``/var/www/html`` on Linux, ``C:\\inetpub\\wwwroot`` on Windows). A
     relative path has no defined base on the instance.
 
+    AWS behaviour: the agent does not check `destination`: a relative path is resolved against the
+    agent's working directory, so the deployment goes on and the files land in an unexpected place.
+    A warning. Source: aws/aws-codedeploy-agent lib/instance_agent/plugins/codedeploy/installer.rb
+    and file_info.rb; AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'files'
+    (destination).
+
     Failing::
 
+        version: 0.0
+        os: linux
         files:
           - source: /
             destination: var/www/html
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        files:
+          - source: /
             destination: /var/www/html
     """
     spec = appspec_of(doc)
@@ -132,6 +150,13 @@ def ec2_files_source_url(doc: Document, config: dict) -> Iterator[Report]:
     does not download anything named there, it looks for a folder called ``s3:`` in the bundle
     and the install fails. Put the file into the revision (for example as a build artifact), or
     download it in a ``BeforeInstall`` script.
+
+    AWS behaviour: the agent joins `source` to the unpacked bundle and plans a copy of a path that
+    does not exist; the copy fails during the Install event (No such file or directory), failing the
+    deployment there. Source: aws/aws-codedeploy-agent
+    lib/instance_agent/plugins/codedeploy/installer.rb (generate_instructions); AWS CodeDeploy User
+    Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'files'.
 
     Failing::
 
@@ -168,6 +193,11 @@ def ec2_files_same_destination(doc: Document, config: dict) -> Iterator[Report]:
     the same entry written twice, a file listed on its own and again inside a folder copied to
     the same destination, or (when the bundle is on disk) two folders holding the same file
     name. The rule option ``bundle-root`` works as for AS301.
+
+    AWS behaviour: while generating install instructions for the Install event the agent raises "The
+    deployment failed because the application specification file specifies two source files named …
+    and … for the same destination (…)". Source: aws/aws-codedeploy-agent
+    lib/instance_agent/plugins/codedeploy/install_instruction.rb (agent 1.8.1).
 
     Failing::
 

@@ -45,7 +45,7 @@ def known_scripts(doc: Document, config: dict) -> Iterator[tuple[Scalar, Node]]:
                 yield key, entry
 
 
-@rule("AS201", "ec2-unknown-lifecycle-event", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS201", "ec2-unknown-lifecycle-event", severity="warning", kinds=("appspec",), flavors=("ec2",))
 def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]:
     """A ``hooks`` key is not an EC2/on-premises lifecycle event, so its scripts never run.
 
@@ -54,6 +54,11 @@ def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]
     silently ignores every other key: a misspelt event deploys successfully without running its
     script. Names are case-sensitive. Custom events used with ``codedeploy-local --events`` can be
     allowed with the rule option ``custom-events = ["MyEvent"]``.
+
+    AWS behaviour: the agent runs the scripts under `hooks[<event>]` for the events CodeDeploy sends
+    and never looks at other keys, so the deployment succeeds and the misnamed event's scripts never
+    run. A warning. Source: aws/aws-codedeploy-agent
+    lib/instance_agent/plugins/codedeploy/hook_executor.rb (execute).
 
     Failing::
 
@@ -85,13 +90,19 @@ def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]
                      fix=f"rename it to `{best}`" if best else "use a lifecycle event name")
 
 
-@rule("AS202", "ec2-reserved-lifecycle-event", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS202", "ec2-reserved-lifecycle-event", severity="warning", kinds=("appspec",), flavors=("ec2",))
 def ec2_reserved_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]:
     """``hooks`` names an event that CodeDeploy runs itself and that cannot run scripts.
 
     ``Start``, ``DownloadBundle``, ``Install``, ``BlockTraffic``, ``AllowTraffic`` and ``End`` are
     performed by CodeDeploy; scripts listed under them never run. Put them under the hook
     before or after the event.
+
+    AWS behaviour: CodeDeploy performs these events itself and never asks the agent to run scripts
+    for them; the deployment succeeds without running the listed scripts. A warning. Source:
+    aws/aws-codedeploy-agent hook_executor.rb; AWS CodeDeploy User Guide, "CodeDeploy AppSpec file
+    reference" (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html),
+    'AppSpec "hooks" section' (events that cannot be scripted).
 
     Failing::
 
@@ -124,6 +135,12 @@ def ec2_hook_entry_not_mapping(doc: Document, config: dict) -> Iterator[Report]:
     (a Ruby ``NoMethodError``), and the deployment fails with that internal error rather than a
     clear message.
 
+    AWS behaviour: `parse_hooks` calls `script.has_key?` on each entry; on a string that raises
+    NoMethodError, so the deployment fails at its first lifecycle event with an internal Ruby error
+    instead of an AppSpec message. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_hooks).
+
     Failing::
 
         hooks:
@@ -153,6 +170,12 @@ def ec2_hook_location_missing(doc: Document, config: dict) -> Iterator[Report]:
     ``location`` is the path of the script in the revision bundle. Without it the agent fails the
     deployment with "…specifies a script with no location value". Hooks run only script files:
     keys such as ``run:`` or ``commands:`` are not AppSpec keys.
+
+    AWS behaviour: `parse_hooks` raises AppSpecValidationException "The deployment failed because
+    the application specification file specifies a script with no location value. Specify the
+    location in the hooks section of the AppSpec file". Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_hooks).
 
     Failing::
 
@@ -204,15 +227,27 @@ def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
     zero, negative or non-numeric values such as ``5m``. Leave ``timeout`` out for the default
     (3600 seconds).
 
+    AWS behaviour: the agent's ScriptInfo raises "an invalid timeout value was provided for a
+    script" when the AppSpec is parsed. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/script_info.rb.
+
     Failing::
 
-        - location: scripts/start.sh
-          timeout: 5m
+        version: 0.0
+        os: linux
+        hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
+              timeout: 5m
 
     Fixed::
 
-        - location: scripts/start.sh
-          timeout: 300
+        version: 0.0
+        os: linux
+        hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
+              timeout: 300
     """
     for key, entry in known_scripts(doc, config):
         node = entry.get("timeout") if isinstance(entry, Mapping) else None
@@ -234,7 +269,7 @@ def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
                          "it out for the default of 3600", fix="write seconds, e.g. `300`")
 
 
-@rule("AS206", "ec2-hook-timeout-total", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS206", "ec2-hook-timeout-total", severity="warning", kinds=("appspec",), flavors=("ec2",))
 def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
     """The scripts of one lifecycle event have timeouts adding up to more than 3600 seconds.
 
@@ -242,21 +277,33 @@ def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
     scripts; a longer ``timeout`` does not give a script more time. Only explicit timeouts are
     added up.
 
+    AWS behaviour: the agent applies each script's own `timeout` and does not add them up, and
+    CodeDeploy does not reject the AppSpec; the 3600-second limit applies while the event runs, so
+    the deployment fails only if the scripts really run longer than an hour. A warning. Source:
+    aws/aws-codedeploy-agent hook_executor.rb (wait_thr.join(script.timeout)); AWS CodeDeploy User
+    Guide, "Quotas for CodeDeploy" (3600 seconds for all scripts of one lifecycle event).
+
     Failing::
 
-        BeforeInstall:
-          - location: scripts/backup.sh
-            timeout: 3000
-          - location: scripts/migrate.sh
-            timeout: 1200
+        version: 0.0
+        os: linux
+        hooks:
+          BeforeInstall:
+            - location: scripts/backup.sh
+              timeout: 3000
+            - location: scripts/migrate.sh
+              timeout: 1200
 
     Fixed (or move work to another event)::
 
-        BeforeInstall:
-          - location: scripts/backup.sh
-            timeout: 2400
-          - location: scripts/migrate.sh
-            timeout: 1200
+        version: 0.0
+        os: linux
+        hooks:
+          BeforeInstall:
+            - location: scripts/backup.sh
+              timeout: 2400
+            - location: scripts/migrate.sh
+              timeout: 1200
     """
     spec = appspec_of(doc)
     if spec is None:
@@ -291,6 +338,7 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.0
         os: windows
         hooks:
           AfterInstall:
@@ -299,6 +347,8 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.0
+        os: windows
         hooks:
           AfterInstall:
             - location: scripts\\configure.ps1
@@ -315,31 +365,50 @@ def ec2_runas_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
 @rule("AS208", "ec2-previous-revision-hook", severity="note", kinds=("appspec",), flavors=("ec2",))
 def ec2_previous_revision_hook(doc: Document, config: dict) -> Iterator[Report]:
-    """``ApplicationStop``, ``BeforeBlockTraffic`` and ``AfterBlockTraffic`` run the previous revision's scripts.
+    """``ApplicationStop`` (or a block-traffic hook) is listed after hooks of the new revision, as if it ran later.
 
-    These events happen before the new revision is downloaded, so the agent runs the scripts
-    (and reads the AppSpec) of the last revision successfully deployed to the instance. A change
-    to these hooks takes effect one deployment later, and they do not run at all on the first
-    deployment to an instance.
+    ``ApplicationStop``, ``BeforeBlockTraffic`` and ``AfterBlockTraffic`` happen before the new
+    revision is downloaded, so the agent runs the scripts (and reads the AppSpec) of the last
+    revision successfully deployed to the instance. A change to these hooks takes effect one
+    deployment later, and they do not run at all on the first deployment to an instance.
+
+    Most AppSpecs list ``ApplicationStop`` first and need no reminder of this, so the note is
+    given only where the file suggests another reading: the hook is listed after a hook of the
+    new revision (``BeforeInstall``, ``AfterInstall``, ``ApplicationStart``, …), as if it ran
+    after them or from this bundle. Listing it first makes the run order visible (AS210 leaves
+    these hooks to this rule).
 
     Failing::
 
+        version: 0.0
+        os: linux
         hooks:
+          ApplicationStart:
+            - location: scripts/start.sh
           ApplicationStop:
             - location: scripts/stop.sh
 
-    Fixed: nothing to change in the file; keep ``scripts/stop.sh`` working for the revision that
-    follows, and do not rely on it on an instance's first deployment::
+    Fixed::
 
+        version: 0.0
+        os: linux
         hooks:
           ApplicationStop:
-            - location: scripts/stop.sh   # also stops what the next revision will install
+            - location: scripts/stop.sh   # from the previous revision; also stops what the next one installs
+          ApplicationStart:
+            - location: scripts/start.sh
     """
     spec = appspec_of(doc)
     if spec is None:
         return
+    seen_new: str | None = None
     for key, value in spec.ec2_hooks():
-        if key.text in PREVIOUS_REVISION_EVENTS and ec2_script_entries(value):
-            yield Report(key, f"`{key.text}` runs the scripts of the last successfully deployed revision, not the ones in this "
-                         "bundle: a change here takes effect one deployment later, and it does not run on an instance's first "
-                         "deployment", fix="keep the script compatible with the next revision")
+        if key.text not in PREVIOUS_REVISION_EVENTS:
+            if key.text in EC2_EVENTS and seen_new is None:
+                seen_new = key.text
+            continue
+        if seen_new is not None and ec2_script_entries(value):
+            yield Report(key, f"`{key.text}` is listed after `{seen_new}` but runs before it, and it runs the scripts of the last "
+                         "successfully deployed revision, not this bundle's: a change here takes effect one deployment later, "
+                         "and it does not run on an instance's first deployment; list it first",
+                         fix=f"move `{key.text}` to the top of `hooks`")

@@ -26,8 +26,15 @@ def ec2_permissions_on_windows(doc: Document, config: dict) -> Iterator[Report]:
     but the deployment is targeting one or more Windows Server instances" (the typo is the
     agent's).
 
+    AWS behaviour: the agent raises AppSpecValidationException "…specifiles file permissions, but
+    the deployment is targeting one or more Windows Server instances" when it parses the AppSpec.
+    Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_permissions).
+
     Failing::
 
+        version: 0.0
         os: windows
         permissions:
           - object: C:\\app
@@ -35,6 +42,7 @@ def ec2_permissions_on_windows(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed (set Windows ACLs in a hook script instead)::
 
+        version: 0.0
         os: windows
         files:
           - source: /
@@ -55,6 +63,12 @@ def ec2_permission_without_object(doc: Document, config: dict) -> Iterator[Repor
     """Every ``permissions`` entry needs an ``object``: the path on the instance it applies to.
 
     Without it the agent fails the deployment with "a permission listed … has no object value".
+
+    AWS behaviour: the agent raises AppSpecValidationException "a permission listed in the
+    application specification file has no object value" when it parses the AppSpec. Source:
+    aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_permissions).
 
     Failing::
 
@@ -114,14 +128,25 @@ def ec2_permission_mode_invalid(doc: Document, config: dict) -> Iterator[Report]
     unquoted ``0755`` is read as an octal number, 493, and ``9`` is not an octal digit. Write
     modes without the leading zero, or quote them.
 
+    AWS behaviour: the agent's ModeInfo raises "the length of a permissions mode (…) … is invalid.
+    Permissions modes must be between one and four characters long" or "the permissions mode (…)
+    contains an invalid character (…)" at parse time. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/mode_info.rb.
+
     Failing::
 
+        version: 0.0
+        os: linux
         permissions:
           - object: /opt/app/run.sh
             mode: 0755
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /opt/app/run.sh
             mode: 755
     """
     for entry in permission_entries(doc):
@@ -154,12 +179,18 @@ def ec2_permission_mode_leading_zero(doc: Document, config: dict) -> Iterator[Re
 
     Failing::
 
+        version: 0.0
+        os: linux
         permissions:
           - object: /var/www/html
             mode: 0644
 
     Fixed::
 
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/html
             mode: 644
     """
     for entry in permission_entries(doc):
@@ -182,17 +213,30 @@ def ec2_permission_type(doc: Document, config: dict) -> Iterator[Report]:
     Any other value fails the deployment with "a permission for an object type not supported for
     permissions (…)".
 
+    AWS behaviour: the agent raises AppSpecValidationException "…specifies a permission for an
+    object type not supported for permissions (…)" at parse time. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_type_list).
+
     Failing::
 
-        type:
-          - files
-          - folder
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            type:
+              - files
+              - folder
 
     Fixed::
 
-        type:
-          - file
-          - directory
+        version: 0.0
+        os: linux
+        permissions:
+          - object: /var/www/app
+            type:
+              - file
+              - directory
     """
     for entry in permission_entries(doc):
         for item in items_of(entry.get("type")):

@@ -21,6 +21,12 @@ def ec2_os(doc: Document, config: dict) -> Iterator[Report]:
     application specification file specifies an unsupported operating system". Use ``linux``
     for every Linux distribution (Amazon Linux, Ubuntu, RHEL…).
 
+    AWS behaviour: the agent raises AppSpecValidationException "…specifies an unsupported operating
+    system (…). Specify either "linux" or "windows" in the os section of the AppSpec file"; each
+    platform's agent accepts only its own value. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_os); lib/instance_agent/platform/{linux,windows}_util.rb.
+
     Failing::
 
         version: 0.0
@@ -65,6 +71,14 @@ def ec2_file_exists_behavior(doc: Document, config: dict) -> Iterator[Report]:
 
     The agent compares the value case-sensitively and fails the deployment with "an invalid
     file_exists_behavior value … was entered" for anything else, including ``overwrite``.
+
+    AWS behaviour: the agent raises "an invalid file_exists_behavior value (…) was entered in the
+    application specification file" at parse time; values are compared case-sensitively. Source:
+    aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (agent 1.8.1); AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html),
+    'file_exists_behavior'.
 
     Failing::
 

@@ -6,8 +6,11 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
 from pipelint.models.appspec import appspec_of, field, is_empty, items_of, show
+from pipelint.rules.general._format import by_format
+from pipelint.rules.general._format import pair as format_pair
 
 _EXAMPLE = "`Resources: [{TargetService: {Type: AWS::ECS::Service, Properties: {TaskDefinition: <TASK_DEFINITION>, ...}}}]`"
+_EXAMPLE_JSON = '`"Resources": [{"TargetService": {"Type": "AWS::ECS::Service", "Properties": {"TaskDefinition": "<TASK_DEFINITION>", ...}}}]`'
 
 
 def service_properties(doc: Document) -> Mapping | None:
@@ -33,14 +36,27 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
     ``Properties``. A mapping instead of a list, a second entry, another name or type, or missing
     ``Properties`` make CodeDeploy reject the AppSpec.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content).
+    Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (Amazon ECS deployments)'; CodeDeploy API model ErrorCode.
+
     Failing::
 
+        version: 0.0
         Resources:
           TargetService:
             Type: AWS::ECS::Service
+            Properties:
+              TaskDefinition: <TASK_DEFINITION>
+              LoadBalancerInfo:
+                ContainerName: web
+                ContainerPort: 80
 
     Fixed::
 
+        version: 0.0
         Resources:
           - TargetService:
               Type: AWS::ECS::Service
@@ -57,17 +73,18 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
     pair = field(root, "Resources")
     if pair is None:
         first = root.pairs[0][0] if root.pairs else root
-        yield Report(first, f"the Amazon ECS AppSpec has no `Resources`; CodeDeploy needs the service to deploy: {_EXAMPLE}",
+        yield Report(first, f"the Amazon ECS AppSpec has no `Resources`; CodeDeploy needs the service to deploy: {by_format(first, _EXAMPLE, _EXAMPLE_JSON)}",
                      fix="add `Resources` with one `TargetService`")
         return
     key, resources = pair
     if isinstance(resources, Mapping):
-        yield Report(resources, f"`{key.text}` must be a list: write `- TargetService:` (with a dash) under `{key.text}`",
+        yield Report(resources, f"`{key.text}` must be a list: write "
+                     + by_format(resources, f"`- TargetService:` (with a dash) under `{key.text}`", f'`"{key.text}": [{{"TargetService": {{...}}}}]`'),
                      fix="make `Resources` a list")
         return
     if not isinstance(resources, Sequence) or not resources.items:
         what = "empty" if isinstance(resources, Sequence) or is_empty(resources) else f"{show(resources)}"
-        yield Report(key, f"`{key.text}` must be a list with one `TargetService` entry, but it is {what}: {_EXAMPLE}",
+        yield Report(key, f"`{key.text}` must be a list with one `TargetService` entry, but it is {what}: {by_format(key, _EXAMPLE, _EXAMPLE_JSON)}",
                      fix="add one `TargetService` entry")
         return
     for extra in resources.items[1:]:
@@ -75,8 +92,9 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
                      "keep only the `TargetService` entry", fix="remove the extra entry")
     entry = resources.items[0]
     if not isinstance(entry, Mapping):
-        yield Report(entry, f"the `{key.text}` entry must be a mapping `TargetService: {{...}}`, not {show(entry)}",
-                     fix="write `- TargetService:`")
+        yield Report(entry, f"the `{key.text}` entry must be a mapping "
+                     + by_format(entry, "`TargetService: {...}`", '`{"TargetService": {...}}`') + f", not {show(entry)}",
+                     fix=by_format(entry, "write `- TargetService:`", 'write `{"TargetService": {...}}`'))
         return
     for name, _ in entry.items():
         if name.text != "TargetService":
@@ -93,10 +111,11 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
         return
     type_pair = field(service, "Type")
     if type_pair is None:
-        yield Report(service_key, "`TargetService` has no `Type`; add `Type: AWS::ECS::Service`", fix="add `Type: AWS::ECS::Service`")
+        wanted = format_pair(service_key, "Type", "AWS::ECS::Service")
+        yield Report(service_key, f"`TargetService` has no `Type`; add `{wanted}`", fix=f"add `{wanted}`")
     elif not (isinstance(type_pair[1], Scalar) and type_pair[1].value == "AWS::ECS::Service"):
         yield Report(type_pair[1], f"`TargetService` `Type` is {show(type_pair[1])}; an ECS AppSpec deploys `AWS::ECS::Service`",
-                     fix="write `Type: AWS::ECS::Service`")
+                     fix=f"write `{format_pair(type_pair[1], 'Type', 'AWS::ECS::Service')}`")
     props = field(service, "Properties")
     if props is None:
         yield Report(service_key, "`TargetService` has no `Properties`; add `Properties` with `TaskDefinition` and `LoadBalancerInfo`",
@@ -125,17 +144,36 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
     routes the load balancer to ``ContainerName`` on ``ContainerPort``, a port number from 1 to
     65535. Without them the deployment cannot start.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content);
+    the exact message is not recorded. Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file
+    reference" (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html),
+    'AppSpec "resources" section (Amazon ECS deployments)', which marks TaskDefinition,
+    ContainerName and ContainerPort required.
+
     Failing::
 
-        Properties:
-          TaskDefinition: <TASK_DEFINITION>
-          LoadBalancerInfo:
-            ContainerName: web
-            ContainerPort: http
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: http
 
     Fixed::
 
-            ContainerPort: 80
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
     """
     props = service_properties(doc)
     if props is None:
@@ -143,7 +181,7 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
     anchor = props.pairs[0][0] if props.pairs else props
     task = props.get("TaskDefinition")
     if task is None:
-        yield Report(anchor, "the target service has no `TaskDefinition`; add `TaskDefinition: <TASK_DEFINITION>` (CodePipeline "
+        yield Report(anchor, "the target service has no `TaskDefinition`; add `" + format_pair(anchor, "TaskDefinition", "<TASK_DEFINITION>") + "` (CodePipeline "
                      "fills it in) or the task definition ARN", fix="add `TaskDefinition`")
     elif is_empty(task):
         yield Report(task, "`TaskDefinition` is empty; write the task definition ARN or the `<TASK_DEFINITION>` placeholder",
@@ -168,7 +206,7 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
     port = info.get("ContainerPort")
     if port is None:
         yield Report(info_key, "`LoadBalancerInfo` has no `ContainerPort`; add the container port that receives traffic, e.g. "
-                     "`ContainerPort: 80`", fix="add `ContainerPort`")
+                     f"`{format_pair(info_key, 'ContainerPort', 80)}`", fix="add `ContainerPort`")
     elif isinstance(port, Scalar):
         number = _port(port)
         if number is None or not 1 <= number <= 65535:
@@ -185,18 +223,34 @@ def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        ContainerPort: "8080"
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: "8080"
 
     Fixed::
 
-        ContainerPort: 8080
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 8080
     """
     props = service_properties(doc)
     info = props.get("LoadBalancerInfo") if props is not None else None
     port = info.get("ContainerPort") if isinstance(info, Mapping) else None
     if isinstance(port, Scalar) and isinstance(port.value, str) and port.value.strip().isdigit():
         yield Report(port, f"`ContainerPort` is the string {show(port)}; the AppSpec reference types it as a number: write "
-                     f"`ContainerPort: {port.value.strip()}`", fix=f"write `ContainerPort: {port.value.strip()}`")
+                     f"`{format_pair(port, 'ContainerPort', int(port.value.strip()))}`", fix=f"write `{format_pair(port, 'ContainerPort', int(port.value.strip()))}`")
 
 
 @rule("AS404", "ecs-network-configuration", severity="error", kinds=("appspec",), flavors=("ecs",))
@@ -207,19 +261,44 @@ def ecs_network_configuration(doc: Document, config: dict) -> Iterator[Report]:
     partial one. Leave ``NetworkConfiguration`` out to keep the service's current network
     settings.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content);
+    the AppSpec reference requires the three settings together. Source: AWS CodeDeploy User Guide,
+    "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (Amazon ECS deployments)', networkConfiguration.
+
     Failing::
 
-        NetworkConfiguration:
-          AwsvpcConfiguration:
-            Subnets: [subnet-0a1b2c3d]
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                NetworkConfiguration:
+                  AwsvpcConfiguration:
+                    Subnets: [subnet-0a1b2c3d]
 
     Fixed::
 
-        NetworkConfiguration:
-          AwsvpcConfiguration:
-            Subnets: [subnet-0a1b2c3d]
-            SecurityGroups: [sg-0a1b2c3d]
-            AssignPublicIp: DISABLED
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                NetworkConfiguration:
+                  AwsvpcConfiguration:
+                    Subnets: [subnet-0a1b2c3d]
+                    SecurityGroups: [sg-0a1b2c3d]
+                    AssignPublicIp: DISABLED
     """
     props = service_properties(doc)
     if props is None:
@@ -240,7 +319,7 @@ def ecs_network_configuration(doc: Document, config: dict) -> Iterator[Report]:
     if missing:
         names = ", ".join(f"`{m}`" for m in missing)
         yield Report(awsvpc_key, f"`AwsvpcConfiguration` lacks {names}; CodeDeploy needs `Subnets`, `SecurityGroups` and "
-                     "`AssignPublicIp` together (`AssignPublicIp: ENABLED` or `DISABLED`)", fix=f"add {names}")
+                     f"`AssignPublicIp` together (`{format_pair(awsvpc_key, 'AssignPublicIp', 'ENABLED')}` or `DISABLED`)", fix=f"add {names}")
 
 
 def _number(node: Node | None) -> float | None:
@@ -257,22 +336,45 @@ def ecs_capacity_provider_strategy(doc: Document, config: dict) -> Iterator[Repo
     provider of the strategy. ``Weight`` (default 0) shares the remaining tasks; with every
     weight 0 no task can be placed.
 
+    AWS behaviour: ECS refuses the strategy when CodeDeploy creates the replacement task set
+    (InvalidParameterException), so the deployment fails with ECS_UPDATE_ERROR. Source: Amazon ECS
+    API Reference, "CapacityProviderStrategyItem" (only one provider may define base; weight default
+    0).
+
     Failing::
 
-        CapacityProviderStrategy:
-          - CapacityProvider: FARGATE
-            Base: 1
-          - CapacityProvider: FARGATE_SPOT
-            Base: 1
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                CapacityProviderStrategy:
+                  - CapacityProvider: FARGATE
+                    Base: 1
+                  - CapacityProvider: FARGATE_SPOT
+                    Base: 1
 
     Fixed::
 
-        CapacityProviderStrategy:
-          - CapacityProvider: FARGATE
-            Base: 1
-            Weight: 1
-          - CapacityProvider: FARGATE_SPOT
-            Weight: 3
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
+                CapacityProviderStrategy:
+                  - CapacityProvider: FARGATE
+                    Base: 1
+                    Weight: 1
+                  - CapacityProvider: FARGATE_SPOT
+                    Weight: 3
     """
     props = service_properties(doc)
     strategy = props.get("CapacityProviderStrategy") if props is not None else None
@@ -289,4 +391,4 @@ def ecs_capacity_provider_strategy(doc: Document, config: dict) -> Iterator[Repo
     weights = [_number(entry.get("Weight")) for entry in entries]
     if all(w is not None and w <= 0 or (w is None and "Weight" not in e) for w, e in zip(weights, entries)):
         yield Report(key, "no provider in `CapacityProviderStrategy` has a `Weight` above 0 (the default is 0), so no task can be "
-                     "placed; give at least one provider `Weight: 1`", fix="add `Weight: 1` to a provider")
+                     f"placed; give at least one provider `{format_pair(key, 'Weight', 1)}`", fix=f"add `{format_pair(key, 'Weight', 1)}` to a provider")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, Scalar, rule
-from pipelint.models.appspec import EVENTS, appspec_of
+from pipelint.models.appspec import EVENTS, PREVIOUS_REVISION_EVENTS, appspec_of
 
 
 def _keys(doc: Document) -> list[Scalar]:
@@ -57,8 +57,10 @@ def hook_order(doc: Document, config: dict) -> Iterator[Report]:
     canonical = sorted(names, key=order.index)
     if names == canonical:
         return
+    # ApplicationStop and the block-traffic hooks out of place are AS208's, with the reason that matters.
+    checked = [key for key in keys if not (spec.flavor == "ec2" and key.text in PREVIOUS_REVISION_EVENTS)]
     previous = None
-    for key in keys:
+    for key in checked:
         if previous is not None and order.index(key.text) < order.index(previous.text):
             arrow = " → ".join(canonical)
             yield Report(key, f"`{key.text}` is listed after `{previous.text}`, but CodeDeploy runs it before; these hooks run "

@@ -18,6 +18,13 @@ def appspec_is_template(doc: Document, config: dict) -> Iterator[Report]:
     (``template.yaml``), and if CodeDeploy deploys the function, write an AppSpec under this name.
     No other appspec rule reads such a file, so this is the only finding it gets.
 
+    AWS behaviour: the agent parses the file as an AppSpec and fails the deployment at its first
+    lifecycle event with "an invalid version value () was entered in the application specification
+    file" (a template has no `version: 0.0`); for ECS/Lambda the AppSpec content is rejected as an
+    invalid revision. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_version).
+
     Failing::
 
         # appspec.yaml

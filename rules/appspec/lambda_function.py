@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
 from pipelint.models.appspec import appspec_of, field, is_empty, show, shown
+from pipelint.rules.general._format import by_format
+from pipelint.rules.general._format import pair as format_pair
 
 _PROPERTIES = ("Name", "Alias", "CurrentVersion", "TargetVersion")
 _VERSIONS = ("CurrentVersion", "TargetVersion")
@@ -33,6 +35,12 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
     ``Type`` is ``AWS::Lambda::Function`` and whose ``Properties`` give all four values (the
     documentation also shows the keys in lower case; both spellings are accepted).
 
+    AWS behaviour: CodeDeploy fails the Lambda deployment before traffic shifts (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content).
+    Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (AWS Lambda deployments)'.
+
     Failing::
 
         Resources:
@@ -44,6 +52,9 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        Resources:
+          - MyFunction:
+              Type: AWS::Lambda::Function
               Properties:
                 Name: my-function
                 Alias: live
@@ -62,7 +73,8 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
         return
     key, resources = pair
     if isinstance(resources, Mapping):
-        yield Report(resources, f"`{key.text}` must be a list: put a dash before the function's logical name (`- MyFunction:`)",
+        yield Report(resources, f"`{key.text}` must be a list: " + by_format(resources, "put a dash before the function's logical name (`- MyFunction:`)",
+                                                                    f'write `"{key.text}": [{{"MyFunction": {{...}}}}]`'),
                      fix="make `Resources` a list")
         return
     if not isinstance(resources, Sequence) or not resources.items:
@@ -75,7 +87,8 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
     entry = resources.items[0]
     if not isinstance(entry, Mapping) or len(entry.pairs) != 1:
         yield Report(entry, "the function entry must be a single-entry map from a logical name to the function "
-                     "(`MyFunction: {Type: AWS::Lambda::Function, Properties: {...}}`); check the indentation", fix="fix the entry")
+                     + by_format(entry, "(`MyFunction: {Type: AWS::Lambda::Function, Properties: {...}}`); check the indentation",
+                                  '(`{"MyFunction": {"Type": "AWS::Lambda::Function", "Properties": {...}}}`)'), fix="fix the entry")
         return
     name, body = entry.pairs[0]
     if not isinstance(body, Mapping):
@@ -85,10 +98,10 @@ def lambda_function_resource(doc: Document, config: dict) -> Iterator[Report]:
         return
     type_pair = field(body, "Type")
     if type_pair is None:
-        yield Report(name, f"the function `{shown(name)}` has no `Type`; add `Type: AWS::Lambda::Function`", fix="add `Type`")
+        yield Report(name, f"the function `{shown(name)}` has no `Type`; add `{format_pair(name, 'Type', 'AWS::Lambda::Function')}`", fix="add `Type`")
     elif not (isinstance(type_pair[1], Scalar) and type_pair[1].value == "AWS::Lambda::Function"):
         yield Report(type_pair[1], f"`Type` is {show(type_pair[1])}; a Lambda AppSpec deploys `AWS::Lambda::Function`",
-                     fix="write `Type: AWS::Lambda::Function`")
+                     fix=f"write `{format_pair(type_pair[1], 'Type', 'AWS::Lambda::Function')}`")
     props_pair = field(body, "Properties")
     if props_pair is None:
         yield Report(name, f"the function `{shown(name)}` has no `Properties`; add `Name`, `Alias`, `CurrentVersion` and "
@@ -141,15 +154,36 @@ def lambda_version_invalid(doc: Document, config: dict) -> Iterator[Report]:
     CodeDeploy moves the alias from one published version to another; ``$LATEST``, an alias
     name, ``0`` or ``1.0`` are not published versions.
 
+    AWS behaviour: Lambda refuses to point the alias at a version that is not a published version
+    number, so the deployment fails with INVALID_LAMBDA_CONFIGURATION / INVALID_REVISION before
+    traffic shifts. Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (AWS Lambda deployments)'; AWS Lambda API Reference, UpdateAlias
+    (FunctionVersion).
+
     Failing::
 
-        CurrentVersion: $LATEST
-        TargetVersion: "1.0"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: $LATEST
+                TargetVersion: "1.0"
 
     Fixed::
 
-        CurrentVersion: "1"
-        TargetVersion: "2"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
     """
     for key, value in _versions(doc):
         if _version_number(value) is None:
@@ -167,11 +201,27 @@ def lambda_version_not_string(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        CurrentVersion: 1
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: 1
+                TargetVersion: "2"
 
     Fixed::
 
-        CurrentVersion: "1"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
     """
     for key, value in _versions(doc):
         if isinstance(value.value, int) and not isinstance(value.value, bool) and value.value > 0:
@@ -189,13 +239,27 @@ def lambda_same_version(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        CurrentVersion: "1"
-        TargetVersion: "1"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "1"
 
     Fixed::
 
-        CurrentVersion: "1"
-        TargetVersion: "2"
+        version: 0.0
+        Resources:
+          - myFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
+                CurrentVersion: "1"
+                TargetVersion: "2"
     """
     found = _versions(doc)
     if len(found) == 2:

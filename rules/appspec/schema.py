@@ -155,11 +155,12 @@ def _unknown_key(doc: Document, key: Scalar, message: str) -> Report | None:
             f"lifecycle event `{event}` is at the top level, where the agent ignores it, so its scripts never run; "
             "indent it under `hooks:`",
             fix="move it under `hooks:`",
-            severity="error",
+            severity="warning",
         )
     hint = _HINTS_EC2.get(("top" if path == () else str(path[0]), name))
     if hint:
-        return Report(key, hint, fix="remove the key", severity="warning")
+        fix = "replace it with top-level `file_exists_behavior: OVERWRITE`" if name == "overwrite" else "remove the key"
+        return Report(key, hint, fix=fix, severity="warning")
     if len(path) == 3 and path[0] == "hooks" and name.lower() in _HOOK_COMMAND_KEYS:
         return Report(
             key,
@@ -169,7 +170,7 @@ def _unknown_key(doc: Document, key: Scalar, message: str) -> Report | None:
             severity="warning",
         )
     if did_you_mean(name, _known_keys(doc, path)):
-        return Report(key, f"{message} The agent ignores keys it does not know, so this setting is lost", fix="correct the spelling", severity="error")
+        return Report(key, f"{message} The agent ignores keys it does not know, so this setting is lost", fix="correct the spelling", severity="warning")
     return Report(key, f"{message}; the agent ignores it", fix="remove the key", severity="warning")
 
 
@@ -219,8 +220,19 @@ def appspec_ec2_schema(doc: Document, config: dict) -> Iterator[Report]:
     The agent reads ``version``, ``os``, ``files``, ``permissions``, ``hooks`` and
     ``file_exists_behavior``, each of a fixed type, and ignores every key it does not know. A
     misspelt key (``hook:``, ``Files:``, ``runAs:``) therefore loses its setting without any
-    error: hooks that never run, files never copied. Unknown keys that are not misspellings are
-    warnings; misspellings and wrong types are errors. Other AS rules check the values.
+    error: hooks that never run, files never copied. Unknown and misspelt keys are warnings
+    (the deployment goes on without them); wrong types are errors. Other AS rules check the
+    values.
+
+    AWS behaviour: the agent's parser (`ApplicationSpecification#initialize`) reads only the six
+    keys above and never looks at others, so an unknown or misspelt key is silently dropped and the
+    deployment goes on (a warning). A known key with the wrong type fails the deployment at the
+    lifecycle event that parses the AppSpec (the first one the agent runs, usually ApplicationStop
+    or BeforeInstall) with a Ruby error such as NoMethodError (an error). Source:
+    aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb;
+    AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html).
 
     Failing::
 
@@ -232,6 +244,8 @@ def appspec_ec2_schema(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.0
+        os: linux
         files:
           - source: /
             destination: /var/www/app
@@ -248,6 +262,14 @@ def appspec_ecs_schema(doc: Document, config: dict) -> Iterator[Report]:
     are warnings; wrong types are errors. CloudFormation functions such as ``Fn::ImportValue`` are
     not evaluated in an AppSpec file. Other AS4xx rules check the values.
 
+    AWS behaviour: CodeDeploy fails the ECS deployment before any task set is created (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content)
+    when a value has the wrong type (a CloudFormation function object where a string is required);
+    unknown keys are not read (warnings). Source: AWS CodeDeploy User Guide, "CodeDeploy AppSpec
+    file reference" (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html),
+    'AppSpec "resources" section (Amazon ECS deployments)'; CodeDeploy API model ErrorCode (botocore
+    codedeploy).
+
     Failing::
 
         Resources:
@@ -259,6 +281,10 @@ def appspec_ecs_schema(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
                 TaskDefinition: <TASK_DEFINITION>
     """
     yield from _check(doc, "ecs")
@@ -272,6 +298,13 @@ def appspec_lambda_schema(doc: Document, config: dict) -> Iterator[Report]:
     ``Properties``) and ``Hooks``, capitalised or in lower case as the documentation shows.
     Unknown keys are warnings; wrong types are errors. Other AS5xx rules check the values.
 
+    AWS behaviour: CodeDeploy fails the Lambda deployment before traffic shifts (error code
+    INVALID_REVISION, or InvalidRevisionException from CreateDeployment for inline AppSpec content)
+    when a value has the wrong type; unknown keys are not read (warnings). Source: AWS CodeDeploy
+    User Guide, "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html), 'AppSpec
+    "resources" section (AWS Lambda deployments)'; CodeDeploy API model ErrorCode.
+
     Failing::
 
         Resources:
@@ -284,6 +317,12 @@ def appspec_lambda_schema(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        Resources:
+          - MyFunction:
+              Type: AWS::Lambda::Function
+              Properties:
+                Name: my-function
+                Alias: live
                 CurrentVersion: "1"
                 TargetVersion: "2"
     """

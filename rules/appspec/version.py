@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Node, Report, Scalar, rule
 from pipelint.models.appspec import AGENT, appspec_of, show, shown
+from pipelint.rules.general._format import pair
 
 
 def _is_zero_number(node: Node | None) -> bool:
@@ -24,6 +25,13 @@ def ec2_version(doc: Document, config: dict) -> Iterator[Report]:
     and also the quoted string ``"0.0"`` fail the deployment with "an invalid version value … was
     entered in the application specification file". The AppSpec reference says to write the
     version as a string, but the agent only accepts the YAML number: write it without quotes.
+
+    AWS behaviour: the agent raises AppSpecValidationException "The deployment failed because an
+    invalid version value (…) was entered in the application specification file. Make sure your
+    AppSpec file specifies "0.0" as the version"; it compares with the YAML number
+    (`[0.0].include?(version)`), so the string "0.0" fails too. Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (parse_version); awsdocs/aws-codedeploy-user-guide#20.
 
     Failing::
 
@@ -73,11 +81,25 @@ def appspec_version(doc: Document, config: dict) -> Iterator[Report]:
 
         version: 1
         Resources:
-          - TargetService: ...
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
 
     Fixed::
 
         version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+              Properties:
+                TaskDefinition: <TASK_DEFINITION>
+                LoadBalancerInfo:
+                  ContainerName: web
+                  ContainerPort: 80
     """
     spec = appspec_of(doc)
     if spec is None:
@@ -86,12 +108,19 @@ def appspec_version(doc: Document, config: dict) -> Iterator[Report]:
     value = root.get("version")
     if value is None:
         first = root.pairs[0][0] if root.pairs else root
-        yield Report(first, f"the {spec.platform} AppSpec has no `version`; the AppSpec reference requires `version: 0.0`",
-                     fix="add `version: 0.0`")
+        wanted = _version_pair(first)
+        yield Report(first, f"the {spec.platform} AppSpec has no `version`; the AppSpec reference requires `{wanted}`",
+                     fix=f"add `{wanted}`")
         return
     if _is_zero_number(value):
         return
     if isinstance(value, Scalar) and isinstance(value.value, str) and value.value.strip() in ("0.0", "0"):
         return
-    yield Report(value, f"`version` is {show(value)}, but the AppSpec reference allows only 0.0; write `version: 0.0`",
-                 fix="write `version: 0.0`")
+    wanted = _version_pair(value)
+    yield Report(value, f"`version` is {show(value)}, but the AppSpec reference allows only 0.0; write `{wanted}`",
+                 fix=f"write `{wanted}`")
+
+
+def _version_pair(node: Node) -> str:
+    """``version: 0.0`` as the file's format writes it (JSON: ``"version": 0.0``)."""
+    return pair(node, "version", 0.0)

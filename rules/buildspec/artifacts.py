@@ -31,6 +31,12 @@ def artifacts_files_missing(doc: Document, config: dict[str, Any]) -> Iterator[R
     ``secondary-artifacts`` are used; CodeBuild rejects the buildspec without it. An empty list
     uploads nothing (a warning).
 
+    AWS behaviour: `artifacts/files` is documented as required whenever `artifacts` is present;
+    CodeBuild fails the build with YAML_FILE_ERROR without it. The exact message is not recorded.
+    Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'artifacts/files: Required
+    sequence'.
+
     Failing::
 
         artifacts:
@@ -93,8 +99,19 @@ def invalid_secondary_artifact(doc: Document, config: dict[str, Any]) -> Iterato
     in CodePipeline, an output artifact name), and needs its own ``files``. For inline
     buildspecs the identifiers are checked against the project in the same template.
 
+    AWS behaviour: each identifier must match a secondary artifact of the project and each entry
+    needs `files` (documented); the build fails otherwise, but the exact message is not recorded.
+    Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
+    'artifacts/secondary-artifacts'.
+
     Failing::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make
         artifacts:
           files: ['**/*']
           secondary-artifacts:
@@ -103,6 +120,13 @@ def invalid_secondary_artifact(doc: Document, config: dict[str, Any]) -> Iterato
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make
+        artifacts:
+          files: ['**/*']
           secondary-artifacts:
             reports:
               base-directory: out

@@ -45,6 +45,11 @@ def multiple_batch_types(doc: Document, config: dict[str, Any]) -> Iterator[Repo
     Why: a buildspec runs one kind of batch: ``build-graph``, ``build-list``,
     ``build-matrix`` or ``build-fanout``. CodeBuild rejects a batch with two of them.
 
+    AWS behaviour: CodeBuild refuses the batch build when the buildspec holds more than one batch
+    type (documented as one of four); the exact message is not recorded. Source: AWS CodeBuild User
+    Guide, "Batch build buildspec reference" (batch-build-buildspec.html): one of build-graph,
+    build-list, build-matrix, build-fanout.
+
     Failing::
 
         batch:
@@ -73,8 +78,13 @@ def unknown_batch_dependency(doc: Document, config: dict[str, Any]) -> Iterator[
     Why: ``depend-on`` lists the identifiers of tasks in the same build graph that must finish
     first; an unknown identifier (often a typo) makes CodeBuild reject the batch.
 
+    AWS behaviour: CodeBuild fails the batch build when a `depend-on` identifier names no task of
+    the graph; the exact message is not recorded. Source: AWS CodeBuild User Guide, "Batch build
+    buildspec reference", 'batch/build-graph' (depend-on).
+
     Failing::
 
+        version: 0.2
         batch:
           build-graph:
             - identifier: build
@@ -84,6 +94,11 @@ def unknown_batch_dependency(doc: Document, config: dict[str, Any]) -> Iterator[
 
     Fixed::
 
+        version: 0.2
+        batch:
+          build-graph:
+            - identifier: build
+            - identifier: test
               depend-on:
                 - build
     """
@@ -108,6 +123,10 @@ def batch_dependency_cycle(doc: Document, config: dict[str, Any]) -> Iterator[Re
     """``build-graph`` tasks depend on each other in a cycle (or a task depends on itself).
 
     Why: a task in a cycle waits for itself and can never start; CodeBuild rejects the batch.
+
+    AWS behaviour: a build graph with a cycle cannot be scheduled, so CodeBuild fails the batch
+    build; the exact message is not recorded. Source: AWS CodeBuild User Guide, "Batch build
+    buildspec reference", 'batch/build-graph'.
 
     Failing::
 

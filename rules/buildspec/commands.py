@@ -54,8 +54,18 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
     ``Expected Commands[N] to be of string type: found subkeys instead``. Quote the whole
     command, or use a block scalar (``- |``).
 
+    AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE: CodeBuild logs "Phase complete:
+    DOWNLOAD_SOURCE State: FAILED" then "Phase context status code: YAML_FILE_ERROR Message:
+    Expected Commands[N] to be of string type: found subkeys instead at line X, value of the key tag
+    on line Y might be empty". Source: observed in
+    aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock#518 and PR #568; AWS
+    CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'Buildspec syntax' (quote
+    commands with ': ').
+
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -63,6 +73,10 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
               - 'echo Status: done'
     """
     for command in bs.commands(doc):
@@ -90,8 +104,16 @@ def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report
     after it is an empty command, usually a leftover (a note; ``- # comment`` lines are
     deliberate and not reported).
 
+    AWS behaviour: a nested list or mapping is not a string, so CodeBuild fails the build in
+    DOWNLOAD_SOURCE with YAML_FILE_ERROR "Expected Commands[N] to be of string type" (the error
+    findings); booleans and numbers are converted and run (warnings). Source:
+    guidance-for-claude-code-with-amazon-bedrock#518 (same message for a non-string command); AWS
+    CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html).
+
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -101,6 +123,9 @@ def command_not_string(doc: Document, config: dict[str, Any]) -> Iterator[Report
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
             commands:
               - make
               - 'yes'
@@ -180,6 +205,7 @@ def multiline_command_exit_status(doc: Document, config: dict[str, Any]) -> Iter
 
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -189,6 +215,10 @@ def multiline_command_exit_status(doc: Document, config: dict[str, Any]) -> Iter
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
               - |
                 set -e
                 npm ci

@@ -108,6 +108,12 @@ def exported_variable_aws_prefix(doc: Document, config: dict[str, Any]) -> Itera
     Why: CodeBuild cannot export variables whose names start with ``AWS_``; a pipeline action
     reading the exported value gets nothing. Copy the value into a variable with another name.
 
+    AWS behaviour: CodeBuild does not export names starting with `AWS_`; the variable is missing
+    from the action's output variables, and CodePipeline fails the consuming action when it cannot
+    resolve `#{Namespace.AWS_…}`. Source: AWS CodeBuild User Guide, "Build specification reference
+    for CodeBuild" (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
+    'env/exported-variables' (variables whose names start with AWS_ cannot be exported).
+
     Failing::
 
         env:
@@ -146,6 +152,7 @@ def exported_variable_undefined(doc: Document, config: dict[str, Any]) -> Iterat
 
     Failing::
 
+        version: 0.2
         env:
           exported-variables:
             - IMAGE_TAG
@@ -156,6 +163,13 @@ def exported_variable_undefined(doc: Document, config: dict[str, Any]) -> Iterat
 
     Fixed::
 
+        version: 0.2
+        env:
+          exported-variables:
+            - IMAGE_TAG
+        phases:
+          build:
+            commands:
               - export IMAGE_TAG=$(git rev-parse --short HEAD)
     """
     env = _env(doc)
@@ -198,6 +212,12 @@ def invalid_secrets_manager_reference(doc: Document, config: dict[str, Any]) -> 
     key, an optional version stage and an optional version id. More parts than that, an empty
     secret id, or both a version stage and a version id make the build fail when it fetches the
     secret (give a stage or an id, not both).
+
+    AWS behaviour: CodeBuild resolves secrets at the start of the build and fails it when the
+    reference cannot be parsed or names both a version stage and a version id; the exact message is
+    not recorded. Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'env/secrets-manager'
+    (secret-id:json-key:version-stage:version-id; specify version-stage or version-id, not both).
 
     Failing::
 
@@ -323,6 +343,12 @@ def invalid_shell(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     and ``cmd.exe``. Any other value is rejected. A Windows shell on a Linux image (or the
     reverse) is a warning when the image is known: the project's ``Environment.Image`` for an
     inline buildspec, or the rule option ``image`` for a file.
+
+    AWS behaviour: a shell outside the documented list fails the build in DOWNLOAD_SOURCE with
+    YAML_FILE_ERROR; the exact message is not recorded. Source: AWS CodeBuild User Guide, "Build
+    specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'env/shell' (Linux: bash,
+    /bin/sh; Windows: powershell.exe, cmd.exe).
 
     Failing::
 

@@ -63,12 +63,24 @@ def invalid_yes_no_flag(doc: Document, config: dict[str, Any]) -> Iterator[Repor
 
     Failing::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make
         artifacts:
           files: ['**/*']
           discard-paths: always
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make
+        artifacts:
+          files: ['**/*']
           discard-paths: yes
     """
     for where, _key, value in _all_flags(doc):

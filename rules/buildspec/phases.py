@@ -15,12 +15,19 @@ _RETRY = re.compile(r"^RETRY(?:-(?P<rest>.+))?$", re.S)
 _COUNT = re.compile(r"^(?P<count>\d+)(?:-(?P<regex>.+))?$", re.S)
 
 
-@rule("BS104", "runtime-versions-outside-install", severity="error", kinds=("buildspec",))
+@rule("BS104", "runtime-versions-outside-install", severity="warning", kinds=("buildspec",))
 def runtime_versions_outside_install(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """``runtime-versions`` appears somewhere other than ``phases.install``.
 
     Why: CodeBuild reads ``runtime-versions`` only in the install phase; anywhere else the
-    buildspec is rejected (``YAML_FILE_ERROR``) or the runtimes are not selected.
+    runtimes are not selected, and the build runs with the image's defaults.
+
+    AWS behaviour: `runtime-versions` is documented only under `phases.install`. At the top level or
+    under `env` it is an unknown key, which CodeBuild logs ("The following keys cannot be
+    identified") and ignores; in another phase no runtime is selected. No rejection has been
+    observed, so this is a warning. Source: AWS CodeBuild User Guide, "Build specification reference
+    for CodeBuild" (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
+    'phases/install/runtime-versions'; aws/aws-toolkit-vscode#4008 for the unknown-key log.
 
     Failing::
 
@@ -63,12 +70,19 @@ def runtime_versions_outside_install(doc: Document, config: dict[str, Any]) -> I
                      fix="move it under phases.install")
 
 
-@rule("BS105", "unknown-phase", severity="error", kinds=("buildspec",))
+@rule("BS105", "unknown-phase", severity="warning", kinds=("buildspec",))
 def unknown_phase(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """A key under ``phases`` is not one of ``install``, ``pre_build``, ``build``, ``post_build``.
 
-    Why: phase names are fixed. CodeBuild rejects the buildspec, or the misspelt phase's
-    commands never run. The message suggests the closest name.
+    Why: phase names are fixed. A misspelt phase's commands never run, without any error. The
+    message suggests the closest name.
+
+    AWS behaviour: CodeBuild's buildspec check logs keys it cannot identify ("Found possible syntax
+    errors in buildspec … The following keys cannot be identified") and carries on, so the misnamed
+    phase's commands silently never run. That log was observed for keys inside phases; for a
+    misnamed phase it is inferred from the same check. A warning. Source:
+    aws/aws-toolkit-vscode#4008; AWS CodeBuild User Guide, "Build specification reference for
+    CodeBuild" (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'phases'.
 
     Failing::
 
@@ -110,6 +124,12 @@ def missing_phases(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     Why: ``phases`` is required; without it CodeBuild has nothing to run and rejects the
     buildspec. (A batch buildspec whose tasks each name their own buildspec may omit it.)
 
+    AWS behaviour: `phases` is documented as required; CodeBuild fails the build in DOWNLOAD_SOURCE
+    with YAML_FILE_ERROR without it. The exact message is not recorded. Source: AWS CodeBuild User
+    Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'phases: Required
+    sequence'.
+
     Failing::
 
         version: 0.2
@@ -142,6 +162,12 @@ def invalid_on_failure(doc: Document, config: dict[str, Any]) -> Iterator[Report
     ``RETRY``, ``RETRY-<count>``, ``RETRY-<regex>`` and ``RETRY-<count>-<regex>``. Any other
     value is rejected. Lower-case spellings and malformed ``RETRY`` forms are warnings, because
     how CodeBuild treats them is not documented.
+
+    AWS behaviour: an unknown `on-failure` value fails the build in DOWNLOAD_SOURCE with
+    YAML_FILE_ERROR (valid values are enumerated by the reference); the exact message is not
+    recorded. Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'phases/*/on-failure'
+    (ABORT, CONTINUE, RETRY forms).
 
     Failing::
 
@@ -216,13 +242,19 @@ def _has_items(node: Any) -> bool:
     return node is not None
 
 
-@rule("BS108", "phase-without-commands", severity="error", kinds=("buildspec",))
+@rule("BS108", "phase-without-commands", severity="warning", kinds=("buildspec",))
 def phase_without_commands(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """A ``pre_build``, ``build`` or ``post_build`` phase has no ``commands``.
 
     Why: the buildspec reference makes ``commands`` required in every phase you declare except
-    ``install``; an empty or command-less phase is rejected or silently does nothing. An
-    install phase with neither commands nor runtime-versions is a warning (it does nothing).
+    ``install``; an empty or command-less phase silently does nothing, and so does an install
+    phase with neither commands nor runtime-versions.
+
+    AWS behaviour: the reference calls `commands` "Required sequence" for pre_build, build and
+    post_build when the phase is given, but no build rejected for it has been observed: CodeBuild
+    runs the phase with nothing to do. A warning. Source: AWS CodeBuild User Guide, "Build
+    specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'phases/*/commands'.
 
     Failing::
 
@@ -279,13 +311,20 @@ def empty_commands(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
                          fix="add commands or delete the key")
 
 
-@rule("BS110", "finally-without-commands", severity="error", kinds=("buildspec",))
+@rule("BS110", "finally-without-commands", severity="warning", kinds=("buildspec",))
 def finally_without_commands(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """A phase has a ``finally`` block but no ``commands``.
 
     Why: ``finally`` runs after the phase's ``commands``; it is not a replacement for them.
-    Outside the install phase ``commands`` is required, so this is an error there (a warning in
-    install). Move the commands into ``commands``, or add the commands ``finally`` should follow.
+    Outside the install phase the reference makes ``commands`` required. Move the commands into
+    ``commands``, or add the commands ``finally`` should follow.
+
+    AWS behaviour: the reference calls `commands` required for pre_build, build and post_build, but
+    no rejection of a phase with only `finally` has been observed, and public buildspecs rely on it
+    (the corpus holds one). `finally` runs after `commands` even when they fail, which hides the
+    intent; a warning. Source: AWS CodeBuild User Guide, "Build specification reference for
+    CodeBuild" (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
+    'phases/*/finally'.
 
     Failing::
 

@@ -47,8 +47,19 @@ def invalid_report_file_format(doc: Document, config: dict[str, Any]) -> Iterato
     buildspec whose report group is declared in the same template, a test format on a
     CODE_COVERAGE group (or the reverse) is a warning: the report fails to parse.
 
+    AWS behaviour: CodeBuild fails the build with YAML_FILE_ERROR for a file format outside the
+    documented lists; the exact message is not recorded. Source: AWS CodeBuild User Guide, "Build
+    specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html),
+    'reports/<report-group-name-or-arn>/file-format'.
+
     Failing::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make test
         reports:
           unit:
             files: ['report.xml']
@@ -56,6 +67,14 @@ def invalid_report_file_format(doc: Document, config: dict[str, Any]) -> Iterato
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - make test
+        reports:
+          unit:
+            files: ['report.xml']
             file-format: JUNITXML
     """
     reports = bs.mapping(bs.child(bs.root(doc), "reports"))
@@ -99,6 +118,10 @@ def too_many_report_groups(doc: Document, config: dict[str, Any]) -> Iterator[Re
 
     Why: a CodeBuild project can have at most 5 report groups; the build fails when the
     buildspec asks for more. Merge report files into fewer groups.
+
+    AWS behaviour: a build that creates or uses more report groups than the quota fails; the exact
+    message is not recorded. Source: AWS CodeBuild User Guide, "Quotas for AWS CodeBuild" (report
+    groups per project: 5).
 
     Failing::
 

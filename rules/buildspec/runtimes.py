@@ -61,6 +61,12 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     found only on unmaintained images is a warning when the image is unknown, and so is any
     unknown name on a CodeBuild image the runtime table does not cover (Windows images).
 
+    AWS behaviour: the build fails in DOWNLOAD_SOURCE: CodeBuild logs "Phase complete:
+    DOWNLOAD_SOURCE State: FAILED" then "Phase context status code: YAML_FILE_ERROR Message: Unknown
+    runtime named 'docker'. This build image has the following runtimes: dotnet, golang, java,
+    nodejs, php, python, ruby". Source: observed in aws/aws-toolkit-vscode#2434 (standard:5.0);
+    runtimes.yml of aws/aws-codebuild-docker-images.
+
     Option ``image``: the build image of buildspec files (inline buildspecs use the project's
     ``Environment.Image``)::
 
@@ -69,6 +75,7 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -76,6 +83,10 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               nodejs: 20
     """
     target = _target(doc, config)
@@ -121,6 +132,7 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -128,6 +140,10 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               nodejs: 22
     """
     target = _target(doc, config)
@@ -140,6 +156,12 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
             continue
         version = rt.version_text(value.value)
         if version is None or not version or rt.is_dynamic(version) or rt.matches(version, available):
+            continue
+        if name == "docker" and target.kind == "maintained":
+            yield Report(value, f"`docker: {version}` is not a runtime CodeBuild can select on current x86_64 images (standard:5.0 and later fail with "
+                                "\"Unknown runtime named 'docker'\"); Docker is already installed there. Delete this line (builds that run "
+                                "Docker need the project's privileged mode)",
+                         fix="delete the `docker:` line")
             continue
         hint = ""
         if name == "java" and version.isdigit() and f"corretto{version}" in available:
@@ -164,6 +186,7 @@ def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterat
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -171,6 +194,10 @@ def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterat
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               python: "3.10"
     """
     for key, value in _pairs(doc):
@@ -189,6 +216,11 @@ def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Repo
     images that have it). CodeBuild fails the build when the selection conflicts, e.g.
     ``android: 29`` with ``java: openjdk11``.
 
+    AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE with YAML_FILE_ERROR when the
+    selected runtimes conflict (e.g. `android: 29` with `java: openjdk11`); the exact message is not
+    recorded. Source: AWS CodeBuild User Guide, "Specify runtime versions in the buildspec file"
+    (runtime-versions.html); runtimes.yml `requires` entries.
+
     Option ``image``: the build image of buildspec files (inline buildspecs use the project's
     ``Environment.Image``)::
 
@@ -197,6 +229,7 @@ def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Repo
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             runtime-versions:
@@ -205,6 +238,10 @@ def conflicting_runtimes(doc: Document, config: dict[str, Any]) -> Iterator[Repo
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            runtime-versions:
               android: 29
               java: openjdk8
     """
@@ -269,6 +306,12 @@ def runtime_versions_required(doc: Document, config: dict[str, Any]) -> Iterator
     ``amazonlinux2-x86_64-standard:1.0``) fail with "This build image requires selecting at
     least one runtime version" when ``phases.install.runtime-versions`` is missing.
 
+    AWS behaviour: the build fails in DOWNLOAD_SOURCE with "YAML_FILE_ERROR: This build image
+    requires selecting at least one runtime version." Source: observed in
+    aws-samples/aws-serverless-workshops#231 and awslabs/aws-service-catalog-factory#126; AWS
+    CodeBuild User Guide, "Troubleshooting AWS CodeBuild"
+    (troubleshooting-build-must-specify-runtime).
+
     Option ``image``: the build image of buildspec files (inline buildspecs use the project's
     ``Environment.Image``)::
 
@@ -277,20 +320,48 @@ def runtime_versions_required(doc: Document, config: dict[str, Any]) -> Iterator
 
     Failing (image ``aws/codebuild/standard:2.0``)::
 
-        phases:
-          build:
-            commands:
-              - make
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              Artifacts: {Type: CODEPIPELINE}
+              Environment:
+                Image: aws/codebuild/standard:2.0
+                ComputeType: BUILD_GENERAL1_SMALL
+                Type: LINUX_CONTAINER
+              ServiceRole: arn:aws:iam::123456789012:role/codebuild
+              Source:
+                Type: CODEPIPELINE
+                BuildSpec: |
+                  version: 0.2
+                  phases:
+                    build:
+                      commands:
+                        - make
 
     Fixed::
 
-        phases:
-          install:
-            runtime-versions:
-              python: 3.7
-          build:
-            commands:
-              - make
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              Artifacts: {Type: CODEPIPELINE}
+              Environment:
+                Image: aws/codebuild/standard:2.0
+                ComputeType: BUILD_GENERAL1_SMALL
+                Type: LINUX_CONTAINER
+              ServiceRole: arn:aws:iam::123456789012:role/codebuild
+              Source:
+                Type: CODEPIPELINE
+                BuildSpec: |
+                  version: 0.2
+                  phases:
+                    install:
+                      runtime-versions:
+                        python: "3.7"
+                    build:
+                      commands:
+                        - make
     """
     target = _target(doc, config)
     if target.kind != "image" or not target.required:

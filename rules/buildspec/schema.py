@@ -66,10 +66,20 @@ def _about_missing_version(node: Node, message: str, doc: Document) -> bool:
 def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """The buildspec does not match the buildspec structure: unknown keys, wrong value types.
 
-    Why: CodeBuild rejects a buildspec with an unknown key or a value of the wrong type
-    (``YAML_FILE_ERROR``) before any command runs. The message names the key and, for a
-    misspelt key, the closest valid one. The schema is ``schemas/buildspec.schema.json``
+    Why: CodeBuild rejects a buildspec with a value of the wrong type (``YAML_FILE_ERROR``)
+    before any command runs (an error), and ignores a key it does not know, losing its setting (a
+    warning). The message names the key and, for a misspelt key, the closest valid one. The schema is ``schemas/buildspec.schema.json``
     (``pipelint schema buildspec``), which editors can use too.
+
+    AWS behaviour: a value of the wrong type fails the build in DOWNLOAD_SOURCE: CodeBuild logs
+    "Phase complete: DOWNLOAD_SOURCE State: FAILED" then "Phase context status code: YAML_FILE_ERROR
+    Message: …" (e.g. "Expected Commands[2] to be of string type: found subkeys instead at line
+    40"), an error. An unknown key is only logged ("Found possible syntax errors in buildspec: In
+    the section BUILD The following keys cannot be identified: env") and the build goes on without
+    it, so unknown keys are warnings. Source: observed in
+    aws-solutions-library-samples/guidance-for-claude-code-with-amazon-bedrock#518 (type) and
+    aws/aws-toolkit-vscode#4008 (unknown keys); AWS CodeBuild User Guide, "Build specification
+    reference for CodeBuild" (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html).
 
     Failing::
 
@@ -81,6 +91,9 @@ def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
             commands:
               - make
     """
@@ -92,4 +105,5 @@ def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     for node, message in compiled("buildspec", allow_intrinsics=True).errors(doc.root):
         if id(node) in claimed or _about_missing_version(node, message, doc):
             continue
-        yield Report(node, message)
+        severity = "warning" if message.startswith("unknown key") else None
+        yield Report(node, message, severity=severity)

@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Mapping, Report, Scalar, intrinsic, rule, walk
 from pipelint.models import buildspec as bs
+from pipelint.rules.general._format import is_json
 
 _VALID = ("0.1", "0.2")
 
@@ -17,6 +18,12 @@ def missing_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
 
     Why: ``version`` is required; CodeBuild rejects a buildspec without it before running any
     command (``YAML_FILE_ERROR``). Use ``0.2``: it runs all commands in one shell.
+
+    AWS behaviour: CodeBuild requires `version` and fails the build in DOWNLOAD_SOURCE with
+    YAML_FILE_ERROR when it is missing; the exact message is not recorded. Source: AWS CodeBuild
+    User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'version: Required
+    mapping'.
 
     Failing::
 
@@ -51,6 +58,12 @@ def invalid_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     Why: CodeBuild knows only these two versions and rejects any other value with
     ``YAML_FILE_ERROR``. Quoted (``"0.2"``) and unquoted (``0.2``) forms are both fine.
     ``0.0`` is the AppSpec version (CodeDeploy), a common mix-up.
+
+    AWS behaviour: CodeBuild supports only versions 0.1 and 0.2 and fails the build in
+    DOWNLOAD_SOURCE with YAML_FILE_ERROR for another value; the exact message is not recorded.
+    Source: AWS CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'version' ("Represents the
+    buildspec version. We recommend that you use 0.2").
 
     Failing::
 
@@ -251,6 +264,7 @@ def cloudformation_function_in_buildspec(doc: Document, config: dict[str, Any]) 
         shown = key.raw if isinstance(key, Scalar) and key.raw.startswith("!") else name
         parts = list(node.path[:-1] if node.path and node.path[-1] == name else node.path)
         where = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in parts).lstrip(".") or "the top level"
+        wrapper = "`Fn::Sub`" if doc.parent is not None and is_json(doc.parent.root) else "`!Sub`"
         yield Report(node, f"`{where}` is the CloudFormation function `{shown}`, which CodeBuild does not evaluate; "
-                           "in an inline buildspec use `${Name}` inside `!Sub`, in a file use an environment variable",
+                           f"in an inline buildspec use `${{Name}}` inside {wrapper}, in a file use an environment variable",
                      fix="replace the function with a value")

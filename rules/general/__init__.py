@@ -16,6 +16,9 @@ def internal_error() -> None:
     The crash is reported as a finding of this rule on the file it happened on, the other rules
     and files still run, and pipelint exits with status 3. Please report it with the file that
     triggers it (redact any secrets first).
+
+    AWS behaviour: none: this is pipelint's own failure, not AWS's. It is an error because the file
+    was not fully checked (exit status 3). Source: pipelint.
     """
 
 
@@ -27,25 +30,42 @@ def syntax_error() -> None:
     AppSpec parse error, CloudFormation rejects the template. The finding points at the place
     the parser gave up.
 
+    AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE with YAML_FILE_ERROR and the
+    parser's message ("found character that cannot start any token", "did not find expected ',' or
+    ']'"); CloudFormation answers "Template format error: YAML not well-formed"; the CodeDeploy
+    agent fails the deployment with a Psych parse error. Source: observed in
+    awsdocs/aws-codebuild-user-guide#25 and aws-samples/bedrock-chat#441.
+
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
-              - echo "done": now     # an unquoted ": " makes a mapping
+              - 'echo it's done'     # a ' inside '…' ends the string
 
     Fixed::
 
-              - 'echo "done": now'
+        version: 0.2
+        phases:
+          build:
+            commands:
+              - "echo it's done"
     """
 
 
-@rule("PL003", "duplicate-key", severity="error", scope="loader")
+@rule("PL003", "duplicate-key", severity="warning", scope="loader")
 def duplicate_key() -> None:
     """A mapping has the same key twice.
 
     YAML parsers keep only the last value, silently: the first ``commands`` list of a phase, or
     the first ``Properties`` of a resource, never runs. JSON files get the same check.
+
+    AWS behaviour: CloudFormation accepts a duplicated key and keeps the last value (checked with
+    validate-template), and so do the CodeDeploy agent's Ruby YAML and JSON parsers; only the AWS
+    CLI's `aws cloudformation deploy`/`package` refuse a YAML template with "found duplicate key". A
+    warning: the earlier value is silently lost. Source: go-to-k/cdk-real-drift#1074
+    (CloudFormation), brentley/container-demo#11 (AWS CLI), aws-cloudformation/cfn-lint#35.
 
     Failing::
 
@@ -65,6 +85,11 @@ def not_utf8() -> None:
 
     AWS reads these files as UTF-8. The finding names the first bad byte and its position.
     Fix: re-save the file as UTF-8.
+
+    AWS behaviour: AWS reads these files as UTF-8 and fails to parse invalid byte sequences
+    (CodeBuild: YAML_FILE_ERROR). Source: AWS CodeBuild User Guide, "Build specification reference
+    for CodeBuild" (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html) (YAML); YAML
+    1.2 §5.2 character encodings.
     """
 
 
@@ -73,6 +98,10 @@ def binary_file() -> None:
     """The file contains NUL bytes, so it is binary, not YAML or JSON. It is not linted.
 
     This fires only for files named like a buildspec or appspec, or named on the command line.
+
+    AWS behaviour: a NUL byte is not allowed in YAML, so CodeBuild fails with YAML_FILE_ERROR and
+    CodeDeploy with a parse error; pipelint does not lint the file. Source: YAML 1.2 §5.1 character
+    set.
     """
 
 
@@ -82,6 +111,11 @@ def empty_file() -> None:
 
     CodeBuild and CodeDeploy reject an empty buildspec or appspec (the CodeDeploy agent says
     "the application specification file was empty").
+
+    AWS behaviour: the CodeDeploy agent raises "the application specification file was empty. Make
+    sure your AppSpec file defines at minimum the 'version' and 'os' properties"; CodeBuild has no
+    version or phases to run. Source: aws/aws-codedeploy-agent (agent 1.8.1)
+    application_specification.rb.
     """
 
 
@@ -91,6 +125,9 @@ def file_too_large() -> None:
 
     No real buildspec, appspec or pipeline is that large; a file that is usually is generated or
     hostile. Raise ``max-file-size`` in the configuration if you really need to lint it.
+
+    AWS behaviour: none recorded; the error is pipelint's: the file was not checked. Raise
+    `max-file-size` to lint it. Source: pipelint.
     """
 
 
@@ -100,6 +137,9 @@ def nesting_too_deep() -> None:
 
     Such input is hostile or generated; it is refused before it can exhaust the stack.
     Raise ``max-depth`` in the configuration if you really need it.
+
+    AWS behaviour: none recorded; the error is pipelint's: the file was not checked. Raise
+    `max-depth` to lint it. Source: pipelint.
     """
 
 
@@ -109,6 +149,9 @@ def alias_bomb() -> None:
 
     pipelint counts the nodes aliases would expand to and stops at a bounded limit instead of
     expanding them, so the check takes microseconds and constant memory.
+
+    AWS behaviour: none recorded; the error is pipelint's: the file was not checked, because
+    expanding it is unsafe. Source: pipelint.
 
     Failing::
 
@@ -127,6 +170,10 @@ def tab_indentation() -> None:
     character that cannot start any token``. (JSON files may use tabs; they are not flagged.)
 
     Fix: indent with spaces.
+
+    AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE with "YAML_FILE_ERROR Message: found
+    character that cannot start any token at line N". Source: observed in
+    awsdocs/aws-codebuild-user-guide#25.
     """
 
 
@@ -135,6 +182,12 @@ def not_a_mapping() -> None:
     """The document is a list or a single value where a mapping is required.
 
     Buildspecs, appspecs, templates, pipelines and policies are all mappings at the top level.
+
+    AWS behaviour: every AWS parser expects a mapping at the top: CodeBuild fails with
+    YAML_FILE_ERROR, the CodeDeploy agent with a NoMethodError on the top-level value,
+    CloudFormation with "Template format error". Source: aws/aws-codedeploy-agent,
+    lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
+    (yaml_hash['version']).
 
     Failing::
 
@@ -193,6 +246,9 @@ def unreadable_file() -> None:
     """A file found while walking a directory could not be read (permissions, a broken link).
 
     A path named on the command line that cannot be read is a usage error instead (exit 2).
+
+    AWS behaviour: none: the error is pipelint's: a file it was asked to lint could not be read.
+    Source: pipelint.
     """
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Report, did_you_mean, rule
 from pipelint.models.pipeline import Action, pipeline_of
+from pipelint.rules.general._format import pair
 
 from . import _providers
 from ._util import action_type
@@ -38,7 +39,7 @@ def _type_problem(action: Action) -> Report | None:
             return Report(action.owner_node or action.where,
                           f"action `{action.label}` uses provider `{provider}` with owner `{owner}`; "
                           f"the {category} action `{provider}` is owned by `{wanted}`",
-                          fix=f"write `Owner: {wanted}`", severity="warning" if disputed else None)
+                          fix=f"write `{pair(action.owner_node or action.where, action.keys.name('owner'), wanted)}`", severity="warning" if disputed else None)
         return Report(action.category_node or action.where,
                       f"action `{action.label}` uses provider `{provider}` with category `{category}`; "
                       f"`{provider}` exists only as {combos}",
@@ -64,21 +65,57 @@ def invalid_action_type(doc: Document, config: Any) -> Iterator[Report]:
     other combination. An AWS provider pipelint does not know is reported as a note, since AWS
     adds providers over time; ThirdParty and Custom providers are not checked.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (ActionTypeNotFound for an unknown category/owner/provider),
+    an error class the API model declares (the exact message is not recorded); through
+    CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED.
+    Source: AWS CodePipeline User Guide, "Valid action types and providers in CodePipeline"
+    (actions-valid-providers.html); CreatePipeline/UpdatePipeline errors in the CodePipeline API
+    model (botocore codepipeline 2015-07-09).
+
     Failing::
 
-        ActionTypeId:
-          Category: Deploy
-          Owner: AWS
-          Provider: CodeBuild
-          Version: "1"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        ActionTypeId:
-          Category: Build
-          Owner: AWS
-          Provider: CodeBuild
-          Version: "1"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     for action in pipeline_of(doc).actions:
         found = _type_problem(action)
@@ -103,21 +140,55 @@ def artifact_count(doc: Document, config: Any) -> Iterator[Report]:
     approval none at all. Custom actions may have 0-5 of each. Providers whose counts are not
     known are not checked.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (wrong number of input or output artifacts), an error class
+    the API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED; cfn-lint checks the
+    same table (E3702). Source: AWS CodePipeline User Guide, "Valid input and output artifacts for
+    each action type" (reference-action-artifacts.html).
+
     Failing::
 
-        - Name: Deploy
-          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: ECS, Version: "1"}
-          InputArtifacts:
-            - Name: BuildOutput
-          OutputArtifacts:
-            - Name: Deployed
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
 
     Fixed::
 
-        - Name: Deploy
-          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: ECS, Version: "1"}
-          InputArtifacts:
-            - Name: BuildOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     for action in pipeline_of(doc).actions:
         spec = _providers.counts(action.category, action.owner, action.provider)
@@ -148,20 +219,61 @@ def codebuild_primary_source(doc: Document, config: Any) -> Iterator[Report]:
     from it; the others land in `CODEBUILD_SRC_DIR_<name>`. With more than one input and no
     `PrimarySource`, or a `PrimarySource` that is not an input, the action fails.
 
+    AWS behaviour: the pipeline is created, but the CodeBuild action fails when it runs: CodeBuild
+    cannot tell which input holds the buildspec, or PrimarySource names no input. Source: AWS
+    CodePipeline User Guide, "AWS CodeBuild build and test action reference" (PrimarySource).
+
     Failing::
 
-        ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
-        Configuration:
-          ProjectName: !Ref Build
-        InputArtifacts:
-          - Name: App
-          - Name: Config
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Config
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-config, S3ObjectKey: config.zip}
+                      OutputArtifacts: [{Name: Cfg}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}, {Name: Cfg}]
 
     Fixed::
 
-        Configuration:
-          ProjectName: !Ref Build
-          PrimarySource: App
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Config
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-config, S3ObjectKey: config.zip}
+                      OutputArtifacts: [{Name: Cfg}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app, PrimarySource: Src}
+                      InputArtifacts: [{Name: Src}, {Name: Cfg}]
     """
     for action in pipeline_of(doc).actions:
         if action.provider != "CodeBuild" or action.owner not in (None, "AWS"):
@@ -175,7 +287,7 @@ def codebuild_primary_source(doc: Document, config: Any) -> Iterator[Report]:
                 yield Report(action.keys.key(action.node, "inputArtifacts") or action.where,
                              f"CodeBuild action `{action.label}` has {len(inputs)} input artifacts but no "
                              "`PrimarySource` in its configuration; CodeBuild needs to know which one holds the buildspec",
-                             fix=f"add `PrimarySource: {first}` to the configuration")
+                             fix=f"add `{pair(action.where, 'PrimarySource', first)}` to the configuration")
             continue
         if primary is None or not inputs or not action.inputs_known or any(key is None or "${" in key for key in inputs):
             continue
@@ -194,16 +306,75 @@ def template_path_artifact(doc: Document, config: Any) -> Iterator[Report]:
     an artifact that is not among the action's input artifacts, or a path without the `::`
     separator, makes the action fail.
 
+    AWS behaviour: the pipeline is created, but the CloudFormation action fails when it runs because
+    it cannot find the template in its input artifacts; cfn-lint E3703 checks the same. Source: AWS
+    CodePipeline User Guide, "AWS CloudFormation deploy action reference" (TemplatePath).
+
     Failing::
 
-        Configuration:
-          TemplatePath: BuildOutput/packaged.yaml
-        InputArtifacts:
-          - Name: BuildOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built/packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
 
     Fixed::
 
-          TemplatePath: BuildOutput::packaged.yaml
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built::packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
     """
     for action in pipeline_of(doc).actions:
         if action.provider != "CloudFormation" or action.category not in (None, "Deploy"):
@@ -241,20 +412,67 @@ def ecs_blue_green_artifact(doc: Document, config: Any) -> Iterator[Report]:
     the task definition, the AppSpec and each image; naming an artifact that is not an input of
     the action makes the deployment fail.
 
+    AWS behaviour: the pipeline is created, but the CodeDeployToECS action fails when it runs: the
+    artifact it is told to read is not among its inputs. Source: AWS CodePipeline User Guide,
+    "Amazon Elastic Container Service and CodeDeploy blue-green deploy action reference".
+
     Failing::
 
-        Configuration:
-          TaskDefinitionTemplateArtifact: SourceOutput
-          AppSpecTemplateArtifact: SourceOutput
-          Image1ArtifactName: ImageOutput
-        InputArtifacts:
-          - Name: SourceOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Image}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CodeDeployToECS, Version: "1"}
+                      Configuration: {ApplicationName: app, DeploymentGroupName: app, TaskDefinitionTemplateArtifact: Src, AppSpecTemplateArtifact: Src, Image1ArtifactName: Image}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        InputArtifacts:
-          - Name: SourceOutput
-          - Name: ImageOutput
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Image}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CodeDeployToECS, Version: "1"}
+                      Configuration: {ApplicationName: app, DeploymentGroupName: app, TaskDefinitionTemplateArtifact: Src, AppSpecTemplateArtifact: Src, Image1ArtifactName: Image}
+                      InputArtifacts: [{Name: Src}, {Name: Image}]
     """
     for action in pipeline_of(doc).actions:
         if action.provider != "CodeDeployToECS":

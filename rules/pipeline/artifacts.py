@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Report, did_you_mean, rule
-from pipelint.models.pipeline import Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
+from pipelint.models.pipeline import SOURCE, Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
 
 from ._util import names
 
@@ -49,22 +49,69 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
     written in does not matter, only their runOrder. CodePipeline rejects an input no action
     produces, and one whose producer runs in parallel or later.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (an input artifact is not the output of an earlier action), an error
+    class the API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED; cfn-lint E3701
+    checks the same. Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure
+    reference" (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html)
+    (input artifacts); AWS CodePipeline User Guide, "Input and output artifacts".
+
     Failing::
 
-        - Name: Build
-          Actions:
-            - Name: Test
-              RunOrder: 1
-              InputArtifacts: [{Name: BuildOutput}]
-            - Name: Compile
-              RunOrder: 1
-              OutputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Test
+                      ActionTypeId: {Category: Test, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: tests}
+                      InputArtifacts: [{Name: Built}]
+                      RunOrder: 1
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
 
     Fixed::
 
-            - Name: Test
-              RunOrder: 2
-              InputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Test
+                      ActionTypeId: {Category: Test, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: tests}
+                      InputArtifacts: [{Name: Built}]
+                      RunOrder: 2
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
     """
     pipeline = pipeline_of(doc)
     all_outputs = [ref.key for action in pipeline.actions for ref in action.outputs]
@@ -105,17 +152,68 @@ def duplicate_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
     (in any stages) produce artifacts of the same name. Outputs in opposite branches of one
     `Fn::If` are not duplicates.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (output artifact names must be unique), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html).
+
     Failing::
 
-        - Name: BuildApp
-          OutputArtifacts: [{Name: BuildOutput}]
-        - Name: BuildDocs
-          OutputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                    - Name: Docs
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: docs}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
 
     Fixed::
 
-        - Name: BuildDocs
-          OutputArtifacts: [{Name: DocsOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                    - Name: Docs
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: docs}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: DocsOut}]
     """
     pipeline = pipeline_of(doc)
     seen: dict[str, list[tuple[Action, ArtifactRef]]] = {}
@@ -137,24 +235,81 @@ def duplicate_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
 
 @rule("CP203", "unused-output-artifact", severity="note", kinds=("pipeline",))
 def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
-    """An output artifact that no action consumes is probably a leftover or a typo.
+    """An output artifact that no action consumes, where that looks like a mistake.
 
-    Why: every output artifact is zipped and uploaded to the artifact bucket, costing time and
-    storage; if nothing reads it, either the consumer names it differently (a typo) or the output
-    can go.
+    Why: a pipeline's last build or deploy outputs are often kept on purpose (to download a
+    package, or a CloudFormation action's outputs file), so those are not reported. Reported
+    are the unused outputs that usually mean a wiring mistake: a source action's output that no
+    action reads (the repository is fetched for nothing, or the consumer lost its input), an
+    output whose name is one letter away from an input that nothing produces (a typo: CP201
+    reports the other end), and an extra output of an action whose other outputs are consumed
+    (declared for a consumer that was never wired, or left over).
 
     Failing::
 
-        - Name: Build
-          OutputArtifacts: [{Name: BuildOutput}, {Name: Reports}]
-        ...
-        - Name: Deploy
-          InputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}, {Name: Reports}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built::packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
 
     Fixed::
 
-        - Name: Build
-          OutputArtifacts: [{Name: BuildOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Built::packaged.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Built}]
     """
     pipeline = pipeline_of(doc)
     if not all(a.inputs_known for a in pipeline.actions) or not all(s.actions_known for s in pipeline.stages):
@@ -162,12 +317,25 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
     consumed = {ref.key for action in pipeline.actions for ref in action.inputs}
     if any(not is_literal_key(key) for key in consumed):
         return
+    produced = {ref.key for action in pipeline.actions for ref in action.outputs}
+    orphans = [key for key in consumed if key is not None and key not in produced]
     for action in pipeline.actions:
+        used = [ref for ref in action.outputs if ref.key in consumed]
         for ref in action.outputs:
             key = ref.key
-            if key is not None and key not in consumed:
-                yield Report(ref.where, f"output artifact `{key}` of action `{action.label}` ({action.position()}) "
-                             "is not an input of any action", fix="remove it, or list it as an input where it is needed")
+            if key is None or key in consumed:
+                continue
+            typo = did_you_mean(key, orphans) if orphans else None
+            if typo:
+                why = f"; an input names `{typo}`, which no action produces: is one of them misspelt?"
+            elif action.category == SOURCE:
+                why = "; the source is fetched for nothing, or the action that should build it lost its input"
+            elif used:
+                why = f"; the action's other output{'s' if len(used) > 1 else ''} ({names(r.key for r in used)}) {'are' if len(used) > 1 else 'is'} consumed"
+            else:
+                continue
+            yield Report(ref.where, f"output artifact `{key}` of action `{action.label}` ({action.position()}) "
+                         f"is not an input of any action{why}", fix="remove it, or list it as an input where it is needed")
 
 
 @rule("CP204", "clone-ref-consumer", severity="error", kinds=("pipeline",))
@@ -178,21 +346,69 @@ def clone_ref_consumer(doc: Document, config: Any) -> Iterator[Report]:
     reference for CodeBuild to clone the repository itself, not a ZIP of the code. Other action
     types (CloudFormation, ECS, S3 deploy, …) cannot read it and fail.
 
+    AWS behaviour: the pipeline is created, but the consuming action fails when it runs: only
+    CodeBuild can read a CODEBUILD_CLONE_REF artifact. Source: AWS CodePipeline User Guide,
+    "CodeStarSourceConnection … action reference" (OutputArtifactFormat).
+
     Failing::
 
-        - Name: Source
-          Configuration:
-            OutputArtifactFormat: CODEBUILD_CLONE_REF
-          OutputArtifacts: [{Name: Src}]
-        ...
-        - Name: Deploy
-          ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
-          InputArtifacts: [{Name: Src}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                        OutputArtifactFormat: CODEBUILD_CLONE_REF
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Src::template.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-          Configuration:
-            OutputArtifactFormat: CODE_ZIP
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                        OutputArtifactFormat: CODE_ZIP
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Deploy
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration:
+                        ActionMode: CREATE_UPDATE
+                        StackName: app
+                        TemplatePath: Src::template.yaml
+                        RoleArn: arn:aws:iam::123456789012:role/cfn
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     clone_outputs: dict[str, Action] = {}

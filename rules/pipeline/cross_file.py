@@ -152,6 +152,12 @@ def exported_variable_missing(project: Any, config: Any) -> Iterator[Report]:
     action fails. The check follows the action's project to its buildspec (inline, or the file
     named in `Source.BuildSpec`, or `buildspec.yml` at the repository root).
 
+    AWS behaviour: the consuming action fails when it runs: a CodeBuild action outputs exactly the
+    buildspec's exported variables, and an unresolvable `#{…}` fails the action. Source: AWS
+    CodePipeline User Guide, "Variables reference" (CodeBuild action output variables); AWS
+    CodeBuild User Guide, "Build specification reference for CodeBuild"
+    (docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html), 'env/exported-variables'.
+
     Failing::
 
         # buildspec
@@ -227,6 +233,10 @@ def image_definitions_missing(project: Any, config: Any) -> Iterator[Report]:
     `base-directory` and `discard-paths` into account), the deployment fails with "Exception
     while trying to read the image artifact file". Patterns such as `**/*` match any file.
 
+    AWS behaviour: the ECS deploy action fails with "Exception while trying to read the image
+    artifact file" when its input artifact has no image definitions file. Source: AWS CodePipeline
+    User Guide, "Image definitions file reference" (file-reference.html).
+
     Failing::
 
         # buildspec
@@ -263,6 +273,12 @@ def appspec_missing_from_artifact(project: Any, config: Any) -> Iterator[Report]
     artifact does not list it in the buildspec's `artifacts.files` (relative to
     `base-directory`, flattened by `discard-paths`), the deployment fails because the AppSpec
     file cannot be found.
+
+    AWS behaviour: the CodeDeploy action's deployment fails: the agent reports "The CodeDeploy agent
+    did not find an AppSpec file within the unpacked revision directory at revision-relative path
+    "appspec.yml"". Source: aws/aws-codedeploy-agent command_executor.rb; AWS CodeDeploy User Guide,
+    "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html).
 
     Failing::
 

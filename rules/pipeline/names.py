@@ -8,6 +8,7 @@ from typing import Any
 
 from pipelint.api import Document, Node, Report, rule
 from pipelint.models.pipeline import Pipeline, exclusive, pipeline_of, text_of
+from pipelint.rules.general._format import placeholder, sub
 
 _NAME = re.compile(r"^[A-Za-z0-9.@\-_]+$")
 _ARTIFACT = re.compile(r"^[a-zA-Z0-9_\-]+$")
@@ -32,19 +33,58 @@ def duplicate_stage_name(doc: Document, config: Any) -> Iterator[Report]:
     pipeline with two stages of the same name. Stages in opposite branches of one `Fn::If` never
     exist together and are not duplicates.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStageDeclarationException (stage names must be unique), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
+    2015-07-09).
+
     Failing::
 
-        - Name: Deploy
-          Actions: [...]
-        - Name: Deploy
-          Actions: [...]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        - Name: DeployStaging
-          Actions: [...]
-        - Name: DeployProduction
-          Actions: [...]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     seen: dict[str, list[Any]] = {}
@@ -68,25 +108,68 @@ def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline rejects a stage with two actions of the same name. The same name in two
     different stages is allowed.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (action names must be unique in a stage), an error class the
+    API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
+    2015-07-09).
+
     Failing::
 
-        - Name: Build
-          Actions:
-            - Name: Build
-              ...
-            - Name: Build
-              RunOrder: 2
-              ...
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                    - Name: Build
+                      ActionTypeId: {Category: Test, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: tests}
+                      InputArtifacts: [{Name: Src}]
+                      RunOrder: 2
 
     Fixed::
 
-        - Name: Build
-          Actions:
-            - Name: Build
-              ...
-            - Name: UnitTests
-              RunOrder: 2
-              ...
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                    - Name: UnitTests
+                      ActionTypeId: {Category: Test, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: tests}
+                      InputArtifacts: [{Name: Src}]
+                      RunOrder: 2
     """
     pipeline = pipeline_of(doc)
     for stage in pipeline.stages:
@@ -120,10 +203,18 @@ def _check(node: Node | None, what: str, cfn: bool) -> Report | None:
         shown = " ".join(repr(ch) for ch in bad[:6])
         cleaned = re.sub(r"[^A-Za-z0-9_\-" + (r".@" if what in ("pipeline", "stage", "action") else "")
                          + ("@" if what in ("namespace", "variable") else "") + r"]", "-", text)
+        if placeholder(text):
+            return Report(node, f"{what} name `{text}` is a template placeholder, not a name: replace it with the real "
+                          f"{what} name before the file reaches CodePipeline ({what} names may contain only {allowed})",
+                          fix=f"replace the placeholder with the {what} name")
         if "${" in text and cfn:
             return Report(node, f"{what} name `{text}` contains `${{…}}`, which CloudFormation substitutes only inside "
                           f"`Fn::Sub`; as written the name keeps {shown}, and {what} names may contain only {allowed}",
-                          fix=f"write `!Sub {text}`")
+                          fix=f"write `{sub(node, text)}`")
+        if "${" in text:
+            return Report(node, f"{what} name `{text}` contains `${{…}}`, which CodePipeline does not substitute: "
+                          f"substitute it before the file reaches CodePipeline ({what} names may contain only {allowed})",
+                          fix=f"replace `${{…}}` with the {what} name")
         return Report(node, f"{what} name `{text}` contains {shown}; {what} names may contain only {allowed}",
                       fix=f"write `{cleaned}`")
     return None
@@ -151,15 +242,56 @@ def invalid_name(doc: Document, config: Any) -> Iterator[Report]:
     namespaces 1-100 of `A-Za-z0-9@-_`; pipeline variable names 1-128 of `A-Za-z0-9@-_`. Names
     built with `!Sub` or `!Ref` are not checked.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException (the name does not match the API pattern), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: CodePipeline
+    API Reference, PipelineDeclaration/StageDeclaration/ActionDeclaration/OutputArtifact name
+    patterns (botocore codepipeline model).
+
     Failing::
 
-        OutputArtifacts:
-          - Name: build.output
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: source.output}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: source.output}]
 
     Fixed::
 
-        OutputArtifacts:
-          - Name: build-output
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: source-output}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: source-output}]
     """
     pipeline = pipeline_of(doc)
     reported: set[int] = set()
@@ -179,13 +311,56 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline rejects other values. Actions with the same runOrder run in parallel;
     gaps between values are allowed.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException (runOrder must be 1-999), an error class the API model declares (the exact
+    message is not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends
+    in CREATE_FAILED/UPDATE_FAILED. Source: CodePipeline API Reference, ActionDeclaration.runOrder.
+
     Failing::
 
-        RunOrder: 0
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      RunOrder: 0
 
     Fixed::
 
-        RunOrder: 1
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      RunOrder: 1
     """
     pipeline = pipeline_of(doc)
     for action in pipeline.actions:

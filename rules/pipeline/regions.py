@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Report, rule
 from pipelint.models.pipeline import SOURCE, pipeline_of
+from pipelint.rules.general._format import pair
 
 from ._util import names
 
@@ -19,20 +20,56 @@ def artifact_store_choice(doc: Document, config: Any) -> Iterator[Report]:
     single-Region pipeline, or one per Region (`artifactStores`) for a pipeline with cross-Region
     actions. It rejects a pipeline with both, or with neither.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (exactly one of artifactStore and artifactStores), an error class the
+    API model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    CodePipeline API Reference, PipelineDeclaration (artifactStore / artifactStores).
+
     Failing::
 
-        ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
-        ArtifactStores:
-          - Region: eu-west-1
-            ArtifactStore: {Type: S3, Location: my-eu-bucket}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        ArtifactStores:
-          - Region: us-east-1          # the pipeline's own Region
-            ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
-          - Region: eu-west-1
-            ArtifactStore: {Type: S3, Location: my-eu-bucket}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     single = pipeline.key("artifactStore") if pipeline.artifact_store is not None else None
@@ -48,8 +85,7 @@ def artifact_store_choice(doc: Document, config: Any) -> Iterator[Report]:
             return
         yield Report(pipeline.key("stages") or pipeline.node,
                      f"the pipeline has neither `{one}` nor `{many}`; CodePipeline needs an S3 artifact bucket",
-                     fix=f"add `{one}: {{{'Type' if pipeline.keys.cfn else 'type'}: S3, "
-                     f"{'Location' if pipeline.keys.cfn else 'location'}: <bucket>}}`")
+                     fix=f"add `{pair(doc.root, one, {pipeline.keys.name('type'): 'S3', pipeline.keys.name('location'): '<bucket>'})}`")
 
 
 @rule("CP121", "cross-region-store-missing", severity="error", kinds=("pipeline",))
@@ -61,22 +97,78 @@ def cross_region_store_missing(doc: Document, config: Any) -> Iterator[Report]:
     with a single `artifactStore`, actions in two different Regions mean at least one is
     cross-Region, which a single bucket cannot serve. CodePipeline rejects both.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (no artifact store for the action's Region), an error class the API
+    model declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "Add a cross-Region action in CodePipeline"
+    (actions-create-cross-region.html).
+
     Failing::
 
-        ArtifactStores:
-          - Region: us-east-1
-            ArtifactStore: {Type: S3, Location: my-us-bucket}
-        ...
-            - Name: DeployEU
-              Region: eu-west-1
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStores:
+                - Region: us-east-1
+                  ArtifactStore: {Type: S3, Location: my-artifacts-us-east-1}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: DeployEU
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {BucketName: my-eu-site, Extract: "true"}
+                      InputArtifacts: [{Name: Built}]
+                      Region: eu-west-1
 
     Fixed::
 
-        ArtifactStores:
-          - Region: us-east-1
-            ArtifactStore: {Type: S3, Location: my-us-bucket}
-          - Region: eu-west-1
-            ArtifactStore: {Type: S3, Location: my-eu-bucket}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStores:
+                - Region: us-east-1
+                  ArtifactStore: {Type: S3, Location: my-artifacts-us-east-1}
+                - Region: eu-west-1
+                  ArtifactStore: {Type: S3, Location: my-artifacts-eu-west-1}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                      OutputArtifacts: [{Name: Built}]
+                - Name: Deploy
+                  Actions:
+                    - Name: DeployEU
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {BucketName: my-eu-site, Extract: "true"}
+                      InputArtifacts: [{Name: Built}]
+                      Region: eu-west-1
     """
     pipeline = pipeline_of(doc)
     many = pipeline.keys.name("artifactStores")
@@ -127,17 +219,138 @@ def cross_region_not_allowed(doc: Document, config: Any) -> Iterator[Report]:
     types. The rule fires when the pipeline's Region is known (the `metadata.pipelineArn` of a
     `get-pipeline` file) and such an action names a different Region.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException, an error class the API model declares (the exact message is
+    not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED. Source: AWS CodePipeline User Guide, "Add a cross-Region action in
+    CodePipeline" (not for source, third-party or custom actions).
+
     Failing::
 
-        "metadata": {"pipelineArn": "arn:aws:codepipeline:us-east-1:123456789012:app"},
-        ...
-          {"name": "Source", "region": "eu-west-1",
-           "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}
+        {
+          "pipeline": {
+            "name": "app",
+            "roleArn": "arn:aws:iam::123456789012:role/pipeline",
+            "artifactStore": {
+              "type": "S3",
+              "location": "my-artifacts"
+            },
+            "stages": [
+              {
+                "name": "Source",
+                "actions": [
+                  {
+                    "name": "Source",
+                    "region": "eu-west-1",
+                    "actionTypeId": {
+                      "category": "Source",
+                      "owner": "AWS",
+                      "provider": "S3",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "S3Bucket": "my-source",
+                      "S3ObjectKey": "app.zip"
+                    },
+                    "outputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              },
+              {
+                "name": "Build",
+                "actions": [
+                  {
+                    "name": "Build",
+                    "actionTypeId": {
+                      "category": "Build",
+                      "owner": "AWS",
+                      "provider": "CodeBuild",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "ProjectName": "app"
+                    },
+                    "inputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              }
+            ]
+          },
+          "metadata": {
+            "pipelineArn": "arn:aws:codepipeline:us-east-1:123456789012:app"
+          }
+        }
 
     Fixed::
 
-          {"name": "Source",
-           "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}}
+        {
+          "pipeline": {
+            "name": "app",
+            "roleArn": "arn:aws:iam::123456789012:role/pipeline",
+            "artifactStore": {
+              "type": "S3",
+              "location": "my-artifacts"
+            },
+            "stages": [
+              {
+                "name": "Source",
+                "actions": [
+                  {
+                    "name": "Source",
+                    "actionTypeId": {
+                      "category": "Source",
+                      "owner": "AWS",
+                      "provider": "S3",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "S3Bucket": "my-source",
+                      "S3ObjectKey": "app.zip"
+                    },
+                    "outputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              },
+              {
+                "name": "Build",
+                "actions": [
+                  {
+                    "name": "Build",
+                    "actionTypeId": {
+                      "category": "Build",
+                      "owner": "AWS",
+                      "provider": "CodeBuild",
+                      "version": "1"
+                    },
+                    "configuration": {
+                      "ProjectName": "app"
+                    },
+                    "inputArtifacts": [
+                      {
+                        "name": "Src"
+                      }
+                    ]
+                  }
+                ]
+              }
+            ]
+          },
+          "metadata": {
+            "pipelineArn": "arn:aws:codepipeline:us-east-1:123456789012:app"
+          }
+        }
     """
     pipeline = pipeline_of(doc)
     home = pipeline.region

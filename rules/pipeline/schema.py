@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Node, Report, Scalar, rule
+from pipelint.rules.general._format import placeholder
 
 # Problems a dedicated rule reports with a better message, by the last parts of the node path:
 # name patterns and lengths (CP106), runOrder range (CP107), category and owner values (CP110).
@@ -45,6 +46,13 @@ def pipeline_schema(doc: Document, config: Any) -> Iterator[Report]:
     owners are checked by their own rules (CP106, CP107, CP110) with more specific messages.
     CloudFormation pipelines are left to cfn-lint for their shape.
 
+    AWS behaviour: the AWS CLI validates --cli-input-json against the API model before sending it
+    ("Parameter validation failed: Unknown parameter …", "Invalid type for parameter …", "Invalid
+    length …") and the service answers values outside its enums and patterns with
+    ValidationException. Source: AWS CLI parameter validation (botocore);
+    CreatePipeline/UpdatePipeline errors in the CodePipeline API model (botocore codepipeline
+    2015-07-09).
+
     Failing::
 
         {"pipeline": {"name": "app", "roleArn": "arn:aws:iam::123456789012:role/cp",
@@ -55,6 +63,9 @@ def pipeline_schema(doc: Document, config: Any) -> Iterator[Report]:
 
     Fixed::
 
+        {"pipeline": {"name": "app", "roleArn": "arn:aws:iam::123456789012:role/cp",
+          "artifactStore": {"type": "S3", "location": "my-bucket"},
+          "stages": [{"name": "Source", "actions": [{"name": "Src",
             "actionTypeId": {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"},
             "configuration": {"PollForSourceChanges": "false"}}]}]}}
     """
@@ -65,5 +76,10 @@ def pipeline_schema(doc: Document, config: Any) -> Iterator[Report]:
 
     for node, message in compiled("pipeline").errors(file_root):
         if _covered(node):
+            continue
+        if isinstance(node, Scalar) and isinstance(node.value, str) and placeholder(node.value):
+            field = message.split("`", 2)[1] if message.count("`") >= 2 else "this value"
+            yield Report(node, f"`{field}` is the template placeholder `{node.value}`, not a value CodePipeline accepts; fill it in "
+                         "before the file reaches CodePipeline", fix="replace the placeholder with the real value")
             continue
         yield Report(node, message, fix="see `pipelint schema pipeline` for the accepted shape")

@@ -17,19 +17,51 @@ def stage_count(doc: Document, config: Any) -> Iterator[Report]:
     and one with more than 50 stages. Stages inside `Fn::If` are counted as they may exist: the
     rule fires only when every combination of conditions is out of range.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException (a pipeline needs 2 to 50 stages), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html); "Quotas
+    in AWS CodePipeline".
+
     Failing::
 
-        Stages:
-          - Name: Source
-            Actions: [...]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        Stages:
-          - Name: Source
-            Actions: [...]
-          - Name: Build
-            Actions: [...]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     if pipeline.stages_node is None or not pipeline.stages_known:
@@ -52,27 +84,64 @@ def first_stage_not_source(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline starts every execution from the source actions of the first stage and
     rejects a first stage holding a build, test, deploy, approval or invoke action.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException, an error class the API model declares (the exact message is not
+    recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED; CDK reports the same rule as "first stage may only contain Source
+    actions". Source: AWS CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    aws-cdk-lib aws-codepipeline validation.ts.
+
     Failing::
 
-        Stages:
-          - Name: Source
-            Actions:
-              - Name: Checkout
-                ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
-              - Name: Build
-                ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      RunOrder: 2
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions:
+                    - Name: Approve
+                      ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
 
     Fixed::
 
-        Stages:
-          - Name: Source
-            Actions:
-              - Name: Checkout
-                ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
-          - Name: Build
-            Actions:
-              - Name: Build
-                ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions:
+                    - Name: Approve
+                      ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
     """
     pipeline = pipeline_of(doc)
     for stage in pipeline.stages:
@@ -93,21 +162,65 @@ def source_outside_first_stage(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline rejects a Source action anywhere but the first stage. To use a second
     repository, add a second source action to the first stage.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException, an error class the API model declares (the exact message is not
+    recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED; CDK: "Source actions may only occur in first stage". Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html);
+    aws-cdk-lib aws-codepipeline validation.ts.
+
     Failing::
 
-        - Name: Build
-          Actions:
-            - Name: Tools
-              ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                    - Name: Tools
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-tools, S3ObjectKey: tools.zip}
+                      OutputArtifacts: [{Name: Tools}]
 
     Fixed::
 
-        - Name: Source
-          Actions:
-            - Name: App
-              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
-            - Name: Tools
-              ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                    - Name: Tools
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: S3, Version: "1"}
+                      Configuration: {S3Bucket: my-tools, S3ObjectKey: tools.zip}
+                      OutputArtifacts: [{Name: Tools}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app, PrimarySource: Src}
+                      InputArtifacts: [{Name: Src}, {Name: Tools}]
     """
     pipeline = pipeline_of(doc)
     first = pipeline.stages[0].label if pipeline.stages else "Source"
@@ -129,17 +242,63 @@ def stage_action_count(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline rejects a stage with an empty action list, more than 50 actions running
     in parallel (the same runOrder) in one stage, and more than 500 actions in a pipeline.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStageDeclarationException or LimitExceededException, an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "CodePipeline pipeline structure reference"
+    (docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html); "Quotas
+    in AWS CodePipeline" (50 actions per stage, 500 per pipeline).
+
     Failing::
 
-        - Name: Approve
-          Actions: []
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions: []
 
     Fixed::
 
-        - Name: Approve
-          Actions:
-            - Name: Approve
-              ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions:
+                    - Name: Approve
+                      ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
     """
     pipeline = pipeline_of(doc)
     for stage in pipeline.stages:

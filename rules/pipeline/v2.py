@@ -7,6 +7,7 @@ from typing import Any
 
 from pipelint.api import Document, Node, Report, Sequence, did_you_mean, rule
 from pipelint.models.pipeline import SOURCE, Pipeline, exclusive, pipeline_of
+from pipelint.rules.general._format import pair
 
 from ._util import names
 
@@ -42,17 +43,75 @@ def v2_feature_on_v1(doc: Document, config: Any) -> Iterator[Report]:
     `pipelineType` the rule warns: the pipeline type then depends on the API default (V1 for a
     new pipeline created without it), so write `V2` explicitly.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidStructureException or InvalidStageDeclarationException, an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED; a third-party policy
+    file quotes the service's "Stage level conditions can only be used with V2 pipelines.", and CDK
+    refuses with "Triggers can only be used with V2 pipelines". Source: AWS CodePipeline User Guide,
+    "Pipeline types" (pipeline-types.html); aws-cdk-lib aws-codepipeline pipeline.ts.
+
     Failing::
 
-        PipelineType: V1
-        Triggers:
-          - ProviderType: CodeStarSourceConnection
-            GitConfiguration:
-              SourceActionName: Source
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V1
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Source
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        PipelineType: V2
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Source
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     written = pipeline.pipeline_type
@@ -62,10 +121,10 @@ def v2_feature_on_v1(doc: Document, config: Any) -> Iterator[Report]:
     for node, feature in _features(pipeline):
         if written == "V1":
             yield Report(node, f"{feature} needs pipeline type V2, but the pipeline sets `{key}: V1`",
-                         fix=f"set `{key}: V2`")
+                         fix=f"set `{pair(node, key, 'V2')}`")
         elif written is None:
             yield Report(node, f"{feature} needs pipeline type V2, but the pipeline does not set `{key}`, "
-                         "so it may be created as V1", fix=f"add `{key}: V2`", severity="warning")
+                         "so it may be created as V1", fix=f"add `{pair(node, key, 'V2')}`", severity="warning")
 
 
 @rule("CP131", "trigger-source-action", severity="error", kinds=("pipeline",))
@@ -77,16 +136,74 @@ def trigger_source_action(doc: Document, config: Any) -> Iterator[Report]:
     naming an action that does not exist or is not a CodeStarSourceConnection source action,
     and a second trigger for the same source action.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException, an error class the API model declares (the exact message is not recorded);
+    through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED when a trigger names no CodeStarSourceConnection source action, or
+    two triggers name the same one. Source: AWS CodePipeline User Guide, "Filter triggers on code
+    push or pull requests" (pipelines-filter.html); CodePipeline API Reference, GitConfiguration.
+
     Failing::
 
-        Triggers:
-          - ProviderType: CodeStarSourceConnection
-            GitConfiguration:
-              SourceActionName: Checkout   # the source action is called `Source`
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Checkout
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-              SourceActionName: Source
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Triggers:
+                - ProviderType: CodeStarSourceConnection
+                  GitConfiguration:
+                    SourceActionName: Source
+                    Push: [{Branches: {Includes: [main]}}]
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeStarSourceConnection, Version: "1"}
+                      Configuration:
+                        ConnectionArn: arn:aws:codestar-connections:us-east-1:123456789012:connection/abc
+                        FullRepositoryId: example/app
+                        BranchName: main
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     sources = [a for a in pipeline.actions if a.category == SOURCE or a.stage.index == 0]

@@ -41,17 +41,61 @@ def unresolved_variable_namespace(doc: Document, config: Any) -> Iterator[Report
     higher runOrder. Otherwise CodePipeline rejects the pipeline or the action fails to resolve
     the variable.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException, an error class the API model declares (the exact message is
+    not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline` resource ends in
+    CREATE_FAILED/UPDATE_FAILED when a `#{Namespace.Key}` names no namespace of an earlier action; a
+    namespace that exists but runs later fails the consuming action at run time. Source: AWS
+    CodePipeline User Guide, "Variables reference" (reference-variables.html).
+
     Failing::
 
-        - Name: Build
-          Configuration:
-            EnvironmentVariables: '[{"name":"COMMIT","value":"#{SourceVariables.CommitId}"}]'
-        # but the source action has no `Namespace: SourceVariables`
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitId}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        - Name: Source
-          Namespace: SourceVariables
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitId}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     exact = _namespaces_exact(pipeline)
@@ -100,13 +144,59 @@ def unknown_variable_key(doc: Document, config: Any) -> Iterator[Report]:
     action does not output fails the consumer. (CodeBuild keys come from the buildspec's
     `exported-variables`: see CP403.)
 
+    AWS behaviour: the consuming action fails when it runs: CodePipeline cannot resolve a key the
+    producer does not output. Source: AWS CodePipeline User Guide, "Variables reference", per-action
+    variable tables.
+
     Failing::
 
-        Value: "#{SourceVariables.CommitID}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitID}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        Value: "#{SourceVariables.CommitId}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{SourceVariables.CommitId}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     for consumer, ref in _action_refs(pipeline):
@@ -133,17 +223,67 @@ def undefined_pipeline_variable(doc: Document, config: Any) -> Iterator[Report]:
     Why: pipeline-level variables (V2) are declared in the pipeline's `variables` list and read
     as `#{variables.<name>}`. CodePipeline rejects a reference to an undeclared variable.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    ValidationException (undeclared pipeline variable), an error class the API model declares (the
+    exact message is not recorded); through CloudFormation the `AWS::CodePipeline::Pipeline`
+    resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS CodePipeline User Guide, "Variables
+    reference", 'pipeline-level variables'.
+
     Failing::
 
-        Variables:
-          - Name: Environment
-            DefaultValue: staging
-        ...
-            Value: "#{variables.Env}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Variables:
+                - Name: Environment
+                  DefaultValue: staging
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{variables.Env}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-            Value: "#{variables.Environment}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              PipelineType: V2
+              Variables:
+                - Name: Environment
+                  DefaultValue: staging
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{variables.Environment}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     if not pipeline.variables_known or any(v.name is None for v in pipeline.variables):
@@ -171,11 +311,51 @@ def unknown_codepipeline_variable(doc: Document, config: Any) -> Iterator[Report
 
     Failing::
 
-        Value: "#{codepipeline.ExecutionId}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{codepipeline.ExecutionId}"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-        Value: "#{codepipeline.PipelineExecutionId}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: app
+                        EnvironmentVariables: '[{"name":"REF","value":"#{codepipeline.PipelineExecutionId}"}]'
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     for consumer, ref in _action_refs(pipeline):
@@ -193,15 +373,57 @@ def duplicate_namespace(doc: Document, config: Any) -> Iterator[Report]:
     one, and a namespace may not reuse the name of an input or output artifact of the pipeline.
     The reserved namespaces `codepipeline` and `variables` cannot be declared either.
 
+    AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
+    InvalidActionDeclarationException (namespaces must be unique), an error class the API model
+    declares (the exact message is not recorded); through CloudFormation the
+    `AWS::CodePipeline::Pipeline` resource ends in CREATE_FAILED/UPDATE_FAILED. Source: AWS
+    CodePipeline User Guide, "Variables reference", 'Configure variables' (namespaces).
+
     Failing::
 
-        - Name: Source
-          Namespace: SourceOutput
-          OutputArtifacts: [{Name: SourceOutput}]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: Src
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-          Namespace: SourceVariables
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: arn:aws:iam::123456789012:role/pipeline
+              ArtifactStore: {Type: S3, Location: my-artifacts}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration: {ProjectName: app}
+                      InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
     artifacts = {ref.key for action in pipeline.actions for ref in action.inputs + action.outputs if ref.key}

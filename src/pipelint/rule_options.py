@@ -26,6 +26,7 @@ _BUNDLE_RULES = ("AS112", "AS301", "AS302", "AS303", "AS304")
 OPTIONS: dict[str, tuple[str, ...]] = {
     "image": _IMAGE_RULES,
     "exclude": ("BS901",),
+    "include": ("BS901",),
     "default-shell": ("BS901",),
     "custom-events": _HOOK_RULES,
     "bundle-root": _BUNDLE_RULES,
@@ -102,6 +103,7 @@ def _check_bundle_root(value: Any, where: str) -> None:
 _CHECKS: dict[str, Callable[[Any, str], None]] = {
     "image": _check_image,
     "exclude": _check_exclude,
+    "include": _check_exclude,
     "default-shell": _check_shell,
     "custom-events": _check_events,
     "bundle-root": _check_bundle_root,
