@@ -364,3 +364,19 @@ def test_sc2086_only_where_splitting_changes_what_the_command_touches(tmp_path):
         "      - echo $BUILD_DIR\n"
     )
     assert [f for f in found(str(path)) if f[0] == "SC2086"] == [("SC2086", 8, 16), ("SC2086", 9, 14)]
+
+
+def test_shellcheck_is_never_taken_from_the_working_directory(tmp_path, monkeypatch):
+    """An empty or relative PATH entry means the working directory, which may be the repository
+    being linted: a `shellcheck` planted there must not be found (let alone run)."""
+    from pipelint.rules.buildspec import _shell_script
+
+    planted = tmp_path / "shellcheck"
+    planted.write_text("#!/bin/sh\ntouch pwned\n")
+    planted.chmod(0o755)
+    monkeypatch.chdir(tmp_path)
+    for path in ("", ".", "bin:", f"{os.pathsep}/nonexistent"):
+        monkeypatch.setenv("PATH", path)
+        assert _shell_script._which("shellcheck") is None, path
+    monkeypatch.setenv("PATH", str(tmp_path))  # an absolute entry is the user's own choice
+    assert _shell_script._which("shellcheck") == str(planted)

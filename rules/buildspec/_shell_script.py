@@ -45,13 +45,20 @@ _SUB_VAR = re.compile(r"\$\{(!?)([^}\s]*)\}")
 
 def _which(name: str) -> str | None:
     """``shutil.which`` without importing ``shutil`` (which pulls in the compression modules,
-    a few milliseconds of a cold run) where a plain ``PATH`` search is all it does."""
-    if os.name == "nt":  # PATHEXT and the current directory: let shutil handle Windows
+    a few milliseconds of a cold run) where a plain ``PATH`` search is all it does.
+
+    Only absolute ``PATH`` entries count: an empty or relative entry means the working
+    directory, which may be the repository being linted, and a ``shellcheck`` file placed there
+    must never run."""
+    if os.name == "nt":  # PATHEXT: let shutil handle Windows, without the current directory
         import shutil
 
-        return shutil.which(name)
+        found = shutil.which(name, path=os.pathsep.join(p for p in os.environ.get("PATH", "").split(os.pathsep) if os.path.isabs(p)))
+        return found
     for folder in os.environ.get("PATH", os.defpath).split(os.pathsep):
-        candidate = os.path.join(folder or os.curdir, name)
+        if not os.path.isabs(folder):
+            continue
+        candidate = os.path.join(folder, name)
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
     return None
