@@ -15,6 +15,7 @@ The round-trip loader (about ten times slower) is never used on this path.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
@@ -110,17 +111,38 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
     fatal ones (syntax errors, depth, alias bombs) raise :class:`LoadAbort`.
     """
     from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.error import MarkedYAMLError
+
+    found: list[LoadProblem] = []
+    try:
+        roots = _parse(CParser(text), text, source, limits, found, base_path)
+    except MarkedYAMLError as error:
+        # The bundled libyaml predates 0.2.5 and rejects `[sts:AssumeRole]`: read the text again
+        # with the colons inside flow plain scalars swapped for placeholders (same positions).
+        from .flow_plain import RestoringParser, relax
+
+        relaxed = relax(text)
+        if relaxed is None:
+            raise LoadAbort(_syntax_problem(error, source)) from None
+        found = []
+        try:
+            roots = _parse(RestoringParser(CParser(relaxed.text), relaxed), text, source, limits, found, base_path)
+        except MarkedYAMLError as again:
+            raise LoadAbort(_syntax_problem(again, source, relaxed.restore)) from None
+    problems.extend(found)
+    return roots
+
+
+def _parse(parser: Any, text: str, source: Source, limits: Limits, problems: list[LoadProblem], base_path: NodePath) -> list[Node]:
+    """Build the trees from ``parser``'s events; syntax errors are left to the caller."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    # The bare C parser: the loader classes around it only add a constructor and a resolver
-    # that this module does not use (and a reference cycle through the parser itself).
-    parser = CParser(text)
     roots: list[Node] = []
     try:
         _build(parser, source, limits, problems, roots, base_path)
-    except MarkedYAMLError as error:
-        raise LoadAbort(_syntax_problem(error, source)) from None
+    except MarkedYAMLError:
+        raise
     except ReaderError as error:
         offset = getattr(error, "position", 0) or 0
         before = text[:offset]
@@ -148,12 +170,12 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
     return roots
 
 
-def _syntax_problem(error: Any, source: Source) -> LoadProblem:
+def _syntax_problem(error: Any, source: Source, restore: Callable[[str], str] = str) -> LoadProblem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1
-    problem = (getattr(error, "problem", None) or str(error)).strip()
-    context = (getattr(error, "context", None) or "").strip()
+    problem = restore((getattr(error, "problem", None) or str(error)).strip())
+    context = restore((getattr(error, "context", None) or "").strip())
     lines = source.lines
     text_line = lines[line - 1] if 0 < line <= len(lines) else ""
     indent = text_line[: len(text_line) - len(text_line.lstrip(" \t"))]
