@@ -13,6 +13,7 @@ from bisect import bisect_right
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
 from .problems import Limits, LoadAbort, LoadProblem
+from .scalars import MAX_INT_DIGITS
 
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:
@@ -36,6 +37,14 @@ class _Positions:
     def at(self, offset: int) -> tuple[int, int]:
         index = bisect_right(self.starts, offset) - 1
         return index + 1, offset - self.starts[index] + 1
+
+
+def _number(raw: str) -> object:
+    """A JSON number's value; an integer beyond ``MAX_INT_DIGITS`` digits keeps its text (Python
+    refuses to convert or print it, and no AWS field takes it)."""
+    if len(raw) > MAX_INT_DIGITS + 1 and raw.lstrip("-").isdigit():
+        return raw
+    return json.loads(raw)
 
 
 def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProblem], base_path: NodePath = ()) -> list[Node]:
@@ -62,7 +71,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
     def scalar(value: object, raw: str, start: int, end: int, path: NodePath) -> Scalar:
         line, col = pos.at(start)
         end_line, end_col = pos.at(end)
-        return Scalar(value, raw, None, "json" if isinstance(value, str) else "", source, line, col, end_line, end_col, path)
+        return Scalar(value, raw, None, "json" if isinstance(value, str) and raw[:1] == '"' else "", source, line, col, end_line, end_col, path)
 
     def current_path() -> NodePath:
         if not stack:
@@ -136,7 +145,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
             if kind == "str":
                 value: object = raw[1:-1] if "\\" not in raw else json.loads(raw)
             elif kind == "num":
-                value = json.loads(raw)
+                value = _number(raw)
             else:
                 value = _LITERALS[raw]
             if top is not None and top[0] and expect in ("key", "key_or_end"):
