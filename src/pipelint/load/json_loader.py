@@ -12,7 +12,7 @@ import re
 from bisect import bisect_right
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
-from .problems import Limits, LoadAbort, LoadProblem
+from .problems import DuplicateKeys, Limits, LoadAbort, LoadProblem, too_many_nodes
 from .scalars import MAX_INT_DIGITS
 
 _TOKEN = re.compile(
@@ -67,6 +67,8 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
     stack: list[list] = []
     root: Node | None = None
     expect = "value"
+    duplicates = DuplicateKeys(problems)
+    values = 0
 
     def scalar(value: object, raw: str, start: int, end: int, path: NodePath) -> Scalar:
         line, col = pos.at(start)
@@ -97,6 +99,10 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
         start = match.start(kind)
         end = match.end()
         offset = end
+        if kind != "punct" or text[start] in "{[":
+            values += 1
+            if values > limits.max_nodes:
+                raise too_many_nodes(limits.max_nodes, *pos.at(start))
         if root is not None and not stack:
             raise fail(f"unexpected {describe(start)} after the end of the document", start)
         top = stack[-1] if stack else None
@@ -153,14 +159,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
                     raise fail("object keys must be strings", start)
                 key = scalar(value, raw, start, end, top[3])
                 if value in top[5]:
-                    problems.append(
-                        LoadProblem(
-                            "PL003",
-                            f"duplicate key `{value}`; the earlier value is silently replaced by this one",
-                            key.line, key.col, key.end_line, key.end_col,
-                            fix="remove or rename one of the two keys",
-                        )
-                    )
+                    duplicates.add(str(value), key.line, key.col, key.end_line, key.end_col)
                 top[5].add(value)
                 top[4] = key
                 expect = "colon"
@@ -183,4 +182,5 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
         expect = "comma_or_end"
 
     assert root is not None
+    duplicates.close()
     return [root]

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
-from .problems import Limits, LoadAbort, LoadProblem
+from .problems import DuplicateKeys, Limits, LoadAbort, LoadProblem, too_many_nodes
 from .scalars import resolve_plain, resolve_tagged
 
 # CloudFormation short-form tags and the long-form keys they stand for.
@@ -116,6 +116,9 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
     found: list[LoadProblem] = []
     try:
         roots = _parse(CParser(text), text, source, limits, found, base_path)
+    except LoadAbort:
+        problems.extend(found)  # duplicate keys seen before the file turned out unreadable
+        raise
     except MarkedYAMLError as error:
         # The bundled libyaml predates 0.2.5 and rejects `[sts:AssumeRole]`: read the text again
         # with the colons inside flow plain scalars swapped for placeholders (same positions).
@@ -123,11 +126,16 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
 
         relaxed = relax(text)
         if relaxed is None:
+            problems.extend(found)
             raise LoadAbort(_syntax_problem(error, source)) from None
         found = []
         try:
             roots = _parse(RestoringParser(CParser(relaxed.text), relaxed), text, source, limits, found, base_path)
+        except LoadAbort:
+            problems.extend(found)
+            raise
         except MarkedYAMLError as again:
+            problems.extend(found)
             raise LoadAbort(_syntax_problem(again, source, relaxed.restore)) from None
     problems.extend(found)
     return roots
@@ -197,15 +205,6 @@ def _syntax_problem(error: Any, source: Source, restore: Callable[[str], str] = 
     return LoadProblem("PL002", message, line, col, line, col + 1)
 
 
-def _duplicate_key(node: Node, key_text: str) -> LoadProblem:
-    return LoadProblem(
-        "PL003",
-        f"duplicate key `{key_text}`; the earlier value is silently replaced by this one",
-        node.line, node.col, node.end_line, node.end_col,
-        fix="remove or rename one of the two keys",
-    )
-
-
 def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProblem], roots: list[Node], base_path: NodePath) -> None:
     stack: list[_Frame] = []
     anchors: dict[str, tuple[Node, int]] = {}
@@ -213,6 +212,8 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
     expanded = 0
     budget = limits.max_expanded_nodes
     max_depth = limits.max_depth
+    max_nodes = limits.max_nodes
+    duplicates = DuplicateKeys(problems)
     get_event = parser.get_event
 
     def attach(node: Node, weight: int, subtree: int) -> None:
@@ -239,7 +240,7 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                     key_text = node.text
                     merge = node.raw == "<<" and node.style == ""
                     if key_text in frame.seen and not merge:
-                        problems.append(_duplicate_key(node, key_text))
+                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col)
                     frame.seen.add(key_text)
                     frame.merges = frame.merges or merge
             else:
@@ -277,6 +278,8 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             # The common case, with `child_path` and `attach` written out (a third faster).
             written += 1
             start, end = event.start_mark, event.end_mark
+            if written > max_nodes:
+                raise too_many_nodes(max_nodes, start.line + 1, start.column + 1)
             raw = event.value
             tag = event.ctag  # the C parser's tag string; `.tag` is a property around it
             if tag is not None and tag.__class__ is not str:
@@ -291,19 +294,21 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             else:
                 value = raw
                 node_tag = tag
+            # The node's path is its parent's (shared) plus its own index or key, joined only
+            # when asked for; a line number is one shared int when the scalar ends on its line.
+            line = start.line + 1
+            node: Node
             if stack:
                 frame = stack[-1]
+                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end.line == start.line else end.line + 1, end.column + 1, frame.path)
                 if not frame.is_map:
-                    path = frame.path + (len(frame.items),)
-                elif frame.pending_key is None:
-                    path = frame.path
-                else:
+                    node._part = len(frame.items)
+                elif frame.pending_key is not None:
                     key = frame.pending_key
-                    path = frame.path + ((key.text if isinstance(key, Scalar) else "?"),)
+                    node._part = key.text if isinstance(key, Scalar) else "?"
             else:
                 frame = None
-                path = base_path
-            node: Node = Scalar(value, raw, node_tag, style, source, start.line + 1, start.column + 1, end.line + 1, end.column + 1, path)
+                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end.line == start.line else end.line + 1, end.column + 1, base_path)
             if tag in _CFN_TAGS:
                 node = _wrap_tag(node, tag, source)
             if event.anchor:
@@ -324,10 +329,12 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                     if raw == "<<" and style == "":
                         frame.merges = True
                     elif key_text in frame.seen:
-                        problems.append(_duplicate_key(node, key_text))
+                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col)
                     frame.seen.add(key_text)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             written += 1
+            if written > max_nodes:
+                raise too_many_nodes(max_nodes, event.start_mark.line + 1, event.start_mark.column + 1)
             if len(stack) >= max_depth:
                 mark = event.start_mark
                 raise LoadAbort(
@@ -365,6 +372,7 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             node, weight = target
             attach(node, weight, weight)
         elif cls is StreamEndEvent:
+            duplicates.close()
             break
         # StreamStart, DocumentStart, DocumentEnd: nothing to do
 
