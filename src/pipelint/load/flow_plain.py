@@ -29,7 +29,8 @@ _IN_WORD_COLON = re.compile(r"[:](?<=[^\s\[\]{},\"'][:])(?=[^\s\[\]{},])")
 _IN_WORD_QUESTION = re.compile(r"[?](?<=[^\s\[\]{},][?])")
 # Tags, anchors, aliases and directives keep their colons (`!<tag:yaml.org,2002:str>`): a word
 # that starts with one of `!&*%`, matched only where a word starts, with possessive runs.
-_KEPT_WORD = r"([!&*%](?<![^\s\[\]{{}},][!&*%])[^\s\[\]{{}},{marks}]*+[{marks}][^\s\[\]{{}},]*+)"
+# A verbatim tag (`!<tag:yaml.org,2002:str>`) may hold commas too.
+_KEPT_WORD = r"(!<[^\s>]*+>?|[!&*%](?<![^\s\[\]{{}},][!&*%])[^\s\[\]{{}},{marks}]*+[{marks}][^\s\[\]{{}},]*+)"
 # Basic Multilingual Plane private-use characters: printable for YAML, never syntax.
 _PRIVATE_USE = range(0xE000, 0xF900)
 
