@@ -118,3 +118,14 @@ def resolve_tagged(tag: str, text: str) -> Any:
         value = resolve_plain(text)
         return value
     return text
+
+
+def int_of_text(text: str) -> int | None:
+    """The integer a decimal string spells (``" 42 "`` → 42), or ``None``: not digits, or more
+    than :data:`MAX_INT_DIGITS` of them (where ``int()`` would raise past 4,300). For rules that
+    read numbers written as strings."""
+    body = text.strip()
+    digits = body[1:] if body[:1] in "+-" else body
+    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_INT_DIGITS:
+        return None
+    return int(body)
