@@ -197,6 +197,13 @@ def _syntax_problem(error: Any, source: Source, restore: Callable[[str], str] = 
             len(indent) + 1 if indent else col + 1,
             fix="indent with spaces",
         )
+    from .syntax_hints import explain_yaml_error
+
+    context_mark = getattr(error, "context_mark", None)
+    context_line = context_mark.line + 1 if context_mark is not None and "simple key" in context else None
+    hint = explain_yaml_error(lines, problem, line, col, context_line)
+    if hint is not None:
+        return hint
     message = f"YAML syntax error: {problem}"
     if context:
         message += f" ({context})"
