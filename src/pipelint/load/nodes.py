@@ -130,15 +130,17 @@ class Scalar(Node):
         end_line: int,
         end_col: int,
         path: NodePath = (),
+        part: PathPart = _NO_PART,
     ) -> None:
-        # Node's fields, assigned here rather than by a super() call: scalars are most nodes
+        # Node's fields, assigned here rather than by a super() call: scalars are most nodes.
+        # With `part`, the path is `path + (part,)` (see `Node.under`).
         self.source = source
         self.line = line
         self.col = col
         self.end_line = end_line
         self.end_col = end_col
         self._base = path
-        self._part = _NO_PART
+        self._part = part
         self.value = value
         self.raw = raw
         self.tag = tag

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
+from .nodes import _NO_PART, Mapping, Node, NodePath, Scalar, Sequence, Source
 from .problems import DuplicateKeys, Limits, LoadAbort, LoadProblem, too_many_nodes
 from .scalars import resolve_plain, resolve_tagged
 
@@ -307,12 +307,14 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             node: Node
             if stack:
                 frame = stack[-1]
-                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end.line == start.line else end.line + 1, end.column + 1, frame.path)
                 if not frame.is_map:
-                    node._part = len(frame.items)
-                elif frame.pending_key is not None:
+                    part: Any = len(frame.items)
+                elif frame.pending_key is None:
+                    part = _NO_PART
+                else:
                     key = frame.pending_key
-                    node._part = key.text if isinstance(key, Scalar) else "?"
+                    part = key.text if key.__class__ is Scalar else "?"
+                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end.line == start.line else end.line + 1, end.column + 1, frame.path, part)
             else:
                 frame = None
                 node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end.line == start.line else end.line + 1, end.column + 1, base_path)
