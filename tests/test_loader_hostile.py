@@ -105,3 +105,15 @@ def test_nodes_share_their_parents_path():
     assert items[0]._base is items[1]._base is root.get("a").get("b").path
     assert items[2].get("c").path == ("a", "b", 2, "c")
     assert not hasattr(items[0], "__dict__")
+
+
+def test_shared_paths_survive_pickling_and_copying():
+    """Parallel workers pickle results: a path must read the same on the other side."""
+    import copy
+    import pickle
+
+    root = load_text("a:\n  b: [x, {c: d}]\n", "x.yml").roots[0]
+    for clone in (pickle.loads(pickle.dumps(root)), copy.deepcopy(root)):
+        assert clone.key_node("a").path == ()
+        assert clone.get("a").get("b").items[1].get("c").path == ("a", "b", 1, "c")
+        assert clone.get("a").get("b").items[0].path == ("a", "b", 0)

@@ -48,8 +48,20 @@ class Source:
         return f"Source({self.path!r})"
 
 
+class _NoPart:
+    """The type of :data:`_NO_PART`; pickles and copies as the one module-level instance."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "_NO_PART"
+
+    def __repr__(self) -> str:
+        return "_NO_PART"
+
+
 # `Node._part` of a node whose path is its `_base` (document roots, mapping keys).
-_NO_PART: Any = object()
+_NO_PART: Any = _NoPart()
 
 
 class Node:
