@@ -8,7 +8,12 @@ ruamel.yaml's C parser (``ruamel.yaml.clib``) produces events with marks; this m
 * aliases reuse their anchor's node and their expanded size is counted, so an alias bomb is
   stopped after a bounded amount of work;
 * duplicate keys are reported with the position of the second key;
-* CloudFormation short tags become their long forms (``!Ref x`` → ``{"Ref": "x"}``).
+* CloudFormation short tags become their long forms (``!Ref x`` → ``{"Ref": "x"}``);
+* a file the bundled (pre-0.2.5) libyaml rejects is read once more with the colons inside flow
+  plain scalars (``[sts:AssumeRole]``) swapped for placeholders (:mod:`.flow_plain`), so valid
+  YAML loads with its positions, and a syntax error is reported only if that fails too;
+* a file of more than ``Limits.max_nodes`` values is refused, and duplicate keys are listed up
+  to a cap (:class:`.problems.DuplicateKeys`).
 
 The round-trip loader (about ten times slower) is never used on this path.
 """
