@@ -141,6 +141,8 @@ SHAPES = {
     "indented-root-mapping": "   a: [x:y]\n   b: {c: d:e}\n",
     "indented-root-sequence": "  - a:b\n  - [c:d, e]\n",
     "quoted-and-unquoted-equivalents": "q: [x:y, 'x:y', \"x:y\", x?y, 'x?y']\n",
+    "colon-after-a-space-in-flow": "d: [a :b, {k: c  :d}, 'e' , f]\n",
+    "lone-colons-and-spaces": "e: [a: b, {k: v}, \"q\": w]\n",
     "multi-line-flow": "list: [one:two,\n  three:four,\n  five]\n",
     "anchors-and-aliases": "base: &b [a:b, c:d]\nuse: *b\n",
     "block-scalar-beside-flow": "cmd: |\n  echo [a:b]\nflow: [a:b]\n",
@@ -286,3 +288,45 @@ def test_issue_snippets_in_a_real_template_get_their_other_checks(tmp_path) -> N
     # The trust policy's account root and the `s3:*` wildcard, both inside flow collections.
     assert ("IAM007", 13, 31) in found
     assert ("IAM002", 21, 26) in found
+
+
+_ATOMS = [
+    "a", "b:c", "x:y:z", "http://h/p?q=1", "a?b", "'q:r'", '"s:t"', "1:30", "arn:aws:iam::1:root", "k#v",
+    "c*d", "/x/y", "0755", "yes", "~", "''", "a :b", "e: f", "[g:h]", "{i: j:k}", ":", "a:", "-x", "*",
+    "!!str 1:2", '"k":v', "a b:c", "x  :y",
+]
+_KEYS = ["a", "b:c", "k", '"q"', "x?y", "m :n"]
+
+
+def _flow(rng, depth: int = 0) -> str:  # type: ignore[no-untyped-def]
+    roll = rng.random()
+    if depth > 2 or roll < 0.4:
+        return rng.choice(_ATOMS)
+    if roll < 0.7:
+        return "[" + ", ".join(_flow(rng, depth + 1) for _ in range(rng.randint(0, 3))) + "]"
+    return "{" + ", ".join(rng.choice(_KEYS) + ": " + _flow(rng, depth + 1) for _ in range(rng.randint(0, 3))) + "}"
+
+
+def test_random_flow_collections_load_exactly_when_libyaml_025_does():
+    """Differential: generated flow collections (colons, `?`, `#`, quotes, tags) are accepted
+    by the loader exactly when libyaml 0.2.5 accepts them, with the same values."""
+    import random
+
+    def plain(value):  # type: ignore[no-untyped-def]
+        if isinstance(value, dict):
+            return {("" if k is None else plain(k)): plain(v) for k, v in value.items()}
+        return [plain(v) for v in value] if isinstance(value, list) else value
+
+    rng = random.Random(12)
+    accepted = 0
+    for _ in range(2000):
+        text = "root: " + _flow(rng) + "\nother: " + _flow(rng) + "\n"
+        try:
+            theirs = plain(yaml.load(text, Loader=yaml.CSafeLoader))
+        except yaml.YAMLError:
+            theirs = None
+        result = load_text(text, "x.yml")
+        ours = None if result.fatal else result.roots[0].to_python()
+        assert ours == theirs, text
+        accepted += theirs is not None
+    assert accepted > 700

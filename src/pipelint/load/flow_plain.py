@@ -5,7 +5,8 @@
 (libyaml 0.2.5, PyYAML, ruamel's pure-Python parser, cfn-lint and CloudFormation accept them).
 
 Inside a *word* (a run of characters other than blanks and ``,[]{}``), a ``:`` that follows
-another character of the word and precedes one, or a ``?`` that follows one, is not YAML
+another character of the word and precedes one (or follows blanks after such a character, as
+in ``[a :b]``), or a ``?`` that follows one, is not YAML
 syntax for libyaml 0.2.5, in flow or block context, unless the word is a tag, anchor, alias or
 directive, or the ``:`` follows a closing quote (``{"a":1}``). Such characters are swapped for
 placeholder characters the text does not contain (one character for one, so every line and
@@ -27,6 +28,12 @@ from typing import Any
 # (The mark comes first in each pattern so that the search skips ahead to it.)
 _IN_WORD_COLON = re.compile(r"[:](?<=[^\s\[\]{},\"'][:])(?=[^\s\[\]{},])")
 _IN_WORD_QUESTION = re.compile(r"[?](?<=[^\s\[\]{},][?])")
+# A `:` after blanks that follow a plain scalar's character, before a non-blank one: libyaml
+# 0.2.5 keeps it in the scalar (`[a :b]` is `["a :b"]`); after `,`, `[`, `{`, `:` or a quote it
+# starts a token, and stays as it is. One blank (the usual case) is matched with a fixed-width
+# look-behind, so the replacement is a plain string; longer runs need a group.
+_AFTER_BLANK_COLON = re.compile(r"[:](?<=[^\s\[\]{},\"':][ \t][:])(?=[^\s\[\]{},])")
+_AFTER_BLANKS_COLON = re.compile(r"(?<=[^\s\[\]{},\"':][ \t])([ \t]+)[:](?=[^\s\[\]{},])")
 # Tags, anchors, aliases and directives keep their colons (`!<tag:yaml.org,2002:str>`): a word
 # that starts with one of `!&*%`, matched only where a word starts, with possessive runs.
 # A verbatim tag (`!<tag:yaml.org,2002:str>`) may hold commas too.
@@ -66,7 +73,11 @@ def relax(text: str) -> Relaxed | None:
     colon, question, separator = free
     relaxed, colons = _IN_WORD_COLON.subn(colon, text)
     relaxed, questions = _IN_WORD_QUESTION.subn(question, relaxed)
-    if not colons and not questions:
+    relaxed, spaced = _AFTER_BLANK_COLON.subn(colon, relaxed)
+    if "  :" in relaxed or "\t:" in relaxed:
+        relaxed, more = _AFTER_BLANKS_COLON.subn(r"\g<1>" + colon, relaxed)
+        spaced += more
+    if not colons and not questions and not spaced:
         return None
     result = Relaxed(relaxed, colon, question)
     # Every second piece is a kept word: restore them all at once, without a call per word.
