@@ -22,6 +22,7 @@ parse never pay for it. The pure-Python parser is not used: it is about fifteen 
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 # A `:` between two characters of a word, not after a closing quote; a `?` after one.
@@ -67,7 +68,7 @@ def relax(text: str) -> Relaxed | None:
     if "[" not in text and "{" not in text:
         return None  # no flow collection: the old parser's rejection had another cause
     present = set(text)
-    free = [chr(code) for code in _PRIVATE_USE if chr(code) not in present][:3]
+    free = list(islice((char for char in map(chr, _PRIVATE_USE) if char not in present), 3))
     if len(free) < 3:
         return None
     colon, question, separator = free

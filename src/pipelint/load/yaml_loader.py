@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .nodes import _NO_PART, Mapping, Node, NodePath, Scalar, Sequence, Source
+from .nodes import _NO_PART, Mapping, Node, NodePath, PathPart, Scalar, Sequence, Source
 from .problems import DuplicateKeys, Limits, LoadAbort, LoadProblem, too_many_nodes
 from .scalars import resolve_plain, resolve_tagged
 
@@ -78,33 +78,47 @@ def _wrap_tag(node: Node, tag: str, source: Source) -> Node:
     """Expand a CloudFormation short tag around an already-built node."""
     key_text = _CFN_TAGS[tag]
     value: Node = node
+    path = node.path
     if tag == "!GetAtt" and isinstance(node, Scalar) and isinstance(node.value, str) and "." in node.value:
         logical, _, attribute = node.value.partition(".")
+        inner = path + ("Fn::GetAtt",)
         value = Sequence(
             [
-                Scalar(logical, logical, None, node.style, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt", 0)),
-                Scalar(attribute, attribute, None, node.style, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt", 1)),
+                Scalar(logical, logical, None, node.style, source, node.line, node.col, node.end_line, node.end_col, inner, 0),
+                Scalar(attribute, attribute, None, node.style, source, node.line, node.col, node.end_line, node.end_col, inner, 1),
             ],
-            None, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt",),
+            None, source, node.line, node.col, node.end_line, node.end_col, inner,
         )
     else:
-        _reroot(node, node.path + (key_text,))
-    key = Scalar(key_text, tag, None, "", source, node.line, node.col, node.line, node.col + len(tag), node.path)
-    return Mapping([(key, value)], None, source, node.line, node.col, node.end_line, node.end_col, node.path)
+        _reroot(node, path, key_text)
+    key = Scalar(key_text, tag, None, "", source, node.line, node.col, node.line, node.col + len(tag), path)
+    return Mapping([(key, value)], None, source, node.line, node.col, node.end_line, node.end_col, path)
 
 
-def _reroot(node: Node, path: NodePath) -> None:
-    """Shift the logical paths of a subtree under a new prefix (used when a tag wraps a node)."""
-    old = node.path
-    stack = [node]
-    cut = len(old)
+def _reroot(node: Node, path: NodePath, part: PathPart) -> None:
+    """Move a subtree from ``path`` to ``path + (part,)`` (used when a tag wraps a node).
+
+    Every descendant's shared parent path gets the new part inserted at the same place; each
+    distinct parent path is rebuilt once, so siblings keep sharing one tuple.
+    """
+    cut = len(path)
+    moved = path + (part,)
+    rebuilt: dict[int, NodePath] = {}
+    stack: list[Node] = [node]
     while stack:
         current = stack.pop()
-        current.path = path + current.path[cut:]
+        if current is node:
+            current.path = moved
+        else:
+            base = current._base
+            new = rebuilt.get(id(base))
+            if new is None:
+                new = rebuilt[id(base)] = moved + base[cut:]
+            current._base = new
         if isinstance(current, Mapping):
-            for k, v in current.pairs:
-                stack.append(k)
-                stack.append(v)
+            for key, value in current.pairs:
+                stack.append(key)
+                stack.append(value)
         elif isinstance(current, Sequence):
             stack.extend(current.items)
 
@@ -225,12 +239,18 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
     budget = limits.max_expanded_nodes
     max_depth = limits.max_depth
     max_nodes = limits.max_nodes
+    # Scalars take a fast path (no checks) while fewer nodes than this have been expanded. Open
+    # collections are written before they are expanded, so `written <= expanded + max_depth`:
+    # `attach` (which checks both limits) sees every node from well before either is passed.
+    fast_limit = max(0, min(budget, max_nodes - max_depth))
     duplicates = DuplicateKeys(problems)
     get_event = parser.get_event
 
     def attach(node: Node, weight: int, subtree: int) -> None:
         """Hang ``node`` on its parent; ``weight`` new expanded nodes, ``subtree`` its full size."""
         nonlocal expanded
+        if written > max_nodes:
+            raise too_many_nodes(max_nodes, node.line, node.col)
         expanded += weight
         if expanded > budget and expanded > 20 * written:
             raise LoadAbort(
@@ -290,8 +310,6 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             # The common case, with `child_path` and `attach` written out (a third faster).
             written += 1
             start, end = event.start_mark, event.end_mark
-            if written > max_nodes:
-                raise too_many_nodes(max_nodes, start.line + 1, start.column + 1)
             raw = event.value
             tag = event.ctag  # the C parser's tag string; `.tag` is a property around it
             if tag is not None and tag.__class__ is not str:
@@ -308,7 +326,9 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                 node_tag = tag
             # The node's path is its parent's (shared) plus its own index or key, joined only
             # when asked for; a line number is one shared int when the scalar ends on its line.
-            line = start.line + 1
+            start_line = start.line
+            end_line = end.line
+            line = start_line + 1
             node: Node
             if stack:
                 frame = stack[-1]
@@ -319,15 +339,15 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                 else:
                     key = frame.pending_key
                     part = key.text if key.__class__ is Scalar else "?"
-                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end.line == start.line else end.line + 1, end.column + 1, frame.path, part)
+                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end_line == start_line else end_line + 1, end.column + 1, frame.path, part)
             else:
                 frame = None
-                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end.line == start.line else end.line + 1, end.column + 1, base_path)
+                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end_line == start_line else end_line + 1, end.column + 1, base_path)
             if tag in _CFN_TAGS:
                 node = _wrap_tag(node, tag, source)
             if event.anchor:
                 anchors[event.anchor] = (node, 1)
-            if frame is None or expanded >= budget or node.__class__ is not Scalar:
+            if frame is None or expanded >= fast_limit or node.__class__ is not Scalar:
                 attach(node, 1, 1)
             else:
                 expanded += 1
