@@ -6,17 +6,18 @@
 
 Inside a *word* (a run of characters other than blanks and ``,[]{}``), a ``:`` that follows
 another character of the word and precedes one (or follows blanks after such a character, as
-in ``[a :b]``), or a ``?`` that follows one, is not YAML
-syntax for libyaml 0.2.5, in flow or block context, unless the word is a tag, anchor, alias or
-directive, or the ``:`` follows a closing quote (``{"a":1}``). Such characters are swapped for
-placeholder characters the text does not contain (one character for one, so every line and
-column stays where it was); the C parser then reads the text as libyaml 0.2.5 would, and
-:class:`RestoringParser` puts the original characters back into every scalar and tag.
+in ``[a :b]``), or a ``?`` that follows one, is not YAML syntax for libyaml 0.2.5, in flow or
+block context, unless the word is a tag, anchor, alias or directive, or the ``:`` follows a
+closing quote (``{"a":1}``). Such characters are swapped for placeholder characters the text
+does not contain (one character for one, so every line and column stays where it was); the C
+parser then reads the text as libyaml 0.2.5 would, and :class:`RestoringParser` puts the
+original characters back into every scalar and tag.
 
 The swap is linear in the text (regular expressions that look one character around each
-``:``/``?``, and one that starts a match only at the start of a word) and is only tried after the C parser has rejected the text, so files that
-parse never pay for it. The pure-Python parser is not used: it is about fifteen times slower
-(about 19 s for a 5 MB file) and rejects tabs after values that libyaml and AWS accept.
+``:``/``?``, and one that starts a match only at the start of a word) and is only tried after
+the C parser has rejected the text, so files that parse never pay for it. The pure-Python
+parser is not used: it is about fifteen times slower (about 19 s for a 5 MB file) and rejects
+tabs after values that libyaml and AWS accept.
 """
 
 from __future__ import annotations
