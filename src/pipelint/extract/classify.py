@@ -36,15 +36,20 @@ def worth_sniffing(text: str) -> bool:
     return _SNIFF.search(text) is not None
 
 
-_TEXT_TEMPLATE = re.compile(r"AWSTemplateFormatVersion|^\s*Type:\s*['\"]?AWS::|\"Type\"\s*:\s*\"AWS::", re.M)
-_TEXT_PIPELINE = re.compile(r"[\"']?pipeline[\"']?\s*:[\s\S]*[\"']?stages[\"']?\s*:")
+# Linear in the text: no `\s*` after `^` (which, with re.M, would run over every following
+# blank line from every line start), and no "anything, then a later word" searches.
+_TEXT_TEMPLATE = re.compile(r"AWSTemplateFormatVersion|^[ \t]*Type:[ \t]*['\"]?AWS::|\"Type\"[ \t]*:[ \t]*\"AWS::", re.M)
+_TEXT_PIPELINE_KEY = re.compile(r"pipeline[\"']?[ \t]*:")
+_TEXT_STAGES_KEY = re.compile(r"stages[\"']?[ \t]*:")
 
 
 def kind_by_text(text: str) -> str | None:
     """The kind of a file that does not parse, judged from its raw text (to report the error)."""
     if _TEXT_TEMPLATE.search(text):
         return "template"
-    if _TEXT_PIPELINE.search(text[:20000]):
+    head = text[:20000]
+    pipeline = _TEXT_PIPELINE_KEY.search(head)
+    if pipeline is not None and _TEXT_STAGES_KEY.search(head, pipeline.end()):
         return "pipeline"
     return None
 

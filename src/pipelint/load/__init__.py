@@ -100,7 +100,12 @@ def load_text(text: str, path: str, fmt: str | None = None, limits: Limits | Non
 
             result.roots = load_yaml(text, source, limits, result.problems, base_path)
     except LoadAbort as abort:
-        result.problems.append(abort.problem)
+        problem = abort.problem
+        if problem.code == "PL002":
+            from .syntax_hints import conflict_marker
+
+            problem = conflict_marker(text, problem.line) or problem
+        result.problems.append(problem)
         result.fatal = True
         result.roots = []
     except RecursionError:

@@ -12,7 +12,8 @@ import re
 from bisect import bisect_right
 
 from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
-from .problems import Limits, LoadAbort, LoadProblem
+from .problems import DuplicateKeys, Limits, LoadAbort, LoadProblem, too_many_nodes
+from .scalars import MAX_INT_DIGITS
 
 _TOKEN = re.compile(
     r"""[ \t\n\r]*(?:
@@ -38,6 +39,14 @@ class _Positions:
         return index + 1, offset - self.starts[index] + 1
 
 
+def _number(raw: str) -> object:
+    """A JSON number's value; an integer beyond ``MAX_INT_DIGITS`` digits keeps its text (Python
+    refuses to convert or print it, and no AWS field takes it)."""
+    if len(raw) > MAX_INT_DIGITS + 1 and raw.lstrip("-").isdigit():
+        return raw
+    return json.loads(raw)
+
+
 def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProblem], base_path: NodePath = ()) -> list[Node]:
     """Parse ``text`` as one JSON document into a positioned tree (one root, in a list)."""
     pos = _Positions(text)
@@ -58,11 +67,13 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
     stack: list[list] = []
     root: Node | None = None
     expect = "value"
+    duplicates = DuplicateKeys(problems)
+    values = 0
 
     def scalar(value: object, raw: str, start: int, end: int, path: NodePath) -> Scalar:
         line, col = pos.at(start)
         end_line, end_col = pos.at(end)
-        return Scalar(value, raw, None, "json" if isinstance(value, str) else "", source, line, col, end_line, end_col, path)
+        return Scalar(value, raw, None, "json" if isinstance(value, str) and raw[:1] == '"' else "", source, line, col, end_line, end_col, path)
 
     def current_path() -> NodePath:
         if not stack:
@@ -88,6 +99,10 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
         start = match.start(kind)
         end = match.end()
         offset = end
+        if kind != "punct" or text[start] in "{[":
+            values += 1
+            if values > limits.max_nodes:
+                raise too_many_nodes(limits.max_nodes, *pos.at(start))
         if root is not None and not stack:
             raise fail(f"unexpected {describe(start)} after the end of the document", start)
         top = stack[-1] if stack else None
@@ -136,7 +151,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
             if kind == "str":
                 value: object = raw[1:-1] if "\\" not in raw else json.loads(raw)
             elif kind == "num":
-                value = json.loads(raw)
+                value = _number(raw)
             else:
                 value = _LITERALS[raw]
             if top is not None and top[0] and expect in ("key", "key_or_end"):
@@ -144,14 +159,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
                     raise fail("object keys must be strings", start)
                 key = scalar(value, raw, start, end, top[3])
                 if value in top[5]:
-                    problems.append(
-                        LoadProblem(
-                            "PL003",
-                            f"duplicate key `{value}`; the earlier value is silently replaced by this one",
-                            key.line, key.col, key.end_line, key.end_col,
-                            fix="remove or rename one of the two keys",
-                        )
-                    )
+                    duplicates.add(str(value), key.line, key.col, key.end_line, key.end_col)
                 top[5].add(value)
                 top[4] = key
                 expect = "colon"
@@ -174,4 +182,5 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
         expect = "comma_or_end"
 
     assert root is not None
+    duplicates.close()
     return [root]

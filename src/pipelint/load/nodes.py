@@ -48,17 +48,39 @@ class Source:
         return f"Source({self.path!r})"
 
 
-class Node:
-    """Base class of the positioned tree."""
+class _NoPart:
+    """The type of :data:`_NO_PART`; pickles and copies as the one module-level instance."""
 
-    __slots__ = ("source", "line", "col", "end_line", "end_col", "path")
+    __slots__ = ()
+
+    def __reduce__(self) -> str:
+        return "_NO_PART"
+
+    def __repr__(self) -> str:
+        return "_NO_PART"
+
+
+# `Node._part` of a node whose path is its `_base` (document roots, mapping keys).
+_NO_PART: Any = _NoPart()
+
+
+class Node:
+    """Base class of the positioned tree.
+
+    Memory per node is kept small, since a file may hold a few hundred thousand nodes: slots
+    only, and the logical path is not stored whole in every node but as the parent's path tuple
+    (shared by all its children) plus this node's own key or index; :attr:`path` joins them.
+    """
+
+    __slots__ = ("source", "line", "col", "end_line", "end_col", "_base", "_part")
 
     source: Source | None
     line: int
     col: int
     end_line: int
     end_col: int
-    path: NodePath
+    _base: NodePath
+    _part: PathPart
 
     def __init__(
         self,
@@ -74,7 +96,24 @@ class Node:
         self.col = col
         self.end_line = end_line
         self.end_col = end_col
-        self.path = path
+        self._base = path
+        self._part = _NO_PART
+
+    @property
+    def path(self) -> NodePath:
+        """The logical path from the document root (``("phases", "build", "commands", 0)``)."""
+        part = self._part
+        return self._base if part is _NO_PART else self._base + (part,)
+
+    @path.setter
+    def path(self, value: NodePath) -> None:
+        self._base = value
+        self._part = _NO_PART
+
+    def under(self, base: NodePath, part: PathPart) -> None:
+        """Place this node at ``base + (part,)`` without building that tuple (the loader's way)."""
+        self._base = base
+        self._part = part
 
     @property
     def span(self) -> tuple[int, int, int, int]:
@@ -103,14 +142,17 @@ class Scalar(Node):
         end_line: int,
         end_col: int,
         path: NodePath = (),
+        part: PathPart = _NO_PART,
     ) -> None:
-        # Node's fields, assigned here rather than by a super() call: scalars are most nodes
+        # Node's fields, assigned here rather than by a super() call: scalars are most nodes.
+        # With `part`, the path is `path + (part,)` (see `Node.under`).
         self.source = source
         self.line = line
         self.col = col
         self.end_line = end_line
         self.end_col = end_col
-        self.path = path
+        self._base = path
+        self._part = part
         self.value = value
         self.raw = raw
         self.tag = tag

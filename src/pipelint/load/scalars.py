@@ -3,6 +3,12 @@
 CodeBuild and the CodeDeploy agent follow YAML 1.1: ``yes``/``no``/``on``/``off`` are booleans,
 ``0755`` is an octal integer, ``3.10`` is the float 3.1. Only *plain* (unquoted, untagged)
 scalars are typed; quoted and block scalars stay strings.
+
+Numbers are bounded: an integer whose value would need more than :data:`MAX_INT_DIGITS` decimal
+digits (in any notation: decimal, hex, octal, binary or base 60) keeps its text as its value.
+No AWS field takes such a number, Python refuses to print one (``int`` ↔ ``str`` conversion is
+limited to 4,300 digits), and converting a long base-60 literal digit by digit is quadratic.
+Resolution is therefore linear in the scalar's length and never raises.
 """
 
 from __future__ import annotations
@@ -29,23 +35,41 @@ _FLOAT = re.compile(
     re.X,
 )
 _NUMBER_START = set("0123456789-+.")
+MAX_INT_DIGITS = 1000
+# Bits per digit of each notation, to bound a literal's size before converting it.
+_BITS_PER_DIGIT = {2: 1.0, 8: 3.0, 10: 3.33, 16: 4.0, 60: 5.91}
+_MAX_BITS = MAX_INT_DIGITS * 3.33
+
+
+class _TooLarge(ValueError):
+    """An integer literal beyond :data:`MAX_INT_DIGITS` digits."""
+
+
+def _bounded_int(digits: str, base: int) -> int:
+    if len(digits) * _BITS_PER_DIGIT[base] > _MAX_BITS + 8:
+        raise _TooLarge(digits[:20])
+    return int(digits, base)
 
 
 def _to_int(text: str) -> int:
     sign = -1 if text.startswith("-") else 1
     body = text.lstrip("+-").replace("_", "")
     if body.startswith("0b"):
-        return sign * int(body[2:], 2)
+        return sign * _bounded_int(body[2:], 2)
     if body.startswith("0x"):
-        return sign * int(body[2:], 16)
+        return sign * _bounded_int(body[2:], 16)
     if ":" in body:
+        parts = body.split(":")
+        # Each base-60 digit adds about 5.9 bits; the first part is an ordinary decimal number.
+        if len(parts[0]) * 3.33 + (len(parts) - 1) * 5.91 > _MAX_BITS + 8:
+            raise _TooLarge(body[:20])
         total = 0
-        for part in body.split(":"):
+        for part in parts:
             total = total * 60 + int(part)
         return sign * total
     if len(body) > 1 and body.startswith("0"):
-        return sign * int(body, 8)
-    return sign * int(body)
+        return sign * _bounded_int(body, 8)
+    return sign * _bounded_int(body, 10)
 
 
 def _to_float(text: str) -> float:
@@ -59,7 +83,7 @@ def _to_float(text: str) -> float:
         sign = -1.0 if body.startswith("-") else 1.0
         total = 0.0
         for part in body.lstrip("+-").split(":"):
-            total = total * 60 + float(part)
+            total = total * 60 + float(part)  # floats saturate at infinity: linear, never raises
         return sign * total
     return float(body)
 
@@ -94,3 +118,14 @@ def resolve_tagged(tag: str, text: str) -> Any:
         value = resolve_plain(text)
         return value
     return text
+
+
+def int_of_text(text: str) -> int | None:
+    """The integer a decimal string spells (``" 42 "`` → 42), or ``None``: not digits, or more
+    than :data:`MAX_INT_DIGITS` of them (where ``int()`` would raise past 4,300). For rules that
+    read numbers written as strings."""
+    body = text.strip()
+    digits = body[1:] if body[:1] in "+-" else body
+    if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_INT_DIGITS:
+        return None
+    return int(body)

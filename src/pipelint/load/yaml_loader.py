@@ -8,17 +8,23 @@ ruamel.yaml's C parser (``ruamel.yaml.clib``) produces events with marks; this m
 * aliases reuse their anchor's node and their expanded size is counted, so an alias bomb is
   stopped after a bounded amount of work;
 * duplicate keys are reported with the position of the second key;
-* CloudFormation short tags become their long forms (``!Ref x`` → ``{"Ref": "x"}``).
+* CloudFormation short tags become their long forms (``!Ref x`` → ``{"Ref": "x"}``);
+* a file the bundled (pre-0.2.5) libyaml rejects is read once more with the colons inside flow
+  plain scalars (``[sts:AssumeRole]``) swapped for placeholders (:mod:`.flow_plain`), so valid
+  YAML loads with its positions, and a syntax error is reported only if that fails too;
+* a file of more than ``Limits.max_nodes`` values is refused, and duplicate keys are listed up
+  to a cap (:class:`.problems.DuplicateKeys`).
 
 The round-trip loader (about ten times slower) is never used on this path.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from .nodes import Mapping, Node, NodePath, Scalar, Sequence, Source
-from .problems import Limits, LoadAbort, LoadProblem
+from .nodes import _NO_PART, Mapping, Node, NodePath, PathPart, Scalar, Sequence, Source
+from .problems import DuplicateKeys, Limits, LoadAbort, LoadProblem, too_many_nodes
 from .scalars import resolve_plain, resolve_tagged
 
 # CloudFormation short-form tags and the long-form keys they stand for.
@@ -72,33 +78,47 @@ def _wrap_tag(node: Node, tag: str, source: Source) -> Node:
     """Expand a CloudFormation short tag around an already-built node."""
     key_text = _CFN_TAGS[tag]
     value: Node = node
+    path = node.path
     if tag == "!GetAtt" and isinstance(node, Scalar) and isinstance(node.value, str) and "." in node.value:
         logical, _, attribute = node.value.partition(".")
+        inner = path + ("Fn::GetAtt",)
         value = Sequence(
             [
-                Scalar(logical, logical, None, node.style, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt", 0)),
-                Scalar(attribute, attribute, None, node.style, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt", 1)),
+                Scalar(logical, logical, None, node.style, source, node.line, node.col, node.end_line, node.end_col, inner, 0),
+                Scalar(attribute, attribute, None, node.style, source, node.line, node.col, node.end_line, node.end_col, inner, 1),
             ],
-            None, source, node.line, node.col, node.end_line, node.end_col, node.path + ("Fn::GetAtt",),
+            None, source, node.line, node.col, node.end_line, node.end_col, inner,
         )
     else:
-        _reroot(node, node.path + (key_text,))
-    key = Scalar(key_text, tag, None, "", source, node.line, node.col, node.line, node.col + len(tag), node.path)
-    return Mapping([(key, value)], None, source, node.line, node.col, node.end_line, node.end_col, node.path)
+        _reroot(node, path, key_text)
+    key = Scalar(key_text, tag, None, "", source, node.line, node.col, node.line, node.col + len(tag), path)
+    return Mapping([(key, value)], None, source, node.line, node.col, node.end_line, node.end_col, path)
 
 
-def _reroot(node: Node, path: NodePath) -> None:
-    """Shift the logical paths of a subtree under a new prefix (used when a tag wraps a node)."""
-    old = node.path
-    stack = [node]
-    cut = len(old)
+def _reroot(node: Node, path: NodePath, part: PathPart) -> None:
+    """Move a subtree from ``path`` to ``path + (part,)`` (used when a tag wraps a node).
+
+    Every descendant's shared parent path gets the new part inserted at the same place; each
+    distinct parent path is rebuilt once, so siblings keep sharing one tuple.
+    """
+    cut = len(path)
+    moved = path + (part,)
+    rebuilt: dict[int, NodePath] = {}
+    stack: list[Node] = [node]
     while stack:
         current = stack.pop()
-        current.path = path + current.path[cut:]
+        if current is node:
+            current.path = moved
+        else:
+            base = current._base
+            new = rebuilt.get(id(base))
+            if new is None:
+                new = rebuilt[id(base)] = moved + base[cut:]
+            current._base = new
         if isinstance(current, Mapping):
-            for k, v in current.pairs:
-                stack.append(k)
-                stack.append(v)
+            for key, value in current.pairs:
+                stack.append(key)
+                stack.append(value)
         elif isinstance(current, Sequence):
             stack.extend(current.items)
 
@@ -110,17 +130,46 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
     fatal ones (syntax errors, depth, alias bombs) raise :class:`LoadAbort`.
     """
     from ruamel.yaml.cyaml import CParser
+    from ruamel.yaml.error import MarkedYAMLError
+
+    found: list[LoadProblem] = []
+    try:
+        roots = _parse(CParser(text), text, source, limits, found, base_path)
+    except LoadAbort:
+        problems.extend(found)  # duplicate keys seen before the file turned out unreadable
+        raise
+    except MarkedYAMLError as error:
+        # The bundled libyaml predates 0.2.5 and rejects `[sts:AssumeRole]`: read the text again
+        # with the colons inside flow plain scalars swapped for placeholders (same positions).
+        from .flow_plain import RestoringParser, relax
+
+        relaxed = relax(text)
+        if relaxed is None:
+            problems.extend(found)
+            raise LoadAbort(_syntax_problem(error, source)) from None
+        found = []
+        try:
+            roots = _parse(RestoringParser(CParser(relaxed.text), relaxed), text, source, limits, found, base_path)
+        except LoadAbort:
+            problems.extend(found)
+            raise
+        except MarkedYAMLError as again:
+            problems.extend(found)
+            raise LoadAbort(_syntax_problem(again, source, relaxed.restore)) from None
+    problems.extend(found)
+    return roots
+
+
+def _parse(parser: Any, text: str, source: Source, limits: Limits, problems: list[LoadProblem], base_path: NodePath) -> list[Node]:
+    """Build the trees from ``parser``'s events; syntax errors are left to the caller."""
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.reader import ReaderError
 
-    # The bare C parser: the loader classes around it only add a constructor and a resolver
-    # that this module does not use (and a reference cycle through the parser itself).
-    parser = CParser(text)
     roots: list[Node] = []
     try:
         _build(parser, source, limits, problems, roots, base_path)
-    except MarkedYAMLError as error:
-        raise LoadAbort(_syntax_problem(error, source)) from None
+    except MarkedYAMLError:
+        raise
     except ReaderError as error:
         offset = getattr(error, "position", 0) or 0
         before = text[:offset]
@@ -148,12 +197,12 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
     return roots
 
 
-def _syntax_problem(error: Any, source: Source) -> LoadProblem:
+def _syntax_problem(error: Any, source: Source, restore: Callable[[str], str] = str) -> LoadProblem:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line = mark.line + 1 if mark is not None else 1
     col = mark.column + 1 if mark is not None else 1
-    problem = (getattr(error, "problem", None) or str(error)).strip()
-    context = (getattr(error, "context", None) or "").strip()
+    problem = restore((getattr(error, "problem", None) or str(error)).strip())
+    context = restore((getattr(error, "context", None) or "").strip())
     lines = source.lines
     text_line = lines[line - 1] if 0 < line <= len(lines) else ""
     indent = text_line[: len(text_line) - len(text_line.lstrip(" \t"))]
@@ -167,21 +216,19 @@ def _syntax_problem(error: Any, source: Source) -> LoadProblem:
             len(indent) + 1 if indent else col + 1,
             fix="indent with spaces",
         )
+    from .syntax_hints import explain_yaml_error
+
+    context_mark = getattr(error, "context_mark", None)
+    context_line = context_mark.line + 1 if context_mark is not None and "simple key" in context else None
+    hint = explain_yaml_error(lines, problem, line, col, context_line)
+    if hint is not None:
+        return hint
     message = f"YAML syntax error: {problem}"
     if context:
         message += f" ({context})"
     if "mapping values are not allowed" in problem:
         message += "; quote a value that contains ': '"
     return LoadProblem("PL002", message, line, col, line, col + 1)
-
-
-def _duplicate_key(node: Node, key_text: str) -> LoadProblem:
-    return LoadProblem(
-        "PL003",
-        f"duplicate key `{key_text}`; the earlier value is silently replaced by this one",
-        node.line, node.col, node.end_line, node.end_col,
-        fix="remove or rename one of the two keys",
-    )
 
 
 def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProblem], roots: list[Node], base_path: NodePath) -> None:
@@ -191,11 +238,19 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
     expanded = 0
     budget = limits.max_expanded_nodes
     max_depth = limits.max_depth
+    max_nodes = limits.max_nodes
+    # Scalars take a fast path (no checks) while fewer nodes than this have been expanded. Open
+    # collections are written before they are expanded, so `written <= expanded + max_depth`:
+    # `attach` (which checks both limits) sees every node from well before either is passed.
+    fast_limit = max(0, min(budget, max_nodes - max_depth))
+    duplicates = DuplicateKeys(problems)
     get_event = parser.get_event
 
     def attach(node: Node, weight: int, subtree: int) -> None:
         """Hang ``node`` on its parent; ``weight`` new expanded nodes, ``subtree`` its full size."""
         nonlocal expanded
+        if written > max_nodes:
+            raise too_many_nodes(max_nodes, node.line, node.col)
         expanded += weight
         if expanded > budget and expanded > 20 * written:
             raise LoadAbort(
@@ -217,7 +272,7 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                     key_text = node.text
                     merge = node.raw == "<<" and node.style == ""
                     if key_text in frame.seen and not merge:
-                        problems.append(_duplicate_key(node, key_text))
+                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col)
                     frame.seen.add(key_text)
                     frame.merges = frame.merges or merge
             else:
@@ -269,24 +324,30 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             else:
                 value = raw
                 node_tag = tag
+            # The node's path is its parent's (shared) plus its own index or key, joined only
+            # when asked for; a line number is one shared int when the scalar ends on its line.
+            start_line = start.line
+            end_line = end.line
+            line = start_line + 1
+            node: Node
             if stack:
                 frame = stack[-1]
                 if not frame.is_map:
-                    path = frame.path + (len(frame.items),)
+                    part: Any = len(frame.items)
                 elif frame.pending_key is None:
-                    path = frame.path
+                    part = _NO_PART
                 else:
                     key = frame.pending_key
-                    path = frame.path + ((key.text if isinstance(key, Scalar) else "?"),)
+                    part = key.text if key.__class__ is Scalar else "?"
+                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end_line == start_line else end_line + 1, end.column + 1, frame.path, part)
             else:
                 frame = None
-                path = base_path
-            node: Node = Scalar(value, raw, node_tag, style, source, start.line + 1, start.column + 1, end.line + 1, end.column + 1, path)
+                node = Scalar(value, raw, node_tag, style, source, line, start.column + 1, line if end_line == start_line else end_line + 1, end.column + 1, base_path)
             if tag in _CFN_TAGS:
                 node = _wrap_tag(node, tag, source)
             if event.anchor:
                 anchors[event.anchor] = (node, 1)
-            if frame is None or expanded >= budget or node.__class__ is not Scalar:
+            if frame is None or expanded >= fast_limit or node.__class__ is not Scalar:
                 attach(node, 1, 1)
             else:
                 expanded += 1
@@ -302,10 +363,12 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                     if raw == "<<" and style == "":
                         frame.merges = True
                     elif key_text in frame.seen:
-                        problems.append(_duplicate_key(node, key_text))
+                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col)
                     frame.seen.add(key_text)
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             written += 1
+            if written > max_nodes:
+                raise too_many_nodes(max_nodes, event.start_mark.line + 1, event.start_mark.column + 1)
             if len(stack) >= max_depth:
                 mark = event.start_mark
                 raise LoadAbort(
@@ -343,6 +406,7 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             node, weight = target
             attach(node, weight, weight)
         elif cls is StreamEndEvent:
+            duplicates.close()
             break
         # StreamStart, DocumentStart, DocumentEnd: nothing to do
 
