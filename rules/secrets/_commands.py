@@ -8,6 +8,7 @@ script) and returns the literal secrets with their offsets. References (``$VAR``
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from pipelint.records import FrozenRecord
 from pipelint.textutil import LazyRegex, lazy_regex
@@ -34,62 +35,62 @@ class CommandPattern(FrozenRecord):
         self.fix = fix
 
 
-_VALUE = r"(?P<q>[\"']?)(?P<secret>[^\s\"';|&`]+)(?P=q)"
+_VALUE = r"(?P<q>[\"']?)(?P<secret>[^\s\"';|&`]{1,512})(?P=q)"
 
 COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
     CommandPattern(
         "docker-password", ("docker",),
-        lazy_regex(r"\bdocker\s+login\b[^\n;|&]*?\s(?:-p|--password)(?:\s+|=)" + _VALUE),
+        lazy_regex(r"\bdocker\s{1,16}+login\b[^\n;|&]{0,200}?\s(?:-p|--password)(?:\s{1,16}+|=)" + _VALUE),
         "a literal password to `docker login` (`-p`/`--password`)",
         "pipe the password in with `--password-stdin` from a secret, e.g. `echo \"$DOCKERHUB_TOKEN\" | docker login -u <user> --password-stdin` "
         "with `DOCKERHUB_TOKEN` mapped under `env.secrets-manager` (for ECR: `aws ecr get-login-password | docker login --username AWS --password-stdin <registry>`)",
     ),
     CommandPattern(
         "aws-configure", ("configure",),
-        lazy_regex(r"\baws\s+configure\s+set\s+(?:[\w.-]+\.)?(?P<key>aws_secret_access_key|aws_access_key_id|aws_session_token)\s+" + _VALUE, re.I),
+        lazy_regex(r"\baws\s{1,16}+configure\s{1,16}+set\s{1,16}+(?:[\w.-]{1,64}\.)?(?P<key>aws_secret_access_key|aws_access_key_id|aws_session_token)\s{1,16}+" + _VALUE, re.I),
         "a literal AWS credential to `aws configure set`",
         "do not store long-lived AWS keys in the build: give the CodeBuild service role (or a role it assumes with `aws sts assume-role`) the permissions instead",
     ),
     CommandPattern(
         "aws-env-export", ("aws_",),
-        lazy_regex(r"(?:\bexport\s+|^|[\s;&|(])(?P<key>AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)=" + _VALUE, re.M),
+        lazy_regex(r"(?:\bexport\s{1,16}+|^|[\s;&|(])(?P<key>AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)=" + _VALUE, re.M),
         "a literal AWS credential in an environment assignment",
         "remove the literal key: CodeBuild gives the build the service role's temporary credentials; for another account, use `aws sts assume-role`",
     ),
     CommandPattern(
         "npm-auth", ("_auth",),
-        lazy_regex(r"//[^\s\"':]*:(?P<key>_authToken|_auth|_password)=" + _VALUE),
+        lazy_regex(r"//[^\s\"':]{0,256}+:(?P<key>_authToken|_auth|_password)=" + _VALUE),
         "a literal npm token into `.npmrc` (`_authToken=`)",
         "write `//registry.npmjs.org/:_authToken=${NPM_TOKEN}` (single-quoted so the shell does not expand it) and map `NPM_TOKEN` under `env.secrets-manager`",
     ),
     CommandPattern(
         "curl-user", ("curl",),
-        lazy_regex(r"\bcurl\b[^\n;|&]*?\s(?:-u|--user)(?:\s+|=)(?P<q>[\"']?)(?P<user>[^\s\"':;|&]+):(?P<secret>[^\s\"';|&`]+)(?P=q)"),
+        lazy_regex(r"\bcurl\b[^\n;|&]{0,200}?\s(?:-u|--user)(?:\s{1,16}+|=)(?P<q>[\"']?)(?P<user>[^\s\"':;|&]{1,256}+):(?P<secret>[^\s\"';|&`]{1,512})(?P=q)"),
         "a literal password to `curl -u user:password`",
         "use `curl -u \"user:$API_PASSWORD\"` (or a `--netrc-file`) with `API_PASSWORD` mapped under `env.secrets-manager`",
     ),
     CommandPattern(
         "url-credentials", ("@",),
-        lazy_regex(r"\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^/\s:@\"'$]*):(?P<secret>[^/\s@\"']+)@[\w.-]+"),
+        lazy_regex(r"\b[a-z][a-z0-9+.-]{1,15}://(?P<user>[^/\s:@\"'$]{0,256}+):(?P<secret>[^/\s@\"']{1,512}+)@[\w.-]"),
         "credentials embedded in a URL",
         "use a CodeStar connection or a git credential helper (`git config credential.helper`) fed from `env.secrets-manager`, "
         "instead of `https://user:token@host/...`, which also ends up in logs",
     ),
     CommandPattern(
         "url-token-user", ("@",),
-        lazy_regex(r"\bhttps?://(?P<secret>gh[pousr]_[0-9A-Za-z]{36}|github_pat_\w{82})@[\w.-]+"),
+        lazy_regex(r"\bhttps?://(?P<secret>gh[pousr]_[0-9A-Za-z]{36}|github_pat_\w{82})@[\w.-]"),
         "a token embedded in a URL",
         "use a CodeStar connection or a git credential helper fed from `env.secrets-manager` instead of a token in the URL",
     ),
     CommandPattern(
         "auth-header", ("authorization",),
-        lazy_regex(r"(?i)\bauthorization:\s*(?:bearer|token|basic)\s+(?P<secret>[^\s\"'\\;|&`]+)"),
+        lazy_regex(r"(?i)\bauthorization:\s{0,16}+(?:bearer|token|basic)\s{1,16}+(?P<secret>[^\s\"'\\;|&`]{1,512}+)"),
         "a literal token in an `Authorization` header",
         "use `-H \"Authorization: Bearer $API_TOKEN\"` with `API_TOKEN` mapped under `env.secrets-manager`",
     ),
     CommandPattern(
         "auth-header", ("token:", "api-key:"),
-        lazy_regex(r"(?i)(?<![/\w-])(?:private-token|x-api-key|x-auth-token|x-access-token):\s*(?P<secret>[^\s\"'\\;|&`]+)"),
+        lazy_regex(r"(?i)(?<![/\w-])(?:private-token|x-api-key|x-auth-token|x-access-token):\s{0,16}+(?P<secret>[^\s\"'\\;|&`]{1,512}+)"),
         "a literal token in an API key header",
         "read the token from a variable mapped under `env.secrets-manager` (`-H \"X-Api-Key: $API_KEY\"`)",
     ),
@@ -131,21 +132,34 @@ def find_in_text(text: str) -> list[CommandSecret]:
     """Every literal secret the command patterns find in ``text``, one per place."""
     lowered = text.lower()
     found: list[CommandSecret] = []
-    taken: list[tuple[int, int]] = []
+    # Spans taken by earlier patterns: disjoint, sorted by start (starts and ends both ascend).
+    taken_starts: list[int] = []
+    taken_ends: list[int] = []
     for pattern in COMMAND_PATTERNS:
         if not any(needle in lowered for needle in pattern.needles):
             continue
+        mine: list[CommandSecret] = []
         for match in pattern.regex.finditer(text):
             value = match.group("secret")
             start, end = match.start("secret"), match.end("secret")
-            if not _literal(value) or any(s < end and start < e for s, e in taken):
+            if not _literal(value) or _overlaps(taken_starts, taken_ends, start, end):
                 continue
             if pattern.kind == "url-credentials" and not _looks_like_url_secret(value, match.group("user")):
                 continue
             key = match.groupdict().get("key")
-            found.append(CommandSecret(pattern, value, start, end, key))
-            taken.append((start, end))
+            mine.append(CommandSecret(pattern, value, start, end, key))
+        if mine:
+            found.extend(mine)
+            spans = sorted([*zip(taken_starts, taken_ends), *((f.start, f.end) for f in mine)])
+            taken_starts = [s for s, _ in spans]
+            taken_ends = [e for _, e in spans]
     return found
+
+
+def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` overlaps one of the disjoint sorted spans (binary search)."""
+    index = bisect_left(ends, start + 1)  # the first span ending after `start`
+    return index < len(starts) and starts[index] < end
 
 
 def _looks_like_url_secret(password: str, user: str) -> bool:

@@ -18,7 +18,7 @@ from pipelint.load.nodes import intrinsic_arg
 from pipelint.records import ValueRecord
 
 from ._commands import find_in_text
-from ._locate import locate
+from ._locate import Cursor, locate
 from ._patterns import (
     classify,
     is_aws_secret_key,
@@ -183,9 +183,10 @@ def buildspec_commands(root: Node) -> list[Hit]:
     """Literal secrets in buildspec commands (``docker login -p``, ``curl -u``…)."""
     hits: list[Hit] = []
     for scalar in command_scalars(root):
+        cursor = Cursor(scalar)
         for found in find_in_text(scalar.value):
             hits.append(Hit(
-                locate(scalar, found.value),
+                locate(scalar, found.value, cursor),
                 found.value,
                 f"this command passes {found.describe()} ({redact(found.value)}); the command is stored with the buildspec "
                 f"and printed in build logs; {found.pattern.fix}",
@@ -305,11 +306,12 @@ def source_urls(root: Node) -> list[Hit]:
                     text = _text(intrinsic_arg(alt))
                 if not text:
                     continue
+                cursor = Cursor(alt)
                 for found in find_in_text(text):
                     if found.pattern.kind not in ("url-credentials", "url-token-user"):
                         continue
                     hits.append(Hit(
-                        locate(alt, found.value), found.value,
+                        locate(alt, found.value, cursor), found.value,
                         f"CodeBuild project `{logical}` source URL embeds credentials ({redact(found.value)}); they are stored in the "
                         "project and shown to anyone who can read it; connect the repository with a CodeStar connection "
                         "(`Auth: {Type: CODECONNECTIONS}`) or an `AWS::CodeBuild::SourceCredential` whose token is read from "

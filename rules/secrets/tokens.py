@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, Source, redact, rule
@@ -41,27 +42,60 @@ def _compact(text: str) -> str:
     return "".join(text.split())
 
 
-def _is_claimed(value: str, taken: set[str]) -> bool:
-    """Whether a structural rule reports this value (or one containing it; spacing ignored)."""
-    if value in taken:
-        return True
-    compact = _compact(value)
-    return any(len(c) >= 8 and (c in compact or compact in c) for c in map(_compact, taken))
+class _Claims:
+    """The values structural rules report, for quick "is this one of them" questions."""
+
+    def __init__(self, taken: set[str]) -> None:
+        self.exact = taken
+        self.compact = [c for c in {_compact(value) for value in taken} if len(c) >= 8]
+        self.compact_set = set(self.compact)
+
+    def claim(self, value: str) -> bool:
+        """Whether a structural rule reports this value (or one containing it; spacing ignored)."""
+        if value in self.exact:
+            return True
+        compact = _compact(value)
+        if compact in self.compact_set:
+            return True
+        return any(c in compact or compact in c for c in self.compact)
+
+
+def _disjoint(matches: list[TokenMatch]) -> list[TokenMatch]:
+    """Matches that overlap no earlier kept one: recognised shapes first, then keyword matches.
+
+    Each group is walked in text order and checked against the kept shapes by binary search,
+    so the cost is linear in the number of matches (times a logarithm), never quadratic.
+    """
+    shapes = sorted((m for m in matches if m.kind != "keyword"), key=lambda m: (m.start, -m.end))
+    kept: list[TokenMatch] = []
+    reach = -1
+    for match in shapes:
+        if match.start >= reach:
+            kept.append(match)
+            reach = match.end
+    starts = [m.start for m in kept]
+    ends = [m.end for m in kept]
+    reach = -1
+    for match in sorted((m for m in matches if m.kind == "keyword"), key=lambda m: m.start):
+        index = bisect_left(ends, match.start + 1)
+        if (index < len(starts) and starts[index] < match.end) or match.start < reach:
+            continue
+        kept.append(match)
+        reach = match.end
+    return kept
 
 
 def scan(source: Source, taken: set[str]) -> Iterator[Report]:
     """Reports for every unclaimed credential in a source's text, each value once."""
     text = source.text
-    matches: list[TokenMatch] = find_tokens(text) + find_keyword_secrets(text)
-    spans: list[tuple[int, int]] = []
+    claims = _Claims(taken)
     reported: set[str] = set()
-    for match in matches:  # recognised shapes come first, so they win over keyword matches
-        if any(s < match.end and match.start < e for s, e in spans):
-            continue
-        spans.append((match.start, match.end))
-        if match.value in reported or _is_claimed(match.value, taken):
+    for match in _disjoint(find_tokens(text) + find_keyword_secrets(text)):
+        if match.value in reported:
             continue
         reported.add(match.value)
+        if claims.claim(match.value):
+            continue
         end = match.end
         if match.kind == "private-key":
             end = text.find("\n", match.start, match.end)

@@ -57,16 +57,213 @@ _SHA256: Any = None
 
 
 def secret_hash(secret: str) -> str:
-    """The SHA-256 of a secret, for baselines (the raw value is never stored)."""
+    """The SHA-256 of a secret. Not for anything written to disk: an unsalted hash of a short
+    secret is reversed by a dictionary attack. Baselines use :data:`SECRET_ANCHOR` instead."""
     return str(sha256(secret.encode("utf-8", "surrogatepass")).hexdigest())
+
+
+# What a secret finding's fingerprint is made of in place of the secret: nothing derived from
+# the value, so a baseline (committed, shared, read by anyone) holds no trace of it. The
+# finding's code, file and node path still tell findings apart.
+SECRET_ANCHOR = "<secret>"
+
+
+def scrub_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret, and the redacted form that masking leaves, reduced to ``…``.
+
+    For fingerprint material (anchors): unlike :func:`mask_secrets` it keeps no prefix or
+    length, so nothing written to a baseline depends on a secret's value.
+    """
+    return strip_redactions(mask_secrets(text, secrets)) if secrets else text
+
+
+_REDACTION = None  # compiled on first use: a redacted value as `redact` writes it
+
+
+def strip_redactions(text: str) -> str:
+    """``text`` with each redacted value (``abcd…(40 chars)``) reduced to ``…``: for baselines,
+    which must not record a secret's first characters or its length."""
+    global _REDACTION
+    if "…(" not in text:
+        return text
+    if _REDACTION is None:
+        _REDACTION = re.compile(r"\S{0,4}…\(\d{1,9} chars\)")
+    return str(_REDACTION.sub("…", text))
+
+
+# Below this many secrets, masking replaces each secret in turn (C speed); above it, one pass
+# over the text looks each position up in an index by the secret's first characters, so that a
+# file with 100,000 secrets is masked in time linear in the text, not in text × secrets.
+_FEW_SECRETS = 48
+_PREFIX = 4
+
+
+class _Masker:
+    """Masks many secrets in one left-to-right pass (longest secret at each position wins)."""
+
+    __slots__ = ("short", "index")
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.short: list[str] = []
+        self.index: dict[str, list[str]] = {}
+        for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+            if len(secret) < _PREFIX:
+                self.short.append(secret)
+            else:
+                self.index.setdefault(secret[:_PREFIX], []).append(secret)
+
+    def apply(self, text: str) -> str:
+        """``text`` with every secret masked."""
+        pieces: list[str] = []
+        index = self.index
+        done = 0
+        position = 0
+        last = len(text) - _PREFIX
+        while position <= last:
+            bucket = index.get(text[position:position + _PREFIX])
+            if bucket is not None:
+                for secret in bucket:
+                    if text.startswith(secret, position):
+                        pieces.append(text[done:position])
+                        pieces.append(redact(secret))
+                        position += len(secret)
+                        done = position
+                        break
+                else:
+                    position += 1
+                continue
+            position += 1
+        pieces.append(text[done:])
+        out = "".join(pieces)
+        for secret in self.short:
+            if secret in out:
+                out = out.replace(secret, redact(secret))
+        return out
+
+
+_MASKER: tuple[object, int, _Masker] | None = None  # (secrets set, its size, masker), the last one built
 
 
 def mask_secrets(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every occurrence of each secret replaced by its masked form."""
+    global _MASKER
+    if isinstance(secrets, (set, frozenset)) and len(secrets) > _FEW_SECRETS:
+        cached = _MASKER
+        # The set itself is kept in the cache, so its id cannot be reused by another set;
+        # secret sets only grow, so an unchanged size means unchanged contents.
+        if cached is None or cached[0] is not secrets or cached[1] != len(secrets):
+            cached = (secrets, len(secrets), _Masker(secrets))
+            _MASKER = cached
+        return cached[2].apply(text)
     for secret in sorted(set(secrets), key=len, reverse=True):
         if secret and secret in text:
             text = text.replace(secret, redact(secret))
     return text
+
+
+def source_range_pieces(lines: list[str], line: int, col: int, end_line: int, end_col: int) -> list[str]:
+    """The raw text of a source range (1-based, ``end_col`` exclusive), one piece per line,
+    with surrounding white space removed."""
+    pieces: list[str] = []
+    if line < 1 or end_line < line or line > len(lines):
+        return pieces
+    for number in range(line, min(end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        start = col - 1 if number == line else 0
+        stop = end_col - 1 if number == end_line else len(text)
+        piece = text[max(0, start):max(0, stop)].strip()
+        if piece:
+            pieces.append(piece)
+    return pieces
+
+
+# A piece of a secret's source range shorter than this is not masked on its own (masking every
+# `"a` in a file would make frames unreadable; such a piece holds at most a few characters).
+MIN_RANGE_PIECE = 4
+MAX_RANGE_LINES = 200
+
+
+def record_secret(source: Any, secret: str, span: tuple[int, int, int, int] | None = None) -> None:
+    r"""Remember a secret found in ``source`` so that every output masks it.
+
+    Besides the value itself (and each line of a multi-line value), the raw text of the node's
+    source range ``(line, col, end_line, end_col)`` is recorded whenever it differs from the
+    value, so that escapes (JSON ``\/`` and ``\u0041``, YAML ``''`` and escaped line breaks)
+    cannot carry the secret past the mask into code frames, snippets and excerpts.
+    """
+    secrets = source.secrets
+    secrets.add(secret)
+    if "\n" in secret:  # a frame shows one line at a time: mask each line too
+        secrets.update(line for line in secret.splitlines() if len(line.strip()) >= 8)
+    if span is None or span[2] - span[0] > MAX_RANGE_LINES:
+        return
+    pieces = source_range_pieces(source.lines, *span)
+    if any(secret in piece for piece in pieces):
+        return  # written as parsed: masking the value masks it everywhere
+    parts = [line.strip() for line in secret.splitlines()] or [secret]
+    if all(any(part in piece for piece in pieces) for part in parts if part):
+        return  # a multi-line value whose lines are written as they are
+    secrets.update(piece for piece in pieces if len(piece) >= MIN_RANGE_PIECE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Secret-looking text in messages that are not findings (configuration errors) and in files
+# that do not parse: values assigned to secret-named keys, credential shapes, URL credentials.
+
+_SECRET_LIKE = None  # compiled on first use
+
+
+def _secret_like() -> re.Pattern[str]:
+    global _SECRET_LIKE
+    if _SECRET_LIKE is None:
+        name = (r"(?:passw|passphrase|pwd|(?<![a-z])pass(?![a-z])|secret|token|api[_.-]?key|apikey|access[_.-]?key|"
+                r"private[_.-]?key|credential|auth|bearer)")
+        stop = r"\s\"'`,;)}\]\\"
+        _SECRET_LIKE = re.compile(
+            "(?i)"
+            # 1. name = value, name: value, "name": "value" (bounded and possessive: linear)
+            rf"{name}[A-Za-z0-9_.-]{{0,40}}+(?:\\?[\"'])?[ \t]{{0,16}}+(?::=|=>|:|=)(?![:=])[ \t\"'`]{{0,16}}+"
+            rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<assigned>[^{stop}]{{1,512}}+)"
+            # 2. user:password@ in a URL
+            rf"|://[^/\s:@\"']{{0,256}}+:(?P<url>[^/\s@\"']{{1,512}}+)@"
+            # 3. credential shapes
+            r"|(?<![A-Za-z0-9_])(?P<token>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}|gh[pousr]_[0-9A-Za-z]{36}"
+            r"|github_pat_[0-9A-Za-z_]{82}|npm_[A-Za-z0-9]{36}|xox[abposre]-[0-9A-Za-z-]{10,255}+)"
+        )
+    return _SECRET_LIKE
+
+
+def _reference(value: str) -> bool:
+    return value.startswith(("$", "{{", "#{", "!", "%{", "<")) or value in ("***", "****")
+
+
+def secret_like_spans(text: str) -> list[tuple[int, int]]:
+    """Offsets of the secret-looking values in ``text`` (references like ``$VAR`` excluded)."""
+    spans: list[tuple[int, int]] = []
+    for match in _secret_like().finditer(text):
+        group = "assigned" if match.group("assigned") is not None else "url" if match.group("url") is not None else "token"
+        start, end = match.span(group)
+        if group != "token" and (_reference(text[start:end]) or end - start < 4 and group == "assigned"):
+            continue
+        spans.append((start, end))
+    return spans
+
+
+def mask_secret_like(text: str) -> str:
+    """``text`` with anything that looks like a secret masked (``password=hunter2`` →
+    ``password=h…(7 chars)``, ``AKIA…``, ``https://user:pw@host``): for messages that quote
+    input pipelint has not analysed, such as configuration errors. Linear in ``text``."""
+    spans = secret_like_spans(text)
+    if not spans:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for start, end in spans:
+        pieces.append(text[done:start])
+        pieces.append(redact(text[start:end]))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 class LazyRegex:

@@ -19,7 +19,7 @@ from ..findings import Finding, Severity
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
 from ..load.problems import Limits, LoadProblem
 from ..records import ValueRecord
-from ..textutil import mask_secrets, secret_hash
+from ..textutil import SECRET_ANCHOR, mask_secrets, record_secret, scrub_secrets
 from .collector import between_files, paused
 from .registry import Registry, RuleLoadError, load_rules
 from .rule import LATER, Document, Report, Rule
@@ -299,10 +299,8 @@ def finding_from_report(report: Report, found: Rule, doc: Document | None, setti
     anchor = report.anchor if report.anchor is not None else _anchor(node)
     if report.secret:
         if source is not None:
-            source.secrets.add(report.secret)
-            if "\n" in report.secret:  # a frame shows one line at a time: mask each line too
-                source.secrets.update(line for line in report.secret.splitlines() if len(line.strip()) >= 8)
-        anchor = secret_hash(report.secret)
+            record_secret(source, report.secret, (node.line, node.col, end.end_line, end.end_col))
+        anchor = SECRET_ANCHOR  # nothing derived from the value reaches a fingerprint or baseline
     if isinstance(report.severity, Severity):
         level = report.severity
     elif isinstance(report.severity, str):
@@ -378,7 +376,9 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
             try:
                 for report in found.check(doc, {}) or ():
                     if report.secret:
-                        (report.node.source or doc.source).secrets.add(report.secret)
+                        end = report.end or report.node
+                        record_secret(report.node.source or doc.source, report.secret,
+                                      (report.node.line, report.node.col, end.end_line, end.end_col))
             except Exception:  # a silent detector's crash is reported when it is selected
                 pass
     for found, doc, produced in waiting:
@@ -532,8 +532,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
             finding.message = mask_secrets(finding.message, source.secrets)
             if finding.fix:
                 finding.fix = mask_secrets(finding.fix, source.secrets)
-            if finding.anchor in source.secrets:
-                finding.anchor = secret_hash(finding.anchor)
+            finding.anchor = scrub_secrets(finding.anchor, source.secrets)
         finding.fingerprint = finding.compute_fingerprint()
         kept.append(finding)
     bad = settings.registry.by_code.get("PL012")
@@ -656,6 +655,7 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
         known = sources.get(finding.path)
         if known is not None and known.secrets:
             finding.message = mask_secrets(finding.message, known.secrets)
+            finding.anchor = scrub_secrets(finding.anchor, known.secrets)
         finding.fingerprint = finding.compute_fingerprint()
     findings.extend(project_findings)
     from .notices import drain
