@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 
 from pipelint.records import FrozenRecord
 from pipelint.textutil import LazyRegex, lazy_regex
@@ -19,31 +20,43 @@ from ._patterns import TOKEN_SHAPES, is_placeholder, is_reference
 class CommandPattern(FrozenRecord):
     """One way a command line can carry a secret."""
 
-    __slots__ = ("kind", "needles", "regex", "what", "fix")
+    __slots__ = ("kind", "needles", "regex", "what", "fix", "lead")
 
     kind: str
     needles: tuple[str, ...]  # lower-case substrings, one of which must occur before the regex runs
     regex: LazyRegex  # compiled on first use
     what: str
     fix: str
+    # The command an option belongs to (`docker login`, `curl`), as a regex starting with `.*`
+    # (so that it matches up to its last occurrence): it must come before the match, in the same
+    # command, at most MAX_ARGS_BEFORE characters earlier. Checked in a bounded window so that
+    # the regex starts at the option, and no text is read again for every earlier command word.
+    lead: LazyRegex | None
 
-    def __init__(self, kind: str, needles: tuple[str, ...], regex: LazyRegex, what: str, fix: str) -> None:
+    def __init__(self, kind: str, needles: tuple[str, ...], regex: LazyRegex, what: str, fix: str,
+                 lead: LazyRegex | None = None) -> None:
         self.kind = kind
         self.needles = needles
         self.regex = regex
         self.what = what
         self.fix = fix
+        self.lead = lead
 
 
-_VALUE = r"(?P<q>[\"']?)(?P<secret>[^\s\"';|&`]{1,512})(?P=q)"
+# A value is read to its end, at most MAX_SECRET + 1 characters (possessive: no backtracking);
+# a longer run is not a secret, and `find_in_text` drops it.
+MAX_SECRET = 511
+_VALUE = r"(?P<q>[\"']?)(?P<secret>[^\s\"';|&`]{1,512}+)(?P=q)"
+_VALUE_STOP = lazy_regex(r"[\s\"']")  # where the value of every pattern has ended
 
 COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
     CommandPattern(
         "docker-password", ("docker",),
-        lazy_regex(r"\bdocker\s{1,16}+login\b[^\n;|&]{0,200}?\s(?:-p|--password)(?:\s{1,16}+|=)" + _VALUE),
+        lazy_regex(r"\s(?:-p|--password)(?:\s{1,16}+|=)" + _VALUE),
         "a literal password to `docker login` (`-p`/`--password`)",
         "pipe the password in with `--password-stdin` from a secret, e.g. `echo \"$DOCKERHUB_TOKEN\" | docker login -u <user> --password-stdin` "
         "with `DOCKERHUB_TOKEN` mapped under `env.secrets-manager` (for ECR: `aws ecr get-login-password | docker login --username AWS --password-stdin <registry>`)",
+        lead=lazy_regex(r"(?s:.*)\bdocker\s{1,16}+login\b"),
     ),
     CommandPattern(
         "aws-configure", ("configure",),
@@ -65,9 +78,10 @@ COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
     ),
     CommandPattern(
         "curl-user", ("curl",),
-        lazy_regex(r"\bcurl\b[^\n;|&]{0,200}?\s(?:-u|--user)(?:\s{1,16}+|=)(?P<q>[\"']?)(?P<user>[^\s\"':;|&]{1,256}+):(?P<secret>[^\s\"';|&`]{1,512})(?P=q)"),
+        lazy_regex(r"\s(?:-u|--user)(?:\s{1,16}+|=)(?P<q>[\"']?)(?P<user>[^\s\"':;|&]{1,256}+):(?P<secret>[^\s\"';|&`]{1,512}+)(?P=q)"),
         "a literal password to `curl -u user:password`",
         "use `curl -u \"user:$API_PASSWORD\"` (or a `--netrc-file`) with `API_PASSWORD` mapped under `env.secrets-manager`",
+        lead=lazy_regex(r"(?s:.*)\bcurl\b"),
     ),
     CommandPattern(
         "url-credentials", ("@",),
@@ -124,6 +138,7 @@ class CommandSecret(FrozenRecord):
         return self.pattern.what
 
 
+@lru_cache(maxsize=4096)
 def _literal(value: str) -> bool:
     return not (is_reference(value) or "$" in value or "`" in value or is_placeholder(value) or len(value) < 4)
 
@@ -139,10 +154,22 @@ def find_in_text(text: str) -> list[CommandSecret]:
         if not any(needle in lowered for needle in pattern.needles):
             continue
         mine: list[CommandSecret] = []
-        for match in pattern.regex.finditer(text):
+        regex = pattern.regex.compiled
+        position = 0
+        while position <= len(text):
+            match = regex.search(text, position)
+            if match is None:
+                break
+            position = max(match.end(), match.start() + 1)
             value = match.group("secret")
             start, end = match.start("secret"), match.end("secret")
+            if len(value) > MAX_SECRET:  # a run this long is no secret: go on after all of it
+                stop = _VALUE_STOP.search(text, end)
+                position = stop.start() if stop is not None else len(text) + 1
+                continue
             if not _literal(value) or _overlaps(taken_starts, taken_ends, start, end):
+                continue
+            if pattern.lead is not None and not _led_by(text, match.start(), pattern.lead):
                 continue
             if pattern.kind == "url-credentials" and not _looks_like_url_secret(value, match.group("user")):
                 continue
@@ -154,6 +181,21 @@ def find_in_text(text: str) -> list[CommandSecret]:
             taken_starts = [s for s, _ in spans]
             taken_ends = [e for _, e in spans]
     return found
+
+
+MAX_ARGS_BEFORE = 200
+
+
+def _led_by(text: str, start: int, lead: LazyRegex) -> bool:
+    """Whether ``lead`` (the command) occurs before ``start`` in the same command, with at most
+    :data:`MAX_ARGS_BEFORE` characters of arguments between (reads a bounded window)."""
+    begin = max(0, start - MAX_ARGS_BEFORE - 40)
+    for separator in "\n;|&":
+        cut = text.rfind(separator, begin, start)
+        if cut >= 0:
+            begin = cut + 1
+    last = lead.match(text, begin, start)  # the lead regex starts with `.*`: its last occurrence
+    return last is not None and start - last.end() <= MAX_ARGS_BEFORE
 
 
 def _overlaps(starts: list[int], ends: list[int], start: int, end: int) -> bool:

@@ -55,7 +55,7 @@ TOKEN_SHAPES: tuple[TokenShape, ...] = (
     TokenShape("slack-token", "a Slack token",
                lazy_regex(r"(?<![A-Za-z0-9])(xox[abposre]-[0-9]{6,13}-[0-9A-Za-z-]{8,255}+)"), 3.0, ("xox",)),
     TokenShape("slack-webhook", "a Slack webhook URL",
-               lazy_regex(r"((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,255}+)"), 3.0,
+               lazy_regex(r"(hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,255}+)"), 3.0,
                ("hooks.slack.com",)),
 )
 
@@ -68,9 +68,9 @@ MAX_KEY_BODY = 20_000
 _KEY_BODY = lazy_regex(r"[A-Za-z0-9+/=]{16,}")
 
 # A 40-character AWS secret access key next to a name that says so.
-_AWS_SECRET = lazy_regex(
-    r"(?i)(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s{0,64}+(?::|=>|=)\s{0,64}+[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
-)
+_AWS_SECRET_TEXT = r"(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s{0,64}+(?::|=>|=)\s{0,64}+[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+_AWS_SECRET = lazy_regex("(?i)" + _AWS_SECRET_TEXT)
+_AWS_SECRET_LOWER = lazy_regex(_AWS_SECRET_TEXT)  # over lower-cased ASCII text
 
 
 def entropy(text: str) -> float:
@@ -220,15 +220,19 @@ def find_tokens(text: str) -> list[TokenMatch]:
         if not any(needle in text for needle in shape.needles):
             continue
         for match in shape.pattern.finditer(text):
-            value = match.group(1)
+            start, end = match.span(1)
+            if shape.kind == "slack-webhook":  # with its scheme (a regex starting with a literal is faster)
+                start -= next((len(s) for s in ("https://", "http://") if text.startswith(s, start - len(s))), 0)
+            value = text[start:end]
             if is_placeholder(value) or entropy(value) < shape.min_entropy:
                 continue
-            found.append(TokenMatch(shape.kind, shape.label, value, match.start(1), match.end(1)))
+            found.append(TokenMatch(shape.kind, shape.label, value, start, end))
     if "PRIVATE KEY" in text:
         found.extend(_private_keys(text))
     if "ecret" in text or "ECRET" in text:
-        for match in _AWS_SECRET.finditer(text):
-            value = match.group(1)
+        ascii_text = text.isascii()  # lower-cased ASCII keeps every offset, and is faster than (?i)
+        for match in (_AWS_SECRET_LOWER.finditer(text.lower()) if ascii_text else _AWS_SECRET.finditer(text)):
+            value = text[match.start(1):match.end(1)]
             if not is_placeholder(value) and entropy(value) >= 4.0:
                 found.append(TokenMatch("aws-secret-access-key", "an AWS secret access key", value, match.start(1), match.end(1)))
     return found
@@ -273,12 +277,15 @@ _KEYWORD_TEXT = (r"passw|pwd|pass|secret|token|api[_.-]?key|apikey|access[_.-]?k
 _STOP = r" \t\r\n\"'`;,)}\]\\"
 # keyword, the rest of the name (at most 40 more characters), an optional closing quote (also the
 # escaped quote of JSON inside a JSON string: \"key\": \"value\"), an operator that is not `::` or
-# `==`, opening quotes, and a value of 6 to 300 characters that ends at a stop character. All
-# quantifiers are bounded and possessive: a match attempt reads at most about 450 characters.
+# `==`, opening quotes, and a value: the whole run of characters up to a stop character. The
+# quantifiers before the value are bounded and possessive; the value's is possessive and always
+# read to its end, so the next match starts after it: each character is read a bounded number
+# of times. Values over MAX_VALUE characters are then dropped (a run that long is no secret).
 _ASSIGNMENT_TAIL = (
     r"[A-Za-z0-9_.-]{0,40}+(?:\\[\"']|[\"'])?[ \t]{0,64}+(?::=|=>|:|=)(?![:=])[ \t\"'`=\\]{0,64}+"
-    rf"(?P<value>[^{_STOP}]{{6,300}}+)(?![^{_STOP}])"
+    rf"(?P<value>[^{_STOP}]{{6,}}+)"
 )
+MAX_VALUE = 300
 _ASSIGNMENT = lazy_regex(f"(?:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")  # over lower-cased ASCII text: faster than (?i)
 _ASSIGNMENT_CI = lazy_regex(f"(?i:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")
 _NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
@@ -316,6 +323,8 @@ def find_keyword_secrets(text: str) -> list[TokenMatch]:
     matches = _ASSIGNMENT.finditer(text.lower()) if text.isascii() else _ASSIGNMENT_CI.finditer(text)
     for match in matches:
         value_start, value_end = match.span("value")
+        if value_end - value_start > MAX_VALUE:
+            continue
         label = _judge(_assigned_name(text, match.start(), value_start), text[value_start:value_end])
         if label is not None:
             found.append(TokenMatch("keyword", label, text[value_start:value_end], value_start, value_end))

@@ -210,43 +210,52 @@ def record_secret(source: Any, secret: str, span: tuple[int, int, int, int] | No
 # Secret-looking text in messages that are not findings (configuration errors) and in files
 # that do not parse: values assigned to secret-named keys, credential shapes, URL credentials.
 
-_SECRET_LIKE = None  # compiled on first use
+_SECRET_LIKE: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
 
 
-def _secret_like() -> re.Pattern[str]:
+def _secret_like() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(assignment over lower-cased ASCII, the same for any text, URL credentials, shapes)."""
     global _SECRET_LIKE
     if _SECRET_LIKE is None:
         name = (r"(?:passw|passphrase|pwd|(?<![a-z])pass(?![a-z])|secret|token|api[_.-]?key|apikey|access[_.-]?key|"
                 r"private[_.-]?key|credential|auth|bearer)")
         stop = r"\s\"'`,;)}\]\\"
-        _SECRET_LIKE = re.compile(
-            "(?i)"
-            # 1. name = value, name: value, "name": "value" (bounded and possessive: linear)
-            rf"{name}[A-Za-z0-9_.-]{{0,40}}+(?:\\?[\"'])?[ \t]{{0,16}}+(?::=|=>|:|=)(?![:=])[ \t\"'`]{{0,16}}+"
-            rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<assigned>[^{stop}]{{1,512}}+)"
-            # 2. user:password@ in a URL
-            rf"|://[^/\s:@\"']{{0,256}}+:(?P<url>[^/\s@\"']{{1,512}}+)@"
-            # 3. credential shapes
-            r"|(?<![A-Za-z0-9_])(?P<token>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}|gh[pousr]_[0-9A-Za-z]{36}"
-            r"|github_pat_[0-9A-Za-z_]{82}|npm_[A-Za-z0-9]{36}|xox[abposre]-[0-9A-Za-z-]{10,255}+)"
+        # name = value, name: value, "name": "value", Authorization: Bearer value. Bounded and
+        # possessive quantifiers, and a value always read to its end: linear in the text.
+        assignment = (rf"{name}[a-z0-9_.-]{{0,40}}+(?:\\?[\"'])?[ \t]{{0,16}}+(?::=|=>|:|=)(?![:=])[ \t\"'`]{{0,16}}+"
+                      rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<value>[^{stop}]{{1,512}}+)")
+        _SECRET_LIKE = (
+            re.compile(assignment),
+            re.compile("(?i)" + assignment),
+            re.compile(r"://[^/\s:@\"']{0,256}+:(?P<value>[^/\s@\"']{1,512}+)@"),
+            re.compile(r"(?<![A-Za-z0-9_])(?P<value>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}|gh[pousr]_[0-9A-Za-z]{36}"
+                       r"|github_pat_[0-9A-Za-z_]{82}|npm_[A-Za-z0-9]{36}|xox[abposre]-[0-9A-Za-z-]{10,255}+)"),
         )
     return _SECRET_LIKE
 
 
 def _reference(value: str) -> bool:
-    return value.startswith(("$", "{{", "#{", "!", "%{", "<")) or value in ("***", "****")
+    return value.startswith(("$", "{{", "#{", "!", "%{", "<")) or set(value) <= {"*", "x", "X"}
 
 
 def secret_like_spans(text: str) -> list[tuple[int, int]]:
-    """Offsets of the secret-looking values in ``text`` (references like ``$VAR`` excluded)."""
-    spans: list[tuple[int, int]] = []
-    for match in _secret_like().finditer(text):
-        group = "assigned" if match.group("assigned") is not None else "url" if match.group("url") is not None else "token"
-        start, end = match.span(group)
-        if group != "token" and (_reference(text[start:end]) or end - start < 4 and group == "assigned"):
+    """Sorted, disjoint offsets of the secret-looking values in ``text`` (references such as
+    ``$VAR`` excluded): values assigned to secret-named keys, URL passwords, credential shapes."""
+    lower, any_case, url, shapes = _secret_like()
+    assigned = lower.finditer(text.lower()) if text.isascii() else any_case.finditer(text)
+    spans = [m.span("value") for m in assigned if len(m.group("value")) >= 4 and not _reference(text[m.start("value"):m.end("value")])]
+    if "://" in text:
+        spans += [m.span("value") for m in url.finditer(text) if not _reference(m.group("value"))]
+    spans += [m.span("value") for m in shapes.finditer(text)]
+    spans.sort()
+    disjoint: list[tuple[int, int]] = []
+    for start, end in spans:
+        if disjoint and start < disjoint[-1][1]:
+            if end > disjoint[-1][1]:
+                disjoint[-1] = (disjoint[-1][0], end)
             continue
-        spans.append((start, end))
-    return spans
+        disjoint.append((start, end))
+    return disjoint
 
 
 def mask_secret_like(text: str) -> str:
