@@ -34,6 +34,25 @@ def node_at(source: Source, start: int, end: int, value: str, path: tuple = ()) 
     return Scalar(value, value, None, "", source, line, start - starts[line - 1] + 1, end_line, end - starts[end_line - 1] + 1, path)
 
 
+MAX_RAW_TEXT = 100_000
+
+
+def raw_text(node: Node) -> tuple[int, str] | None:
+    """``(offset, text)``: the text of ``node``'s source range as written in the file (keys,
+    quotes and escapes included), or ``None`` when it has no source or spans over 100 kB."""
+    source = node.source
+    if source is None or node.line < 1:
+        return None
+    starts = _line_starts(source)
+    if node.line > len(starts) or node.end_line > len(starts):
+        return None
+    start = starts[node.line - 1] + node.col - 1
+    end = starts[node.end_line - 1] + node.end_col - 1
+    if not 0 <= start < end <= len(source.text) or end - start > MAX_RAW_TEXT:
+        return None
+    return start, source.text[start:end]
+
+
 class Cursor:
     """Where the previous :func:`locate` in one node found its value, so that values found in
     text order are each searched for from there (linear in the node's size, not quadratic)."""

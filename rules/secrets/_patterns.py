@@ -282,22 +282,18 @@ _STOP = r" \t\r\n\"'`;,)}\]\\"
 # read to its end, so the next match starts after it: each character is read a bounded number
 # of times. Values over MAX_VALUE characters are then dropped (a run that long is no secret).
 _ASSIGNMENT_TAIL = (
-    r"[A-Za-z0-9_.-]{0,40}+(?:\\[\"']|[\"'])?[ \t]{0,64}+(?::=|=>|:|=)(?![:=])[ \t\"'`=\\]{0,64}+"
+    r"(?P<rest>[A-Za-z0-9_.-]{0,40}+)(?:\\[\"']|[\"'])?[ \t]{0,64}+(?::=|=>|:|=)(?![:=])[ \t\"'`=\\]{0,64}+"
     rf"(?P<value>[^{_STOP}]{{6,}}+)"
 )
 MAX_VALUE = 300
 _ASSIGNMENT = lazy_regex(f"(?:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")  # over lower-cased ASCII text: faster than (?i)
 _ASSIGNMENT_CI = lazy_regex(f"(?i:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
 MAX_NAME_BEFORE_KEYWORD = 60
 
 
-def _name_start(text: str, start: int) -> int:
-    """Where the name holding the keyword at ``start`` begins (at most 60 characters back)."""
-    begin = start
-    while begin > 0 and start - begin < MAX_NAME_BEFORE_KEYWORD and text[begin - 1] in _NAME_CHARS:
-        begin -= 1
-    return begin
+# The start of a name: after the last non-name character of the (at most 60-character) window
+# before the keyword; the greedy `.*` makes the regex engine find it from the right, in C.
+_NAME_HEAD = lazy_regex(r"(?s:.*[^A-Za-z0-9_.-])?")
 
 
 @lru_cache(maxsize=4096)
@@ -321,19 +317,15 @@ def find_keyword_secrets(text: str) -> list[TokenMatch]:
     """
     found: list[TokenMatch] = []
     matches = _ASSIGNMENT.finditer(text.lower()) if text.isascii() else _ASSIGNMENT_CI.finditer(text)
+    head = _NAME_HEAD.compiled.match
     for match in matches:
         value_start, value_end = match.span("value")
         if value_end - value_start > MAX_VALUE:
             continue
-        label = _judge(_assigned_name(text, match.start(), value_start), text[value_start:value_end])
+        start = match.start()
+        before = head(text, max(0, start - MAX_NAME_BEFORE_KEYWORD), start)
+        name = text[before.end() if before is not None else start:match.end("rest")]
+        label = _judge(name, text[value_start:value_end])
         if label is not None:
             found.append(TokenMatch("keyword", label, text[value_start:value_end], value_start, value_end))
     return found
-
-
-def _assigned_name(text: str, keyword_start: int, limit: int) -> str:
-    """The name (name characters only) around a keyword: from its start to its last name character."""
-    stop = keyword_start
-    while stop < limit and text[stop] in _NAME_CHARS:
-        stop += 1
-    return text[_name_start(text, keyword_start):stop]

@@ -6,6 +6,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, Source, redact, rule
+from pipelint.textutil import secret_like_spans
 
 from ._commands import find_in_text
 from ._hooks import hook_scripts
@@ -22,6 +23,7 @@ _ADVICE = {
     "slack-token": "revoke it in Slack and read it at run time from Secrets Manager",
     "slack-webhook": "regenerate the webhook in Slack and read its URL at run time from Secrets Manager",
     "private-key": "remove it, replace the key pair, and keep the private key in Secrets Manager",
+    "command": "read it at run time from a variable mapped under `env.secrets-manager:` (or from Secrets Manager), and rotate it",
     "keyword": "if it is a real secret, move it to Secrets Manager or a Parameter Store SecureString, reference it "
                "(`{{resolve:secretsmanager:…}}` in templates, `env.secrets-manager:` in buildspecs) and rotate it",
 }
@@ -60,29 +62,37 @@ class _Claims:
         return any(c in compact or compact in c for c in self.compact)
 
 
-def _disjoint(matches: list[TokenMatch]) -> list[TokenMatch]:
-    """Matches that overlap no earlier kept one: recognised shapes first, then keyword matches.
+def _disjoint(groups: list[list[TokenMatch]]) -> list[TokenMatch]:
+    """Matches that overlap no kept one, the groups in priority order (recognised shapes, then
+    command-line secrets, then keyword assignments).
 
-    Each group is walked in text order and checked against the kept shapes by binary search,
-    so the cost is linear in the number of matches (times a logarithm), never quadratic.
+    Each group is walked in text order and checked against the spans kept before it by binary
+    search, so the cost is linear in the number of matches (times a logarithm), never quadratic.
     """
-    shapes = sorted((m for m in matches if m.kind != "keyword"), key=lambda m: (m.start, -m.end))
     kept: list[TokenMatch] = []
-    reach = -1
-    for match in shapes:
-        if match.start >= reach:
-            kept.append(match)
+    starts: list[int] = []
+    ends: list[int] = []
+    for group in groups:
+        mine: list[TokenMatch] = []
+        reach = -1
+        for match in sorted(group, key=lambda m: (m.start, -m.end)):
+            index = bisect_left(ends, match.start + 1)
+            if (index < len(starts) and starts[index] < match.end) or match.start < reach:
+                continue
+            mine.append(match)
             reach = match.end
-    starts = [m.start for m in kept]
-    ends = [m.end for m in kept]
-    reach = -1
-    for match in sorted((m for m in matches if m.kind == "keyword"), key=lambda m: m.start):
-        index = bisect_left(ends, match.start + 1)
-        if (index < len(starts) and starts[index] < match.end) or match.start < reach:
-            continue
-        kept.append(match)
-        reach = match.end
+        kept.extend(mine)
+        spans = sorted([*zip(starts, ends), *((m.start, m.end) for m in mine)])
+        starts = [start for start, _ in spans]
+        ends = [end for _, end in spans]
     return kept
+
+
+def _command_matches(text: str) -> list[TokenMatch]:
+    """Secrets on command lines and in URLs and headers (``curl -u``, ``https://u:pw@``,
+    ``Authorization: Bearer``) anywhere in the text: in every scalar and every key, so a command
+    YAML read as a mapping, or a URL used as a key, is scanned like any other text."""
+    return [TokenMatch("command", found.describe(), found.value, found.start, found.end) for found in find_in_text(text)]
 
 
 def scan(source: Source, taken: set[str]) -> Iterator[Report]:
@@ -90,7 +100,7 @@ def scan(source: Source, taken: set[str]) -> Iterator[Report]:
     text = source.text
     claims = _Claims(taken)
     reported: set[str] = set()
-    for match in _disjoint(find_tokens(text) + find_keyword_secrets(text)):
+    for match in _disjoint([find_tokens(text), _command_matches(text), find_keyword_secrets(text)]):
         if match.value in reported:
             continue
         reported.add(match.value)
@@ -105,9 +115,22 @@ def scan(source: Source, taken: set[str]) -> Iterator[Report]:
         yield Report(
             node,
             f"{match.label} is hard-coded here ({redact(match.value)}); {_ADVICE[match.kind]}",
-            fix=_ADVICE[match.kind].split(", then ")[-1] if match.kind != "keyword" else "move the value to Secrets Manager and reference it",
+            fix=_ADVICE[match.kind].split(", then ")[-1] if match.kind not in ("keyword", "command")
+            else "move the value to Secrets Manager and reference it",
             secret=match.value,
         )
+
+
+def mask_assignments(source: Source) -> None:
+    """In a file that did not parse (no structural rule could read it), mask every value
+    assigned to a secret-named key (``password=hunter2``, ``"token": "abc"``), every URL
+    password and every credential shape, whether or not it looks random enough to report: the
+    syntax error's code frame shows those lines."""
+    text = source.text
+    source.secrets.update(text[start:end] for start, end in secret_like_spans(text) if end - start >= MIN_MASKED)
+
+
+MIN_MASKED = 4  # shorter values would mask common letter pairs all over the frames
 
 
 @rule("SEC009", "hard-coded-token", severity="warning", kinds=("buildspec", "appspec", "pipeline", "template", "policy", "text"),
@@ -118,8 +141,10 @@ def hard_coded_token(doc: Document, config: dict) -> Iterator[Report]:
     The whole text of every linted file (comments included) and of appspec hook scripts is
     scanned for: AWS access key ids (``AKIA…``, ``ASIA…``) and secret access keys next to an
     AWS name; GitHub tokens (``ghp_``, ``gho_``, ``ghu_``, ``ghs_``, ``ghr_``, ``github_pat_``);
-    npm tokens; Slack tokens and webhook URLs; private key blocks; and random-looking values
-    assigned to secret-named keys (``API_TOKEN: 8f3k…``). References (``$VAR``, ``${VAR}``,
+    npm tokens; Slack tokens and webhook URLs; private key blocks; random-looking values
+    assigned to secret-named keys (``API_TOKEN: 8f3k…``); and the command-line secrets SEC008
+    knows (``curl -u user:pw``, ``https://user:pw@host``, ``Authorization: Bearer …``) in any
+    scalar or key, so a command YAML read as a mapping is scanned too. References (``$VAR``, ``${VAR}``,
     ``{{resolve:…}}``, ``#{Ns.Var}``, ``!Ref``), placeholders and AWS's documented example
     keys (``…EXAMPLE``) are ignored. Each secret is reported once per file; a value that a
     more specific SEC rule (env variables, commands, tokens in resources) reports is left to
@@ -145,6 +170,8 @@ def hard_coded_token(doc: Document, config: dict) -> Iterator[Report]:
     """
     if doc.parent is not None or not _first_scan(doc.source):
         return  # embedded documents share their template's text, which is scanned once
+    if doc.kind == "text":
+        mask_assignments(doc.source)
     yield from scan(doc.source, claimed(doc))
     if doc.kind == "appspec":
         for script in hook_scripts(doc):
