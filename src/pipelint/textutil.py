@@ -99,7 +99,12 @@ _PREFIX = 4
 
 
 class _Masker:
-    """Masks many secrets in one left-to-right pass (longest secret at each position wins)."""
+    """Masks many secrets in one left-to-right pass over the text.
+
+    Every position is looked up in an index of the secrets by their first characters; the
+    occurrences found are merged where they overlap (a secret that starts inside another is
+    masked with it), and each merged span is replaced by its redacted form.
+    """
 
     __slots__ = ("short", "index")
 
@@ -114,31 +119,52 @@ class _Masker:
 
     def apply(self, text: str) -> str:
         """``text`` with every secret masked."""
-        pieces: list[str] = []
         index = self.index
-        done = 0
-        position = 0
-        last = len(text) - _PREFIX
-        while position <= last:
+        spans: list[tuple[int, int]] = []
+        for position in range(len(text) - _PREFIX + 1):
             bucket = index.get(text[position:position + _PREFIX])
-            if bucket is not None:
-                for secret in bucket:
-                    if text.startswith(secret, position):
-                        pieces.append(text[done:position])
-                        pieces.append(redact(secret))
-                        position += len(secret)
-                        done = position
-                        break
-                else:
-                    position += 1
+            if bucket is None:
                 continue
-            position += 1
-        pieces.append(text[done:])
-        out = "".join(pieces)
+            for secret in bucket:  # longest first
+                if text.startswith(secret, position):
+                    spans.append((position, position + len(secret)))
+                    break
         for secret in self.short:
-            if secret in out:
-                out = out.replace(secret, redact(secret))
-        return out
+            spans.extend(_occurrences(text, secret))
+        return _redact_spans(text, spans)
+
+
+def _occurrences(text: str, secret: str) -> list[tuple[int, int]]:
+    """The spans of every occurrence of ``secret`` in ``text`` (overlapping ones too)."""
+    spans = []
+    found = text.find(secret)
+    while found >= 0:
+        spans.append((found, found + len(secret)))
+        found = text.find(secret, found + 1)
+    return spans
+
+
+def _redact_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the union of ``spans`` redacted: overlapping occurrences (a secret that
+    starts inside another) are masked as one, so no part of either shows."""
+    if not spans:
+        return text
+    spans.sort()
+    pieces: list[str] = []
+    done = 0
+    start, end = spans[0]
+    for next_start, next_end in spans[1:]:
+        if next_start < end:
+            end = max(end, next_end)
+            continue
+        pieces.append(text[done:start])
+        pieces.append(redact(text[start:end]))
+        done = end
+        start, end = next_start, next_end
+    pieces.append(text[done:start])
+    pieces.append(redact(text[start:end]))
+    pieces.append(text[end:])
+    return "".join(pieces)
 
 
 _MASKER: tuple[object, int, _Masker] | None = None  # (secrets set, its size, masker), the last one built
@@ -155,10 +181,11 @@ def mask_secrets(text: str, secrets: Iterable[str]) -> str:
             cached = (secrets, len(secrets), _Masker(secrets))
             _MASKER = cached
         return cached[2].apply(text)
-    for secret in sorted(set(secrets), key=len, reverse=True):
+    spans: list[tuple[int, int]] = []
+    for secret in set(secrets):
         if secret and secret in text:
-            text = text.replace(secret, redact(secret))
-    return text
+            spans.extend(_occurrences(text, secret))
+    return _redact_spans(text, spans)
 
 
 def source_range_pieces(lines: list[str], line: int, col: int, end_line: int, end_col: int) -> list[str]:
