@@ -248,13 +248,14 @@ def _secret_like() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], r
                 r"private[_.-]?key|credential|auth|bearer)")
         stop = r"\s\"'`,;)}\]\\"
         # name = value, name: value, "name": "value", Authorization: Bearer value. Bounded and
-        # possessive quantifiers, and a value always read to its end: linear in the text.
+        # possessive quantifiers, and a value always read to its end (however long: all of it is
+        # masked), after which the next match starts: linear in the text.
         assignment = (rf"{name}[a-z0-9_.-]{{0,40}}+(?:\\?[\"'])?[ \t]{{0,16}}+(?::=|=>|:|=)(?![:=])[ \t\"'`]{{0,16}}+"
-                      rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<value>[^{stop}]{{1,512}}+)")
+                      rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<value>[^{stop}]++)")
         _SECRET_LIKE = (
             re.compile(assignment),
             re.compile("(?i)" + assignment),
-            re.compile(r"://[^/\s:@\"']{0,256}+:(?P<value>[^/\s@\"']{1,512}+)@"),
+            re.compile(r"://[^/\s:@\"']{0,256}+:(?P<value>[^/\s@\"']++)@"),
             re.compile(r"(?<![A-Za-z0-9_])(?P<value>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}|gh[pousr]_[0-9A-Za-z]{36}"
                        r"|github_pat_[0-9A-Za-z_]{82}|npm_[A-Za-z0-9]{36}|xox[abposre]-[0-9A-Za-z-]{10,255}+)"),
         )
