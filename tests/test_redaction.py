@@ -253,3 +253,48 @@ def test_mask_secret_like_for_messages_about_unanalysed_input():
     key = "AKIA" + "Q7ZR4NXT2MWB6PLD"
     assert mask_secret_like(f"bad value {key}!") == "bad value AKIA…(20 chars)!"
     assert mask_secret_like("Authorization: Bearer b7e1c9d3a5f24e6b") == "Authorization: Bearer b7e1…(16 chars)"
+
+
+PROJECT_RULE = '''
+from pipelint.api import Report, rule
+
+
+@rule("XS101", "quotes-a-value", severity="warning", kinds=("pipeline",), scope="project")
+def quotes_a_value(project, config):
+    """A project rule whose message and fix quote a value of the file (as CP403/CP405 quote paths).
+
+    Failing: any pipeline. Fixed: not applicable.
+    """
+    for doc in project.documents("pipeline"):
+        text = doc.source.text
+        start = text.index("OAuthToken: ") + len("OAuthToken: ")
+        value = text[start:text.index("}", start)]
+        yield Report(doc.root, f"the token is {value}", fix=f"replace {value}")
+'''
+
+
+def test_project_rule_messages_and_fixes_are_masked(tmp_path):
+    # Project (cross-file) findings are masked with the secrets the document rules found in
+    # their file: the message, and the suggested fix too.
+    token = "f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4"
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "quoting.py").write_text(PROJECT_RULE)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "pipeline.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n"
+        "    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/p\n      ArtifactStore: {Type: S3, Location: b}\n"
+        "      Stages:\n        - Name: Source\n          Actions:\n            - Name: Src\n"
+        "              ActionTypeId: {Category: Source, Owner: ThirdParty, Provider: GitHub, Version: '1'}\n"
+        "              OutputArtifacts: [{Name: Out}]\n"
+        f"              Configuration: {{Owner: acme, Repo: app, Branch: main, OAuthToken: {token}}}\n"
+        "        - Name: Build\n          Actions:\n            - Name: B\n"
+        "              ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1'}\n"
+        "              InputArtifacts: [{Name: Out}]\n              Configuration: {ProjectName: p}\n")
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--rules-dir", str(tmp_path / "plugins"),
+                                       "--format", "json", str(repo)])
+    findings = json.loads(result.output)["findings"]
+    quoted = [f for f in findings if f["code"] == "XS101"]
+    assert quoted and {f["code"] for f in findings} >= {"SEC003"}
+    assert token not in result.output
+    assert quoted[0]["fix"] == "replace f1e2…(40 chars)"

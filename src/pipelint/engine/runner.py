@@ -655,6 +655,8 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
         known = sources.get(finding.path)
         if known is not None and known.secrets:
             finding.message = mask_secrets(finding.message, known.secrets)
+            if finding.fix:
+                finding.fix = mask_secrets(finding.fix, known.secrets)
             finding.anchor = scrub_secrets(finding.anchor, known.secrets)
         finding.fingerprint = finding.compute_fingerprint()
     findings.extend(project_findings)
