@@ -149,3 +149,12 @@ def test_overlapping_secrets_are_masked_whole_by_either_masker(extra):
         masked = mask_secrets(text, secrets)
         for secret in (long, inner, before):
             assert not any(secret[i:i + 5] in masked for i in range(len(secret) - 4)), (text, masked)
+
+
+@pytest.mark.parametrize("prefix", ["", "https://", "http://", "x"])
+def test_slack_webhook_keeps_its_scheme_wherever_it_starts(prefix):
+    hook = "hooks." + "slack.com/services/" + "T1A2B3C4D/B5E6F7G8H/" + "Zx9kq2LmN8vB4cR7tY1uI0oP"
+    text = prefix + hook + " https://"  # a scheme at the end of the text must not be taken for this one's
+    found = [m for m in _patterns.find_tokens(text) if m.kind == "slack-webhook"]
+    expected = prefix + hook if prefix.startswith("http") else hook
+    assert [(m.value, m.start) for m in found] == [(expected, text.index(expected))]

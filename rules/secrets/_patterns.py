@@ -222,7 +222,7 @@ def find_tokens(text: str) -> list[TokenMatch]:
         for match in shape.pattern.finditer(text):
             start, end = match.span(1)
             if shape.kind == "slack-webhook":  # with its scheme (a regex starting with a literal is faster)
-                start -= next((len(s) for s in ("https://", "http://") if text.startswith(s, start - len(s))), 0)
+                start -= next((len(s) for s in ("https://", "http://") if start >= len(s) and text.startswith(s, start - len(s))), 0)
             value = text[start:end]
             if is_placeholder(value) or entropy(value) < shape.min_entropy:
                 continue
