@@ -134,6 +134,7 @@ _NOT_A_VALUE_SUFFIX = {
 _SPLIT = lazy_regex(r"[_.\-\s]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
+@lru_cache(maxsize=1024)
 def name_kind(name: str) -> str | None:
     """``password`` or ``secret`` when a variable name says it holds one, else ``None``."""
     parts = [p.lower() for p in _SPLIT.split(name) if p]
@@ -162,7 +163,7 @@ def not_a_literal_secret(text: str) -> bool:
         return True
     if stripped.startswith(("arn:", "/", "./", "~/", "s3://", "file:")) or "://" in stripped:
         return True
-    if any(ch.isspace() for ch in stripped):
+    if len(stripped.split(None, 1)) > 1:  # white space inside
         return True
     if _PATHISH.match(stripped) or _FILE_EXT.search(stripped) or _VERSIONISH.match(stripped):
         return True
@@ -302,11 +303,19 @@ def _judge(name: str, value: str) -> str | None:
     kind = name_kind(name)
     if kind is None:
         return None
-    if looks_random(value) or (kind == "password" and len(value) >= 8 and looks_like_password(value)
-                               and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
+    if looks_random(value) or (kind == "password" and len(value) >= 8 and _has_digit_and_letter(value)
+                               and looks_like_password(value)):
         label = "a password" if kind == "password" else "a secret"
         return f"{label} (assigned to `{name}`)"
     return None
+
+
+_DIGIT = lazy_regex(r"\d")
+_LETTER = lazy_regex(r"[^\W\d_]")
+
+
+def _has_digit_and_letter(value: str) -> bool:
+    return _DIGIT.search(value) is not None and _LETTER.search(value) is not None
 
 
 def find_keyword_secrets(text: str) -> list[TokenMatch]:
