@@ -158,3 +158,13 @@ def test_slack_webhook_keeps_its_scheme_wherever_it_starts(prefix):
     found = [m for m in _patterns.find_tokens(text) if m.kind == "slack-webhook"]
     expected = prefix + hook if prefix.startswith("http") else hook
     assert [(m.value, m.start) for m in found] == [(expected, text.index(expected))]
+
+
+def test_many_four_character_secrets_are_indexed_too():
+    # An unparsable file of `password=abcd` lines registers 100,000 four-character values;
+    # searching each one in every message and frame line would be quadratic.
+    rnd = random.Random(13)
+    values = {"".join(rnd.choice(string.ascii_letters) for _ in range(4)) for _ in range(100_000)}
+    text = " ".join(sorted(values)[:20_000])
+    masked = mask_secrets(text, values)
+    assert masked.count("…(4 chars)") == 20_000

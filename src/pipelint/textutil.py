@@ -115,15 +115,18 @@ class _Masker:
     many findings share a fix or an anchor.
     """
 
-    __slots__ = ("short", "index", "prefixes", "cache")
+    __slots__ = ("short", "four", "index", "prefixes", "cache")
 
     def __init__(self, secrets: Iterable[str]) -> None:
-        self.short: list[str] = []  # shorter than the index's prefix: searched one by one
+        self.short: list[str] = []  # under four characters (rare): searched one by one
+        self.four: set[str] = set()  # exactly four: found among the text's 4-character pieces
         self.index: dict[str, list[str]] = {}
         self.cache: dict[str, str] = {}
         for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-            if len(secret) < _PREFIX:
+            if len(secret) < _PREFIX - 1:
                 self.short.append(secret)
+            elif len(secret) == _PREFIX - 1:
+                self.four.add(secret)
             else:
                 self.index.setdefault(secret[:_PREFIX], []).append(secret)
         self.prefixes = frozenset(self.index)  # a set: `isdisjoint` then walks the smaller side
@@ -144,6 +147,9 @@ class _Masker:
                     if text.startswith(secret, position):
                         spans.append((position, position + len(secret)))
                         break
+        if self.four and len(text) >= _PREFIX - 1:
+            for secret in _grams(text, _PREFIX - 1) & self.four:
+                spans.extend(_occurrences(text, secret))
         for secret in self.short:
             if secret in text:
                 spans.extend(_occurrences(text, secret))
