@@ -222,3 +222,79 @@ def test_deselected_structural_rule_leaves_the_value_to_sec009(tmp_path):
     path.write_text(f"version: 0.2\nenv:\n  variables:\n    AWS_ACCESS_KEY_ID: {key}\nphases:\n  build:\n    commands: [make]\n")
     assert {f.code for f in lint(str(path), select=["SEC"])} == {"SEC001"}
     assert {f.code for f in lint(str(path), select=["SEC009"])} == {"SEC009"}
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif", "html", "json"])
+@pytest.mark.parametrize("line", [
+    "    DB_PASSWORD: correcthorse: x",          # letters only: too plain to report, still masked
+    "    db_pass = battery-staple: x: y",
+    '    "api_key": "tr0ub4dor": x',
+    "    url: https://ci:staplehorse@example.com/a: x",
+])
+def test_assignments_in_a_file_that_does_not_parse_are_masked(tmp_path, fmt, line):
+    # Only token-shaped secrets used to be masked in unparsable files; the syntax error's code
+    # frame showed `password=…` style values in full.
+    (tmp_path / "buildspec.yml").write_text(f"version: 0.2\nenv:\n  variables:\n{line}\n")
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--format", fmt, str(tmp_path)])
+    assert "PL002" in result.output
+    for word in ("correcthorse", "battery-staple", "tr0ub4dor", "staplehorse"):
+        assert word not in result.output
+    if fmt == "text":
+        assert "…(" in result.output  # the frame is shown, masked
+
+
+def test_mask_secret_like_for_messages_about_unanalysed_input():
+    from pipelint.textutil import mask_secret_like
+
+    assert mask_secret_like("rule-options.BS301.images: expected a list, got 'x'") == "rule-options.BS301.images: expected a list, got 'x'"
+    assert mask_secret_like("unknown key 'password = hunter2xyz' in [tool.pipelint]") == "unknown key 'password = hu…(10 chars)' in [tool.pipelint]"
+    assert mask_secret_like('token: "ghp_x", api_key=$API_KEY') == 'token: "g…(5 chars)", api_key=$API_KEY'
+    assert mask_secret_like("kinds: https://bot:Zq9-pw-7x@git.example.com/x") == "kinds: https://bot:Zq…(9 chars)@git.example.com/x"
+    key = "AKIA" + "Q7ZR4NXT2MWB6PLD"
+    assert mask_secret_like(f"bad value {key}!") == "bad value AKIA…(20 chars)!"
+    assert mask_secret_like("Authorization: Bearer b7e1c9d3a5f24e6b") == "Authorization: Bearer b7e1…(16 chars)"
+
+
+PROJECT_RULE = '''
+from pipelint.api import Report, rule
+
+
+@rule("XS101", "quotes-a-value", severity="warning", kinds=("pipeline",), scope="project")
+def quotes_a_value(project, config):
+    """A project rule whose message and fix quote a value of the file (as CP403/CP405 quote paths).
+
+    Failing: any pipeline. Fixed: not applicable.
+    """
+    for doc in project.documents("pipeline"):
+        text = doc.source.text
+        start = text.index("OAuthToken: ") + len("OAuthToken: ")
+        value = text[start:text.index("}", start)]
+        yield Report(doc.root, f"the token is {value}", fix=f"replace {value}")
+'''
+
+
+def test_project_rule_messages_and_fixes_are_masked(tmp_path):
+    # Project (cross-file) findings are masked with the secrets the document rules found in
+    # their file: the message, and the suggested fix too.
+    token = "f1e2d3c4b5a69788f1e2d3c4b5a69788f1e2d3c4"
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "quoting.py").write_text(PROJECT_RULE)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "pipeline.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  Pipeline:\n    Type: AWS::CodePipeline::Pipeline\n"
+        "    Properties:\n      RoleArn: arn:aws:iam::123456789012:role/p\n      ArtifactStore: {Type: S3, Location: b}\n"
+        "      Stages:\n        - Name: Source\n          Actions:\n            - Name: Src\n"
+        "              ActionTypeId: {Category: Source, Owner: ThirdParty, Provider: GitHub, Version: '1'}\n"
+        "              OutputArtifacts: [{Name: Out}]\n"
+        f"              Configuration: {{Owner: acme, Repo: app, Branch: main, OAuthToken: {token}}}\n"
+        "        - Name: Build\n          Actions:\n            - Name: B\n"
+        "              ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: '1'}\n"
+        "              InputArtifacts: [{Name: Out}]\n              Configuration: {ProjectName: p}\n")
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--rules-dir", str(tmp_path / "plugins"),
+                                       "--format", "json", str(repo)])
+    findings = json.loads(result.output)["findings"]
+    quoted = [f for f in findings if f["code"] == "XS101"]
+    assert quoted and {f["code"] for f in findings} >= {"SEC003"}
+    assert token not in result.output
+    assert quoted[0]["fix"] == "replace f1e2…(40 chars)"

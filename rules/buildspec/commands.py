@@ -8,6 +8,7 @@ from typing import Any
 
 from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.models import buildspec as bs
+from pipelint.textutil import mask_secret_like
 
 _ERREXIT = re.compile(r"(?m)^\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*\b|-o\s+errexit\b|-[a-zA-Z]*\s+-o\s+errexit\b)")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
@@ -85,7 +86,8 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
             continue
         written = _written(node)
         fix = f"- {_quote(written)}" if written else "quote the whole command"
-        shown = f" `{written if len(written) <= 80 else written[:79] + '…'}`" if written else ""
+        quoted = mask_secret_like(written)  # before clipping: a clipped secret would slip past the engine's mask
+        shown = f" `{quoted if len(quoted) <= 80 else quoted[:79] + '…'}`" if quoted else ""
         yield Report(
             node,
             f"command{shown} in `{command.phase}.{command.block}` was read as a mapping because of an unquoted `: ` or trailing `:`; "

@@ -1,7 +1,12 @@
 """What a secret looks like: token shapes, secret-ish names, references and placeholders.
 
-Everything here is pure string logic shared by the SEC rules. Regexes are compiled once at
-import (cheap); the scanners pre-filter with plain substring tests before running them.
+Everything here is pure string logic shared by the SEC rules. Regexes compile on first use;
+the scanners pre-filter with plain substring tests before running them.
+
+Every regex that runs over file text is linear in its input: its quantifiers are bounded (or
+possessive, or followed by nothing that can fail), and no scan re-reads text that an earlier
+match already covered. ``tests/test_secrets_linear.py`` holds inputs that a quadratic scan
+would not finish.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from functools import lru_cache
 
 from pipelint.records import FrozenRecord
 from pipelint.textutil import LazyRegex, lazy_regex
@@ -47,22 +53,24 @@ TOKEN_SHAPES: tuple[TokenShape, ...] = (
     TokenShape("npm-token", "an npm access token",
                lazy_regex(r"(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9_])"), 2.5, ("npm_",)),
     TokenShape("slack-token", "a Slack token",
-               lazy_regex(r"(?<![A-Za-z0-9])(xox[abposre]-[0-9]{6,13}-[0-9A-Za-z-]{8,})"), 3.0, ("xox",)),
+               lazy_regex(r"(?<![A-Za-z0-9])(xox[abposre]-[0-9]{6,13}-[0-9A-Za-z-]{8,255}+)"), 3.0, ("xox",)),
     TokenShape("slack-webhook", "a Slack webhook URL",
-               lazy_regex(r"((?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,})"), 3.0,
+               lazy_regex(r"(hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9+/_-]{20,255}+)"), 3.0,
                ("hooks.slack.com",)),
 )
 
-_PRIVATE_KEY = lazy_regex(
-    r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----(.{0,20000}?)-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----",
-    re.DOTALL,
-)
+# The armour lines of a private key block. A block is paired from each END line to the nearest
+# BEGIN line before it (at most MAX_KEY_BODY characters earlier), so every character of the text
+# is read a bounded number of times however many unmatched BEGIN lines there are.
+_KEY_BEGIN = lazy_regex(r"-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----")
+_KEY_END = lazy_regex(r"-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----")
+MAX_KEY_BODY = 20_000
 _KEY_BODY = lazy_regex(r"[A-Za-z0-9+/=]{16,}")
 
 # A 40-character AWS secret access key next to a name that says so.
-_AWS_SECRET = lazy_regex(
-    r"(?i)(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s*(?::|=|=>)\s*[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
-)
+_AWS_SECRET_TEXT = r"(?:aws_?secret_?(?:access_?)?key|secret_?access_?key)[\"']?\s{0,64}+(?::|=>|=)\s{0,64}+[\"']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])"
+_AWS_SECRET = lazy_regex("(?i)" + _AWS_SECRET_TEXT)
+_AWS_SECRET_LOWER = lazy_regex(_AWS_SECRET_TEXT)  # over lower-cased ASCII text
 
 
 def entropy(text: str) -> float:
@@ -126,6 +134,7 @@ _NOT_A_VALUE_SUFFIX = {
 _SPLIT = lazy_regex(r"[_.\-\s]+|(?<=[a-z0-9])(?=[A-Z])")
 
 
+@lru_cache(maxsize=1024)
 def name_kind(name: str) -> str | None:
     """``password`` or ``secret`` when a variable name says it holds one, else ``None``."""
     parts = [p.lower() for p in _SPLIT.split(name) if p]
@@ -154,7 +163,7 @@ def not_a_literal_secret(text: str) -> bool:
         return True
     if stripped.startswith(("arn:", "/", "./", "~/", "s3://", "file:")) or "://" in stripped:
         return True
-    if any(ch.isspace() for ch in stripped):
+    if len(stripped.split(None, 1)) > 1:  # white space inside
         return True
     if _PATHISH.match(stripped) or _FILE_EXT.search(stripped) or _VERSIONISH.match(stripped):
         return True
@@ -212,21 +221,42 @@ def find_tokens(text: str) -> list[TokenMatch]:
         if not any(needle in text for needle in shape.needles):
             continue
         for match in shape.pattern.finditer(text):
-            value = match.group(1)
+            start, end = match.span(1)
+            if shape.kind == "slack-webhook":  # with its scheme (a regex starting with a literal is faster)
+                start -= next((len(s) for s in ("https://", "http://") if start >= len(s) and text.startswith(s, start - len(s))), 0)
+            value = text[start:end]
             if is_placeholder(value) or entropy(value) < shape.min_entropy:
                 continue
-            found.append(TokenMatch(shape.kind, shape.label, value, match.start(1), match.end(1)))
+            found.append(TokenMatch(shape.kind, shape.label, value, start, end))
     if "PRIVATE KEY" in text:
-        for match in _PRIVATE_KEY.finditer(text):
-            body = match.group(1)
-            compact = "".join(_KEY_BODY.findall(body.replace("\\n", "\n")))
-            if len(compact) >= 64 and not is_placeholder(compact) and entropy(compact) >= 4.0:
-                found.append(TokenMatch("private-key", "a private key", match.group(0), match.start(), match.end()))
+        found.extend(_private_keys(text))
     if "ecret" in text or "ECRET" in text:
-        for match in _AWS_SECRET.finditer(text):
-            value = match.group(1)
+        ascii_text = text.isascii()  # lower-cased ASCII keeps every offset, and is faster than (?i)
+        for match in (_AWS_SECRET_LOWER.finditer(text.lower()) if ascii_text else _AWS_SECRET.finditer(text)):
+            value = text[match.start(1):match.end(1)]
             if not is_placeholder(value) and entropy(value) >= 4.0:
                 found.append(TokenMatch("aws-secret-access-key", "an AWS secret access key", value, match.start(1), match.end(1)))
+    return found
+
+
+def _private_keys(text: str) -> list[TokenMatch]:
+    """Private key blocks: each END line with the nearest BEGIN line before it (linear)."""
+    found: list[TokenMatch] = []
+    begins = [(m.start(), m.end()) for m in _KEY_BEGIN.finditer(text)]
+    if not begins:
+        return found
+    index = 0  # the first BEGIN not yet paired or passed
+    for end in _KEY_END.finditer(text):
+        nearest = None
+        while index < len(begins) and begins[index][1] <= end.start():
+            nearest = begins[index]
+            index += 1
+        if nearest is None or end.start() - nearest[1] > MAX_KEY_BODY:
+            continue
+        body = text[nearest[1]:end.start()]
+        compact = "".join(_KEY_BODY.findall(body.replace("\\n", "\n")))
+        if len(compact) >= 64 and not is_placeholder(compact) and entropy(compact) >= 4.0:
+            found.append(TokenMatch("private-key", "a private key", text[nearest[0]:end.end()], nearest[0], end.end()))
     return found
 
 
@@ -245,64 +275,66 @@ def is_aws_secret_key(value: str) -> bool:
 
 _KEYWORD_TEXT = (r"passw|pwd|pass|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credential|signing[_.-]?key|"
                  r"auth[_.-]?key|client[_.-]?key|license[_.-]?key")
-_KEYWORD = lazy_regex(_KEYWORD_TEXT)  # run over lower-cased ASCII text: much faster than (?i)
-_KEYWORD_CI = lazy_regex("(?i)" + _KEYWORD_TEXT)
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-_VALUE_STOP = frozenset(" \t\r\n\"'`;,)}]\\")
+_STOP = r" \t\r\n\"'`;,)}\]\\"
+# keyword, the rest of the name (at most 40 more characters), an optional closing quote (also the
+# escaped quote of JSON inside a JSON string: \"key\": \"value\"), an operator that is not `::` or
+# `==`, opening quotes, and a value: the whole run of characters up to a stop character. The
+# quantifiers before the value are bounded and possessive; the value's is possessive and always
+# read to its end, so the next match starts after it: each character is read a bounded number
+# of times. Values over MAX_VALUE characters are then dropped (a run that long is no secret).
+_ASSIGNMENT_TAIL = (
+    r"(?P<rest>[A-Za-z0-9_.-]{0,40}+)(?:\\[\"']|[\"'])?[ \t]{0,64}+(?::=|=>|:|=)(?![:=])[ \t\"'`=\\]{0,64}+"
+    rf"(?P<value>[^{_STOP}]{{6,}}+)"
+)
+MAX_VALUE = 300
+_ASSIGNMENT = lazy_regex(f"(?:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")  # over lower-cased ASCII text: faster than (?i)
+_ASSIGNMENT_CI = lazy_regex(f"(?i:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")
+MAX_NAME_BEFORE_KEYWORD = 60
 
 
-def _assignment_at(text: str, start: int, end: int) -> tuple[str, int, int] | None:
-    """``(name, value start, value end)`` when the keyword at ``start:end`` names an assigned value."""
-    begin = start
-    while begin > 0 and start - begin < 60 and text[begin - 1] in _NAME_CHARS:
-        begin -= 1
-    stop = end
-    while stop < len(text) and stop - end < 40 and text[stop] in _NAME_CHARS:
-        stop += 1
-    index = stop
-    if text.startswith(("\\\"", "\\'"), index):  # a JSON string inside a JSON string: \"key\": \"value\"
-        index += 2
-    elif index < len(text) and text[index] in "\"'":
-        index += 1
-    while index < len(text) and text[index] in " \t":
-        index += 1
-    for operator in (":=", "=>", ":", "="):
-        if text.startswith(operator, index):
-            index += len(operator)
-            break
-    else:
+# The start of a name: after the last non-name character of the (at most 60-character) window
+# before the keyword; the greedy `.*` makes the regex engine find it from the right, in C.
+_NAME_HEAD = lazy_regex(r"(?s:.*[^A-Za-z0-9_.-])?")
+
+
+@lru_cache(maxsize=4096)
+def _judge(name: str, value: str) -> str | None:
+    """The label of a secret assigned as ``name = value``, or ``None`` (cached: files repeat)."""
+    kind = name_kind(name)
+    if kind is None:
         return None
-    if text.startswith(":", index) or text.startswith("=", index):
-        return None  # `Fn::Sub`, `==`
-    while index < len(text) and text[index] in " \t\"'`=\\":
-        index += 1
-    value_end = index
-    while value_end < len(text) and value_end - index <= 300 and text[value_end] not in _VALUE_STOP:
-        value_end += 1
-    if not 6 <= value_end - index <= 300:
-        return None
-    return text[begin:stop], index, value_end
+    if looks_random(value) or (kind == "password" and len(value) >= 8 and _has_digit_and_letter(value)
+                               and looks_like_password(value)):
+        label = "a password" if kind == "password" else "a secret"
+        return f"{label} (assigned to `{name}`)"
+    return None
+
+
+_DIGIT = lazy_regex(r"\d")
+_LETTER = lazy_regex(r"[^\W\d_]")
+
+
+def _has_digit_and_letter(value: str) -> bool:
+    return _DIGIT.search(value) is not None and _LETTER.search(value) is not None
 
 
 def find_keyword_secrets(text: str) -> list[TokenMatch]:
-    """Random-looking values assigned to secret-named keys (``API_TOKEN: 8f3k…``)."""
+    """Random-looking values assigned to secret-named keys (``API_TOKEN: 8f3k…``).
+
+    One regex pass finds each keyword with its operator and value; the name is then extended
+    backwards over name characters. Matches do not overlap, so a value is read once.
+    """
     found: list[TokenMatch] = []
-    done = -1
-    hits = _KEYWORD.finditer(text.lower()) if text.isascii() else _KEYWORD_CI.finditer(text)
-    for hit in hits:
-        if hit.start() < done:
-            continue  # another keyword of a name already examined
-        parsed = _assignment_at(text, hit.start(), hit.end())
-        if parsed is None:
+    matches = _ASSIGNMENT.finditer(text.lower()) if text.isascii() else _ASSIGNMENT_CI.finditer(text)
+    head = _NAME_HEAD.compiled.match
+    for match in matches:
+        value_start, value_end = match.span("value")
+        if value_end - value_start > MAX_VALUE:
             continue
-        name, value_start, value_end = parsed
-        done = value_end
-        kind = name_kind(name)
-        if kind is None:
-            continue
-        value = text[value_start:value_end]
-        if looks_random(value) or (kind == "password" and len(value) >= 8 and looks_like_password(value)
-                                   and any(c.isdigit() for c in value) and any(c.isalpha() for c in value)):
-            label = "a password" if kind == "password" else "a secret"
-            found.append(TokenMatch("keyword", f"{label} (assigned to `{name}`)", value, value_start, value_end))
+        start = match.start()
+        before = head(text, max(0, start - MAX_NAME_BEFORE_KEYWORD), start)
+        name = text[before.end() if before is not None else start:match.end("rest")]
+        label = _judge(name, text[value_start:value_end])
+        if label is not None:
+            found.append(TokenMatch("keyword", label, text[value_start:value_end], value_start, value_end))
     return found

@@ -17,8 +17,8 @@ from pipelint.load.nodes import branches as _alternatives
 from pipelint.load.nodes import intrinsic_arg
 from pipelint.records import ValueRecord
 
-from ._commands import find_in_text
-from ._locate import locate
+from ._commands import CommandSecret, find_in_text
+from ._locate import Cursor, locate, node_at, raw_text
 from ._patterns import (
     classify,
     is_aws_secret_key,
@@ -161,10 +161,11 @@ def buildspec_env(root: Node) -> list[Hit]:
     return hits
 
 
-def command_scalars(root: Node) -> list[Scalar]:
-    """Every command string of a buildspec's phases (``commands`` and ``finally``)."""
+def command_items(root: Node) -> list[Node]:
+    """Every command of a buildspec's phases (``commands`` and ``finally``): the string
+    scalars, and the items YAML read as a mapping because of an unquoted ``: `` (BS120)."""
     phases = _get(root, "phases")
-    out: list[Scalar] = []
+    out: list[Node] = []
     if not isinstance(phases, Mapping):
         return out
     for _, phase in phases.items():
@@ -174,23 +175,47 @@ def command_scalars(root: Node) -> list[Scalar]:
             commands = phase.get(list_key)
             items = commands.items if isinstance(commands, Sequence) else [commands] if commands is not None else []
             for item in items:
-                if isinstance(item, Scalar) and isinstance(item.value, str):
+                if (isinstance(item, Scalar) and isinstance(item.value, str)) or (isinstance(item, Mapping) and intrinsic(item) is None):
                     out.append(item)
     return out
 
 
+def command_scalars(root: Node) -> list[Scalar]:
+    """Every command string of a buildspec's phases (``commands`` and ``finally``)."""
+    return [item for item in command_items(root) if isinstance(item, Scalar)]
+
+
+def _command_hit(node: Node, found: CommandSecret) -> Hit:
+    return Hit(
+        node,
+        found.value,
+        f"this command passes {found.describe()} ({redact(found.value)}); the command is stored with the buildspec "
+        f"and printed in build logs; {found.pattern.fix}",
+        found.pattern.fix,
+    )
+
+
 def buildspec_commands(root: Node) -> list[Hit]:
-    """Literal secrets in buildspec commands (``docker login -p``, ``curl -u``…)."""
+    """Literal secrets in buildspec commands (``docker login -p``, ``curl -u``…).
+
+    A command YAML read as a mapping (``- curl -H "Authorization: Bearer …"``) is scanned as
+    written in the file, key and value together, so that the secret is found (and masked in
+    every output, BS120's message included) wherever YAML split it.
+    """
     hits: list[Hit] = []
-    for scalar in command_scalars(root):
-        for found in find_in_text(scalar.value):
-            hits.append(Hit(
-                locate(scalar, found.value),
-                found.value,
-                f"this command passes {found.describe()} ({redact(found.value)}); the command is stored with the buildspec "
-                f"and printed in build logs; {found.pattern.fix}",
-                found.pattern.fix,
-            ))
+    for item in command_items(root):
+        if isinstance(item, Scalar):
+            cursor = Cursor(item)
+            for found in find_in_text(item.value):
+                hits.append(_command_hit(locate(item, found.value, cursor), found))
+            continue
+        written = raw_text(item)
+        if written is None:
+            continue
+        base, text = written
+        for found in find_in_text(text):
+            assert item.source is not None
+            hits.append(_command_hit(node_at(item.source, base + found.start, base + found.end, found.value, item.path), found))
     return hits
 
 
@@ -305,11 +330,12 @@ def source_urls(root: Node) -> list[Hit]:
                     text = _text(intrinsic_arg(alt))
                 if not text:
                     continue
+                cursor = Cursor(alt)
                 for found in find_in_text(text):
                     if found.pattern.kind not in ("url-credentials", "url-token-user"):
                         continue
                     hits.append(Hit(
-                        locate(alt, found.value), found.value,
+                        locate(alt, found.value, cursor), found.value,
                         f"CodeBuild project `{logical}` source URL embeds credentials ({redact(found.value)}); they are stored in the "
                         "project and shown to anyone who can read it; connect the repository with a CodeStar connection "
                         "(`Auth: {Type: CODECONNECTIONS}`) or an `AWS::CodeBuild::SourceCredential` whose token is read from "

@@ -21,7 +21,8 @@ def secret_in_command(doc: Document, config: dict) -> Iterator[Report]:
     aws_secret_access_key|aws_access_key_id <literal>``, ``export AWS_SECRET_ACCESS_KEY=<literal>``,
     ``//registry/:_authToken=<literal>`` written to ``.npmrc``, ``curl -u user:<literal>``,
     ``Authorization: Bearer <literal>`` and ``https://user:<token>@host``. Values that are
-    references (``$TOKEN``, ``${TOKEN}``, ``$(aws ecr get-login-password)``) are fine.
+    references (``$TOKEN``, ``${TOKEN}``, ``$(aws ecr get-login-password)``) are fine. A command
+    that YAML read as a mapping because of an unquoted ``: `` (BS120) is scanned as written.
 
     Why: the secret is committed with the file and printed in build and deployment logs
     (``docker login -p`` even warns about it). Read it from a variable CodeBuild fills from

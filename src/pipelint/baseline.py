@@ -1,8 +1,12 @@
 """Baselines: adopt pipelint on an old repository by recording today's findings.
 
 ``--write-baseline FILE`` stores each finding's fingerprint (rule, file, logical node path and
-content hash: never the line number, never a secret: secret findings' content is already a
-SHA-256), with its code, path and message for people reading the file. ``--baseline FILE``
+content hash: never the line number), with its code, path and message for people reading the
+file. Nothing in it is derived from a secret: a secret finding's fingerprint is made of its
+rule, file and node path only (a hash of the value, even salted, could be tested against a
+dictionary of likely passwords), any secret inside another finding's content is replaced by a
+fixed marker before hashing, and the messages keep no redacted prefix or length (``…``). Such
+a baseline matches on every machine and in CI, needs no key, and can be committed. ``--baseline FILE``
 then hides findings whose fingerprint is recorded, counts them, and counts recorded entries that
 no longer occur ("fixed").
 """
@@ -12,6 +16,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 from typing import Any
+
+from .textutil import strip_redactions
 
 FORMAT = "pipelint-baseline"
 
@@ -23,7 +29,7 @@ class BaselineError(Exception):
 def write_baseline(path: str, findings: list[Any]) -> None:
     """Write the fingerprints of ``findings`` to ``path``."""
     entries = [
-        {"fingerprint": f.fingerprint, "code": f.code, "path": f.path, "message": f.message}
+        {"fingerprint": f.fingerprint, "code": f.code, "path": f.path, "message": strip_redactions(f.message)}
         for f in sorted(findings, key=lambda f: (f.path, f.code, f.fingerprint))
     ]
     with open(path, "w", encoding="utf-8", newline="\n") as handle:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 
@@ -57,16 +57,275 @@ _SHA256: Any = None
 
 
 def secret_hash(secret: str) -> str:
-    """The SHA-256 of a secret, for baselines (the raw value is never stored)."""
+    """The SHA-256 of a secret. Not for anything written to disk: an unsalted hash of a short
+    secret is reversed by a dictionary attack. Baselines use :data:`SECRET_ANCHOR` instead."""
     return str(sha256(secret.encode("utf-8", "surrogatepass")).hexdigest())
+
+
+# What a secret finding's fingerprint is made of in place of the secret: nothing derived from
+# the value, so a baseline (committed, shared, read by anyone) holds no trace of it. The
+# finding's code, file and node path still tell findings apart.
+SECRET_ANCHOR = "<secret>"
+
+
+def scrub_secrets(text: str, secrets: Iterable[str]) -> str:
+    """``text`` with every secret, and the redacted form that masking leaves, reduced to ``…``.
+
+    For fingerprint material (anchors): unlike :func:`mask_secrets` it keeps no prefix or
+    length, so nothing written to a baseline depends on a secret's value.
+    """
+    return strip_redactions(mask_secrets(text, secrets)) if secrets else text
+
+
+_REDACTION = None  # compiled on first use: a redacted value as `redact` writes it
+
+
+def strip_redactions(text: str) -> str:
+    """``text`` with each redacted value (``abcd…(40 chars)``) reduced to ``…``: for baselines,
+    which must not record a secret's first characters or its length."""
+    global _REDACTION
+    if "…(" not in text:
+        return text
+    if _REDACTION is None:
+        _REDACTION = re.compile(r"\S{0,4}…\(\d{1,9} chars\)")
+    return str(_REDACTION.sub("…", text))
+
+
+# Below this many secrets, masking replaces each secret in turn (C speed); above it, the text's
+# 5-character pieces are compared with an index of the secrets by their first 5 characters, so
+# that a file with 100,000 secrets is masked in time linear in the text, not in text × secrets.
+# Five, because a redacted value shows at most four: a message that only quotes secrets in their
+# redacted form (every SEC message) shares no piece with the index and is returned at once.
+_FEW_SECRETS = 48
+_PREFIX = 5
+_CACHED_TEXTS = 4096
+
+
+def _grams(text: str, size: int) -> set[str]:
+    """Every ``size``-character piece of ``text`` (built in C: zip over shifted copies)."""
+    return set(map("".join, zip(*(text[i:] for i in range(size)))))
+
+
+class _Masker:
+    """Masks many secrets in one pass over the text.
+
+    The text's pieces are looked up in an index of the secrets by their first characters; the
+    occurrences found are merged where they overlap (a secret that starts inside another is
+    masked with it), and each merged span is replaced by its redacted form. Results are cached:
+    many findings share a fix or an anchor.
+    """
+
+    __slots__ = ("short", "four", "index", "prefixes", "cache")
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.short: list[str] = []  # under four characters (rare): searched one by one
+        self.four: set[str] = set()  # exactly four: found among the text's 4-character pieces
+        self.index: dict[str, list[str]] = {}
+        self.cache: dict[str, str] = {}
+        for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+            if len(secret) < _PREFIX - 1:
+                self.short.append(secret)
+            elif len(secret) == _PREFIX - 1:
+                self.four.add(secret)
+            else:
+                self.index.setdefault(secret[:_PREFIX], []).append(secret)
+        self.prefixes = frozenset(self.index)  # a set: `isdisjoint` then walks the smaller side
+
+    def apply(self, text: str) -> str:
+        """``text`` with every secret masked."""
+        done = self.cache.get(text)
+        if done is not None:
+            return done
+        spans: list[tuple[int, int]] = []
+        index = self.index
+        if len(text) >= _PREFIX and not _grams(text, _PREFIX).isdisjoint(self.prefixes):
+            for position in range(len(text) - _PREFIX + 1):
+                bucket = index.get(text[position:position + _PREFIX])
+                if bucket is None:
+                    continue
+                for secret in bucket:  # longest first
+                    if text.startswith(secret, position):
+                        spans.append((position, position + len(secret)))
+                        break
+        if self.four and len(text) >= _PREFIX - 1:
+            for secret in _grams(text, _PREFIX - 1) & self.four:
+                spans.extend(_occurrences(text, secret))
+        for secret in self.short:
+            if secret in text:
+                spans.extend(_occurrences(text, secret))
+        done = _redact_spans(text, spans)
+        if len(self.cache) < _CACHED_TEXTS and len(text) < 4096:
+            self.cache[text] = done
+        return done
+
+
+def _occurrences(text: str, secret: str) -> list[tuple[int, int]]:
+    """The spans of every occurrence of ``secret`` in ``text`` (overlapping ones too)."""
+    spans = []
+    found = text.find(secret)
+    while found >= 0:
+        spans.append((found, found + len(secret)))
+        found = text.find(secret, found + 1)
+    return spans
+
+
+def _redact_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the union of ``spans`` redacted: overlapping occurrences (a secret that
+    starts inside another) are masked as one, so no part of either shows."""
+    if not spans:
+        return text
+    spans.sort()
+    pieces: list[str] = []
+    done = 0
+    start, end = spans[0]
+    for next_start, next_end in spans[1:]:
+        if next_start < end:
+            end = max(end, next_end)
+            continue
+        pieces.append(text[done:start])
+        pieces.append(redact(text[start:end]))
+        done = end
+        start, end = next_start, next_end
+    pieces.append(text[done:start])
+    pieces.append(redact(text[start:end]))
+    pieces.append(text[end:])
+    return "".join(pieces)
+
+
+_MASKER: tuple[object, int, _Masker] | None = None  # (secrets set, its size, masker), the last one built
 
 
 def mask_secrets(text: str, secrets: Iterable[str]) -> str:
     """``text`` with every occurrence of each secret replaced by its masked form."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
+    global _MASKER
+    if isinstance(secrets, (set, frozenset)) and len(secrets) > _FEW_SECRETS:
+        cached = _MASKER
+        # The set itself is kept in the cache, so its id cannot be reused by another set;
+        # secret sets only grow, so an unchanged size means unchanged contents.
+        if cached is None or cached[0] is not secrets or cached[1] != len(secrets):
+            cached = (secrets, len(secrets), _Masker(secrets))
+            _MASKER = cached
+        return cached[2].apply(text)
+    spans: list[tuple[int, int]] = []
+    for secret in set(secrets):
         if secret and secret in text:
-            text = text.replace(secret, redact(secret))
-    return text
+            spans.extend(_occurrences(text, secret))
+    return _redact_spans(text, spans)
+
+
+def source_range_pieces(lines: list[str], line: int, col: int, end_line: int, end_col: int) -> list[str]:
+    """The raw text of a source range (1-based, ``end_col`` exclusive), one piece per line,
+    with surrounding white space removed."""
+    pieces: list[str] = []
+    if line < 1 or end_line < line or line > len(lines):
+        return pieces
+    for number in range(line, min(end_line, len(lines)) + 1):
+        text = lines[number - 1]
+        start = col - 1 if number == line else 0
+        stop = end_col - 1 if number == end_line else len(text)
+        piece = text[max(0, start):max(0, stop)].strip()
+        if piece:
+            pieces.append(piece)
+    return pieces
+
+
+# A piece of a secret's source range shorter than this is not masked on its own (masking every
+# `"a` in a file would make frames unreadable; such a piece holds at most a few characters).
+MIN_RANGE_PIECE = 4
+MAX_RANGE_LINES = 200
+
+
+def record_secret(source: Any, secret: str, span: tuple[int, int, int, int] | None = None) -> None:
+    r"""Remember a secret found in ``source`` so that every output masks it.
+
+    Besides the value itself (and each line of a multi-line value), the raw text of the node's
+    source range ``(line, col, end_line, end_col)`` is recorded whenever it differs from the
+    value, so that escapes (JSON ``\/`` and ``\u0041``, YAML ``''`` and escaped line breaks)
+    cannot carry the secret past the mask into code frames, snippets and excerpts.
+    """
+    secrets = source.secrets
+    secrets.add(secret)
+    if "\n" in secret:  # a frame shows one line at a time: mask each line too
+        secrets.update(line for line in secret.splitlines() if len(line.strip()) >= 8)
+    if span is None or span[2] - span[0] > MAX_RANGE_LINES:
+        return
+    pieces = source_range_pieces(source.lines, *span)
+    if any(secret in piece for piece in pieces):
+        return  # written as parsed: masking the value masks it everywhere
+    parts = [line.strip() for line in secret.splitlines()] or [secret]
+    if all(any(part in piece for piece in pieces) for part in parts if part):
+        return  # a multi-line value whose lines are written as they are
+    secrets.update(piece for piece in pieces if len(piece) >= MIN_RANGE_PIECE)
+
+
+# ---------------------------------------------------------------------------------------------
+# Secret-looking text in messages that are not findings (configuration errors) and in files
+# that do not parse: values assigned to secret-named keys, credential shapes, URL credentials.
+
+_SECRET_LIKE: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]] | None = None
+
+
+def _secret_like() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(assignment over lower-cased ASCII, the same for any text, URL credentials, shapes)."""
+    global _SECRET_LIKE
+    if _SECRET_LIKE is None:
+        name = (r"(?:passw|passphrase|pwd|(?<![a-z])pass(?![a-z])|secret|token|api[_.-]?key|apikey|access[_.-]?key|"
+                r"private[_.-]?key|credential|auth|bearer)")
+        stop = r"\s\"'`,;)}\]\\"
+        # name = value, name: value, "name": "value", Authorization: Bearer value. Bounded and
+        # possessive quantifiers, and a value always read to its end (however long: all of it is
+        # masked), after which the next match starts: linear in the text.
+        assignment = (rf"{name}[a-z0-9_.-]{{0,40}}+(?:\\?[\"'])?[ \t]{{0,16}}+(?::=|=>|:|=)(?![:=])[ \t\"'`]{{0,16}}+"
+                      rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<value>[^{stop}]++)")
+        _SECRET_LIKE = (
+            re.compile(assignment),
+            re.compile("(?i)" + assignment),
+            re.compile(r"://[^/\s:@\"']{0,256}+:(?P<value>[^/\s@\"']++)@"),
+            re.compile(r"(?<![A-Za-z0-9_])(?P<value>(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}|gh[pousr]_[0-9A-Za-z]{36}"
+                       r"|github_pat_[0-9A-Za-z_]{82}|npm_[A-Za-z0-9]{36}|xox[abposre]-[0-9A-Za-z-]{10,255}+)"),
+        )
+    return _SECRET_LIKE
+
+
+def _reference(value: str) -> bool:
+    return value.startswith(("$", "{{", "#{", "!", "%{", "<")) or set(value) <= {"*", "x", "X"}
+
+
+def secret_like_spans(text: str) -> list[tuple[int, int]]:
+    """Sorted, disjoint offsets of the secret-looking values in ``text`` (references such as
+    ``$VAR`` excluded): values assigned to secret-named keys, URL passwords, credential shapes."""
+    lower, any_case, url, shapes = _secret_like()
+    assigned = lower.finditer(text.lower()) if text.isascii() else any_case.finditer(text)
+    spans = [m.span("value") for m in assigned if len(m.group("value")) >= 4 and not _reference(text[m.start("value"):m.end("value")])]
+    if "://" in text:
+        spans += [m.span("value") for m in url.finditer(text) if not _reference(m.group("value"))]
+    spans += [m.span("value") for m in shapes.finditer(text)]
+    spans.sort()
+    disjoint: list[tuple[int, int]] = []
+    for start, end in spans:
+        if disjoint and start < disjoint[-1][1]:
+            if end > disjoint[-1][1]:
+                disjoint[-1] = (disjoint[-1][0], end)
+            continue
+        disjoint.append((start, end))
+    return disjoint
+
+
+def mask_secret_like(text: str) -> str:
+    """``text`` with anything that looks like a secret masked (``password=hunter2`` →
+    ``password=h…(7 chars)``, ``AKIA…``, ``https://user:pw@host``): for messages that quote
+    input pipelint has not analysed, such as configuration errors. Linear in ``text``."""
+    spans = secret_like_spans(text)
+    if not spans:
+        return text
+    pieces: list[str] = []
+    done = 0
+    for start, end in spans:
+        pieces.append(text[done:start])
+        pieces.append(redact(text[start:end]))
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
 
 
 class LazyRegex:
@@ -91,6 +350,24 @@ class LazyRegex:
         if self._compiled is None:
             self._compiled = re.compile(self._source, self._flags)
         return self._compiled
+
+    # The methods rules call in loops, defined here: a fallback through `__getattr__` costs
+    # about a microsecond per call, which a file with 100,000 values pays several times over.
+    def search(self, *args: Any) -> re.Match[str] | None:
+        """``re.Pattern.search``."""
+        return (self._compiled or self.compiled).search(*args)
+
+    def match(self, *args: Any) -> re.Match[str] | None:
+        """``re.Pattern.match``."""
+        return (self._compiled or self.compiled).match(*args)
+
+    def fullmatch(self, *args: Any) -> re.Match[str] | None:
+        """``re.Pattern.fullmatch``."""
+        return (self._compiled or self.compiled).fullmatch(*args)
+
+    def finditer(self, *args: Any) -> Iterator[re.Match[str]]:
+        """``re.Pattern.finditer``."""
+        return (self._compiled or self.compiled).finditer(*args)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.compiled, name)

@@ -19,7 +19,7 @@ from ..findings import Finding, Severity
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
 from ..load.problems import Limits, LoadProblem
 from ..records import ValueRecord
-from ..textutil import mask_secrets, secret_hash
+from ..textutil import SECRET_ANCHOR, mask_secrets, record_secret, scrub_secrets
 from .collector import between_files, paused
 from .registry import Registry, RuleLoadError, load_rules
 from .rule import LATER, Document, Report, Rule
@@ -311,10 +311,8 @@ def finding_from_report(report: Report, found: Rule, doc: Document | None, setti
     anchor = report.anchor if report.anchor is not None else _anchor(node)
     if report.secret:
         if source is not None:
-            source.secrets.add(report.secret)
-            if "\n" in report.secret:  # a frame shows one line at a time: mask each line too
-                source.secrets.update(line for line in report.secret.splitlines() if len(line.strip()) >= 8)
-        anchor = secret_hash(report.secret)
+            record_secret(source, report.secret, (node.line, node.col, end.end_line, end.end_col))
+        anchor = SECRET_ANCHOR  # nothing derived from the value reaches a fingerprint or baseline
     if isinstance(report.severity, Severity):
         level = report.severity
     elif isinstance(report.severity, str):
@@ -402,7 +400,9 @@ def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding
             try:
                 for report in found.check(doc, {}) or ():
                     if report.secret:
-                        (report.node.source or doc.source).secrets.add(report.secret)
+                        end = report.end or report.node
+                        record_secret(report.node.source or doc.source, report.secret,
+                                      (report.node.line, report.node.col, end.end_line, end.end_col))
             except Exception:  # a silent detector's crash is reported when it is selected
                 pass
     for found, doc, produced in waiting:
@@ -553,13 +553,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
         if finding.code != "PL001" and finding.path == source.path and suppressions.matches(finding.line, finding.code, finding.name):
             finding.suppressed = True
         if source.secrets:
-            finding.message = mask_secrets(finding.message, source.secrets)
-            if finding.fix:
-                finding.fix = mask_secrets(finding.fix, source.secrets)
-            if finding.related:
-                finding.related = tuple((mask_secrets(r[0], source.secrets), r[1], r[2], r[3], r[4]) for r in finding.related)
-            if finding.anchor in source.secrets:
-                finding.anchor = secret_hash(finding.anchor)
+            mask_finding(finding, source.secrets)
         finding.fingerprint = finding.compute_fingerprint()
         kept.append(finding)
     bad = settings.registry.by_code.get("PL012")
@@ -580,6 +574,17 @@ def _finish(file_result: FileResult, source: Source, settings: Settings) -> File
 
 # --------------------------------------------------------------------------------------------
 # Project rules
+
+
+def mask_finding(finding: Finding, secrets: set[str]) -> None:
+    """Mask ``secrets`` in everything of ``finding`` that is shown or fingerprinted: message, fix,
+    related locations' messages, and the anchor its fingerprint is made from."""
+    finding.message = mask_secrets(finding.message, secrets)
+    if finding.fix:
+        finding.fix = mask_secrets(finding.fix, secrets)
+    if finding.related:
+        finding.related = tuple((mask_secrets(r[0], secrets), r[1], r[2], r[3], r[4]) for r in finding.related)
+    finding.anchor = scrub_secrets(finding.anchor, secrets)
 
 
 def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tuple[list[Finding], dict[str, set[str]]]:
@@ -691,7 +696,7 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
     for finding in project_findings:
         known = sources.get(finding.path)
         if known is not None and known.secrets:
-            finding.message = mask_secrets(finding.message, known.secrets)
+            mask_finding(finding, known.secrets)
         finding.fingerprint = finding.compute_fingerprint()
     findings.extend(project_findings)
     from .notices import drain
