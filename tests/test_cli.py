@@ -112,3 +112,9 @@ def test_readme_promises_only_what_exists():
     quick = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert [line for line in quick.splitlines() if line.startswith("pip install")] == [
         "pip install . && pipelint check examples/", "pip install '.[test]' && pytest"]
+
+
+def test_rule_list_shows_no_raw_markup():
+    result = CliRunner().invoke(main, ["rules"])
+    assert result.exit_code == 0 and "``" not in result.output
+    assert "`appspec.yml`" in result.output or "`" in result.output

@@ -318,3 +318,47 @@ def test_groups_run_in_parallel_give_the_same_report(tmp_path, monkeypatch):
             (tmp_path / name / f"buildspec-{number:02}.yml").write_text(DUPLICATE)
     reports = [_cli(["--format", "json", "--jobs", jobs, "b", "a"], tmp_path, monkeypatch).stdout for jobs in ("1", "2")]
     assert reports[0] == reports[1] and reports[0].count('"code": "PL003"') == 21
+
+
+def test_extend_select_adds_to_the_default_rules_not_replaces_them(tmp_path):
+    """`extend-select` alone keeps every default rule and adds the opt-in one it names."""
+    (tmp_path / "buildspec.yml").write_text("version: 0.2\nphases:\n  bulid:\n    commands:\n      - make  # pipelint: disable=BS110\n")
+    (tmp_path / ".pipelint.toml").write_text('extend-select = ["PL015"]\n')
+    result = _run(["--format", "json", "buildspec.yml"], tmp_path)
+    codes = {f["code"] for f in __import__("json").loads(result.output)["findings"]}
+    assert "BS105" in codes  # a default rule still runs
+    assert "PL015" in codes  # the unused suppression is reported: the opt-in rule was added
+    (tmp_path / ".pipelint.toml").write_text('select = ["BS1"]\nextend-select = ["PL015"]\n')
+    result = _run(["--format", "json", "buildspec.yml"], tmp_path)
+    codes = {f["code"] for f in __import__("json").loads(result.output)["findings"]}
+    assert {"BS105", "PL015"} <= codes and all(c.startswith("BS1") or c == "PL015" for c in codes), codes
+
+
+def test_stdin_with_force_exclude_honours_exclude(tmp_path, monkeypatch):
+    """Editors pass `--force-exclude --stdin-filename PATH -`: an excluded PATH lints nothing."""
+    (tmp_path / ".pipelint.toml").write_text('exclude = ["generated/**"]\n')
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    excluded = runner.invoke(main, ["check", "--force-exclude", "--stdin-filename", "generated/buildspec.yml", "-"], input=BAD)
+    assert excluded.exit_code == 0, excluded.output
+    linted = runner.invoke(main, ["check", "--force-exclude", "--stdin-filename", "src/buildspec.yml", "-"], input=BAD)
+    assert linted.exit_code == 1 and "src/buildspec.yml:2:1: BS001" in linted.output
+    plain = runner.invoke(main, ["check", "--stdin-filename", "generated/buildspec.yml", "-"], input=BAD)
+    assert plain.exit_code == 1  # without --force-exclude a named input is linted, like a named file
+
+
+def test_show_settings_of_a_missing_file_is_a_usage_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--show-settings", "nope.yml"])
+    assert result.exit_code == 2 and "nope.yml: no such file or directory" in result.output
+
+
+def test_no_unrecognised_batch_of_unrelated_files_says_nothing(tmp_path, monkeypatch):
+    """pre-commit splits its file list into batches; a batch of unrelated YAML files is no warning."""
+    (tmp_path / "other.yml").write_text("a: 1\n")
+    (tmp_path / "more.json").write_text("{}\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--no-unrecognised", "other.yml", "more.json"])
+    assert result.exit_code == 0 and "nothing to lint" not in result.output
+    result = CliRunner().invoke(main, ["check", "other.yml"])
+    assert result.exit_code == 1 and "other.yml:1:1: PL014" in result.output  # without it, a named file is reported

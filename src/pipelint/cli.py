@@ -146,6 +146,8 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
     temp_dir = None
     try:
         if request.show_settings_for is not None:
+            if not os.path.lexists(request.show_settings_for):
+                raise PathError(f"{request.show_settings_for}: no such file or directory")
             click.echo(show_settings(request.show_settings_for, config_path=request.config_path, isolated=request.isolated, **common), nl=False)
             from .engine.notices import drain
 
@@ -157,7 +159,8 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
 
             probe = build_settings(config_path=request.config_path, isolated=request.isolated, paths=[request.stdin_filename or "."], **common)
             temp_dir, entries = _stdin_entry(request.stdin_filename, probe.limits.max_bytes)
-            plan = plan_for_entries(entries, request.stdin_filename or ".", config_path=request.config_path, isolated=request.isolated, **common)
+            plan = plan_for_entries(entries, request.stdin_filename or ".", config_path=request.config_path, isolated=request.isolated,
+                                    force_exclude=request.force_exclude, **common)
         else:
             plan = make_plan(targets, config_path=request.config_path, isolated=request.isolated, force_exclude=request.force_exclude,
                              follow_symlinks=request.follow_symlinks, **common)
@@ -327,6 +330,7 @@ def _progress_printer() -> Any:
 @click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Also list plugin rules from this folder.")
 def rules(ident: str | None, fmt: str, rules_dir: tuple[str, ...]) -> None:
     """List all rules, or print the documentation of one rule (by code or name)."""
+    from .docs import summary_text
     from .engine.registry import RuleLoadError, load_rules
 
     try:
@@ -342,7 +346,7 @@ def rules(ident: str | None, fmt: str, rules_dir: tuple[str, ...]) -> None:
                 click.echo(f"pipelint: error: unknown rule {ident!r}", err=True)
                 sys.exit(EXIT_USAGE)
             for item in matches:
-                click.echo(f"{item.code}  {item.name:<40} {item.severity!s:<8} {item.summary}")
+                click.echo(f"{item.code}  {item.name:<40} {item.severity!s:<8} {summary_text(item.summary)}")
             return
         if fmt == "json":
             import json
@@ -364,7 +368,7 @@ def rules(ident: str | None, fmt: str, rules_dir: tuple[str, ...]) -> None:
         click.echo(rules_markdown(registry), nl=False)
     else:
         for item in registry.sorted():
-            click.echo(f"{item.code:<7} {item.name:<42} {item.severity!s:<8} {item.summary}")
+            click.echo(f"{item.code:<7} {item.name:<42} {item.severity!s:<8} {summary_text(item.summary)}")
 
 
 def _rule_dict(found: Any) -> dict[str, Any]:

@@ -58,9 +58,10 @@ class ConfigError(Exception):
 class Config(ValueRecord):
     """Effective settings after merging the config file with command-line options."""
 
-    __slots__ = ("select", "ignore", "fail_on", "severity", "per_file_ignores", "kinds", "exclude", "rules_dir", "max_file_size", "max_depth", "jobs", "bundle_root", "rule_options", "path", "root", "ignored_rules_dir", "follow_symlinks")
+    __slots__ = ("select", "extend_select", "ignore", "fail_on", "severity", "per_file_ignores", "kinds", "exclude", "rules_dir", "max_file_size", "max_depth", "jobs", "bundle_root", "rule_options", "path", "root", "ignored_rules_dir", "follow_symlinks")
 
     select: list[str]
+    extend_select: list[str]  # added to `select` (or to the default set when `select` is empty)
     ignore: list[str]
     fail_on: str
     severity: dict[str, str]
@@ -97,8 +98,10 @@ class Config(ValueRecord):
         root: str = ".",
         ignored_rules_dir: list[str] | None = None,
         follow_symlinks: bool = False,
+        extend_select: list[str] | None = None,
     ) -> None:
         self.select = [] if select is None else select
+        self.extend_select = [] if extend_select is None else extend_select
         self.ignore = [] if ignore is None else ignore
         self.fail_on = fail_on
         self.severity = {} if severity is None else severity
@@ -217,7 +220,7 @@ def load_config(path: str | None, trust_plugins: bool | None = None) -> Config:
     if "select" in data:
         config.select = _str_list(data["select"], "select")
     if "extend-select" in data:
-        config.select = (config.select or []) + _str_list(data["extend-select"], "extend-select")
+        config.extend_select = _str_list(data["extend-select"], "extend-select")
     if "ignore" in data:
         config.ignore = _str_list(data["ignore"], "ignore")
     if "fail-on" in data:

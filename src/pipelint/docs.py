@@ -88,6 +88,11 @@ def doc_text(doc: str) -> str:
     return "\n\n".join(parts)
 
 
+def summary_text(summary: str) -> str:
+    """A rule's one-line summary for a terminal: inline literals as single backticks."""
+    return _inline(summary, lambda code: f"`{code}`")
+
+
 def _markdown_code(code: str) -> str:
     fence = "``" if "`" in code else "`"
     pad = " " if code.startswith("`") or code.endswith("`") else ""

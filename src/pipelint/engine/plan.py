@@ -141,12 +141,22 @@ def make_plan(
     return plan
 
 
-def plan_for_entries(entries: list[FileEntry], name: str, *, config_path: str | None = None, isolated: bool = False, **options: Any) -> Plan:
+def plan_for_entries(entries: list[FileEntry], name: str, *, config_path: str | None = None, isolated: bool = False,
+                     force_exclude: bool = False, **options: Any) -> Plan:
     """A plan for files that were not discovered (standard input saved to a temporary file):
-    one group, with the config and project root that would apply to a file called ``name``."""
+    one group, with the config and project root that would apply to a file called ``name``.
+    With ``force_exclude``, a ``name`` that the config's ``exclude`` matches lints nothing, as
+    the same file named on the command line would not (editors pass both options)."""
     plan = Plan()
     owner = _Finder(config_path, isolated)(name)
     settings = build_settings(config_path=owner, isolated=owner is None, paths=[name], **options)
+    config = settings.config
+    if force_exclude and config.exclude:
+        from ..discover import EXCLUDED, _excluded
+
+        if _excluded(display_path(name), config.exclude, config.root if config.path else None, name):
+            plan.skip(name, EXCLUDED + " (--force-exclude)")
+            entries = []
     root = root_for(name, owner)
     group = plan.groups[(owner, root)] = Group(owner, root, _rooted(settings, root))
     group.entries.extend(entries)
@@ -239,10 +249,14 @@ def empty_notices(plan: Plan, result: RunResult) -> list[str]:
     (the exit status is unchanged): every folder without a file pipelint reads, and, when the
     whole run linted nothing, every path named. A named file among others is not judged on
     its own: pre-commit names every changed YAML and JSON file, most of them no concern of
-    pipelint's."""
+    pipelint's; and with ``--no-unrecognised`` (the hook's option) named files are never judged,
+    since pre-commit splits a run into batches and a batch may hold no file pipelint reads."""
     def linted(entries: list[FileEntry]) -> bool:
         return any(e.display in result.file_kinds or any(f.path == e.display for f in result.findings) for e in entries)
 
+    named_only = not any(os.path.isdir(t) for t in plan.by_target)
+    if named_only and plan.groups and not any(g.settings.report_unrecognised for g in plan.groups.values()):
+        return []  # --no-unrecognised: named files that are no concern of pipelint's are skipped on purpose
     if not result.file_kinds and not result.findings:
         empty = list(plan.by_target)
     else:
@@ -283,6 +297,7 @@ def show_settings(path: str, *, config_path: str | None = None, isolated: bool =
         f"fail-on: {config.fail_on}",
         f"rules: {len(active)} of {len(settings.registry.rules)} active",
         f"select: {', '.join(config.select) or '(all, except opt-in rules)'}",
+        f"extend-select: {', '.join(config.extend_select) or '(none)'}",
         f"ignore: {', '.join(config.ignore) or '(none)'}",
         f"per-file-ignores matching this file: {', '.join(f'{g} = {config.per_file_ignores[g]}' for g in ignores) or '(none)'}",
         f"severity overrides: {', '.join(f'{k} = {v}' for k, v in config.severity.items()) or '(none)'}",

@@ -200,6 +200,7 @@ def build_settings(
         raise ConfigError(str(error)) from None
     # Rules tagged "opt-in" run only when a `select` names them (by code, name or prefix).
     selected = _resolve_idents(registry, config.select, "select") if config.select else {r.code for r in registry.rules if "opt-in" not in r.tags}
+    selected |= _resolve_idents(registry, config.extend_select, "extend-select")
     ignored = _resolve_idents(registry, config.ignore, "ignore")
     selected.add("PL001")
     ignored.discard("PL001")
