@@ -314,3 +314,50 @@ def test_secrets_a_project_rule_finds_in_files_it_loads_are_masked(tmp_path, mon
     result = run(["."], settings=settings, jobs=1)
     assert [(f.code, f.path, f.line) for f in result.findings] == [("XS401", "buildspec.yml", 2)]
     assert "plain words nobody flags" in result.sources["buildspec.yml"].secrets
+
+
+# --------------------------------------------------------------------------------------------
+# Hostile input (issue 13)
+
+
+def _on_failure(tmp_path, value: str) -> str:
+    path = tmp_path / "buildspec.yml"
+    path.write_text(f"version: 0.2\nphases:\n  build:\n    on-failure: '{value}'\n    commands:\n      - make\n")
+    return str(path)
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("RETRY-3-a{99999999999}", "the repeat count 99999999999 in the retry pattern exceeds 1,000"),
+    ("RETRY-a{1001}", "the repeat count 1001 in the retry pattern exceeds 1,000"),
+    ("RETRY-2-x{2," + "9" * 900 + "}", "exceeds 1,000"),
+    ("RETRY-3-" + "(" * 1000 + "a" + ")" * 1000, "the retry pattern is 2,001 characters long"),
+    ("RETRY-3-" + "(" * 150 + "a" + ")" * 150, "nests groups 150 deep"),
+    ("RETRY-3-" + "(a|b)*c" * 300_000, "the retry pattern is 2,100,000 characters long"),
+    ("RETRY-" + "9" * 5000, "the retry count 9999"),
+    ("RETRY-2-(unclosed", "`(unclosed` is not a valid regular expression"),
+])
+def test_a_crafted_retry_pattern_is_a_finding_and_never_compiled_unchecked(tmp_path, monkeypatch, value, expected):
+    """BS107 measures the pattern (length, nesting, repeat counts) before `re` sees it, so no
+    pattern overflows, recurses or takes seconds to compile; each one is reported instead."""
+    import re
+
+    compiled: list[int] = []
+    original = re.compile
+
+    def spying(pattern, *args, **kwargs):
+        if isinstance(pattern, str) and len(pattern) >= 5 and pattern in value:
+            compiled.append(len(pattern))
+        return original(pattern, *args, **kwargs)
+
+    monkeypatch.setattr(re, "compile", spying)
+    findings = lint(_on_failure(tmp_path, value), select=["BS107", "PL001"])
+    assert triples(findings) == [("BS107", 4, 17)], findings
+    finding = findings[0]
+    assert expected in finding.message and str(finding.severity) == "warning", finding.message
+    assert len(finding.message) < 400  # the pattern is clipped, never quoted whole
+    assert compiled == ([len("(unclosed")] if "unclosed" in value else [])
+
+
+@pytest.mark.parametrize("value", ["RETRY", "RETRY-3", "RETRY-.*timeout.*", "RETRY-2-[]x]+", "RETRY-1-a{2,5}", "RETRY-100-(a(b(c)))"])
+def test_valid_retry_forms_pass(tmp_path, value):
+    assert triples(lint(_on_failure(tmp_path, value), select=["BS107", "PL001"])) == []
