@@ -511,3 +511,110 @@ def test_a_crashing_document_rule_stops_neither_other_rules_nor_other_files(tmp_
     got = sorted((os.path.basename(f.path), f.code, f.line) for f in result.findings)
     assert got == sorted([(f"buildspec-{n:02}.yml", "PL001", 1) for n in range(20)] + [(f"buildspec-{n:02}.yml", "XT101", 2) for n in range(20)])
     assert all("XT102" in f.message for f in result.findings if f.code == "PL001") and result.internal_error
+
+
+_SLEEPY = (
+    "import time\n\n"
+    "from pipelint.api import rule\n\n"
+    "@rule('XZ101', 'sleepy', kinds=('buildspec',))\n"
+    "def sleepy(doc, config):\n"
+    "    '''Sleeps on every file, so that a run is surely under way when it is signalled (a test plugin).'''\n"
+    "    time.sleep(60)\n"
+    "    return iter(())\n"
+)
+
+
+def _children(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux /proc)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    fields = handle.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.append(int(entry))
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self") or not hasattr(os, "fork"), reason="needs Linux /proc and fork")
+@pytest.mark.parametrize(("jobs", "signum", "status"), [("2", 2, 130), ("2", 15, 143), ("1", 2, 130), ("3", 15, 143)])
+def test_an_interrupted_run_exits_128_plus_the_signal_and_leaves_no_worker(tmp_path, jobs, signum, status):
+    """SIGINT or SIGTERM to `pipelint check --jobs N` while workers lint: the exit status is
+    128 + the signal, every worker is gone (none left running under PID 1), and no report
+    file is written."""
+    import time
+
+    rules_dir = _plugin(tmp_path, "sleepy.py", _SLEEPY)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for number in range(20):
+        (tree / f"buildspec-{number:02}.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    report = tmp_path / "report.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelint", "check", "--isolated", "--jobs", jobs, "--select", "XZ101", "--rules-dir", rules_dir,
+         "--format", "json", "-o", str(report), str(tree)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and len(workers) < int(jobs) - 1:
+            workers = _children(proc.pid)
+            time.sleep(0.05)
+        assert len(workers) == int(jobs) - 1, workers
+        time.sleep(0.3)  # let the main process reach the sleeping rule too
+        proc.send_signal(signum)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == status, err
+    assert b"Traceback" not in err
+    time.sleep(0.2)
+    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}") and _state(pid) != "Z"] == []
+    assert not report.exists()
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not hasattr(os, "memfd_create"), reason="needs fork")
+def test_a_worker_dies_when_its_parent_is_killed(tmp_path):
+    """`kill -9` of the main process cannot be handled; the workers die with it anyway
+    (Linux PR_SET_PDEATHSIG, else they stop at their next file)."""
+    import signal
+    import time
+
+    rules_dir = _plugin(tmp_path, "sleepy.py", _SLEEPY)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for number in range(20):
+        (tree / f"buildspec-{number:02}.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    proc = subprocess.Popen([sys.executable, "-m", "pipelint", "check", "--isolated", "--jobs", "2", "--select", "XZ101", "--rules-dir", rules_dir, str(tree)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        workers: list[int] = []
+        while time.monotonic() < deadline and not workers:
+            workers = _children(proc.pid)
+            time.sleep(0.05)
+        assert workers
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and any(_state(pid) not in ("gone", "Z") for pid in workers):
+            time.sleep(0.05)
+        assert all(_state(pid) in ("gone", "Z") for pid in workers)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()

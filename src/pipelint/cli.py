@@ -230,9 +230,12 @@ def run() -> None:
     """
     import gc
 
+    from .engine.interrupt import exit_on_signals
+
     gc.disable()
     try:
-        main()
+        with exit_on_signals():  # SIGINT/SIGTERM: exit 128 + signal, workers killed, no report
+            main()
         status = 0
     except SystemExit as stop:
         if isinstance(stop.code, int) or stop.code is None:
