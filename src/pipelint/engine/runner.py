@@ -284,10 +284,22 @@ def _anchor(node: Node) -> str:
     if isinstance(node, Scalar):
         return node.text
     if isinstance(node, Mapping):
-        return "{" + ",".join(node.keys()[:20]) + "}"
+        return "{" + ",".join(_first_keys(node, 20)) + "}"
     if isinstance(node, Sequence):
         return f"[{len(node.items)}]"
     return ""
+
+
+def _first_keys(node: Mapping, count: int) -> list[str]:
+    """``node.keys()[:count]`` without copying every key of a huge mapping (the first
+    ``count`` distinct scalar key texts, in file order)."""
+    keys: dict[str, None] = {}
+    for key, _value in node.pairs:
+        if isinstance(key, Scalar) and key.text not in keys:
+            keys[key.text] = None
+            if len(keys) == count:
+                break
+    return list(keys)
 
 
 def finding_from_report(report: Report, found: Rule, doc: Document | None, settings: Settings) -> Finding:
