@@ -618,3 +618,23 @@ def test_a_worker_dies_when_its_parent_is_killed(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_a_rule_crashing_on_every_document_of_a_file_reports_once(tmp_path):
+    """A template with three policies: a policy rule that raises on each gives one PL001."""
+    from pipelint.engine.runner import build_settings, run
+
+    rules_dir = _plugin(tmp_path, "crashy_policy.py",
+        "from pipelint.api import rule\n\n"
+        "@rule('XP101', 'crashy-policy', kinds=('policy',))\n"
+        "def crashy(doc, config):\n"
+        "    '''Crashes on every policy (a test plugin).'''\n"
+        "    raise KeyError('boom')\n"
+    )
+    policy = "      PolicyName: p{n}\n      PolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Action: s3:GetObject\n            Resource: '*'\n"
+    resources = "".join(f"  P{n}:\n    Type: AWS::IAM::Policy\n    Properties:\n{policy.format(n=n)}      Roles: [r]\n" for n in range(3))
+    path = tmp_path / "template.yaml"
+    path.write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources:\n" + resources)
+    settings = build_settings(paths=[str(path)], isolated=True, select=["XP101"], rules_dirs=[rules_dir])
+    findings = run([str(path)], settings=settings, jobs=1).findings
+    assert [(f.code, f.line) for f in findings] == [("PL001", 1)] and "XP101" in findings[0].message

@@ -552,7 +552,7 @@ def run_document_rules(docs: list[Document], settings: Settings, cap: _Cap | Non
             findings.append(internal_error(found, error, doc.path, settings))
     if own_cap:
         findings.extend(cap.summaries(settings))
-    return findings
+    return _each_crash_once(findings)
 
 
 class FileResult(ValueRecord):
@@ -851,8 +851,9 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
 
 
 def _each_crash_once(findings: list[Finding]) -> list[Finding]:
-    """Project findings without repeated crashes: a project rule that crashed reports ``PL001``
-    for every file it ran on alone, and once per rule and error type is enough."""
+    """Findings without repeated crashes: a rule that crashed reports ``PL001`` for every
+    document of a file (a template's policies) and a project rule for every file it ran on
+    alone; once per rule, file and error type is enough."""
     kept: list[Finding] = []
     crashes: set[tuple[str, str]] = set()
     for finding in findings:
