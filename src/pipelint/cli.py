@@ -1,7 +1,8 @@
 """The ``pipelint`` command line (design.md, "Interfaces").
 
 Exit status: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage, path or
-config error; 3 internal error (a rule or reporter crashed; other results are still reported).
+config error; 3 internal error (a rule or reporter crashed; other results are still reported);
+128 + the signal number (130, 143) when SIGINT or SIGTERM stops the run.
 The status never depends on ``--format``.
 """
 

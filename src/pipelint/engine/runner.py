@@ -3,7 +3,8 @@
 :func:`run` is what the CLI and the Python API call. Files are linted independently (in
 parallel worker processes for large runs, with identical, deterministically sorted output);
 project rules then run once over every pipeline-bearing document. A rule that raises becomes a
-``PL001`` finding for that rule and file, and the run goes on.
+``PL001`` finding for that rule and file, and the run goes on. At most
+:data:`FINDINGS_PER_RULE` findings of one rule in one file are listed; one more counts the rest.
 """
 
 from __future__ import annotations
