@@ -514,14 +514,41 @@ def test_a_crashing_document_rule_stops_neither_other_rules_nor_other_files(tmp_
 
 
 _SLEEPY = (
-    "import time\n\n"
+    "import os\nimport time\n\n"
     "from pipelint.api import rule\n\n"
     "@rule('XZ101', 'sleepy', kinds=('buildspec',))\n"
     "def sleepy(doc, config):\n"
-    "    '''Sleeps on every file, so that a run is surely under way when it is signalled (a test plugin).'''\n"
+    "    '''Sleeps on every file, so that a run is surely under way when it is signalled; says\n"
+    "    which process sleeps with a file named by its pid (a test plugin).'''\n"
+    "    open(os.path.join(os.environ['PIPELINT_TEST_SLEEPING'], str(os.getpid())), 'w').close()\n"
     "    time.sleep(60)\n"
     "    return iter(())\n"
 )
+
+
+def _start_sleepy_run(tmp_path, jobs: str, *extra: str) -> tuple[subprocess.Popen, list[int]]:
+    """Start `pipelint check --jobs N` on 20 buildspecs with the sleeping rule; return the
+    process once it and each of its workers sleep in the rule, with the workers' pids."""
+    import time
+
+    rules_dir = _plugin(tmp_path, "sleepy.py", _SLEEPY)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for number in range(20):
+        (tree / f"buildspec-{number:02}.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    sleeping = tmp_path / "sleeping"
+    sleeping.mkdir()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipelint", "check", "--isolated", "--jobs", jobs, "--select", "XZ101", "--rules-dir", rules_dir, *extra, str(tree)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PIPELINT_TEST_SLEEPING=str(sleeping)),
+    )
+    deadline = time.monotonic() + 120
+    pids: set[int] = set()
+    while time.monotonic() < deadline and len(pids) < int(jobs) and proc.poll() is None:
+        pids = {int(name) for name in os.listdir(sleeping)}
+        time.sleep(0.05)
+    assert proc.pid in pids and len(pids) == int(jobs), (pids, proc.poll())
+    return proc, sorted(pids - {proc.pid})
 
 
 def _children(pid: int) -> list[int]:
@@ -547,25 +574,10 @@ def test_an_interrupted_run_exits_128_plus_the_signal_and_leaves_no_worker(tmp_p
     file is written."""
     import time
 
-    rules_dir = _plugin(tmp_path, "sleepy.py", _SLEEPY)
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    for number in range(20):
-        (tree / f"buildspec-{number:02}.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
     report = tmp_path / "report.json"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pipelint", "check", "--isolated", "--jobs", jobs, "--select", "XZ101", "--rules-dir", rules_dir,
-         "--format", "json", "-o", str(report), str(tree)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )
+    proc, workers = _start_sleepy_run(tmp_path, jobs, "--format", "json", "-o", str(report))
     try:
-        deadline = time.monotonic() + 60
-        workers: list[int] = []
-        while time.monotonic() < deadline and len(workers) < int(jobs) - 1:
-            workers = _children(proc.pid)
-            time.sleep(0.05)
-        assert len(workers) == int(jobs) - 1, workers
-        time.sleep(0.3)  # let the main process reach the sleeping rule too
+        assert sorted(workers) == sorted(_children(proc.pid))
         proc.send_signal(signum)
         _out, err = proc.communicate(timeout=30)
     finally:
@@ -575,7 +587,7 @@ def test_an_interrupted_run_exits_128_plus_the_signal_and_leaves_no_worker(tmp_p
     assert proc.returncode == status, err
     assert b"Traceback" not in err
     time.sleep(0.2)
-    assert [pid for pid in workers if os.path.exists(f"/proc/{pid}") and _state(pid) != "Z"] == []
+    assert [pid for pid in workers if _state(pid) not in ("gone", "Z")] == []
     assert not report.exists()
 
 
@@ -594,19 +606,8 @@ def test_a_worker_dies_when_its_parent_is_killed(tmp_path):
     import signal
     import time
 
-    rules_dir = _plugin(tmp_path, "sleepy.py", _SLEEPY)
-    tree = tmp_path / "tree"
-    tree.mkdir()
-    for number in range(20):
-        (tree / f"buildspec-{number:02}.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
-    proc = subprocess.Popen([sys.executable, "-m", "pipelint", "check", "--isolated", "--jobs", "2", "--select", "XZ101", "--rules-dir", rules_dir, str(tree)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, workers = _start_sleepy_run(tmp_path, "2")
     try:
-        deadline = time.monotonic() + 60
-        workers: list[int] = []
-        while time.monotonic() < deadline and not workers:
-            workers = _children(proc.pid)
-            time.sleep(0.05)
         assert workers
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -618,6 +619,7 @@ def test_a_worker_dies_when_its_parent_is_killed(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
 
 
 def test_a_rule_crashing_on_every_document_of_a_file_reports_once(tmp_path):
