@@ -93,14 +93,15 @@ def parent_alive(parent: int) -> bool:
     return os.getppid() == parent
 
 
-def kill_children(pids: list[int]) -> None:
-    """SIGKILL each worker and reap it (ignoring those already gone)."""
+def kill_children(pids: list[int], reap: bool = True) -> None:
+    """SIGKILL each worker and reap it (ignoring those already gone); ``reap=False`` leaves
+    the reaping to whoever started them (``multiprocessing``)."""
     for pid in pids:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
-    for pid in pids:
+    for pid in pids if reap else ():
         try:
             os.waitpid(pid, 0)
         except ChildProcessError:

@@ -276,28 +276,30 @@ def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: in
 def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     from .runner import lint_entry
 
     chunk = max(1, len(entries) // (workers * 8))
     results: list[FileResult] = []
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    from concurrent.futures.process import BrokenProcessPool
-
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_pool_worker, initargs=(settings, os.getpid())) as pool:
+        futures = [pool.submit(_lint_chunk, entries[first:first + chunk]) for first in range(0, len(entries), chunk)]
         try:
-            pending = pool.map(lint_entry, entries, chunksize=chunk)
-            for index, file_result in enumerate(pending):
-                results.append(file_result)
-                if progress:
-                    progress(index + 1, len(entries))
+            for future in futures:
+                for file_result in future.result():
+                    results.append(file_result)
+                    if progress:
+                        progress(len(results), len(entries))
         except BrokenProcessPool:  # a worker died: lint the rest here
             pass
         except BaseException:  # interrupted: no worker may outlive the run
             from .interrupt import kill_children
 
-            kill_children([process.pid for process in list(getattr(pool, "_processes", {}).values()) if process.pid])
-            pool.shutdown(wait=False, cancel_futures=True)
+            # The pool's manager thread sees the workers die, fails the pending futures and
+            # stops; nothing cancels them meanwhile (that races with it).
+            kill_children([process.pid for process in list(getattr(pool, "_processes", {}).values()) if process.pid], reap=False)
+            pool.shutdown(wait=True)
             raise
     for entry in entries[len(results):]:
         results.append(lint_entry(entry, settings, keep=True))
@@ -305,6 +307,13 @@ def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progr
         if file_result.shared and not file_result.documents:
             file_result.documents = reread_documents(entry, settings)
     return results
+
+
+def _lint_chunk(entries: list[FileEntry]) -> list[FileResult]:
+    """Lint some files in a pool worker (with the settings its initializer received)."""
+    from .runner import lint_entry
+
+    return [lint_entry(entry) for entry in entries]
 
 
 def _pool_worker(settings: Settings, parent: int) -> None:
