@@ -127,10 +127,15 @@ def test_a_megabyte_of_distinct_secrets_lints_and_every_output_line_is_masked(tm
     runner = CliRunner()
     result = runner.invoke(main, ["check", "--isolated", "--no-color", "--select", "SEC009", str(tmp_path)])
     reported = [v for v in values if _patterns.looks_random(v)]
-    assert result.output.count("SEC009") == len(reported) > 9_000
+    assert len(reported) > 9_000
+    # 100 findings are listed and one more counts the rest (the engine's cap per rule and file);
+    # the detector still runs to the end, so every secret is known and masked in every frame
+    assert result.output.count(": SEC009 [") == 101
+    assert f"{len(reported) - 100:,} more SEC009 findings" in result.output
     frames = [line for line in result.output.splitlines() if " | " in line and "api_token" in line]
-    assert len(frames) == len(reported)
+    assert len(frames) == 101
     assert all("…(16 chars)" in line for line in frames)
+    assert not any(value in result.output for value in reported)
 
 
 def test_mask_secret_like_is_linear_and_masks_assignments():

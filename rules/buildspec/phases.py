@@ -12,7 +12,15 @@ from pipelint.models import buildspec as bs
 _TOP_LEVEL = ("version", "run-as", "env", "proxy", "batch", "reports", "artifacts", "cache")
 _PHASE_KEYS = ("commands", "finally", "runtime-versions", "run-as", "on-failure")
 _RETRY = re.compile(r"^RETRY(?:-(?P<rest>.+))?$", re.S)
-_COUNT = re.compile(r"^(?P<count>\d+)(?:-(?P<regex>.+))?$", re.S)
+_COUNT = re.compile(r"^(?P<count>[0-9]+)(?:-(?P<regex>.+))?$", re.S)
+# The retry pattern comes from the linted file, so it is measured before Python's `re` sees
+# it (a repeat count past 2**32 overflows, deep nesting exhausts the parser's recursion, a huge
+# pattern takes seconds): within these limits compiling it is fast and safe. Go's RE2
+# (`regexp/syntax`) itself refuses repeat counts over 1,000.
+_PATTERN_MAX_CHARS = 1_000
+_PATTERN_MAX_DEPTH = 100
+_PATTERN_MAX_REPEAT = 1_000
+_SHOWN_CHARS = 60
 
 
 @rule("BS104", "runtime-versions-outside-install", severity="warning", kinds=("buildspec",))
@@ -161,7 +169,9 @@ def invalid_on_failure(doc: Document, config: dict[str, Any]) -> Iterator[Report
     Why: CodeBuild accepts ``ABORT`` and ``CONTINUE``; newer CodeBuild versions also document
     ``RETRY``, ``RETRY-<count>``, ``RETRY-<regex>`` and ``RETRY-<count>-<regex>``. Any other
     value is rejected. Lower-case spellings and malformed ``RETRY`` forms are warnings, because
-    how CodeBuild treats them is not documented.
+    how CodeBuild treats them is not documented. A retry pattern is measured before it is
+    compiled: one longer than 1,000 characters, nesting groups deeper than 100 levels or
+    repeating more than 1,000 times (``a{5000}``, which RE2 rejects) is reported instead.
 
     AWS behaviour: an unknown `on-failure` value fails the build in DOWNLOAD_SOURCE with
     YAML_FILE_ERROR (valid values are enumerated by the reference); the exact message is not
@@ -189,49 +199,112 @@ def invalid_on_failure(doc: Document, config: dict[str, Any]) -> Iterator[Report
         if node is None or intrinsic(node) is not None:
             continue
         if not isinstance(node, Scalar) or not isinstance(node.value, str) or not node.value.strip():
-            shown = node.raw if isinstance(node, Scalar) else "a list or mapping"
-            yield Report(node, f"`on-failure` of phase `{name}` must be ABORT or CONTINUE, not {shown or 'empty'}",
+            shown = _shown(node.raw) if isinstance(node, Scalar) else "a list or mapping"
+            yield Report(node, f"`on-failure` of phase `{_shown(name)}` must be ABORT or CONTINUE, not {shown or 'empty'}",
                          fix="write `on-failure: ABORT`")
             continue
         value = node.value.strip()
         if value in ("ABORT", "CONTINUE"):
             continue
+        shown = _shown(value)
         retry = _RETRY.match(value)
         if retry:
             problem = _retry_problem(retry.group("rest"))
             if problem:
-                yield Report(node, f"`on-failure: {value}` in phase `{name}`: {problem}", severity="warning",
+                yield Report(node, f"`on-failure: {shown}` in phase `{_shown(name)}`: {problem}", severity="warning",
                              fix="write RETRY, RETRY-<count>, RETRY-<regex> or RETRY-<count>-<regex>")
             continue
         upper = value.upper()
         if upper in ("ABORT", "CONTINUE") or _RETRY.match(upper):
-            yield Report(node, f"`on-failure: {value}` in phase `{name}` should be written in capitals: `{upper}`",
-                         severity="warning", fix=f"write `{upper}`")
+            yield Report(node, f"`on-failure: {shown}` in phase `{_shown(name)}` should be written in capitals: `{_shown(upper)}`",
+                         severity="warning", fix=f"write `{_shown(upper)}`")
             continue
-        best = did_you_mean(value, ["ABORT", "CONTINUE", "RETRY"])
+        best = did_you_mean(value, ["ABORT", "CONTINUE", "RETRY"]) if len(value) <= _SHOWN_CHARS else None
         hint = f"; did you mean `{best}`?" if best else ""
-        yield Report(node, f"`on-failure: {value}` in phase `{name}` is not a valid value{hint or '.'} Use ABORT or CONTINUE (or a RETRY form)",
+        yield Report(node, f"`on-failure: {shown}` in phase `{_shown(name)}` is not a valid value{hint or '.'} Use ABORT or CONTINUE (or a RETRY form)",
                      fix=f"write `{best or 'ABORT'}`")
 
 
 def _retry_problem(rest: str | None) -> str | None:
-    """What is wrong with the part after ``RETRY-``, if anything."""
+    """What is wrong with the part after ``RETRY-``, if anything (never compiles an unchecked
+    pattern; see :func:`_pattern_problem`)."""
     if rest is None:
         return None
     count = _COUNT.match(rest)
     regex = rest
     if count:
-        number = int(count.group("count"))
-        if number < 1 or number > 100:
-            return f"the retry count {number} is outside 1–100"
+        digits = count.group("count").lstrip("0") or "0"
+        if len(digits) > 3 or not 1 <= int(digits) <= 100:
+            return f"the retry count {_shown(count.group('count'))} is outside 1–100"
         regex = count.group("regex")
     if regex is None:
         return None
+    return _pattern_problem(regex)
+
+
+def _pattern_problem(regex: str) -> str | None:
+    """Why the retry pattern ``regex`` is not a usable regular expression, or ``None``.
+
+    One linear pass measures the pattern (length, group nesting, repeat counts ``{m,n}``)
+    before it is compiled, so no input can make compiling it slow, overflow or recurse.
+    """
+    if len(regex) > _PATTERN_MAX_CHARS:
+        return f"the retry pattern is {len(regex):,} characters long; write a short pattern (at most {_PATTERN_MAX_CHARS:,} characters)"
+    depth = deepest = 0
+    in_class = False
+    index = 0
+    while index < len(regex):
+        char = regex[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if regex.startswith("]", index + 1) or regex.startswith("^]", index + 1):
+                index += 2 if regex[index + 1] == "]" else 3  # a leading `]` is a literal
+                continue
+        elif char == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif char == "{":
+            repeat = _repeat_bound(regex, index + 1)
+            if repeat is not None:
+                return f"the repeat count {_shown(repeat)} in the retry pattern exceeds {_PATTERN_MAX_REPEAT:,}; regular-expression engines such as RE2 reject it"
+        index += 1
+    if deepest > _PATTERN_MAX_DEPTH:
+        return f"the retry pattern nests groups {deepest} deep; flatten it (at most {_PATTERN_MAX_DEPTH} levels)"
     try:
         re.compile(regex)
-    except re.error as error:
-        return f"`{regex}` is not a valid regular expression ({error})"
+    except (re.error, OverflowError, RecursionError, ValueError) as error:
+        return f"`{_shown(regex)}` is not a valid regular expression ({_shown(str(error))})"
     return None
+
+
+def _repeat_bound(regex: str, start: int) -> str | None:
+    """The first number of a ``{m}``, ``{m,}`` or ``{m,n}`` repeat starting at ``start`` that
+    exceeds the repeat limit (as written), or ``None``. Only digits are read, so the work is
+    linear in the pattern and no huge number is ever converted."""
+    index = start
+    while True:
+        end = index
+        while end < len(regex) and regex[end].isascii() and regex[end].isdigit():
+            end += 1
+        digits = regex[index:end]
+        if digits and (len(digits) > 4 or int(digits) > _PATTERN_MAX_REPEAT):
+            return digits
+        if end < len(regex) and regex[end] == "," and index == start:
+            index = end + 1
+            continue
+        return None
+
+
+def _shown(text: str) -> str:
+    """``text`` clipped for a message (a pattern or count may be megabytes long)."""
+    return text if len(text) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + "…"
 
 
 def _has_items(node: Any) -> bool:

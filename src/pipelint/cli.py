@@ -3,8 +3,9 @@
 Exit status: 0 nothing at or above ``--fail-on`` (always with ``--exit-zero``, and once
 ``--write-baseline`` has written its file); 1 findings at or above it; 2 usage, path or config
 error, or a report/baseline file that cannot be written; 3 internal error (a rule or reporter
-crashed; other results are still reported). The status never depends on ``--format``, and a
-reader that closes the pipe early does not change it. No option ends in a traceback.
+crashed; other results are still reported); 128 + the signal number (130, 143) when SIGINT or
+SIGTERM stops the run. The status never depends on ``--format``, and a reader that closes the
+pipe early does not change it. No option ends in a traceback.
 """
 
 from __future__ import annotations
@@ -420,9 +421,12 @@ def run() -> None:
     """
     import gc
 
+    from .engine.interrupt import exit_on_signals
+
     gc.disable()
     try:
-        main()
+        with exit_on_signals():  # SIGINT/SIGTERM: exit 128 + signal, workers killed, no report
+            main()
         status = 0
     except SystemExit as stop:
         if isinstance(stop.code, int) or stop.code is None:

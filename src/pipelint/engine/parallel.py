@@ -121,9 +121,7 @@ class _Queue:
 
 
 def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
-    import pickle
-
-    from .runner import lint_entry
+    from .interrupt import kill_children, prepare_to_fork
 
     marked = [feeds_project_rules(entry, settings.limits.max_bytes) for entry in entries]
     order = [i for i, m in enumerate(marked) if not m] + [i for i, m in enumerate(marked) if m]
@@ -134,25 +132,56 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
     os.set_blocking(news_reader, False)
     os.set_blocking(news_writer, False)
     children: list[tuple[int, int]] = []
-    for _ in range(workers - 1):
-        reader, writer = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # the child: never returns into the caller
-            status = 1
-            try:
-                os.close(reader)
-                os.close(news_reader)
-                _child(entries, order, queue, writer, news_writer, settings)
-                status = 0
-            finally:
-                os._exit(status)
-        os.close(writer)
-        children.append((pid, reader))
-    os.close(news_writer)
+    unreaped: list[int] = []
+    prepare_to_fork()
+    try:
+        parent = os.getpid()
+        for _ in range(workers - 1):
+            reader, writer = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns into the caller
+                status = 1
+                try:
+                    from .interrupt import die_with_parent
+
+                    die_with_parent(parent)
+                    os.close(reader)
+                    os.close(news_reader)
+                    _child(entries, order, queue, writer, news_writer, settings, parent)
+                    status = 0
+                finally:
+                    os._exit(status)
+            unreaped.append(pid)
+            os.close(writer)
+            children.append((pid, reader))
+        os.close(news_writer)
+        news_writer = -1
+        return _lint_with_children(entries, order, queue, children, unreaped, _News(news_reader), settings, progress)
+    except BaseException:
+        # Interrupted (SIGINT/SIGTERM become `interrupt.Interrupted` in the command line) or
+        # failed: no worker may outlive the run.
+        kill_children(unreaped)
+        raise
+    finally:
+        for fd in (news_reader, news_writer, *(reader for _pid, reader in children)):
+            if fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:  # closed already
+                    pass
+        queue.close()
+
+
+def _lint_with_children(entries: list[FileEntry], order: list[int], queue: _Queue, children: list[tuple[int, int]], unreaped: list[int],
+                        news: _News, settings: Settings, progress: Any) -> list[FileResult]:
+    """The main process's part of a forked run: lint from the back of the queue, then collect
+    the children's results (``unreaped`` loses each child as it is reaped)."""
+    import pickle
+
+    from .runner import lint_entry
 
     results: list[FileResult | None] = [None] * len(entries)
     documents: dict[int, list[Document]] = {}
-    news = _News(news_reader)
     while True:
         for index in news.read():
             documents[index] = reread_documents(entries[index], settings)
@@ -173,15 +202,13 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
             if not chunk:
                 break
             chunks.append(chunk)
-        os.close(reader)
         os.waitpid(pid, 0)
+        unreaped.remove(pid)
         try:
             for index, file_result in pickle.loads(b"".join(chunks)):
                 results[index] = file_result
         except Exception:  # the child died before reporting: its files are linted below
             pass
-    os.close(news_reader)
-    queue.close()
     final: list[FileResult] = []
     for index, file_result in enumerate(results):
         if file_result is None:
@@ -217,15 +244,16 @@ class _News:
         return [int.from_bytes(data[i:i + 4], "little") for i in range(0, whole, 4)]
 
 
-def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: int, news: int, settings: Settings) -> None:
+def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: int, news: int, settings: Settings, parent: int) -> None:
     """A forked worker: lint files from the front of the queue, announce the shared ones on
-    ``news``, then send every result at once."""
+    ``news``, then send every result at once. It stops when its parent is gone."""
     import pickle
 
+    from .interrupt import parent_alive
     from .runner import lint_entry
 
     produced: list[tuple[int, FileResult]] = []
-    while True:
+    while parent_alive(parent):
         with queue:
             position = queue.take_front()
         if position is None:
@@ -248,29 +276,53 @@ def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: in
 def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    from .runner import lint_entry, set_worker_settings
+    from .runner import lint_entry
 
     chunk = max(1, len(entries) // (workers * 8))
     results: list[FileResult] = []
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    from concurrent.futures.process import BrokenProcessPool
-
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=set_worker_settings, initargs=(settings,)) as pool:
-        pending = pool.map(lint_entry, entries, chunksize=chunk)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_pool_worker, initargs=(settings, os.getpid())) as pool:
+        futures = [pool.submit(_lint_chunk, entries[first:first + chunk]) for first in range(0, len(entries), chunk)]
         try:
-            for index, file_result in enumerate(pending):
-                results.append(file_result)
-                if progress:
-                    progress(index + 1, len(entries))
+            for future in futures:
+                for file_result in future.result():
+                    results.append(file_result)
+                    if progress:
+                        progress(len(results), len(entries))
         except BrokenProcessPool:  # a worker died: lint the rest here
             pass
+        except BaseException:  # interrupted: no worker may outlive the run
+            from .interrupt import kill_children
+
+            # The pool's manager thread sees the workers die, fails the pending futures and
+            # stops; nothing cancels them meanwhile (that races with it).
+            kill_children([process.pid for process in list(getattr(pool, "_processes", {}).values()) if process.pid], reap=False)
+            pool.shutdown(wait=True)
+            raise
     for entry in entries[len(results):]:
         results.append(lint_entry(entry, settings, keep=True))
     for entry, file_result in zip(entries, results):
         if file_result.shared and not file_result.documents:
             file_result.documents = reread_documents(entry, settings)
     return results
+
+
+def _lint_chunk(entries: list[FileEntry]) -> list[FileResult]:
+    """Lint some files in a pool worker (with the settings its initializer received)."""
+    from .runner import lint_entry
+
+    return [lint_entry(entry) for entry in entries]
+
+
+def _pool_worker(settings: Settings, parent: int) -> None:
+    """Set up a pool worker: it dies with its parent, and lints with the run's settings."""
+    from .interrupt import die_with_parent
+    from .runner import set_worker_settings
+
+    die_with_parent(parent)
+    set_worker_settings(settings)
 
 
 def reread_documents(entry: FileEntry, settings: Settings) -> list[Document]:

@@ -3,7 +3,8 @@
 :func:`run` is what the CLI and the Python API call. Files are linted independently (in
 parallel worker processes for large runs, with identical, deterministically sorted output);
 project rules then run once over every pipeline-bearing document. A rule that raises becomes a
-``PL001`` finding for that rule and file, and the run goes on.
+``PL001`` finding for that rule and file, and the run goes on. At most
+:data:`FINDINGS_PER_RULE` findings of one rule in one file are listed; one more counts the rest.
 """
 
 from __future__ import annotations
@@ -297,10 +298,22 @@ def _anchor(node: Node) -> str:
     if isinstance(node, Scalar):
         return node.text
     if isinstance(node, Mapping):
-        return "{" + ",".join(node.keys()[:20]) + "}"
+        return "{" + ",".join(_first_keys(node, 20)) + "}"
     if isinstance(node, Sequence):
         return f"[{len(node.items)}]"
     return ""
+
+
+def _first_keys(node: Mapping, count: int) -> list[str]:
+    """``node.keys()[:count]`` without copying every key of a huge mapping (the first
+    ``count`` distinct scalar key texts, in file order)."""
+    keys: dict[str, None] = {}
+    for key, _value in node.pairs:
+        if isinstance(key, Scalar) and key.text not in keys:
+            keys[key.text] = None
+            if len(keys) == count:
+                break
+    return list(keys)
 
 
 def finding_from_report(report: Report, found: Rule, doc: Document | None, settings: Settings) -> Finding:
@@ -311,8 +324,7 @@ def finding_from_report(report: Report, found: Rule, doc: Document | None, setti
     end = report.end or node
     anchor = report.anchor if report.anchor is not None else _anchor(node)
     if report.secret:
-        if source is not None:
-            record_secret(source, report.secret, (node.line, node.col, end.end_line, end.end_col))
+        _remember_secret(report, source)
         anchor = SECRET_ANCHOR  # nothing derived from the value reaches a fingerprint or baseline
     if isinstance(report.severity, Severity):
         level = report.severity
@@ -375,51 +387,210 @@ def internal_error(found: Rule, error: BaseException, path: str, settings: Setti
     )
 
 
-def run_document_rules(docs: list[Document], settings: Settings) -> list[Finding]:
+# At most this many findings of one rule in one file are listed; the rest become one finding
+# that counts them, at the first one left out. A 5 MB file can hold a million unknown keys, and
+# every finding costs time and memory in each reporter while nobody reads past the first
+# screenful. Past the cap a document rule is asked for at most COUNT_LIMIT more reports (to
+# count them), then no more; secret detectors always run to the end, because every secret
+# they find is masked in every output.
+FINDINGS_PER_RULE = 100
+COUNT_LIMIT = 10_000
+
+
+class _Omitted:
+    """The reports of one rule in one file that the cap left out."""
+
+    __slots__ = ("count", "first", "doc", "level", "stopped")
+
+    def __init__(self, first: Report, doc: Document | None, level: Severity) -> None:
+        self.count = 0
+        self.first = first
+        self.doc = doc
+        self.level = level
+        self.stopped = False
+
+
+class _Cap:
+    """Counts the findings of each rule in each file and keeps at most
+    :data:`FINDINGS_PER_RULE` listed (inline-suppressed findings count apart)."""
+
+    __slots__ = ("suppressions", "shown", "hidden", "omitted", "suppressed_omitted", "may_stop")
+
+    def __init__(self, suppressions: Suppressions | None = None, may_stop: bool = True) -> None:
+        self.suppressions = suppressions
+        self.shown: dict[tuple[str, str], int] = {}
+        self.hidden: dict[tuple[str, str], int] = {}  # suppressed findings kept, per rule and file
+        self.omitted: dict[tuple[str, str], _Omitted] = {}
+        self.suppressed_omitted = 0  # suppressed findings not even built (past the cap)
+        self.may_stop = may_stop
+
+    def collect(self, found: Rule, doc: Document | None, produced: Iterator[Report], settings: Settings, findings: list[Finding]) -> bool:
+        """Turn a rule's reports into findings, under the cap, until the rule yields
+        :data:`LATER` (returns True: resume it later) or ends or is stopped (returns False)."""
+        for report in produced:
+            if report is LATER:
+                return True
+            if self._admit(found, report, doc, settings):
+                findings.append(finding_from_report(report, found, doc, settings))
+            elif self._stopping(found, report, doc):
+                close = getattr(produced, "close", None)
+                if close is not None:
+                    close()
+                return False
+        return False
+
+    def _key(self, found: Rule, report: Report, doc: Document | None) -> tuple[tuple[str, str], Source | None]:
+        source = report.node.source or (doc.source if doc else None)
+        return (found.code, source.path if source else ""), source
+
+    def _admit(self, found: Rule, report: Report, doc: Document | None, settings: Settings) -> bool:
+        """Whether this report becomes a listed finding; if not, it is counted."""
+        key, source = self._key(found, report, doc)
+        if self.suppressions is not None and doc is not None and key[1] == doc.path and self.suppressions.matches(report.node.line, found.code, found.name):
+            kept = self.hidden.get(key, 0)
+            if kept < FINDINGS_PER_RULE:
+                self.hidden[key] = kept + 1
+                return True
+            self.suppressed_omitted += 1
+            _remember_secret(report, source)
+            return False
+        shown = self.shown.get(key, 0)
+        if shown < FINDINGS_PER_RULE:
+            self.shown[key] = shown + 1
+            return True
+        level = _level(report, found, settings)
+        omitted = self.omitted.get(key)
+        if omitted is None:
+            omitted = self.omitted[key] = _Omitted(report, doc, level)
+        omitted.count += 1
+        if level > omitted.level:
+            omitted.level = level
+        _remember_secret(report, source)
+        return False
+
+    def _stopping(self, found: Rule, report: Report, doc: Document | None) -> bool:
+        """Whether enough has been counted to stop asking this rule (never a secret detector)."""
+        if not self.may_stop or found.code.startswith("SEC"):
+            return False
+        omitted = self.omitted.get(self._key(found, report, doc)[0])
+        if omitted is None or omitted.count < COUNT_LIMIT:
+            return False
+        omitted.stopped = True
+        return True
+
+    def summaries(self, settings: Settings) -> list[Finding]:
+        """One finding per rule and file whose findings were left out, counting them."""
+        made: list[Finding] = []
+        for (code, _path), omitted in self.omitted.items():
+            found = settings.registry.by_code[code]
+            finding = finding_from_report(omitted.first, found, omitted.doc, settings)
+            made.append(omitted_finding(finding, omitted.count, omitted.level, omitted.stopped))
+        return made
+
+
+def omitted_finding(first: Finding, count: int, level: Severity, stopped: bool = False) -> Finding:
+    """The finding that stands for ``count`` findings the cap left out, at the first of them."""
+    more = f"at least {count:,}" if stopped else f"{count:,}"
+    first.message = (f"{more} more {first.code} finding{'s' if count != 1 else ''} in this file not listed "
+                     f"(at most {FINDINGS_PER_RULE} per rule and file); this is the first of them")
+    first.severity = level
+    first.fix = None
+    first.anchor = f"{first.code}:omitted"  # stable while the count changes
+    return first
+
+
+def _level(report: Report, found: Rule, settings: Settings) -> Severity:
+    """The severity a report's finding would have (without building the finding)."""
+    override = settings.severity.get(found.code)
+    if override is not None:
+        return override
+    if isinstance(report.severity, Severity):
+        return report.severity
+    if isinstance(report.severity, str):
+        return Severity.parse(report.severity)
+    return found.severity
+
+
+def _remember_secret(report: Report, source: Source | None) -> None:
+    """Record a report's secret on its file (its value and, where escapes make it differ, the
+    raw text of the node's source range), so that every output masks it."""
+    if report.secret and source is not None:
+        end = report.end or report.node
+        record_secret(source, report.secret, (report.node.line, report.node.col, end.end_line, end.end_col))
+
+
+def _capped_problems(problems: list[LoadProblem], path: str, settings: Settings) -> list[Finding]:
+    """The reportable loading problems as findings, at most :data:`FINDINGS_PER_RULE` per code.
+
+    A loader that caps a code itself (duplicate keys) gives :data:`FINDINGS_PER_RULE` problems
+    and one that counts the rest; that one is kept, not counted again as "1 more"."""
+    findings: list[Finding] = []
+    counts: dict[str, int] = {}
+    omitted: dict[str, tuple[LoadProblem, int]] = {}
+    totals: dict[str, int] = {}
+    for problem in problems:
+        totals[problem.code] = totals.get(problem.code, 0) + 1
+    for problem in problems:
+        if not _reportable(problem, settings):
+            continue
+        seen = counts.get(problem.code, 0)
+        counts[problem.code] = seen + 1
+        if seen < FINDINGS_PER_RULE or totals[problem.code] == FINDINGS_PER_RULE + 1:
+            findings.append(_finding_from_problem(problem, path, settings))
+        else:
+            first, count = omitted.get(problem.code, (problem, 0))
+            omitted[problem.code] = (first, count + 1)
+    for first, count in omitted.values():
+        finding = _finding_from_problem(first, path, settings)
+        findings.append(omitted_finding(finding, count, finding.severity))
+    return findings
+
+
+def run_document_rules(docs: list[Document], settings: Settings, cap: _Cap | None = None) -> list[Finding]:
     """Run every active document rule on every document; crashes become PL001 findings.
 
     A rule that yields :data:`~pipelint.engine.rule.LATER` is set aside and resumed after all
-    the other rules of these documents ran (its external process works meanwhile).
+    the other rules of these documents ran (its external process works meanwhile). At most
+    :data:`FINDINGS_PER_RULE` findings of a rule in a file are listed (``cap`` counts them for
+    the whole file); one more finding counts the rest.
     """
     findings: list[Finding] = []
     waiting: list[tuple[Rule, Document, Iterator[Report]]] = []
     active_codes = settings.active_codes
+    own_cap = cap is None
+    cap = _Cap() if cap is None else cap
     for doc in docs:
         doc.context.setdefault("active_rules", active_codes)
         for found in settings.rules_for(doc):
             options = settings.options_for(found)
             try:
                 produced = iter(found.check(doc, options) or ())
-                for report in produced:
-                    if report is LATER:
-                        waiting.append((found, doc, produced))
-                        break
-                    findings.append(finding_from_report(report, found, doc, settings))
+                if cap.collect(found, doc, produced, settings, findings):
+                    waiting.append((found, doc, produced))
             except Exception as error:  # a broken rule must not stop the others
                 findings.append(internal_error(found, error, doc.path, settings))
         for found in settings.rules_for(doc, shadow=True):
             try:
                 for report in found.check(doc, {}) or ():
                     if report.secret:
-                        end = report.end or report.node
-                        record_secret(report.node.source or doc.source, report.secret,
-                                      (report.node.line, report.node.col, end.end_line, end.end_col))
+                        _remember_secret(report, report.node.source or doc.source)
             except Exception:  # a silent detector's crash is reported when it is selected
                 pass
     for found, doc, produced in waiting:
         try:
-            for report in produced:
-                if report is not LATER:
-                    findings.append(finding_from_report(report, found, doc, settings))
+            while cap.collect(found, doc, produced, settings, findings):
+                pass
         except Exception as error:
             findings.append(internal_error(found, error, doc.path, settings))
-    return findings
+    if own_cap:
+        findings.extend(cap.summaries(settings))
+    return _each_crash_once(findings)
 
 
 class FileResult(ValueRecord):
     """What linting one file produced."""
 
-    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents", "project_findings", "project_secrets", "shared")
+    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents", "project_findings", "project_secrets", "shared", "suppressed_omitted")
 
     findings: list[Finding]
     kind: str | None
@@ -437,6 +608,8 @@ class FileResult(ValueRecord):
     # The project rules need this file's documents together with other files' (and they were
     # not kept here).
     shared: bool
+    # Inline-suppressed findings past the cap, counted but never built (see `_Cap`).
+    suppressed_omitted: int
 
     def __init__(
         self,
@@ -449,6 +622,7 @@ class FileResult(ValueRecord):
         project_findings: list[Finding] | None = None,
         project_secrets: dict[str, set[str]] | None = None,
         shared: bool = False,
+        suppressed_omitted: int = 0,
     ) -> None:
         self.findings = findings
         self.kind = kind
@@ -459,6 +633,7 @@ class FileResult(ValueRecord):
         self.project_findings = [] if project_findings is None else project_findings
         self.project_secrets = {} if project_secrets is None else project_secrets
         self.shared = shared
+        self.suppressed_omitted = suppressed_omitted
 
 
 def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = False) -> FileResult:
@@ -509,35 +684,39 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     if result is None:
         return FileResult([], None)
     findings: list[Finding] = []
+    suppressions = parse_suppressions(result.source.text) if result.source.fmt == "yaml" else Suppressions()
     if kind is None:
         if entry.explicit and settings.report_unrecognised:
             if result.fatal:
-                findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems if _reportable(p, settings))
+                findings.extend(_capped_problems(result.problems, entry.display, settings))
             elif "PL014" not in settings.ignored_codes:
                 findings.append(_finding_from_problem(
                     LoadProblem("PL014", "not a buildspec, appspec, CloudFormation template, CodePipeline definition or IAM policy; not linted (map it with the `kinds` config key)"),
                     entry.display, settings))
         elif result.fatal and result.problems and result.problems[0].code in ("PL004",):
             pass
-        return _finish(FileResult(findings, None, text=result.source.text), result.source, settings)
-    findings.extend(_finding_from_problem(p, entry.display, settings) for p in result.problems if _reportable(p, settings))
+        return _finish(FileResult(findings, None, text=result.source.text), result.source, settings, suppressions)
+    problems = list(result.problems)
+    cap = _Cap(suppressions)
     docs: list[Document] = []
     if result.fatal and result.source.text:
         # Text-level rules (secret scanning) still read a file that did not parse.
         blank = Scalar(None, "", None, "", result.source, 1, 1, 1, 2)
-        findings.extend(run_document_rules([Document("text", blank, result.source, flavor=kind)], settings))
+        findings.extend(run_document_rules([Document("text", blank, result.source, flavor=kind)], settings, cap))
     if not result.fatal:
-        docs, problems = extract(result, kind, settings.limits)
+        docs, extracted = extract(result, kind, settings.limits)
+        problems.extend(extracted)
         if settings.config.bundle_root:
             for doc in docs:
                 if doc.kind == "appspec":
                     doc.context["bundle-root"] = settings.config.bundle_root
-        findings.extend(_finding_from_problem(p, entry.display, settings) for p in problems if _reportable(p, settings))
-        findings.extend(run_document_rules(docs, settings))
-    file_result = FileResult(findings, kind, text=result.source.text)
+        findings.extend(run_document_rules(docs, settings, cap))
+    findings[:0] = _capped_problems(problems, entry.display, settings)
+    findings.extend(cap.summaries(settings))
+    file_result = FileResult(findings, kind, text=result.source.text, suppressed_omitted=cap.suppressed_omitted)
     if kind in ("template", "pipeline"):
         file_result.documents = docs
-    return _finish(file_result, result.source, settings)
+    return _finish(file_result, result.source, settings, suppressions)
 
 
 def _reportable(problem: LoadProblem, settings: Settings) -> bool:
@@ -546,9 +725,8 @@ def _reportable(problem: LoadProblem, settings: Settings) -> bool:
     return problem.code not in settings.ignored_codes
 
 
-def _finish(file_result: FileResult, source: Source, settings: Settings) -> FileResult:
+def _finish(file_result: FileResult, source: Source, settings: Settings, suppressions: Suppressions) -> FileResult:
     """Apply suppressions, redaction and fingerprints to one file's findings."""
-    suppressions = parse_suppressions(source.text) if source.fmt == "yaml" else Suppressions()
     kept: list[Finding] = []
     for finding in file_result.findings:
         if finding.code != "PL001" and finding.path == source.path and suppressions.matches(finding.line, finding.code, finding.name):
@@ -598,13 +776,16 @@ def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tu
         return [], {}
     project = Project(docs, root, settings.limits, settings.config)
     findings: list[Finding] = []
+    cap = _Cap(may_stop=False)  # a project rule reports on many files: it is never stopped
     for found in project_rules:
         options = settings.options_for(found)
         try:
-            for report in found.check(project, options) or ():
-                findings.append(finding_from_report(report, found, None, settings))
+            produced = iter(found.check(project, options) or ())
+            while cap.collect(found, None, produced, settings, findings):
+                pass
         except Exception as error:
             findings.append(internal_error(found, error, root, settings))
+    findings.extend(cap.summaries(settings))
     secrets: dict[str, set[str]] = {}
     for doc in [*docs, *project.loaded_documents()]:
         if doc.source.secrets:
@@ -710,7 +891,7 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
         findings=visible,
         registry=settings.registry,
         files=sum(1 for k in kinds.values() if k is not None),
-        suppressed=len(findings) - len(visible),
+        suppressed=len(findings) - len(visible) + sum(file_result.suppressed_omitted for file_result in results),
         internal_error=any(f.code == "PL001" for f in visible),
         sources=sources,
         notices=notices,
@@ -719,8 +900,9 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
 
 
 def _each_crash_once(findings: list[Finding]) -> list[Finding]:
-    """Project findings without repeated crashes: a project rule that crashed reports ``PL001``
-    for every file it ran on alone, and once per rule and error type is enough."""
+    """Findings without repeated crashes: a rule that crashed reports ``PL001`` for every
+    document of a file (a template's policies) and a project rule for every file it ran on
+    alone; once per rule, file and error type is enough."""
     kept: list[Finding] = []
     crashes: set[tuple[str, str]] = set()
     for finding in findings:
