@@ -288,7 +288,7 @@ def _finding_from_problem(problem: LoadProblem, path: str, settings: Settings) -
         end_line=problem.end_line,
         end_col=problem.end_col,
         fix=problem.fix,
-        anchor=problem.message,
+        anchor=problem.anchor or problem.message,
     )
 
 
