@@ -159,3 +159,13 @@ def test_number_of_text_and_clip_number() -> None:
     assert number_of_text("²") is None and number_of_text("4x") is None
     assert clip_number("12345") == "12345"
     assert clip_number(HUGE) == CLIPPED
+
+
+def test_as123_clips_a_mode_of_hundreds_of_leading_zeros(tmp_path: Path) -> None:
+    zeros = "0" * 900
+    text = f"version: 0.0\nos: linux\npermissions:\n  - object: /opt/app\n    mode: {zeros}644\n"
+    findings = _lint(tmp_path, "appspec.yml", text, ["AS123"])
+    assert triples(findings) == [("AS123", 5, 11)]
+    message = findings[0].message
+    assert "000000000000…(903 digits)" in message and "0" * 60 not in message
+    assert "write `mode: 644`" in message and "quote it" not in message  # quoted, 903 characters are invalid

@@ -203,8 +203,11 @@ def ec2_permission_mode_leading_zero(doc: Document, config: dict) -> Iterator[Re
         if not _valid(mode) or int(mode, 8) == int(node.raw, 8):
             continue
         intended = node.raw.lstrip("0") or "0"
-        yield Report(node, f"YAML reads the unquoted `{node.raw}` as the octal number {node.raw} = {node.value}, so the agent "
-                     f"applies mode {mode}, not {intended}; write `mode: {intended}` or quote it (`mode: \"{node.raw}\"`)",
+        raw = clip_number(node.raw)
+        # Quoted, the agent reads the text itself: fine for `0755`, too long for `00755`.
+        quote = f" or quote it (`mode: \"{node.raw}\"`)" if len(node.raw) <= 4 else ""
+        yield Report(node, f"YAML reads the unquoted `{raw}` as the octal number {raw} = {node.value}, so the agent "
+                     f"applies mode {mode}, not {intended}; write `mode: {intended}`{quote}",
                      fix=f"write `mode: {intended}`")
 
 
