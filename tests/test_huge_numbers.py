@@ -169,3 +169,27 @@ def test_as123_clips_a_mode_of_hundreds_of_leading_zeros(tmp_path: Path) -> None
     message = findings[0].message
     assert "000000000000…(903 digits)" in message and "0" * 60 not in message
     assert "write `mode: 644`" in message and "quote it" not in message  # quoted, 903 characters are invalid
+
+
+def test_bs302_bs303_clip_a_long_runtime_version(tmp_path: Path) -> None:
+    text = f"version: 0.2\nphases:\n  install:\n    runtime-versions:\n      nodejs: {BIG}\n      python: 3.1{'0' * 400}\n"
+    findings = _lint(tmp_path, "buildspec.yml", text, ["BS302", "BS303"])
+    assert triples(findings) == [("BS302", 5, 15), ("BS303", 6, 15)]
+    assert "nodejs 777777777777…(400 digits) is not preinstalled" in findings[0].message
+    assert "python: 3.1000000000…(403 characters)" in findings[1].message
+    assert findings[1].fix == "write the same text in quotes"
+
+
+def test_cp201_offers_no_run_order_past_999(tmp_path: Path) -> None:
+    # The producer runs at 999 alongside its consumer: "set RunOrder: 1000" would break the pipeline.
+    text = _pipeline("999").replace("InputArtifacts: [{Name: Src}]", "InputArtifacts: [{Name: Mid}]") + (
+        "            - Name: Make\n"
+        "              ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: \"1\"}\n"
+        "              Configuration: {ProjectName: app}\n"
+        "              InputArtifacts: [{Name: Src}]\n"
+        "              OutputArtifacts: [{Name: Mid}]\n"
+        "              RunOrder: 999\n"
+    )
+    findings = _lint(tmp_path, "pipeline.yaml", text, ["CP201"])
+    assert triples(findings) == [("CP201", 19, 39)]
+    assert findings[0].fix == "give the producer a lower runOrder than the consumer, or move the consumer to a later stage"
