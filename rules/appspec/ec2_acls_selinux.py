@@ -12,7 +12,7 @@ from .ec2_permissions import permission_entries
 
 _ACL_TYPES = ("u", "user", "g", "group", "m", "mask", "o", "other")
 _PERMS = re.compile(r"^(?:[rwx-]{1,3}|[0-7])$")
-_RANGE = re.compile(r"^s(\d+)(?:-s(\d+))?(?::(c\d+(?:\.c\d+)?(?:,c\d+(?:\.c\d+)?)*))?$")
+_RANGE = re.compile(r"^s(\d+)(?:-s(\d+))?(?::(c\d+(?:\.c\d+)?(?:,c\d+(?:\.c\d+)?)*))?$", re.ASCII)
 
 
 def acl_problem(entry: str) -> str | None:
@@ -83,17 +83,26 @@ def ec2_permission_acl(doc: Document, config: dict) -> Iterator[Report]:
                          fix="write `u:NAME:PERMS` or `g:NAME:PERMS`")
 
 
+def _magnitude(digits: str) -> tuple[int, str]:
+    """A key that orders decimal digit strings by value, however long (no ``int()``)."""
+    significant = digits.lstrip("0")
+    return len(significant), significant
+
+
 def range_problem(text: str) -> str | None:
     """Why an SELinux range is invalid, or ``None``."""
     match = _RANGE.match(text)
     if match is None:
         return "invalid range part"
     low, high, categories = match.groups()
-    if high is not None and int(high) < int(low):
+    if high is not None and _magnitude(high) < _magnitude(low):
         return "invalid sensitivity"
     seen: set[int] = set()
     for part in (categories or "").split(",") if categories else []:
-        bounds = [int(c[1:]) for c in part.split(".")]
+        numbers = [c[1:].lstrip("0") or "0" for c in part.split(".")]
+        if any(len(n) > 4 for n in numbers):  # compared as text: `c` + 5,000 digits is no int()
+            return "invalid category"
+        bounds = [int(n) for n in numbers]
         if any(b > 1023 for b in bounds):
             return "invalid category"
         if len(bounds) == 2 and bounds[1] < bounds[0]:
@@ -154,7 +163,7 @@ def ec2_selinux_context_invalid(doc: Document, config: dict) -> Iterator[Report]
             problem = range_problem(span.text.strip())
             if problem:
                 yield Report(span, f'SELinux `range` {show(span)} is invalid ({problem}); {AGENT} "…problem with the SELinux range '
-                             f'specified ({span.text})"; write it as `s0`, `s0-s15` or `s0:c0.c1023`', fix="fix the range")
+                             f'specified ({shown(span)})"; write it as `s0`, `s0-s15` or `s0:c0.c1023`', fix="fix the range")
 
 
 @rule("AS127", "ec2-selinux-context-user-key", severity="warning", kinds=("appspec",), flavors=("ec2",))

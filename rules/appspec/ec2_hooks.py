@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, did_you_mean, rule
+from pipelint.load.scalars import clip_number, number_of_text
 from pipelint.models.appspec import (
     AGENT,
     EC2_EVENTS,
@@ -18,6 +19,7 @@ from pipelint.models.appspec import (
 )
 
 _MAX_EVENT_SECONDS = 3600
+_HUGE_SECONDS = 1e15  # timeouts at or above this are shown by their text, never summed exactly
 _INSTEAD_OF_RESERVED = {
     "Start": "ApplicationStart",
     "DownloadBundle": "BeforeInstall",
@@ -262,7 +264,8 @@ def ec2_hook_timeout_invalid(doc: Document, config: dict) -> Iterator[Report]:
         elif isinstance(value, (int, float)):
             ok = value > 0
         else:
-            ok = str(value).strip().isdigit() and int(str(value).strip()) > 0
+            number = number_of_text(str(value))
+            ok = number is not None and number > 0
         if not ok:
             yield Report(node, f'`timeout` {show(node)} of a script in `{key.text}` is not a positive number of seconds; {AGENT} '
                          '"an invalid timeout value was provided for a script"; write whole seconds such as `300`, or leave '
@@ -317,16 +320,31 @@ def ec2_hook_timeout_total(doc: Document, config: dict) -> Iterator[Report]:
             node = entry.get("timeout") if isinstance(entry, Mapping) else None
             if not isinstance(node, Scalar) or isinstance(node.value, bool):
                 continue
-            seconds = node.value if isinstance(node.value, (int, float)) else int(node.value) if str(node.value).strip().isdigit() else 0
+            seconds = _timeout_seconds(node)
             if seconds <= 0:
                 continue
             total += seconds
             if total > _MAX_EVENT_SECONDS:
                 single = total == seconds
-                what = f"this timeout is {seconds:g} seconds" if single else f"the `{key.text}` timeouts add up to {total:g} seconds here"
+                if single:
+                    what = f"this timeout is {clip_number(node.raw or str(node.value))} seconds"
+                elif total < _HUGE_SECONDS:
+                    what = f"the `{key.text}` timeouts add up to {total:g} seconds here"
+                else:
+                    what = f"the `{key.text}` timeouts add up to far more than {_MAX_EVENT_SECONDS} seconds here"
                 yield Report(node, f"{what}, but CodeDeploy allows one lifecycle event at most 3600 seconds for all its scripts; "
                              f"lower the timeouts of `{key.text}` to a total of 3600 or less", fix="keep the event's total at 3600 s or less")
                 break
+
+
+def _timeout_seconds(node: Scalar) -> float:
+    """A script's ``timeout`` in seconds for adding up (0 if it is not a number), at most
+    :data:`_HUGE_SECONDS`: a 1,000-digit integer would overflow a float sum."""
+    value = node.value
+    number = value if isinstance(value, (int, float)) else number_of_text(str(value))
+    if number is None or number != number:  # not a number, or NaN
+        return 0.0
+    return float(max(min(number, _HUGE_SECONDS), -1.0))
 
 
 @rule("AS207", "ec2-runas-on-windows", severity="warning", kinds=("appspec",), flavors=("ec2",))

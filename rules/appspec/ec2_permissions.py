@@ -6,6 +6,7 @@ import posixpath
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Report, Scalar, did_you_mean, rule
+from pipelint.load.scalars import clip_number
 from pipelint.models.appspec import AGENT, appspec_of, is_empty, items_of, show, shown
 
 
@@ -158,13 +159,14 @@ def ec2_permission_mode_invalid(doc: Document, config: dict) -> Iterator[Report]
             continue
         trap = ""
         if _leading_zero_trap(node):
-            trap = (f"; YAML reads the unquoted `{node.raw}` as an octal number, so the agent sees `{mode}`: write "
-                    f"`mode: {node.raw.lstrip('0') or '0'}` or quote it (`mode: \"{node.raw}\"`)")
+            raw = clip_number(node.raw)
+            trap = (f"; YAML reads the unquoted `{raw}` as an octal number, so the agent sees `{clip_number(mode)}`: write "
+                    f"`mode: {clip_number(node.raw.lstrip('0') or '0')}` or quote it (`mode: \"{raw}\"`)")
         if not 1 <= len(mode) <= 4:
-            agent = f'"the length of a permissions mode ({mode}) … is invalid. Permissions modes must be between one and four characters long"'
+            agent = f'"the length of a permissions mode ({clip_number(mode)}) … is invalid. Permissions modes must be between one and four characters long"'
         else:
             bad = next(c for c in mode if c not in "01234567")
-            agent = f'"the permissions mode ({mode}) … contains an invalid character ({bad})"'
+            agent = f'"the permissions mode ({clip_number(mode)}) … contains an invalid character ({bad})"'
         yield Report(node, f"`mode` {show(node)} is not 1–4 octal digits; {AGENT} {agent}{trap or '; write the mode as octal digits, for example `644` or `755`'}",
                      fix="write the mode without a leading zero, e.g. `755`")
 
@@ -201,8 +203,11 @@ def ec2_permission_mode_leading_zero(doc: Document, config: dict) -> Iterator[Re
         if not _valid(mode) or int(mode, 8) == int(node.raw, 8):
             continue
         intended = node.raw.lstrip("0") or "0"
-        yield Report(node, f"YAML reads the unquoted `{node.raw}` as the octal number {node.raw} = {node.value}, so the agent "
-                     f"applies mode {mode}, not {intended}; write `mode: {intended}` or quote it (`mode: \"{node.raw}\"`)",
+        raw = clip_number(node.raw)
+        # Quoted, the agent reads the text itself: fine for `0755`, too long for `00755`.
+        quote = f" or quote it (`mode: \"{node.raw}\"`)" if len(node.raw) <= 4 else ""
+        yield Report(node, f"YAML reads the unquoted `{raw}` as the octal number {raw} = {node.value}, so the agent "
+                     f"applies mode {mode}, not {intended}; write `mode: {intended}`{quote}",
                      fix=f"write `mode: {intended}`")
 
 

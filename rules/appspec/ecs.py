@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
+from pipelint.load.scalars import number_of_text
 from pipelint.models.appspec import appspec_of, field, is_empty, items_of, show
 from pipelint.rules.general._format import by_format
 from pipelint.rules.general._format import pair as format_pair
@@ -126,12 +127,13 @@ def ecs_target_service(doc: Document, config: dict) -> Iterator[Report]:
                      fix="write the properties as a mapping")
 
 
-def _port(node: Node) -> int | None:
+def _port(node: Node) -> int | float | None:
+    """The port number a scalar gives (``inf`` for thousands of digits: out of range), else ``None``."""
     if isinstance(node, Scalar) and not isinstance(node.value, bool):
         if isinstance(node.value, int):
             return node.value
-        if isinstance(node.value, str) and node.value.strip().isdigit():
-            return int(node.value.strip())
+        if isinstance(node.value, str):
+            return number_of_text(node.value)
     return None
 
 
@@ -248,9 +250,10 @@ def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
     props = service_properties(doc)
     info = props.get("LoadBalancerInfo") if props is not None else None
     port = info.get("ContainerPort") if isinstance(info, Mapping) else None
-    if isinstance(port, Scalar) and isinstance(port.value, str) and port.value.strip().isdigit():
+    number = _port(port) if isinstance(port, Scalar) and isinstance(port.value, str) else None
+    if isinstance(port, Scalar) and isinstance(number, int) and 1 <= number <= 65535:
         yield Report(port, f"`ContainerPort` is the string {show(port)}; the AppSpec reference types it as a number: write "
-                     f"`{format_pair(port, 'ContainerPort', int(port.value.strip()))}`", fix=f"write `{format_pair(port, 'ContainerPort', int(port.value.strip()))}`")
+                     f"`{format_pair(port, 'ContainerPort', number)}`", fix=f"write `{format_pair(port, 'ContainerPort', number)}`")
 
 
 @rule("AS404", "ecs-network-configuration", severity="error", kinds=("appspec",), flavors=("ecs",))
@@ -323,8 +326,10 @@ def ecs_network_configuration(doc: Document, config: dict) -> Iterator[Report]:
 
 
 def _number(node: Node | None) -> float | None:
+    """A scalar's numeric value as a float, else ``None``; integers beyond ±1e300 are clamped
+    there (``float()`` of a 400-digit integer raises)."""
     if isinstance(node, Scalar) and isinstance(node.value, (int, float)) and not isinstance(node.value, bool):
-        return float(node.value)
+        return float(max(min(node.value, 1e300), -1e300))
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
+from pipelint.load.scalars import clip_number, number_of_text
 from pipelint.models.appspec import appspec_of, field, is_empty, show, shown
 from pipelint.rules.general._format import by_format
 from pipelint.rules.general._format import pair as format_pair
@@ -139,11 +140,13 @@ def _versions(doc: Document) -> list[tuple[Scalar, Scalar]]:
 
 
 def _version_number(node: Node) -> int | None:
+    """The published version number a scalar names, else ``None`` (also for a number of more
+    than 1,000 digits: Lambda's versions are counters, never that long)."""
     if isinstance(node, Scalar) and not isinstance(node.value, bool):
-        if isinstance(node.value, int):
-            return node.value if node.value > 0 else None
-        if isinstance(node.value, str) and node.value.strip().isdigit() and int(node.value.strip()) > 0:
-            return int(node.value.strip())
+        value = node.value
+        number = value if isinstance(value, int) else number_of_text(value) if isinstance(value, str) else None
+        if isinstance(number, int) and number > 0:
+            return number
     return None
 
 
@@ -225,8 +228,10 @@ def lambda_version_not_string(doc: Document, config: dict) -> Iterator[Report]:
     """
     for key, value in _versions(doc):
         if isinstance(value.value, int) and not isinstance(value.value, bool) and value.value > 0:
-            yield Report(value, f"`{key.text}` is the number {value.raw}; the AppSpec reference types versions as strings: write "
-                         f"`{key.text}: \"{value.value}\"`", fix=f"write \"{value.value}\"")
+            number = clip_number(value.raw)
+            quoted = f"`{key.text}: \"{number}\"`" if number == value.raw else "the same digits in quotes"
+            yield Report(value, f"`{key.text}` is the number {number}; the AppSpec reference types versions as strings: write "
+                         f"{quoted}", fix=f"write \"{number}\"" if number == value.raw else "quote the number")
 
 
 @rule("AS504", "lambda-same-version", severity="warning", kinds=("appspec",), flavors=("lambda",))
@@ -265,6 +270,6 @@ def lambda_same_version(doc: Document, config: dict) -> Iterator[Report]:
     if len(found) == 2:
         current, target = (_version_number(v) for _, v in found)
         if current is not None and current == target:
-            yield Report(found[1][1], f"`{found[1][0].text}` equals `{found[0][0].text}` ({current}), so the alias keeps pointing "
+            yield Report(found[1][1], f"`{found[1][0].text}` equals `{found[0][0].text}` ({clip_number(str(current))}), so the alias keeps pointing "
                          "at the same version and no traffic shifts; set the target to the newly published version",
                          fix="set the new version as the target")

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, did_you_mean, rule
+from pipelint.load.scalars import clip_number
 from pipelint.models import buildspec as bs
 
 from . import _runtimes as rt
@@ -157,8 +158,9 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
         version = rt.version_text(value.value)
         if version is None or not version or rt.is_dynamic(version) or rt.matches(version, available):
             continue
+        written = clip_number(version)  # a version of 1,000 digits is shown by its first dozen
         if name == "docker" and target.kind == "maintained":
-            yield Report(value, f"`docker: {version}` is not a runtime CodeBuild can select on current x86_64 images (standard:5.0 and later fail with "
+            yield Report(value, f"`docker: {written}` is not a runtime CodeBuild can select on current x86_64 images (standard:5.0 and later fail with "
                                 "\"Unknown runtime named 'docker'\"); Docker is already installed there. Delete this line (builds that run "
                                 "Docker need the project's privileged mode)",
                          fix="delete the `docker:` line")
@@ -168,11 +170,11 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
             hint = f" (Java versions are written `corretto{version}`)"
         # Tables of unsupported images come from old snapshots that may miss late additions.
         if target.kind == "image" and name not in target.custom and target.status != "unsupported":
-            yield Report(value, f"{target.describe()} has no {name} {version}{hint}; CodeBuild fails with \"Unknown runtime version "
-                                f"named '{version}' of {name}\". Preinstalled: {_listing(available)}",
+            yield Report(value, f"{target.describe()} has no {name} {written}{hint}; CodeBuild fails with \"Unknown runtime version "
+                                f"named '{written}' of {name}\". Preinstalled: {_listing(available)}",
                          severity="error", fix=f"use one of {_listing(available)}")
         else:
-            yield Report(value, f"{name} {version} is not preinstalled on {target.describe()}{hint}; CodeBuild installs it at build "
+            yield Report(value, f"{name} {written} is not preinstalled on {target.describe()}{hint}; CodeBuild installs it at build "
                                 f"time if the image supports it, or fails. Preinstalled: {_listing(available)}",
                          fix=f"use one of {_listing(available)}")
 
@@ -203,9 +205,11 @@ def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterat
     for key, value in _pairs(doc):
         if _is_number_trap(value):
             assert isinstance(value, Scalar)
-            yield Report(value, f"`{key.text}: {value.raw}` is read by YAML as the number {value.value}, so CodeBuild selects "
-                                f"{key.text} {value.value}; quote it: {key.text}: \"{value.raw.strip()}\"",
-                         fix=f"write `{key.text}: \"{value.raw.strip()}\"`")
+            raw = value.raw.strip()
+            written = clip_number(raw)
+            quoted = f"`{key.text}: \"{raw}\"`" if written == raw else "the same text in quotes"
+            yield Report(value, f"`{key.text}: {written}` is read by YAML as the number {value.value}, so CodeBuild selects "
+                                f"{key.text} {value.value}; quote it: {quoted}", fix=f"write {quoted}")
 
 
 @rule("BS304", "conflicting-runtimes", severity="error", kinds=("buildspec",))

@@ -91,7 +91,7 @@ def _quantifier(pattern: str, i: int) -> tuple[int, int | None, int] | None:
             return None
         body = pattern[i + 1:close]
         first, comma, second = body.partition(",")
-        if not first.isdigit() or (second and not second.isdigit()):
+        if not (first.isascii() and first.isdigit()) or (second and not (second.isascii() and second.isdigit())):
             return None
         low = int(first)
         high = None if comma and not second else int(second) if second else low

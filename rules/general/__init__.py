@@ -61,6 +61,13 @@ def duplicate_key() -> None:
     YAML parsers keep only the last value, silently: the first ``commands`` list of a phase, or
     the first ``Properties`` of a resource, never runs. JSON files get the same check.
 
+    The finding sits on the repeated key and names the line of the first one. When both values
+    are the same (compared by value: key order in a mapping does not matter, ``1`` and ``"1"``
+    differ) nothing is lost and the message says so: "duplicate key `X` (same value as line N):
+    AWS keeps one; remove the repeat". When they differ it names both lines and which value is
+    dropped. PL003 is reported at most 100 times per file; one more finding, on the 101st
+    repeat, counts the rest.
+
     AWS behaviour: CloudFormation accepts a duplicated key and keeps the last value (checked with
     validate-template), and so do the CodeDeploy agent's Ruby YAML and JSON parsers; only the AWS
     CLI's `aws cloudformation deploy`/`package` refuse a YAML template with "found duplicate key". A
@@ -121,10 +128,13 @@ def empty_file() -> None:
 
 @rule("PL007", "file-too-large", severity="error", scope="loader")
 def file_too_large() -> None:
-    """The file is larger than the size limit (5 MB by default) and is not linted.
+    """The file is larger than the size limit (5 MB by default), or holds more than 200,000 values, and is not linted.
 
     No real buildspec, appspec or pipeline is that large; a file that is usually is generated or
-    hostile. Raise ``max-file-size`` in the configuration if you really need to lint it.
+    hostile. Raise ``max-file-size`` in the configuration if you really need to lint it. A file
+    of more than 200,000 values (scalars, lists and mappings, counted as they are read) is refused
+    too, as soon as the 200,001st is read (real files hold about 55,000 values per MB, so a full
+    1 MB CloudFormation template stays well under the cap).
 
     AWS behaviour: none recorded; the error is pipelint's: the file was not checked. Raise
     `max-file-size` to lint it. Source: pipelint.

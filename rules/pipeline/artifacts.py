@@ -139,7 +139,8 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
             fix = ("give the producer a lower runOrder than the consumer, or move the consumer to a later stage"
                    if producer.stage.index == consumer.stage.index and producer is not consumer
                    else "move the consumer after the producer, or consume an artifact produced earlier")
-            if producer.stage.index == consumer.stage.index and producer is not consumer and producer.run_order is not None:
+            if (producer.stage.index == consumer.stage.index and producer is not consumer and producer.run_order is not None
+                    and producer.run_order < 999):  # runOrder goes up to 999: past it the generic advice stands
                 fix = f"set `{consumer.keys.name('runOrder')}: {producer.run_order + 1}` (or higher) on `{consumer.label}`"
             yield Report(ref.where, _order_problem(consumer, ref, producer), fix=fix)
 

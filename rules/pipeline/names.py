@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Node, Report, rule
-from pipelint.models.pipeline import Pipeline, exclusive, pipeline_of, text_of
+from pipelint.load.scalars import clip_number
+from pipelint.models.pipeline import Pipeline, as_number, exclusive, pipeline_of, text_of
 from pipelint.rules.general._format import placeholder, sub
 
 _NAME = re.compile(r"^[A-Za-z0-9.@\-_]+$")
@@ -367,10 +368,11 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
         node = action.run_order_node
         if node is None:
             continue
-        value = action.run_order
+        value = as_number(node)
         key = action.keys.name("runOrder")
         if value is not None and not 1 <= value <= 999:
-            yield Report(node, f"{key} of action `{action.label}` in stage `{action.stage.label}` is {value}; "
+            written = clip_number(text_of(node) or str(value))
+            yield Report(node, f"{key} of action `{action.label}` in stage `{action.stage.label}` is {written}; "
                          "it must be between 1 and 999", fix=f"use {1 if value < 1 else 999} or another value in range")
         elif value is None and text_of(node) is not None and not doc.flavor == "cli":
             yield Report(node, f"{key} of action `{action.label}` is `{text_of(node)}`, not an integer; "

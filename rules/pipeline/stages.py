@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Report, rule
+from pipelint.load.scalars import clip_number
 from pipelint.models.pipeline import SOURCE, pipeline_of
 
 
@@ -315,7 +316,7 @@ def stage_action_count(doc: Document, config: Any) -> Iterator[Report]:
                 by_order[action.run_order] = by_order.get(action.run_order, 0) + 1
         for order, count in sorted(by_order.items()):
             if count > 50:
-                yield Report(stage.where, f"stage `{stage.label}` runs {count} actions in parallel at runOrder {order}; "
+                yield Report(stage.where, f"stage `{stage.label}` runs {count} actions in parallel at runOrder {clip_number(str(order))}; "
                              "CodePipeline allows at most 50", fix="spread them over several runOrder values or stages")
     total = sum(1 for action in pipeline.actions if not action.conds)
     if total > 500:

@@ -20,7 +20,7 @@ from ..findings import Finding, Severity
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
 from ..load.problems import Limits, LoadProblem
 from ..records import ValueRecord
-from ..textutil import SECRET_ANCHOR, mask_secrets, record_secret, scrub_secrets
+from ..textutil import SECRET_ANCHOR, mask_secret_like, mask_secrets, record_secret, scrub_secrets
 from .collector import between_files, paused
 from .registry import Registry, RuleLoadError, load_rules
 from .rule import LATER, Document, Report, Rule
@@ -290,7 +290,7 @@ def _finding_from_problem(problem: LoadProblem, path: str, settings: Settings) -
         end_line=problem.end_line,
         end_col=problem.end_col,
         fix=problem.fix,
-        anchor=problem.message,
+        anchor=problem.anchor or problem.message,
     )
 
 
@@ -377,7 +377,7 @@ def internal_error(found: Rule, error: BaseException, path: str, settings: Setti
         code="PL001",
         name=internal.name,
         severity=Severity.ERROR,
-        message=f"rule {found.code} ({found.name}) crashed: {type(error).__name__}: {str(error)[:200]}{where}; other rules still ran",
+        message=f"rule {found.code} ({found.name}) crashed: {type(error).__name__}: {mask_secret_like(str(error))[:200]}{where}; other rules still ran",
         path=path,
         line=1,
         col=1,

@@ -62,7 +62,8 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
             return "end of file"
         return repr(text[at])
 
-    # Each stack entry: [is_map, items, start_offset, path, pending_key, seen_keys, expecting]
+    # Each stack entry: [is_map, items, start_offset, path, pending_key, seen_keys (key → index of
+    # its first pair in items), expecting]
     # `expecting` is one of: "value", "key", "colon", "comma_or_end", "value_or_end", "key_or_end".
     stack: list[list] = []
     root: Node | None = None
@@ -122,7 +123,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
                         )
                     )
                 is_map = char == "{"
-                stack.append([is_map, [], start, current_path(), None, set(), None])
+                stack.append([is_map, [], start, current_path(), None, {}, None])
                 expect = "key_or_end" if is_map else "value_or_end"
                 continue
             if char in "}]":
@@ -159,8 +160,9 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
                     raise fail("object keys must be strings", start)
                 key = scalar(value, raw, start, end, top[3])
                 if value in top[5]:
-                    duplicates.add(str(value), key.line, key.col, key.end_line, key.end_col)
-                top[5].add(value)
+                    duplicates.add(str(value), key.line, key.col, key.end_line, key.end_col, top[1], top[5][value])
+                else:
+                    top[5][value] = len(top[1])  # the index of the key's pair in the object's pairs
                 top[4] = key
                 expect = "colon"
                 continue

@@ -129,3 +129,26 @@ def int_of_text(text: str) -> int | None:
     if not digits.isascii() or not digits.isdigit() or len(digits) > MAX_INT_DIGITS:
         return None
     return int(body)
+
+
+def number_of_text(text: str) -> int | float | None:
+    """The number a decimal string spells, for rules that compare it with a range: an integer
+    (``" 42 "`` → 42); ``±inf`` when it has more than :data:`MAX_INT_DIGITS` digits (out of every
+    range, and never converted, so nothing raises); ``None`` when it is not a decimal integer."""
+    body = text.strip()
+    digits = body[1:] if body[:1] in "+-" else body
+    if not digits.isascii() or not digits.isdigit():
+        return None
+    if len(digits) > MAX_INT_DIGITS:
+        return float("-inf") if body[:1] == "-" else float("inf")
+    return int(body)
+
+
+def clip_number(text: str, keep: int = 12) -> str:
+    """A number's text short enough for a message: ``123456789012…(5,000 digits)`` past
+    ``keep`` + 8 characters, else the text itself."""
+    body = text.strip()
+    if len(body) <= keep + 8:
+        return body
+    unit = "digits" if body.lstrip("+-").isdigit() else "characters"
+    return f"{body[:keep]}…({len(body):,} {unit})"

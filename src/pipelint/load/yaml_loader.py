@@ -70,7 +70,7 @@ class _Frame:
         self.path = path
         self.weight = 1
         self.pending_key: Node | None = None
-        self.seen: set[str] = set()
+        self.seen: dict[str, int] = {}  # a mapping's key texts → index of their first pair in `items`
         self.merges = False  # a plain `<<` key was seen: apply YAML merge keys at the end
 
 
@@ -271,9 +271,10 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                 if isinstance(node, Scalar):
                     key_text = node.text
                     merge = node.raw == "<<" and node.style == ""
-                    if key_text in frame.seen and not merge:
-                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col)
-                    frame.seen.add(key_text)
+                    if key_text not in frame.seen:
+                        frame.seen[key_text] = len(frame.items)
+                    elif not merge:
+                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col, frame.items, frame.seen[key_text])
                     frame.merges = frame.merges or merge
             else:
                 key = frame.pending_key
@@ -360,11 +361,15 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
                 else:
                     frame.pending_key = node
                     key_text = node.text
+                    seen = frame.seen
                     if raw == "<<" and style == "":
                         frame.merges = True
-                    elif key_text in frame.seen:
-                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col)
-                    frame.seen.add(key_text)
+                        if key_text not in seen:
+                            seen[key_text] = len(frame.items)
+                    elif key_text not in seen:
+                        seen[key_text] = len(frame.items)
+                    else:
+                        duplicates.add(key_text, node.line, node.col, node.end_line, node.end_col, frame.items, seen[key_text])
         elif cls is MappingStartEvent or cls is SequenceStartEvent:
             written += 1
             if written > max_nodes:

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
+from ..load.scalars import clip_number, number_of_text
 from ..records import Record
 
 #: A chain of ``Fn::If`` branches an element depends on: ``(("IsProd", True),)``.
@@ -134,12 +135,20 @@ def exclusive(a: Cond, b: Cond) -> bool:
 
 
 def as_int(node: Node | None) -> int | None:
-    """The integer a scalar holds (``3`` or ``"3"``), else ``None``."""
+    """The integer a scalar holds (``3`` or ``"3"``), else ``None`` (also for a string of
+    thousands of digits, which is never converted: see :func:`as_number`)."""
+    number = as_number(node)
+    return number if isinstance(number, int) else None
+
+
+def as_number(node: Node | None) -> int | float | None:
+    """Like :func:`as_int`, but a string of more than 1,000 digits is ``±inf`` (out of every
+    range) instead of ``None``: for rules that check a number's range."""
     if isinstance(node, Scalar) and not isinstance(node.value, bool):
         if isinstance(node.value, int):
             return node.value
-        if isinstance(node.value, str) and node.value.strip().lstrip("-").isdigit():
-            return int(node.value.strip())
+        if isinstance(node.value, str):
+            return number_of_text(node.value)
     return None
 
 
@@ -367,7 +376,7 @@ class Action(Record):
     def position(self) -> str:
         """``stage `Build`, runOrder 2`` for messages."""
         order = self.run_order
-        order_text = str(order) if order is not None else "(not a literal)"
+        order_text = clip_number(str(order)) if order is not None else "(not a literal)"
         return f"stage `{self.stage.label}`, {self.keys.name('runOrder')} {order_text}"
 
 
