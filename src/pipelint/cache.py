@@ -140,7 +140,12 @@ def store(namespace: str, key: str, value: Any) -> None:
         fd, temp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=shard)
         with os.fdopen(fd, "w", encoding="utf-8") as stream:
             json.dump({"key": key, "value": value}, stream, separators=(",", ":"))
-        os.replace(temp, path)
+        try:
+            os.replace(temp, path)
+        except OSError:
+            if not os.path.isfile(path):
+                raise
+            return  # Windows: another process has the entry open; it holds the same content
         temp = None
         _maybe_prune(os.path.dirname(shard))
     except OSError as error:
