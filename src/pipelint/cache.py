@@ -27,7 +27,6 @@ Safety:
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -104,6 +103,8 @@ def load(namespace: str, key: str) -> Any:
     folder, _ = cache_dir()
     if folder is None or folder in _broken:
         return None
+    import json
+
     path = _entry_path(folder, namespace, key)
     try:
         with open(path, "rb") as stream:
@@ -129,6 +130,8 @@ def store(namespace: str, key: str, value: Any) -> None:
     folder, named = cache_dir()
     if folder is None or folder in _broken:
         return
+    import json
+
     path = _entry_path(folder, namespace, key)
     temp = None
     try:
