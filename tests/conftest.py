@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 
@@ -15,4 +17,5 @@ SARIF_SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", 
 
 # The tests share one throw-away cache folder, never the user's (see pipelint.cache).
 os.environ["PIPELINT_CACHE_DIR"] = tempfile.mkdtemp(prefix="pipelint-test-cache-")
+atexit.register(shutil.rmtree, os.environ["PIPELINT_CACHE_DIR"], True)
 os.environ.pop("PIPELINT_NO_CACHE", None)
