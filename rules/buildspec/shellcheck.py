@@ -23,6 +23,7 @@ from ._shell_script import (
     safe_variables,
     source_positions,
 )
+from ._shellcheck_cache import load_comments, results_key, store_comments
 
 TIMEOUT = 20.0
 _ROUNDS = 3  # shellcheck runs per document at most (each syntax error costs one more)
@@ -97,7 +98,9 @@ def shellcheck(doc, config):
     The rule needs a ``shellcheck`` binary (0.8 or later) on ``PATH`` or next to Python
     (``pip install 'pipelint[shellcheck]'`` installs one); without it, pipelint says once on
     stderr that BS901 was skipped. Nothing from the buildspec is ever executed: ShellCheck
-    only reads the commands on its standard input.
+    only reads the commands on its standard input. ShellCheck's results are cached in the
+    user's cache folder (``--no-cache``, ``--cache-dir``; see README's "Cache"), keyed by the
+    script, the options and ShellCheck's version; the cache never holds the commands' text.
 
     Why: an unquoted variable that is empty turns ``rm -rf $BUILD_DIR/*`` into ``rm -rf /*``;
     a ``[[`` or ``source`` fails under CodeBuild's ``sh``; ``export X=$(cmd)`` hides the
@@ -156,10 +159,19 @@ def shellcheck(doc, config):
     remaining = commands
     for round_ in range(_ROUNDS):
         script = build_script(remaining, separate_shells=separate)
-        running = _start(binary, dialect, sorted(excluded), script.text)
-        if round_ == 0 and isinstance(running, _Running) and running.script is None:
-            yield LATER  # shellcheck works while the other rules run
-        comments = _collect(running, binary, doc.path)
+        argv = _arguments(dialect, sorted(excluded))
+        key = results_key(binary, argv, script.text, TIMEOUT)
+        cached = load_comments(key, script.text) if key is not None else None
+        if cached is not None:
+            comments = cached
+        else:
+            running = _start(binary, argv, script.text)
+            if round_ == 0 and isinstance(running, _Running) and running.script is None:
+                yield LATER  # shellcheck works while the other rules run
+            reported = _collect(running, binary, doc.path)
+            if reported is not None and key is not None:
+                store_comments(key, reported, script.text)
+            comments = reported or []
         context = _Context(script, safe, elsewhere, separate)
         broken = _unparsable(comments, script)
         if broken is None or round_ == _ROUNDS - 1 or len(remaining) == 1:
@@ -243,8 +255,13 @@ class _Running:
 _PIPE_SAFE = 32 * 1024  # bytes that surely fit a pipe's buffer, so writing them cannot block
 
 
-def _start(binary: str, dialect: str, excluded: list[str], script: str) -> _Running | str:
-    """Start shellcheck on ``script`` (on its stdin); a notice text if it cannot start.
+def _arguments(dialect: str, excluded: list[str]) -> list[str]:
+    """shellcheck's command line after the executable (also part of the results' cache key)."""
+    return ["--norc", f"--shell={dialect}", "--format=json1", "--exclude=" + ",".join(excluded), "-"]
+
+
+def _start(binary: str, arguments: list[str], script: str) -> _Running | str:
+    """Start shellcheck with ``arguments`` on ``script`` (on its stdin); a notice text if it cannot start.
 
     A script that fits a pipe's buffer is written into the pipe before the process starts, so
     shellcheck works while the engine goes on; a longer one is sent on collection.
@@ -252,7 +269,7 @@ def _start(binary: str, dialect: str, excluded: list[str], script: str) -> _Runn
     import os
     import subprocess  # only when there is something to check
 
-    argv = [binary, "--norc", f"--shell={dialect}", "--format=json1", "--exclude=" + ",".join(excluded), "-"]
+    argv = [binary, *arguments]
     data = script.encode("utf-8", "replace")
     try:
         if len(data) > _PIPE_SAFE:
@@ -270,13 +287,13 @@ def _start(binary: str, dialect: str, excluded: list[str], script: str) -> _Runn
     return _Running(process, None)
 
 
-def _collect(running: _Running | str, binary: str, path: str) -> list[dict]:
-    """shellcheck's comments from a started process; a notice and [] on any failure."""
+def _collect(running: _Running | str, binary: str, path: str) -> list[dict] | None:
+    """shellcheck's comments from a started process; a notice and None on any failure."""
     import subprocess
 
     if isinstance(running, str):
         notify(running)
-        return []
+        return None
     process = running.process
     payload = running.script.encode("utf-8", "replace") if running.script is not None else None
     try:
@@ -286,25 +303,25 @@ def _collect(running: _Running | str, binary: str, path: str) -> list[dict]:
         process.communicate()
         notify(f"BS901 (shellcheck): shellcheck took longer than {TIMEOUT:g} s on {path} and was stopped; "
                "that file's shellcheck findings are missing")
-        return []
+        return None
     except OSError as error:
         process.kill()
         process.wait()
         notify(f"BS901 (shellcheck) was skipped: cannot run {binary}: {error.strerror or error}")
-        return []
+        return None
     stdout = out.decode("utf-8", "replace")
     stderr = err.decode("utf-8", "replace")
     if process.returncode not in (0, 1):
         first = (stderr.strip().splitlines() or ["no message"])[0][:200]
         notify(f"BS901 (shellcheck) was skipped: {binary} failed (exit status {process.returncode}): {first}")
-        return []
+        return None
     try:
         data = json.loads(stdout or "{}")
     except ValueError:
         notify(f"BS901 (shellcheck) was skipped: {binary} did not produce JSON; it needs shellcheck 0.8 or later")
-        return []
+        return None
     comments = data.get("comments") if isinstance(data, dict) else None
-    return comments if isinstance(comments, list) else []
+    return comments if isinstance(comments, list) else None
 
 
 _DATE_SUBSTITUTION = lazy_regex(r"^(?:\$\(|`)\s*date\b[^`$()]*(?:\)|`)$")

@@ -70,18 +70,20 @@ def main() -> None:
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (same as --fail-on never).")
 @click.option("--stdin-filename", metavar="PATH", help="With PATH `-`: the name of the file read from standard input (it decides the kind and names the findings).")
 @click.option("--verbose", "-v", is_flag=True, help="List on stderr each file found, its kind, or why it was not linted.")
+@click.option("--no-cache", is_flag=True, help="Do not read or write the cache of shellcheck's results (also: PIPELINT_NO_CACHE=1).")
+@click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder [default: PIPELINT_CACHE_DIR, else the user cache folder, e.g. ~/.cache/pipelint].")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
           jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool,
           force_exclude: bool, follow_symlinks: bool, trust_config_plugins: bool, show_settings_for: str | None,
-          exit_zero: bool, stdin_filename: str | None, verbose: bool) -> None:
+          exit_zero: bool, stdin_filename: str | None, verbose: bool, no_cache: bool, cache_dir: str | None) -> None:
     """Lint PATHS (files or directories; default: the current directory; `-` reads standard input).
 
     Each file is linted with the nearest config file at or above it (see `--show-settings`)."""
     common: dict[str, Any] = dict(
         select=_split(select), ignore=_split(ignore), fail_on="never" if exit_zero else fail_on, rules_dirs=list(rules_dir),
         jobs=jobs, max_file_size=max_file_size, report_unrecognised=not skip_unrecognised,
-        trust_config_plugins=True if trust_config_plugins else None,
+        trust_config_plugins=True if trust_config_plugins else None, cache_dir=cache_dir, no_cache=no_cache,
     )
     request = CheckRequest(
         targets=list(paths) or ["."], fmt=fmt, output=output, config_path=config_path, isolated=isolated, baseline=baseline,

@@ -71,7 +71,7 @@ class RunResult(ValueRecord):
 class Settings(ValueRecord):
     """Resolved settings shared with worker processes."""
 
-    __slots__ = ("config", "active", "severity", "limits", "registry", "ignored_codes", "report_unrecognised", "shadow", "options", "_active_codes", "_by_kind")
+    __slots__ = ("config", "active", "severity", "limits", "registry", "ignored_codes", "report_unrecognised", "shadow", "options", "cache", "_active_codes", "_by_kind")
 
     config: Config
     active: list[Rule]
@@ -84,6 +84,7 @@ class Settings(ValueRecord):
     # the secrets they find (a code frame of another rule's finding may show the same line).
     shadow: list[Rule]
     options: dict[str, dict[str, Any]]  # rule code → merged options
+    cache: tuple[str | None, bool]  # (--cache-dir, not --no-cache): see pipelint.cache
 
     def __init__(
         self,
@@ -96,6 +97,7 @@ class Settings(ValueRecord):
         report_unrecognised: bool = True,
         shadow: list[Rule] | None = None,
         options: dict[str, dict[str, Any]] | None = None,
+        cache: tuple[str | None, bool] = (None, True),
     ) -> None:
         self.config = config
         self.active = active
@@ -106,6 +108,7 @@ class Settings(ValueRecord):
         self.report_unrecognised = report_unrecognised
         self.shadow = [] if shadow is None else shadow
         self.options = {} if options is None else options
+        self.cache = cache
         self._active_codes: frozenset[str] | None = None
         self._by_kind: dict[tuple[str, str, bool], list[Rule]] = {}
 
@@ -173,11 +176,14 @@ def build_settings(
     isolated: bool = False,
     report_unrecognised: bool = True,
     trust_config_plugins: bool | None = None,
+    cache_dir: str | None = None,
+    no_cache: bool = False,
 ) -> Settings:
     """Merge the config file and explicit options; raise ``ConfigError`` on any invalid value.
 
     ``trust_config_plugins``: load the config file's ``rules-dir`` plugins (``None``: as the
-    user-level config says; see :mod:`pipelint.config`)."""
+    user-level config says; see :mod:`pipelint.config`). ``cache_dir``, ``no_cache``: where
+    external tools' results are cached, or not at all (see :mod:`pipelint.cache`)."""
     if config_path is None and not isolated:
         config_path = find_config((paths or ["."])[0])
     config = load_config(config_path, trust_config_plugins)
@@ -226,7 +232,8 @@ def build_settings(
     limits = Limits(max_bytes=config.max_file_size, max_depth=config.max_depth)
     active_codes = {r.code for r in active}
     shadow = [r for r in registry.sorted() if r.code.startswith("SEC") and r.scope == "document" and r.code not in active_codes]
-    return Settings(config, active, severity, limits, registry, ignored, report_unrecognised, shadow, _merge_options(registry, config))
+    return Settings(config, active, severity, limits, registry, ignored, report_unrecognised, shadow, _merge_options(registry, config),
+                    (cache_dir, not no_cache))
 
 
 def _merge_options(registry: Registry, config: Config) -> dict[str, dict[str, Any]]:
@@ -812,7 +819,15 @@ def set_worker_settings(settings: Settings) -> None:
     """Give a pool worker process the run's settings (``lint_entry`` uses them by default)."""
     global _SETTINGS
     _SETTINGS = settings
+    _use_cache(settings)
     gc.disable()  # a worker only lints; `lint_entry` collects between files
+
+
+def _use_cache(settings: Settings) -> None:
+    """Point this process's cache (:mod:`pipelint.cache`) where the settings say."""
+    from .. import cache
+
+    cache.configure(*settings.cache)
 
 
 def run(
@@ -841,6 +856,7 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
     paths = list(paths or ["."])
     if settings is None:
         settings = build_settings(paths=paths, jobs=jobs, **options)
+    _use_cache(settings)
     if entries is None:
         config = settings.config
         entries = discover(paths, config.exclude, follow_symlinks=config.follow_symlinks, exclude_root=config.root if config.path else None)
