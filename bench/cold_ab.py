@@ -8,8 +8,8 @@ Usage::
 Each run is a fresh process linting one small buildspec (default: ``examples/good/buildspec.yml``)
 with ``check --isolated --no-color --fail-on never --ignore BS901``. Both commands run once
 untimed first (file cache), then ``--repeat`` turns of one A run and one B run. The script prints
-each side's median and min–max wall time, the median of the per-turn differences, and the load
-average before and after, so a loaded machine shows. Nothing is asserted; it only prints.
+each side's median and min–max wall time and CPU time (user + system), the medians of the per-turn
+differences, and the load average before and after, so a loaded machine shows. Nothing is asserted; it only prints.
 
 To compare a change with ``main``, install each with ``pip install DIR`` (a regular install, not
 editable: an editable install adds an import hook to every start-up) into its own virtualenv.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -37,11 +38,18 @@ def load_average() -> str:
         return "n/a"
 
 
-def timed(command: list[str]) -> float:
-    """Wall seconds of one run of ``command`` (output discarded)."""
+def timed(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of one run of ``command`` (output discarded).
+
+    On a loaded machine the wall time includes waiting for a core; the CPU time does not, so it
+    shows a change more steadily (caches shared with other work still slow it somewhat).
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def describe(times: list[float]) -> str:
@@ -63,13 +71,18 @@ def main() -> int:
     for command in commands:
         timed(command)
     times: list[list[float]] = [[], []]
+    cpu: list[list[float]] = [[], []]
     for _ in range(args.repeat):
-        for command, series in zip(commands, times):
-            series.append(timed(command))
-    print(f"A {args.a}: {describe(times[0])}")
-    print(f"B {args.b}: {describe(times[1])}")
+        for command, series, cpu_series in zip(commands, times, cpu):
+            wall, used = timed(command)
+            series.append(wall)
+            cpu_series.append(used)
+    for label, path, wall_series, cpu_series in (("A", args.a, times[0], cpu[0]), ("B", args.b, times[1], cpu[1])):
+        print(f"{label} {path}: wall {describe(wall_series)}; CPU {describe(cpu_series)}")
     deltas = [b - a for a, b in zip(*times)]
-    print(f"B - A per turn: median {statistics.median(deltas) * 1000:+.1f} ms over {args.repeat} turns")
+    cpu_deltas = [b - a for a, b in zip(*cpu)]
+    print(f"B - A per turn: wall median {statistics.median(deltas) * 1000:+.1f} ms, CPU median "
+          f"{statistics.median(cpu_deltas) * 1000:+.1f} ms over {args.repeat} turns")
     print(f"load average after: {load_average()}")
     return 0
 
