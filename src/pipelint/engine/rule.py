@@ -19,11 +19,11 @@ Example plugin module::
 
 from __future__ import annotations
 
-import inspect
 import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from ..docstrings import clean_docstring
 from ..findings import Severity
 from ..load.nodes import Node, Source
 from ..records import ValueRecord
@@ -259,7 +259,7 @@ def rule(
         raise ValueError(f"rule {code}: only project rules take `shared`")
 
     def decorate(function: Callable[..., Any]) -> Rule:
-        doc = inspect.cleandoc(function.__doc__ or "")
+        doc = clean_docstring(function.__doc__ or "")  # inspect.cleandoc, without importing inspect
         if not doc:
             raise ValueError(f"rule {code} has no docstring; the docstring is its documentation")
         first = summary or doc.split("\n\n", 1)[0].replace("\n", " ").strip()

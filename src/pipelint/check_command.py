@@ -1,0 +1,297 @@
+"""The work of `pipelint check`, without the command-line parsing (that is :mod:`pipelint.cli`).
+
+This module imports nothing heavy, so that :mod:`pipelint.launch` can run the common case of
+`pipelint check` without importing click (about a third of a cold start); click is imported
+here only to write a line on stderr, exactly as it did when this code lived in the click command.
+Exit statuses are those documented in :mod:`pipelint.cli`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+FORMATS = ("text", "json", "sarif", "github", "junit", "html", "gitlab", "checkstyle", "rdjson")
+FAIL_ON = ("error", "warning", "note", "never")
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return out
+
+
+def _use_color(flag: bool | None, stream: Any) -> bool:
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def echo(text: str, nl: bool = True, err: bool = False) -> None:
+    """``click.echo`` (imported only when something is written through it)."""
+    import click
+
+    click.echo(text, nl=nl, err=err)
+
+
+def run_check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
+              config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
+              jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool,
+              force_exclude: bool, follow_symlinks: bool, trust_config_plugins: bool, show_settings_for: str | None,
+              exit_zero: bool, stdin_filename: str | None, verbose: bool, no_cache: bool = False, cache_dir: str | None = None) -> None:
+    """`pipelint check` with its options already parsed (the parameters of :func:`pipelint.cli.check`).
+
+    Ends with ``sys.exit`` and the documented status, except after ``--show-settings`` (returns).
+    """
+    common: dict[str, Any] = dict(
+        select=_split(select), ignore=_split(ignore), fail_on="never" if exit_zero else fail_on, rules_dirs=list(rules_dir),
+        jobs=jobs, max_file_size=max_file_size, report_unrecognised=not skip_unrecognised,
+        trust_config_plugins=True if trust_config_plugins else None, cache_dir=cache_dir, no_cache=no_cache,
+    )
+    request = CheckRequest(
+        targets=list(paths) or ["."], fmt=fmt, output=output, config_path=config_path, isolated=isolated, baseline=baseline,
+        write_baseline=write_baseline, color=color, statistics=statistics, quiet=quiet, force_exclude=force_exclude,
+        follow_symlinks=follow_symlinks, show_settings_for=show_settings_for, stdin_filename=stdin_filename, verbose=verbose,
+    )
+    try:
+        _check(request, common)
+    except (SystemExit, KeyboardInterrupt):
+        raise
+    except Exception as error:  # never a traceback: say what broke, exit "internal error"
+        _error(f"internal error: {type(error).__name__}: {error}")
+        sys.exit(EXIT_INTERNAL)
+
+
+class CheckRequest:
+    """What `pipelint check` was asked to do, apart from the options every group's settings take."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+    targets: list[str]
+    fmt: str
+    output: str | None
+    config_path: str | None
+    isolated: bool
+    baseline: str | None
+    write_baseline: str | None
+    color: bool | None
+    statistics: bool
+    quiet: bool
+    force_exclude: bool
+    follow_symlinks: bool
+    show_settings_for: str | None
+    stdin_filename: str | None
+    verbose: bool
+
+
+def _error(text: str) -> None:
+    """One line on stderr, escaped (it may quote a path or value from the linted files)."""
+    from .reporters.safe import clean
+
+    echo(f"pipelint: {clean(text)}", err=True)
+
+
+def _write_error(what: str, path: str, error: OSError) -> None:
+    _error(f"error: cannot write {what} {path}: {error.strerror or error}")
+
+
+def _check(request: CheckRequest, common: dict[str, Any]) -> None:
+    from .config import ConfigError
+    from .discover import PathError
+    from .engine.plan import failing, make_plan, plan_for_entries, run_plan, show_settings
+
+    targets = request.targets
+    if "-" in targets and len(targets) > 1:
+        _error("error: `-` (standard input) cannot be combined with other paths")
+        sys.exit(EXIT_USAGE)
+    reading_stdin = targets == ["-"]
+    if request.stdin_filename and not reading_stdin:
+        _error("error: --stdin-filename needs `-` as the path")
+        sys.exit(EXIT_USAGE)
+    temp_dir = None
+    try:
+        if request.show_settings_for is not None:
+            if not os.path.lexists(request.show_settings_for):
+                raise PathError(f"{request.show_settings_for}: no such file or directory")
+            echo(show_settings(request.show_settings_for, config_path=request.config_path, isolated=request.isolated, **common), nl=False)
+            from .engine.notices import drain
+
+            for notice in drain():
+                _error(notice)
+            return
+        if reading_stdin:
+            from .engine.runner import build_settings
+
+            probe = build_settings(config_path=request.config_path, isolated=request.isolated, paths=[request.stdin_filename or "."], **common)
+            temp_dir, entries = _stdin_entry(request.stdin_filename, probe.limits.max_bytes)
+            plan = plan_for_entries(entries, request.stdin_filename or ".", config_path=request.config_path, isolated=request.isolated,
+                                    force_exclude=request.force_exclude, **common)
+        else:
+            plan = make_plan(targets, config_path=request.config_path, isolated=request.isolated, force_exclude=request.force_exclude,
+                             follow_symlinks=request.follow_symlinks, **common)
+        progress = _progress_printer() if request.fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") else None
+        result = run_plan(plan, jobs=common["jobs"], progress=progress)
+    except (ConfigError, PathError) as error:
+        _error(f"error: {error}")
+        sys.exit(EXIT_USAGE)
+    finally:
+        if temp_dir is not None:
+            temp_dir.cleanup()
+    for notice in result.notices:
+        _error(notice)
+    if request.verbose:
+        groups = list(plan.groups.values())
+        max_bytes = groups[0].settings.limits.max_bytes if groups else 5 * 1024 * 1024
+        _list_files([e for g in groups for e in g.entries], result, max_bytes, plan.skipped)
+    if request.write_baseline:
+        from .atomic import atomic_path
+        from .baseline import write_baseline as write
+
+        try:
+            with atomic_path(request.write_baseline) as temp:
+                write(temp, result.findings)
+        except OSError as error:
+            _write_error("baseline", request.write_baseline, error)
+            sys.exit(EXIT_USAGE)
+        _error(f"wrote {len(result.findings)} finding(s) to baseline {request.write_baseline}")
+    if request.baseline:
+        from .baseline import BaselineError, apply_baseline
+
+        try:
+            apply_baseline(request.baseline, result)
+        except BaselineError as error:
+            _error(f"error: {error}")
+            sys.exit(EXIT_USAGE)
+    internal = result.internal_error
+    fail_on = common["fail_on"] or plan.default_fail_on()
+    options = {"quiet": request.quiet, "statistics": request.statistics, "fail_on": fail_on}
+    try:
+        internal = _report(request.fmt, result, request.output, request.color, options) or internal
+    except OSError as error:
+        if request.output is None:  # stdout is closed or failing: nowhere left to report
+            sys.exit(EXIT_INTERNAL)
+        _write_error("report", request.output, error)
+        sys.exit(EXIT_USAGE)
+    if request.statistics and request.fmt != "text":
+        from .reporters.text import render_statistics
+
+        render_statistics(result, sys.stderr)
+    if internal:
+        sys.exit(EXIT_INTERNAL)
+    if request.write_baseline:
+        sys.exit(EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if failing(plan, result, common["fail_on"]) else EXIT_CLEAN)
+
+
+def _report(fmt: str, result: Any, output: str | None, color: bool | None, options: dict[str, Any]) -> bool:
+    """Write the report to ``output`` (atomically) or stdout; return whether the reporter crashed.
+
+    A crashed reporter leaves a previous ``output`` file untouched. A reader that closes the pipe
+    early (``pipelint check | head``) ends the report quietly. ``OSError`` means the file could
+    not be written.
+    """
+    from .reporters import render
+
+    if output:
+        from .atomic import atomic_open
+
+        try:
+            with atomic_open(output) as stream:
+                render(fmt, result, stream, color=bool(color), **options)
+        except OSError:
+            raise
+        except Exception as error:  # a reporter crash: report it, keep the exit status meaningful
+            _error(f"internal error in the {fmt} reporter: {type(error).__name__}: {error}; {output} was left as it was")
+            return True
+        return False
+    stream = sys.stdout
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="backslashreplace")  # a lone surrogate must not end the report
+        except (ValueError, OSError):
+            pass
+    try:
+        render(fmt, result, stream, color=_use_color(color, stream), **options)
+        stream.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+    except Exception as error:
+        _error(f"internal error in the {fmt} reporter: {type(error).__name__}: {error}")
+        return True
+    return False
+
+
+def _silence_stdout() -> None:
+    """The reader went away: send whatever is still buffered for stdout nowhere, quietly."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _stdin_entry(name: str | None, max_bytes: int) -> tuple[Any, list[Any]]:
+    """Standard input saved to a private temporary file, as the one entry to lint under ``name``."""
+    import tempfile
+
+    from .discover import FileEntry, display_path
+
+    data = sys.stdin.buffer.read(max_bytes + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+    temp_dir = tempfile.TemporaryDirectory(prefix="pipelint-stdin-")
+    shown = display_path(name) if name else "<stdin>"
+    temp = os.path.join(temp_dir.name, os.path.basename(name) if name else "stdin")
+    with open(temp, "wb") as handle:
+        handle.write(data)
+    return temp_dir, [FileEntry(temp, shown, True)]
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return -1
+
+
+def _list_files(entries: list[Any], result: Any, max_bytes: int, skipped: list[tuple[str, str]]) -> None:
+    """``-v``: what discovery passed over and why, then each file found, with its kind or why it
+    was not linted."""
+    from .discover import display_path
+
+    for path, reason in skipped:
+        shown = display_path(path) + ("/" if path.endswith(os.sep) else "")
+        _error(f"skipped {shown}: {reason}")
+    flagged = {f.path: f.code for f in result.findings if f.code in ("PL007", "PL013", "PL014")}
+    for entry in entries:
+        kind = result.file_kinds.get(entry.display)
+        if kind:
+            _error(f"linted {entry.display} as {kind}")
+        elif entry.display in flagged:
+            _error(f"not linted {entry.display}: see its {flagged[entry.display]} finding")
+        elif entry.explicit:
+            _error(f"not linted {entry.display}: not a kind pipelint reads")
+        elif _size(entry.path) > max_bytes:
+            _error(f"skipped {entry.display}: larger than max-file-size ({max_bytes} bytes)")
+        else:
+            _error(f"skipped {entry.display}: found by walking, but neither its name nor its content is a kind pipelint reads")
+    _error(f"{len(entries)} file{'s' if len(entries) != 1 else ''} found, {result.files} linted")
+
+
+def _progress_printer() -> Any:
+    def show(done: int, total: int) -> None:
+        if total >= 50:
+            sys.stderr.write(f"\r\033[Klinting {done}/{total} files")
+            if done == total:
+                sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    return show
