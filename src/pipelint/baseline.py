@@ -14,6 +14,7 @@ no longer occur ("fixed").
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from typing import Any
 
@@ -37,15 +38,33 @@ def write_baseline(path: str, findings: list[Any]) -> None:
         handle.write("\n")
 
 
+# A baseline of a very large repository is a few megabytes; anything far beyond is not one.
+MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+
+def _nonblocking(path: str, flags: int) -> int:
+    """Open without blocking, so that a FIFO named as the baseline is refused, not waited on."""
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
+
 def read_baseline(path: str) -> Counter[str]:
     """The fingerprints recorded in a baseline (a multiset: one finding may occur twice)."""
+    import stat
+
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+        with open(path, "rb", buffering=0, opener=_nonblocking) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise BaselineError(f"cannot read baseline {path}: not a regular file")
+            raw = handle.read(MAX_BASELINE_BYTES + 1)
+        if len(raw) > MAX_BASELINE_BYTES:
+            raise BaselineError(f"baseline {path} is larger than {MAX_BASELINE_BYTES} bytes")
+        data = json.loads(raw.decode("utf-8"))
     except OSError as error:
         raise BaselineError(f"cannot read baseline {path}: {error.strerror or error}") from None
     except ValueError as error:
         raise BaselineError(f"baseline {path} is not valid JSON: {error}") from None
+    except RecursionError:
+        raise BaselineError(f"baseline {path} is nested too deeply to be a pipelint baseline") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("findings"), list):
         raise BaselineError(f"{path} is not a pipelint baseline (write one with --write-baseline)")
     return Counter(str(entry.get("fingerprint")) for entry in data["findings"] if isinstance(entry, dict))

@@ -244,12 +244,15 @@ def _stdin_entry(name: str | None, max_bytes: int) -> tuple[Any, list[Any]]:
     """Standard input saved to a private temporary file, as the one entry to lint under ``name``."""
     import tempfile
 
-    from .discover import FileEntry, display_path
+    from .discover import FileEntry, PathError, display_path
 
+    base = os.path.basename(name) if name else "stdin"
+    if base in ("", ".", "..") or len(os.fsencode(base)) > 200:
+        raise PathError(f"--stdin-filename {name!r} must name a file (a name of at most 200 bytes, not a folder)")
     data = sys.stdin.buffer.read(max_bytes + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
     temp_dir = tempfile.TemporaryDirectory(prefix="pipelint-stdin-")
     shown = display_path(name) if name else "<stdin>"
-    temp = os.path.join(temp_dir.name, os.path.basename(name) if name else "stdin")
+    temp = os.path.join(temp_dir.name, base)
     with open(temp, "wb") as handle:
         handle.write(data)
     return temp_dir, [FileEntry(temp, shown, True)]

@@ -52,7 +52,16 @@ USER_KEYS = {"trust-config-plugins", "trusted-paths"}
 
 
 class ConfigError(Exception):
-    """A configuration file or option is invalid (exit status 2)."""
+    """A configuration file or option is invalid (exit status 2).
+
+    The message may quote what the config file holds, which a linted repository controls: any
+    secret-looking text in it is masked, and it is cut to a few hundred characters."""
+
+    def __init__(self, message: str) -> None:
+        from .textutil import mask_secret_like
+
+        masked = mask_secret_like(message)
+        super().__init__(masked if len(masked) <= 400 else masked[:399] + "…")
 
 
 class Config(ValueRecord):
@@ -208,6 +217,8 @@ def load_config(path: str | None, trust_plugins: bool | None = None) -> Config:
         raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits; nesting past the stack
+        raise ConfigError(f"{path}: a value pipelint cannot read (an integer of thousands of digits, or nesting too deep)") from None
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("pipelint", {})
     elif "tool" in data and "pipelint" in data.get("tool", {}):
@@ -258,7 +269,7 @@ def load_config(path: str | None, trust_plugins: bool | None = None) -> Config:
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
                 raise ConfigError(f"`{key}` must be a positive integer")
             if value > CONFIG_CAPS[key]:
-                raise ConfigError(f"{path}: `{key}` = {value} is above the {CONFIG_CAPS[key]} a config file may set "
+                raise ConfigError(f"{path}: `{key}` is above the {CONFIG_CAPS[key]} a config file may set "
                                   f"(a linted repository must not lift pipelint's limits); pass it on the command line instead")
             setattr(config, attr, value)
     if "bundle-root" in data:
@@ -316,6 +327,8 @@ def load_user_config() -> dict[str, Any]:
         raise ConfigError(f"cannot read user config {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits; nesting past the stack
+        raise ConfigError(f"{path}: a value pipelint cannot read (an integer of thousands of digits, or nesting too deep)") from None
     unknown = set(data) - USER_KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown user configuration key(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(USER_KEYS))})")

@@ -1,0 +1,56 @@
+"""Hostile command-line inputs a security review found: each is a usage error (exit 2) with one
+line on stderr, never an internal error, a hang, or a secret echoed in full."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from pipelint.cli import main
+
+GOOD = "version: 0.2\nphases:\n  build:\n    commands: [make]\n"
+TOKEN = "ghp_" + "pLIix6MEOLeMa61EqJomTEI1JEzO3joOj37H"
+
+
+def _check(tmp_path, monkeypatch, *args, input=None):
+    (tmp_path / "buildspec.yml").write_text(GOOD)
+    monkeypatch.chdir(tmp_path)
+    return CliRunner().invoke(main, ["check", *args], input=input)
+
+
+def test_config_integer_of_thousands_of_digits_is_a_config_error(tmp_path, monkeypatch):
+    (tmp_path / ".pipelint.toml").write_text("max-file-size = " + "9" * 5000 + "\n")
+    result = _check(tmp_path, monkeypatch, ".")
+    assert result.exit_code == 2, result.output
+    assert "a value pipelint cannot read" in result.output and "internal error" not in result.output
+
+
+@pytest.mark.parametrize("config", [f'select = ["{TOKEN}"]\n', f"{TOKEN} = 1\n", f'fail-on = "{TOKEN}"\n',
+                                    f'[kinds]\n"{TOKEN}" = "nonsense"\n'])
+def test_config_errors_never_echo_a_secret(tmp_path, monkeypatch, config):
+    (tmp_path / ".pipelint.toml").write_text(config)
+    result = _check(tmp_path, monkeypatch, ".")
+    assert result.exit_code == 2, result.output
+    assert TOKEN not in result.output and TOKEN[8:24] not in result.output
+
+
+@pytest.mark.parametrize("name", ["buildspec.yml/", ".", "..", "x/.", "a" * 300 + ".yml"])
+def test_stdin_filename_that_names_no_file_is_a_usage_error(tmp_path, monkeypatch, name):
+    result = _check(tmp_path, monkeypatch, "--stdin-filename", name, "-", input=GOOD)
+    assert result.exit_code == 2 and "must name a file" in result.output
+
+
+def test_baseline_that_is_a_fifo_is_refused_not_waited_on(tmp_path, monkeypatch):
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this platform")
+    os.mkfifo(tmp_path / "baseline.json")
+    result = _check(tmp_path, monkeypatch, "--baseline", "baseline.json", ".")
+    assert result.exit_code == 2 and "not a regular file" in result.output
+
+
+def test_baseline_nested_past_the_stack_is_a_usage_error(tmp_path, monkeypatch):
+    (tmp_path / "baseline.json").write_text("[" * 100_000 + "]" * 100_000)
+    result = _check(tmp_path, monkeypatch, "--baseline", "baseline.json", ".")
+    assert result.exit_code == 2 and "nested too deeply" in result.output
