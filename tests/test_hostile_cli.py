@@ -54,3 +54,15 @@ def test_baseline_nested_past_the_stack_is_a_usage_error(tmp_path, monkeypatch):
     (tmp_path / "baseline.json").write_text("[" * 100_000 + "]" * 100_000)
     result = _check(tmp_path, monkeypatch, "--baseline", "baseline.json", ".")
     assert result.exit_code == 2 and "nested too deeply" in result.output
+
+
+def test_secret_in_an_unparseable_file_of_unknown_kind_is_masked_in_its_frame(tmp_path, monkeypatch):
+    """A named file that fails to parse before its kind is known still shows its lines in the
+    syntax error's frame: values assigned to secret-named keys there are masked, escapes and all."""
+    key = "AKI\\u0041" + "4VDWGE7767HUM63W"
+    (tmp_path / "buildspec.json").write_text('"x"\n{"env": {"variables": {"GITHUB_TOKEN": "' + key + '"}}}\n')
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("text", "html", "sarif", "json"):
+        result = CliRunner().invoke(main, ["check", "--format", fmt, "buildspec.json"])
+        assert result.exit_code == 1, result.output
+        assert "4VDWGE7767HUM63W" not in result.output, fmt

@@ -6,7 +6,7 @@ from bisect import bisect_left
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, Source, redact, rule
-from pipelint.textutil import secret_like_spans
+from pipelint.textutil import record_secret_like
 
 from ._commands import find_in_text
 from ._hooks import hook_scripts
@@ -126,8 +126,7 @@ def mask_assignments(source: Source) -> None:
     assigned to a secret-named key (``password=hunter2``, ``"token": "abc"``), every URL
     password and every credential shape, whether or not it looks random enough to report: the
     syntax error's code frame shows those lines."""
-    text = source.text
-    source.secrets.update(text[start:end] for start, end in secret_like_spans(text) if end - start >= MIN_MASKED)
+    record_secret_like(source, MIN_MASKED)
 
 
 MIN_MASKED = 4  # shorter values would mask common letter pairs all over the frames

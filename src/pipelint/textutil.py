@@ -274,9 +274,10 @@ def _secret_like() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], r
         stop = r"\s\"'`,;)}\]\\"
         # name = value, name: value, "name": "value", Authorization: Bearer value. Bounded and
         # possessive quantifiers, and a value always read to its end (however long: all of it is
-        # masked), after which the next match starts: linear in the text.
+        # masked), after which the next match starts: linear in the text. A backslash escape
+        # (JSON `\u0041`, `\/`) is part of the value, so an escaped secret is masked whole.
         assignment = (rf"{name}[a-z0-9_.-]{{0,40}}+(?:\\?[\"'])?[ \t]{{0,16}}+(?::=|=>|:|=)(?![:=])[ \t\"'`]{{0,16}}+"
-                      rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<value>[^{stop}]++)")
+                      rf"(?:(?:bearer|token|basic)[ \t]{{1,16}}+)?(?P<value>(?:[^{stop}]|\\.)++)")
         _SECRET_LIKE = (
             re.compile(assignment),
             re.compile("(?i)" + assignment),
@@ -289,6 +290,15 @@ def _secret_like() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], r
 
 def _reference(value: str) -> bool:
     return value.startswith(("$", "{{", "#{", "!", "%{", "<")) or set(value) <= {"*", "x", "X"}
+
+
+def record_secret_like(source: Any, shortest: int = 4) -> None:
+    """Record on ``source`` every secret-looking value of its text (:func:`secret_like_spans`),
+    whether or not it looks random enough to report: for files no structural rule could read,
+    whose syntax-error code frames still show their lines. Shorter values are left alone, as
+    they would mask common letter pairs all over the frames."""
+    text = source.text
+    source.secrets.update(text[start:end] for start, end in secret_like_spans(text) if end - start >= shortest)
 
 
 def secret_like_spans(text: str) -> list[tuple[int, int]]:

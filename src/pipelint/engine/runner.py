@@ -696,6 +696,12 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
         if entry.explicit and settings.report_unrecognised:
             if result.fatal:
                 findings.extend(_capped_problems(result.problems, entry.display, settings))
+                if findings and result.source.text:
+                    # The syntax error's code frame shows the file's lines: the secret scanners
+                    # read it as text first, so whatever they find there is masked.
+                    from ..textutil import record_secret_like
+
+                    record_secret_like(result.source)
             elif "PL014" not in settings.ignored_codes:
                 findings.append(_finding_from_problem(
                     LoadProblem("PL014", "not a buildspec, appspec, CloudFormation template, CodePipeline definition or IAM policy; not linted (map it with the `kinds` config key)"),
