@@ -66,3 +66,16 @@ def test_secret_in_an_unparseable_file_of_unknown_kind_is_masked_in_its_frame(tm
         result = CliRunner().invoke(main, ["check", "--format", fmt, "buildspec.json"])
         assert result.exit_code == 1, result.output
         assert "4VDWGE7767HUM63W" not in result.output, fmt
+
+
+def test_escaped_token_in_an_unparseable_template_is_masked_in_every_excerpt(tmp_path, monkeypatch):
+    """The HTML excerpt shows the lines around a syntax error: a token written with a JSON/YAML
+    escape (`ghp_…\\u0033…`) under a key with no secret-like name is masked there too."""
+    token = "ghp_PRD1oZQM5ICmg\\u0033TcmU9t4CWjDcbzCgOdX6e5"
+    (tmp_path / "template.yml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n  P:\n    Type: AWS::CodeBuild::Project\n    Properties:\n"
+        "      Environment:\n        EnvironmentVariables:\n          - Name: GITHUB_TOKEN\n0x9085\n"
+        f'            Value: "{token}"\n')
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "html", "template.yml"])
+    assert result.exit_code == 1 and "PRD1oZQM5ICmg" not in result.output

@@ -301,6 +301,30 @@ def record_secret_like(source: Any, shortest: int = 4) -> None:
     source.secrets.update(text[start:end] for start, end in secret_like_spans(text) if end - start >= shortest)
 
 
+_QUOTED_WITH_ESCAPE = re.compile(r'"(?P<body>(?:[^"\\\n]|\\.)*+)"')
+_ESCAPE = re.compile(r"\\(?:u(?P<u>[0-9A-Fa-f]{4})|x(?P<x>[0-9A-Fa-f]{2})|(?P<c>.))")
+
+
+def _unescape(body: str) -> str:
+    """A double-quoted string's body with JSON/YAML escapes decoded (enough to see a token)."""
+    def one(match: re.Match[str]) -> str:
+        code = match.group("u") or match.group("x")
+        return chr(int(code, 16)) if code else match.group("c")
+
+    return _ESCAPE.sub(one, body)
+
+
+def _escaped_shapes(text: str, shapes: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Spans of double-quoted strings whose escapes hide a credential shape
+    (``"ghp_…\u0033…"``): the raw text of the whole string body is what a frame shows."""
+    found = []
+    for match in _QUOTED_WITH_ESCAPE.finditer(text):
+        body = match.group("body")
+        if "\\" in body and shapes.search(_unescape(body)):
+            found.append(match.span("body"))
+    return found
+
+
 def secret_like_spans(text: str) -> list[tuple[int, int]]:
     """Sorted, disjoint offsets of the secret-looking values in ``text`` (references such as
     ``$VAR`` excluded): values assigned to secret-named keys, URL passwords, credential shapes."""
@@ -310,6 +334,8 @@ def secret_like_spans(text: str) -> list[tuple[int, int]]:
     if "://" in text:
         spans += [m.span("value") for m in url.finditer(text) if not _reference(m.group("value"))]
     spans += [m.span("value") for m in shapes.finditer(text)]
+    if "\\" in text:
+        spans += _escaped_shapes(text, shapes)
     spans.sort()
     disjoint: list[tuple[int, int]] = []
     for start, end in spans:
