@@ -142,3 +142,34 @@ def test_flow_plain_placeholders_can_run_out_only_with_every_private_use_charact
     assert _placeholders(_ALL_BMP_PRIVATE_USE, 3) == ["\U000f0000", "\U000f0001", "\U000f0002"]
     escaped = "".join(f"\\U{code:08x}" for code in range(0xF0000, 0xF0002))
     assert _placeholders(_ALL_BMP_PRIVATE_USE + escaped, 1) == ["\U000f0002"]
+
+
+def _deep_policy(depth: int) -> str:
+    sid = "[" * depth + "]" * depth
+    return '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*","Sid":' + sid + "}]}"
+
+
+def test_deep_json_policy_reports_nesting_like_a_template(tmp_path):
+    """A policy found by walking (not named like one) that is too deep to load is reported as
+    PL008, as a template is, instead of being skipped as nothing to lint."""
+    from helpers import lint, triples
+
+    (tmp_path / "policy.json").write_text(_deep_policy(300))
+    (tmp_path / "shallow.json").write_text(_deep_policy(3))
+    template = '{"Resources": {"R": {"Type": "AWS::S3::Bucket", "Metadata": ' + "[" * 300 + "]" * 300 + "}}}"
+    (tmp_path / "template.json").write_text(template)
+    findings = lint(str(tmp_path))
+    assert [(f.path.rsplit("/", 1)[-1], f.code, f.line) for f in findings if f.code.startswith("PL")] == [
+        ("policy.json", "PL008", 1),
+        ("template.json", "PL008", 1),
+    ]
+    assert triples([f for f in findings if f.path.endswith("policy.json")]) == [("PL008", 1, 343)]
+
+
+def test_policy_is_recognised_from_text_only_with_its_keys():
+    from pipelint.extract.classify import kind_by_text
+
+    assert kind_by_text('{"Statement": [{"Effect": "Allow", [') == "policy"
+    assert kind_by_text("Version: '2012-10-17'\nStatement:\n  - [") == "policy"
+    assert kind_by_text('{"MyStatement": 1, "Effect": [') is None
+    assert kind_by_text('{"Statement": [') is None
