@@ -59,17 +59,17 @@ _PERCENT_RUN = re.compile(r"(?:%[0-9a-f]{2})++", re.IGNORECASE)
 class Relaxed:
     """Text rewritten for the C parser, and how to restore its placeholders."""
 
-    __slots__ = ("text", "colon", "question", "_table")
+    __slots__ = ("text", "colon", "question")
 
     def __init__(self, text: str, colon: str, question: str) -> None:
         self.text = text
         self.colon = colon
         self.question = question
-        self._table = str.maketrans({colon: ":", question: "?"})
 
     def restore(self, value: str) -> str:
         """``value`` with the original ``:`` and ``?`` back in place of the placeholders."""
-        return value.translate(self._table)
+        # Two `replace` calls: several times faster than `translate` with a table.
+        return value.replace(self.colon, ":").replace(self.question, "?")
 
     def holds_placeholder(self, value: str) -> bool:
         """Whether ``value`` contains a placeholder (so :meth:`restore` would change it)."""
