@@ -158,7 +158,10 @@ def alias_bomb() -> None:
     """YAML aliases in the file expand to an enormous tree ("billion laughs").
 
     pipelint counts the nodes aliases would expand to and stops at a bounded limit instead of
-    expanding them, so the check takes microseconds and constant memory.
+    expanding them, so the check takes microseconds and constant memory. It also counts the
+    characters of the values each alias repeats: past 1 MiB or twice the file's size, whichever
+    is larger (one 4 MB string behind 400 aliases), the file is refused too, since every rule
+    would read that text once per alias.
 
     AWS behaviour: none recorded; the error is pipelint's: the file was not checked, because
     expanding it is unsafe. Source: pipelint.

@@ -41,6 +41,10 @@ def worth_sniffing(text: str) -> bool:
 _TEXT_TEMPLATE = re.compile(r"AWSTemplateFormatVersion|^[ \t]*Type:[ \t]*['\"]?AWS::|\"Type\"[ \t]*:[ \t]*\"AWS::", re.M)
 _TEXT_PIPELINE_KEY = re.compile(r"pipeline[\"']?[ \t]*:")
 _TEXT_STAGES_KEY = re.compile(r"stages[\"']?[ \t]*:")
+# A policy: a `Statement` key and an `Effect` or `Version` key (anywhere: a statement may follow
+# a long value). Each is one search for a literal word, linear in the text.
+_TEXT_STATEMENT_KEY = re.compile(r"\bStatement[\"']?[ \t]*:")
+_TEXT_POLICY_KEY = re.compile(r"\b(?:Effect|Version)[\"']?[ \t]*:")
 
 
 def kind_by_text(text: str) -> str | None:
@@ -51,6 +55,8 @@ def kind_by_text(text: str) -> str | None:
     pipeline = _TEXT_PIPELINE_KEY.search(head)
     if pipeline is not None and _TEXT_STAGES_KEY.search(head, pipeline.end()):
         return "pipeline"
+    if _TEXT_STATEMENT_KEY.search(text) and _TEXT_POLICY_KEY.search(text):
+        return "policy"
     return None
 
 

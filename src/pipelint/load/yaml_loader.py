@@ -58,7 +58,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 class _Frame:
     """A collection under construction."""
 
-    __slots__ = ("is_map", "items", "tag", "anchor", "line", "col", "path", "weight", "pending_key", "seen", "merges")
+    __slots__ = ("is_map", "items", "tag", "anchor", "line", "col", "path", "weight", "chars", "pending_key", "seen", "merges")
 
     def __init__(self, is_map: bool, tag: str | None, anchor: str | None, line: int, col: int, path: NodePath) -> None:
         self.is_map = is_map
@@ -69,6 +69,7 @@ class _Frame:
         self.col = col
         self.path = path
         self.weight = 1
+        self.chars = 0  # characters of the scalars in the subtree, aliases expanded
         self.pending_key: Node | None = None
         self.seen: dict[str, int] = {}  # a mapping's key texts → index of their first pair in `items`
         self.merges = False  # a plain `<<` key was seen: apply YAML merge keys at the end
@@ -231,11 +232,29 @@ def _syntax_problem(error: Any, source: Source, restore: Callable[[str], str] = 
     return LoadProblem("PL002", message, line, col, line, col + 1)
 
 
+# Characters that aliases may add to a file in any case, and per character of the file.
+ALIAS_CHAR_FLOOR = 1 << 20
+ALIAS_CHAR_MULTIPLE = 2
+
+
+def alias_char_budget(text_length: int) -> int:
+    """How many scalar characters the aliases of a file of ``text_length`` characters may add.
+
+    Each alias hands its anchor's text to every rule once more, so a large value behind many
+    aliases (a 4 MB string, 400 aliases) makes rules scan gigabytes. Real files reuse anchors of
+    a few KB a few dozen times; this allows that, and at most a few times the file's own size.
+    """
+    return max(ALIAS_CHAR_FLOOR, ALIAS_CHAR_MULTIPLE * text_length)
+
+
+
 def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProblem], roots: list[Node], base_path: NodePath) -> None:
     stack: list[_Frame] = []
-    anchors: dict[str, tuple[Node, int]] = {}
+    anchors: dict[str, tuple[Node, int, int]] = {}
     written = 0
     expanded = 0
+    aliased_chars = 0
+    char_budget = alias_char_budget(len(source.text))
     budget = limits.max_expanded_nodes
     max_depth = limits.max_depth
     max_nodes = limits.max_nodes
@@ -246,8 +265,9 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
     duplicates = DuplicateKeys(problems)
     get_event = parser.get_event
 
-    def attach(node: Node, weight: int, subtree: int) -> None:
-        """Hang ``node`` on its parent; ``weight`` new expanded nodes, ``subtree`` its full size."""
+    def attach(node: Node, weight: int, subtree: int, chars: int) -> None:
+        """Hang ``node`` on its parent; ``weight`` new expanded nodes, ``subtree`` its full size,
+        ``chars`` the characters of its scalars."""
         nonlocal expanded
         if written > max_nodes:
             raise too_many_nodes(max_nodes, node.line, node.col)
@@ -265,6 +285,7 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             return
         frame = stack[-1]
         frame.weight += subtree
+        frame.chars += chars
         if frame.is_map:
             if frame.pending_key is None:
                 frame.pending_key = node
@@ -347,12 +368,13 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             if tag in _CFN_TAGS:
                 node = _wrap_tag(node, tag, source)
             if event.anchor:
-                anchors[event.anchor] = (node, 1)
+                anchors[event.anchor] = (node, 1, len(raw))
             if frame is None or expanded >= fast_limit or node.__class__ is not Scalar:
-                attach(node, 1, 1)
+                attach(node, 1, 1, len(raw))
             else:
                 expanded += 1
                 frame.weight += 1
+                frame.chars += len(raw)
                 if not frame.is_map:
                     frame.items.append(node)
                 elif frame.pending_key is not None:
@@ -399,17 +421,27 @@ def _build(parser: Any, source: Source, limits: Limits, problems: list[LoadProbl
             if frame.tag in _CFN_TAGS:
                 node = _wrap_tag(node, frame.tag, source)
             if frame.anchor:
-                anchors[frame.anchor] = (node, frame.weight)
+                anchors[frame.anchor] = (node, frame.weight, frame.chars)
             # The children were counted into `expanded` as they came; the collection adds itself
             # there, and its whole subtree to its parent's size (which an anchor may reuse).
-            attach(node, 1, frame.weight)
+            attach(node, 1, frame.weight, frame.chars)
         elif cls is AliasEvent:
             target = anchors.get(event.anchor)
             if target is None:
                 mark = event.start_mark
                 raise LoadAbort(LoadProblem("PL002", f"YAML syntax error: alias *{event.anchor} names no anchor", mark.line + 1, mark.column + 1))
-            node, weight = target
-            attach(node, weight, weight)
+            node, weight, chars = target
+            aliased_chars += chars
+            if aliased_chars > char_budget:
+                mark = event.start_mark
+                raise LoadAbort(
+                    LoadProblem(
+                        "PL009",
+                        f"aliases repeat more than {char_budget:,} characters of text (an alias bomb); refusing to expand",
+                        mark.line + 1, mark.column + 1, event.end_mark.line + 1, event.end_mark.column + 1,
+                    )
+                )
+            attach(node, weight, weight, chars)
         elif cls is StreamEndEvent:
             duplicates.close()
             break
