@@ -79,3 +79,17 @@ def test_escaped_token_in_an_unparseable_template_is_masked_in_every_excerpt(tmp
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["check", "--format", "html", "template.yml"])
     assert result.exit_code == 1 and "PRD1oZQM5ICmg" not in result.output
+
+
+@pytest.mark.parametrize("text", [
+    "version: 0.2\nenv:\n  variables:\n    NXA6IyDP53RogZNl7K8rNcW8x9q: x\nstray line\n",  # a secret as a key
+    'version: 0.2\nenv:\n  variables:\n    GITHUB_TOKEN: "AKIA\\\n      2DVZV4F26U3NQZE6"\nstray line\n',  # an escaped line break
+])
+def test_html_excerpt_of_an_unparseable_file_shows_no_neighbouring_lines(tmp_path, monkeypatch, text):
+    """Without a tree, a file's secrets are known only from its text; the HTML excerpt of its
+    syntax error shows the error's own line, not the lines around it (as the text format does)."""
+    (tmp_path / "buildspec.yml").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "--format", "html", "buildspec.yml"])
+    assert result.exit_code == 1 and "PL002" in result.output
+    assert "NXA6IyDP53" not in result.output and "2DVZV4F26U3NQZE6" not in result.output

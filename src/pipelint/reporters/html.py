@@ -120,11 +120,16 @@ def _bars(title: str, counts: Counter[str], test_id: str) -> str:
     return f'<div class="chart" data-testid="{test_id}"><h2>{html.escape(title)}</h2>{"".join(rows)}</div>'
 
 
-def _frame(lines: SourceLines, finding: Any, formatter: Any, lexers: dict[str, Any]) -> str:
+# Loading problems after which the file has no tree: its secrets are known only from its text,
+# so excerpts there show the finding's own lines and no neighbours (as the text format does).
+UNPARSED = frozenset({"PL002", "PL004", "PL007", "PL008", "PL009", "PL010"})
+
+
+def _frame(lines: SourceLines, finding: Any, formatter: Any, lexers: dict[str, Any], context: bool = True) -> str:
     from pygments import highlight
 
-    first_line = max(1, finding.line - 1)
-    last_line = min(finding.end_line, finding.line + 4) + 1
+    first_line = max(1, finding.line - 1) if context else finding.line
+    last_line = min(finding.end_line, finding.line + 4) + (1 if context else 0)
     rows = []
     for number in range(first_line, last_line + 1):
         text = lines.get(finding.path, number)
@@ -193,6 +198,7 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
                      '<th data-type="number">Line</th><th>Message</th></tr></thead><tbody>')
         rank = {"error": "0", "warning": "1", "note": "2"}
         lines = SourceLines(result)
+        unparsed = {f.path for f in findings if f.code in UNPARSED}
         shown: Counter[str] = Counter()
         totals = Counter(f.path for f in findings)
         for f in findings:
@@ -209,7 +215,7 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
             sev = str(f.severity)
             code = html.escape(f.code)
             fix = f'<div class="fix">Fix: {html.escape(clean(f.fix))}</div>' if f.fix else ""
-            frame = _frame(lines, f, formatter, lexers) if shown[f.path] <= MAX_FRAMES_PER_FILE else ""
+            frame = _frame(lines, f, formatter, lexers, f.path not in unparsed) if shown[f.path] <= MAX_FRAMES_PER_FILE else ""
             about = f' <a href="#rule-{code}" class="muted">about {code}</a>' if f.code in result.registry.by_code else ""
             parts.append(
                 f'<tr data-severity="{sev}" data-rule="{code}">'
