@@ -157,3 +157,35 @@ def test_producer_index_answers_like_a_scan(tmp_path: Path) -> None:
             assert found.may_run_before == any(v is None or v for v in verdicts), (consumer.label, name)
             checked += bool(producers)
     assert checked > 40
+
+
+def test_thousands_of_inputs_nothing_produces(tmp_path: Path) -> None:
+    """Each unknown input is compared with every output for a "did you mean" hint: within a budget."""
+    count = 6000
+    lines = ["        - Name: B\n          Actions:\n"]
+    for i in range(count):
+        wanted = "Artefact" if i == 0 else f"m{i}"
+        lines.append(f"            - {{Name: A{i}, {BUILD}, Configuration: {{ProjectName: p}}, "
+                     f"InputArtifacts: [{{Name: {wanted}}}], OutputArtifacts: [{{Name: {'Artifact' if i == 1 else f'o{i + 1}'}}}]}}\n")
+    findings = lint(_write(tmp_path, lines), select=["CP201", "CP203"])
+    cp201 = [f for f in findings if f.code == "CP201"]
+    assert len(cp201) == 101
+    assert f"{count - 100:,} more CP201 findings" in cp201[-1].message
+    assert cp201[0].line == HEAD_LINES + 3
+    assert "is not the output of any action; did you mean `Artifact`?" in cp201[0].message
+    assert cp201[0].fix == "write `Artifact`"
+    # CP203: the Source output nobody reads, and `Artifact`, one letter from the unknown input `Artefact`
+    assert [(f.line, f.message.split(";")[1]) for f in findings if f.code == "CP203"] == [
+        (HEAD_LINES, " the source is fetched for nothing, or the action that should build it lost its input"),
+        (HEAD_LINES + 4, " an input names `Artefact`, which no action produces: is one of them misspelt?"),
+    ]
+
+
+def test_hints_stop_at_the_budget() -> None:
+    from pipelint.rules.pipeline._util import Hints
+
+    hints = Hints(["alpha", "beta", "gamma"], budget=7)
+    assert hints("alpah") == "alpha"
+    assert hints("gamma2") == "gamma"
+    assert hints("alpah") == "alpha"  # remembered, costs nothing
+    assert hints("betta") is None  # 3 + 3 spent, 3 more would pass the budget of 7

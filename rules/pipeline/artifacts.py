@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Report, did_you_mean, rule
+from pipelint.api import Document, Report, rule
 from pipelint.models.pipeline import SOURCE, Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
 
-from ._util import names
+from ._util import Hints, names
 
 
 class _AbsentCheck:
@@ -144,7 +144,7 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
     output_names = names(all_outputs)
     index = pipeline.artifact_index()
     absent = _AbsentCheck(pipeline)
-    hints: dict[str, str | None] = {}
+    hints = Hints(output_keys)
     for consumer in pipeline.actions:
         for ref in consumer.inputs:
             key = ref.key
@@ -153,9 +153,7 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
             found = index.lookup(key, consumer, consumer.conds + ref.conds)
             if found.first is None:
                 if is_literal_key(key) and absent(key):
-                    if key not in hints:
-                        hints[key] = did_you_mean(key, output_keys)
-                    best = hints[key]
+                    best = hints(key)
                     hint = f"; did you mean `{best}`?" if best else ""
                     yield Report(ref.where, f"input artifact `{key}` of action `{consumer.label}` "
                                  f"({consumer.position()}) is not the output of any action{hint} "
@@ -349,13 +347,14 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
         return
     produced = {ref.key for action in pipeline.actions for ref in action.outputs}
     orphans = [key for key in consumed if key is not None and key not in produced]
+    typos = Hints([key for key in orphans if key is not None])
     for action in pipeline.actions:
         used = [ref for ref in action.outputs if ref.key in consumed]
         for ref in action.outputs:
             key = ref.key
             if key is None or key in consumed:
                 continue
-            typo = did_you_mean(key, orphans) if orphans else None
+            typo = typos(key) if orphans else None
             if typo:
                 why = f"; an input names `{typo}`, which no action produces: is one of them misspelt?"
             elif action.category == SOURCE:

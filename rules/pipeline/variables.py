@@ -10,7 +10,7 @@ from pipelint.models.pipeline import Action, Pipeline, exclusive, is_literal_key
 
 from . import _providers
 from ._refs import VariableRef, references
-from ._util import names
+from ._util import Hints, names
 
 _RESERVED = ("codepipeline", "variables")
 
@@ -98,16 +98,14 @@ def unresolved_variable_namespace(doc: Document, config: Any) -> Iterator[Report
     declared_keys = [d for d in declared if d]
     declared_names = names(declared)
     index = pipeline.namespace_index()
-    hints: dict[str, str | None] = {}
+    hints = Hints(declared_keys)
     for consumer, ref in _action_refs(pipeline):
         if ref.namespace in _RESERVED:
             continue
         found = index.lookup(ref.namespace, consumer, consumer.conds)
         if found.first is None:
             if exact:
-                if ref.namespace not in hints:
-                    hints[ref.namespace] = did_you_mean(ref.namespace, declared_keys)
-                best = hints[ref.namespace]
+                best = hints(ref.namespace)
                 hint = f"; did you mean `{best}`?" if best else ""
                 yield Report(ref.node, f"`{ref.text}` in action `{consumer.label}` uses namespace `{ref.namespace}`, "
                              f"which no action declares{hint} (namespaces: {declared_names})",
