@@ -189,3 +189,54 @@ def test_hints_stop_at_the_budget() -> None:
     assert hints("gamma2") == "gamma"
     assert hints("alpah") == "alpha"  # remembered, costs nothing
     assert hints("betta") is None  # 3 + 3 spent, 3 more would pass the budget of 7
+
+
+DEPLOY = "ActionTypeId: {Category: Deploy, Owner: AWS, Provider: S3, Version: '1'}, Configuration: {BucketName: b, Extract: 'true'}"
+
+
+@pytest.mark.parametrize("approved", [True, False])
+def test_thousands_of_production_deploys(tmp_path: Path, approved: bool) -> None:
+    count = 6000
+    approval = ("            - {Name: Ok, RunOrder: 1, ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, "
+                "Version: '1'}}\n")
+    lines = ["        - Name: Prod\n          Actions:\n", approval if approved else ""]
+    for i in range(count):
+        lines.append(f"            - {{Name: D{i}, RunOrder: 2, {DEPLOY}, InputArtifacts: [{{Name: o0}}]}}\n")
+    findings = lint(_write(tmp_path, lines), select=["CD001"])
+    assert [(f.code, f.line) for f in findings] == ([] if approved else [("CD001", HEAD_LINES + 3)])
+
+
+def test_gates_answer_like_a_scan(tmp_path: Path) -> None:
+    """CD001's precomputed gates agree with checking every other action with ``runs_before``."""
+    from pipelint.extract import extract
+    from pipelint.load import load_file
+    from pipelint.load.problems import Limits
+    from pipelint.rules.codebuild.deployment import _Gates
+
+    kinds = {"A": "ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: '1'}",
+             "U": "ActionTypeId: {Category: !Ref C, Owner: AWS, Provider: Manual, Version: '1'}",
+             "D": DEPLOY}
+    stages = [["D1", "A2", "D2"], ["D!Ref R", "D1"], ["U3", "D2", "D4"], ["D1", "A1"], ["D5"]]
+    lines = []
+    for s, actions in enumerate(stages):
+        lines.append(f"        - Name: P{s}\n          Actions:\n")
+        for a, spec in enumerate(actions):
+            lines.append(f"            - {{Name: X{s}{a}, RunOrder: {spec[1:]}, {kinds[spec[0]]}}}\n")
+    path = _write(tmp_path, lines)
+    docs, _ = extract(load_file(path, path, Limits()), "template", Limits())
+    pipeline = model.pipeline_of(next(d for d in docs if d.kind == "pipeline"))
+    gates = _Gates(pipeline.actions)
+    answers = []
+    for action in pipeline.actions:
+        expected = False
+        for other in pipeline.actions:
+            if other is action:
+                continue
+            before = other.runs_before(action)
+            if other.category is None or before is None:
+                expected = expected or before is not False
+            elif other.category == "Approval" and before:
+                expected = True
+        assert gates.gated(action) == expected, action.label
+        answers.append(expected)
+    assert True in answers and False in answers
