@@ -4,16 +4,59 @@ deployment groups that do not roll back, blue/green deployments that watch no al
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.models.codebuild import flag_of, items_of, mapping_options, options_of, text_of
 from pipelint.textutil import lazy_regex
+
+if TYPE_CHECKING:
+    from pipelint.models.pipeline import Action
 
 _PRODUCTION = lazy_regex(r"(?i)(?:^|[^a-z])(?:prod|production|prd|live)(?:[^a-z]|$)")
 
 
 def _looks_production(name: str | None) -> bool:
     return bool(name) and _PRODUCTION.search(name or "") is not None
+
+
+class _Gates:
+    """What may run before an action of a pipeline, worked out once for all its actions.
+
+    An action counts as gated when some other action surely runs before it and is an approval
+    or of an unknown category, or when the order cannot be told (a runOrder that is not a
+    literal, in the same stage): then CD001 says nothing. Asking this for each deploy action by
+    scanning every other action was quadratic in a stage of thousands of deploys.
+    """
+
+    __slots__ = ("_per_stage", "_gate_earliest", "_gate_lowest")
+
+    def __init__(self, actions: list[Action]) -> None:
+        self._per_stage: dict[int, list[int]] = {}  # stage position -> [actions, actions of unknown runOrder]
+        self._gate_earliest: int | None = None  # earliest stage position of an approval (or unknown category)
+        self._gate_lowest: dict[int, int] = {}  # stage position -> lowest literal runOrder of such an action
+        for action in actions:
+            stage, order = action.stage.index, action.run_order
+            counts = self._per_stage.setdefault(stage, [0, 0])
+            counts[0] += 1
+            counts[1] += order is None
+            if action.category is None or action.category == "Approval":
+                if self._gate_earliest is None or stage < self._gate_earliest:
+                    self._gate_earliest = stage
+                if order is not None and order < self._gate_lowest.get(stage, order + 1):
+                    self._gate_lowest[stage] = order
+
+    def gated(self, action: Action) -> bool:
+        """Whether an approval (or an action of unknown category) may run before ``action``,
+        or the order of another action of its stage cannot be told."""
+        stage, order = action.stage.index, action.run_order
+        count, unknown = self._per_stage.get(stage, (0, 0))
+        if (count > 1) if order is None else (unknown > 0):
+            return True  # an order that cannot be told: say nothing
+        if self._gate_earliest is not None and self._gate_earliest < stage:
+            return True
+        lowest = self._gate_lowest.get(stage)
+        return order is not None and lowest is not None and lowest < order
 
 
 @rule("CD001", "production-deploy-without-approval", severity="note", kinds=("pipeline",))
@@ -59,7 +102,7 @@ def production_deploy_without_approval(doc: Document, config: dict) -> Iterator[
     pipeline = pipeline_of(doc)
     if not pipeline.stages_known:
         return
-    actions = pipeline.actions
+    gates = _Gates(pipeline.actions)
     for stage in pipeline.stages:
         if stage.get("beforeEntry") is not None or not stage.actions_known:
             continue
@@ -68,18 +111,7 @@ def production_deploy_without_approval(doc: Document, config: dict) -> Iterator[
                 continue
             if action.provider == "CloudFormation" and (action.config_text("ActionMode") or "").upper() == "CHANGE_SET_REPLACE":
                 continue  # only prepares a change set; the execute action is the deploy
-            gated = False
-            for other in actions:
-                if other is action:
-                    continue
-                before = other.runs_before(action)
-                if other.category is None or before is None:
-                    if before is not False:
-                        gated = True  # cannot tell: say nothing
-                    continue
-                if other.category == "Approval" and before:
-                    gated = True
-            if gated:
+            if gates.gated(action):
                 continue
             yield Report(action.where, f"action `{action.label}` deploys to what looks like production (stage `{stage.label}`) with no "
                                        "manual approval before it; add an `Approval` action (or a stage `BeforeEntry` condition) "

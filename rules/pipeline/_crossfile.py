@@ -394,5 +394,11 @@ def producer_of(pipeline: Any, action: Action, artifact_key: str | None) -> Acti
     """The single action producing ``artifact_key`` for ``action`` (``None`` if none or ambiguous)."""
     if artifact_key is None:
         return None
-    producers = [p for p, _ in pipeline.producers(artifact_key) if p is not action]
-    return producers[0] if len(producers) == 1 else None
+    found: Action | None = None
+    for producer, _ in pipeline.producers(artifact_key):
+        if producer is action:
+            continue
+        if found is not None:  # a second one: ambiguous (stop here, there may be thousands)
+            return None
+        found = producer
+    return found

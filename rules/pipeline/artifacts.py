@@ -5,22 +5,47 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Report, did_you_mean, rule
+from pipelint.api import Document, Report, rule
 from pipelint.models.pipeline import SOURCE, Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
 
-from ._util import names
+from ._util import Hints, names
 
 
-def _surely_absent(pipeline: Pipeline, name: str) -> bool:
-    """Whether no output of the pipeline can be named ``name`` (every list known, no `!Sub` that could match)."""
-    if not pipeline.stages_known or not all(stage.actions_known for stage in pipeline.stages):
-        return False
-    for action in pipeline.actions:
-        if not action.outputs_known:
+class _AbsentCheck:
+    """Whether no output of the pipeline can be named ``name`` (every list known, no `!Sub` that could match).
+
+    The pipeline-wide part (are all lists known, which output names are expressions) is worked
+    out once, so that asking for each of thousands of inputs does not scan every action each time.
+    """
+
+    __slots__ = ("_known", "_patterns", "_answers")
+
+    def __init__(self, pipeline: Pipeline) -> None:
+        self._known = True
+        self._patterns: list[str | None] = []
+        self._answers: dict[str, bool] = {}
+        if not pipeline.stages_known or not all(stage.actions_known for stage in pipeline.stages):
+            self._known = False
+            return
+        seen: set[str | None] = set()
+        for action in pipeline.actions:
+            if not action.outputs_known:
+                self._known = False
+                return
+            for ref in action.outputs:
+                key = ref.key
+                if not is_literal_key(key) and key not in seen:
+                    seen.add(key)
+                    self._patterns.append(key)
+
+    def __call__(self, name: str) -> bool:
+        """Whether ``name`` is surely not the name of any output."""
+        if not self._known:
             return False
-        if any(not is_literal_key(ref.key) and could_equal(ref.key, name) for ref in action.outputs):
-            return False
-    return True
+        answer = self._answers.get(name)
+        if answer is None:
+            answer = self._answers[name] = not any(could_equal(key, name) for key in self._patterns)
+        return answer
 
 
 def _order_problem(consumer: Action, ref: ArtifactRef, producer: Action) -> str:
@@ -115,27 +140,29 @@ def input_artifact_not_available(doc: Document, config: Any) -> Iterator[Report]
     """
     pipeline = pipeline_of(doc)
     all_outputs = [ref.key for action in pipeline.actions for ref in action.outputs]
+    output_keys = [k for k in all_outputs if k]
+    output_names = names(all_outputs)
+    index = pipeline.artifact_index()
+    absent = _AbsentCheck(pipeline)
+    hints = Hints(output_keys)
     for consumer in pipeline.actions:
         for ref in consumer.inputs:
             key = ref.key
             if key is None:
                 continue
-            conds = consumer.conds + ref.conds
-            producers = [(action, out) for action, out in pipeline.producers(key)
-                         if not exclusive(action.conds + out.conds, conds)]
-            if not producers:
-                if is_literal_key(key) and _surely_absent(pipeline, key):
-                    best = did_you_mean(key, [k for k in all_outputs if k])
+            found = index.lookup(key, consumer, consumer.conds + ref.conds)
+            if found.first is None:
+                if is_literal_key(key) and absent(key):
+                    best = hints(key)
                     hint = f"; did you mean `{best}`?" if best else ""
                     yield Report(ref.where, f"input artifact `{key}` of action `{consumer.label}` "
                                  f"({consumer.position()}) is not the output of any action{hint} "
-                                 f"(outputs: {names(all_outputs)})",
+                                 f"(outputs: {output_names})",
                                  fix=f"write `{best}`" if best else "name an output artifact of an earlier action")
                 continue
-            verdicts = [action.runs_before(consumer) if action is not consumer else False for action, _ in producers]
-            if any(v is None or v for v in verdicts):
+            if found.may_run_before:
                 continue
-            producer = producers[0][0]
+            producer = found.first[0]
             fix = ("give the producer a lower runOrder than the consumer, or move the consumer to a later stage"
                    if producer.stage.index == consumer.stage.index and producer is not consumer
                    else "move the consumer after the producer, or consume an artifact produced earlier")
@@ -320,13 +347,14 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
         return
     produced = {ref.key for action in pipeline.actions for ref in action.outputs}
     orphans = [key for key in consumed if key is not None and key not in produced]
+    typos = Hints([key for key in orphans if key is not None])
     for action in pipeline.actions:
         used = [ref for ref in action.outputs if ref.key in consumed]
         for ref in action.outputs:
             key = ref.key
             if key is None or key in consumed:
                 continue
-            typo = did_you_mean(key, orphans) if orphans else None
+            typo = typos(key) if orphans else None
             if typo:
                 why = f"; an input names `{typo}`, which no action produces: is one of them misspelt?"
             elif action.category == SOURCE:

@@ -10,7 +10,7 @@ from pipelint.models.pipeline import Action, Pipeline, exclusive, is_literal_key
 
 from . import _providers
 from ._refs import VariableRef, references
-from ._util import names
+from ._util import Hints, names
 
 _RESERVED = ("codepipeline", "variables")
 
@@ -19,11 +19,6 @@ def _namespaces_exact(pipeline: Pipeline) -> bool:
     return pipeline.stages_known and all(s.actions_known for s in pipeline.stages) and all(
         action.namespace_node is None or is_literal_key(key_of(action.namespace_node)) for action in pipeline.actions
     )
-
-
-def _declaring(pipeline: Pipeline, namespace: str, consumer: Action) -> list[Action]:
-    return [a for a in pipeline.actions
-            if a.namespace_node is not None and key_of(a.namespace_node) == namespace and not exclusive(a.conds, consumer.conds)]
 
 
 def _action_refs(pipeline: Pipeline) -> Iterator[tuple[Action, VariableRef]]:
@@ -100,23 +95,26 @@ def unresolved_variable_namespace(doc: Document, config: Any) -> Iterator[Report
     pipeline = pipeline_of(doc)
     exact = _namespaces_exact(pipeline)
     declared = [key_of(a.namespace_node) for a in pipeline.actions if a.namespace_node is not None]
+    declared_keys = [d for d in declared if d]
+    declared_names = names(declared)
+    index = pipeline.namespace_index()
+    hints = Hints(declared_keys)
     for consumer, ref in _action_refs(pipeline):
         if ref.namespace in _RESERVED:
             continue
-        producers = _declaring(pipeline, ref.namespace, consumer)
-        if not producers:
+        found = index.lookup(ref.namespace, consumer, consumer.conds)
+        if found.first is None:
             if exact:
-                best = did_you_mean(ref.namespace, [d for d in declared if d])
+                best = hints(ref.namespace)
                 hint = f"; did you mean `{best}`?" if best else ""
                 yield Report(ref.node, f"`{ref.text}` in action `{consumer.label}` uses namespace `{ref.namespace}`, "
-                             f"which no action declares{hint} (namespaces: {names(declared)})",
+                             f"which no action declares{hint} (namespaces: {declared_names})",
                              fix=f"write `#{{{best}.{ref.key}}}`" if best else
                              f"add `{consumer.keys.name('namespace')}: {ref.namespace}` to the action that produces it")
             continue
-        verdicts = [False if p is consumer else p.runs_before(consumer) for p in producers]
-        if any(v is None or v for v in verdicts):
+        if found.may_run_before:
             continue
-        producer = producers[0]
+        producer: Action = found.first[0]
         if producer is consumer:
             message = (f"`{ref.text}` in action `{consumer.label}` reads the action's own namespace; its variables "
                        "exist only after it finishes")
@@ -199,13 +197,14 @@ def unknown_variable_key(doc: Document, config: Any) -> Iterator[Report]:
                       InputArtifacts: [{Name: Src}]
     """
     pipeline = pipeline_of(doc)
+    index = pipeline.namespace_index()
     for consumer, ref in _action_refs(pipeline):
         if ref.namespace in _RESERVED:
             continue
-        producers = _declaring(pipeline, ref.namespace, consumer)
-        if len(producers) != 1:
+        found = index.lookup(ref.namespace, consumer, consumer.conds)
+        if found.count != 1 or found.first is None:
             continue
-        producer = producers[0]
+        producer: Action = found.first[0]
         keys = _providers.output_variables(producer.category, producer.owner, producer.provider)
         if keys is None or ref.key in keys:
             continue

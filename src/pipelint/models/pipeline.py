@@ -20,7 +20,8 @@ Use :func:`pipeline_of` from rules: it builds the model once per document.
 from __future__ import annotations
 
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from collections.abc import Sequence as Sequence_
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
@@ -495,7 +496,7 @@ class ArtifactStoreEntry(Record):
 class Pipeline(Record):
     """A whole pipeline declaration."""
 
-    __slots__ = ("node", "flavor", "keys", "stages", "stages_node", "stages_known", "variables", "variables_node", "variables_known", "triggers", "triggers_node", "artifact_store", "artifact_stores", "artifact_stores_node", "artifact_stores_known", "pipeline_type_node", "execution_mode_node", "region")
+    __slots__ = ("node", "flavor", "keys", "stages", "stages_node", "stages_known", "variables", "variables_node", "variables_known", "triggers", "triggers_node", "artifact_store", "artifact_stores", "artifact_stores_node", "artifact_stores_known", "pipeline_type_node", "execution_mode_node", "region", "_actions", "_producers", "_artifact_index", "_namespace_index")
 
     node: Node
     flavor: str
@@ -555,6 +556,10 @@ class Pipeline(Record):
         self.pipeline_type_node = pipeline_type_node
         self.execution_mode_node = execution_mode_node
         self.region = region
+        self._actions: list[Action] | None = None
+        self._producers: dict[str, tuple[tuple[Action, ArtifactRef], ...]] | None = None
+        self._artifact_index: ProducerIndex | None = None
+        self._namespace_index: ProducerIndex | None = None
 
     def get(self, camel: str) -> Node | None:
         """Any top-level key in this format's spelling."""
@@ -576,8 +581,14 @@ class Pipeline(Record):
 
     @property
     def actions(self) -> list[Action]:
-        """Every action of every stage, in file order."""
-        return [action for stage in self.stages for action in stage.actions]
+        """Every action of every stage, in file order.
+
+        Worked out once (rules read it for every action they check); the model is not changed
+        after :func:`build`, so callers must not change the list either.
+        """
+        if self._actions is None:
+            self._actions = [action for stage in self.stages for action in stage.actions]
+        return self._actions
 
     def stage_count_range(self) -> tuple[int, int]:
         """The fewest and most stages the pipeline can have, given its ``Fn::If`` stages."""
@@ -587,9 +598,160 @@ class Pipeline(Record):
         low = sum(1 for group in groups.values() if any(not s.conds for s in group) or _covers_all(group))
         return low, len(groups)
 
-    def producers(self, key: str) -> list[tuple[Action, ArtifactRef]]:
-        """The actions whose outputs carry the name key ``key``."""
-        return [(action, ref) for action in self.actions for ref in action.outputs if ref.key == key]
+    def producers(self, key: str) -> Sequence_[tuple[Action, ArtifactRef]]:
+        """The actions whose outputs carry the name key ``key``, in file order.
+
+        Looked up in an index by name key built on the first call, not by a scan of every
+        action: rules ask once per input artifact.
+        """
+        if self._producers is None:
+            index: dict[str, list[tuple[Action, ArtifactRef]]] = {}
+            for action in self.actions:
+                for ref in action.outputs:
+                    ref_key = ref.key
+                    if ref_key is not None:
+                        index.setdefault(ref_key, []).append((action, ref))
+            self._producers = {name: tuple(found) for name, found in index.items()}
+        return self._producers.get(key, ())
+
+    def artifact_index(self) -> ProducerIndex:
+        """Output artifacts by name key, each under its action's and its own conditions (built once)."""
+        if self._artifact_index is None:
+            self._artifact_index = ProducerIndex(
+                (ref.key, action, ref, action.conds + ref.conds)
+                for action in self.actions for ref in action.outputs if ref.key is not None
+            )
+        return self._artifact_index
+
+    def namespace_index(self) -> ProducerIndex:
+        """Actions by the key of the variable namespace they declare (built once)."""
+        if self._namespace_index is None:
+            entries = []
+            for action in self.actions:
+                namespace = key_of(action.namespace_node) if action.namespace_node is not None else None
+                if namespace is not None:
+                    entries.append((namespace, action, action, action.conds))
+            self._namespace_index = ProducerIndex(entries)
+        return self._namespace_index
+
+
+class _StageSummary(Record):
+    """The producers of one group in one stage (by stage position): how many, how many with a
+    runOrder that is not a literal, and the lowest literal runOrder."""
+
+    __slots__ = ("count", "unknown", "lowest")
+
+    count: int
+    unknown: int
+    lowest: int | None
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.unknown = 0
+        self.lowest = None
+
+
+class _ProducerGroup(Record):
+    """The producers of one name under one chain of conditions, summarised for order questions."""
+
+    __slots__ = ("conds", "first", "count", "earliest_stage", "stages", "per_action")
+
+    conds: Cond
+    first: tuple[int, Action, Any]
+    count: int
+    earliest_stage: int
+    stages: dict[int, _StageSummary]
+    per_action: dict[int, int]
+
+    def __init__(self, conds: Cond, first: tuple[int, Action, Any]) -> None:
+        self.conds = conds
+        self.first = first
+        self.count = 0
+        self.earliest_stage = first[1].stage.index
+        self.stages = {}
+        self.per_action = {}
+
+    def add(self, action: Action) -> None:
+        """Count one more producer (the first one is given to the constructor and added too)."""
+        self.count += 1
+        stage_index = action.stage.index
+        self.earliest_stage = min(self.earliest_stage, stage_index)
+        summary = self.stages.get(stage_index)
+        if summary is None:
+            summary = self.stages[stage_index] = _StageSummary()
+        summary.count += 1
+        order = action.run_order
+        if order is None:
+            summary.unknown += 1
+        elif summary.lowest is None or order < summary.lowest:
+            summary.lowest = order
+        self.per_action[id(action)] = self.per_action.get(id(action), 0) + 1
+
+    def may_run_before(self, consumer: Action) -> bool:
+        """Whether a producer of the group other than ``consumer`` finishes, or may finish, before
+        ``consumer`` starts (:meth:`Action.runs_before` is ``True`` or ``None`` for it)."""
+        stage_index = consumer.stage.index
+        if self.earliest_stage < stage_index:
+            return True
+        summary = self.stages.get(stage_index)
+        if summary is None or summary.count - self.per_action.get(id(consumer), 0) <= 0:
+            return False
+        order = consumer.run_order
+        if order is None or summary.unknown:
+            return True
+        return summary.lowest is not None and summary.lowest < order
+
+
+class ProducerLookup(Record):
+    """What one consumer sees of a name's producers (those not in an opposite ``Fn::If`` branch)."""
+
+    __slots__ = ("first", "count", "may_run_before")
+
+    first: tuple[Action, Any] | None
+    count: int
+    may_run_before: bool
+
+    def __init__(self, first: tuple[Action, Any] | None, count: int, may_run_before: bool) -> None:
+        self.first = first
+        self.count = count
+        self.may_run_before = may_run_before
+
+
+class ProducerIndex:
+    """Producers of names (artifacts, variable namespaces) indexed once per pipeline.
+
+    Answers, for a consumer, the questions rules used to answer with a scan of every action per
+    reference: which producers are not in an opposite ``Fn::If`` branch, the first of them in
+    file order, how many there are, and whether any of them (other than the consumer) may run
+    before the consumer. Producers are grouped by name and condition chain, so a query costs the
+    number of distinct condition chains of the name, not the number of its producers.
+    """
+
+    __slots__ = ("_groups",)
+
+    def __init__(self, entries: Iterable[tuple[str, Action, Any, Cond]]) -> None:
+        """Index ``(name, producing action, payload, condition chain)`` entries, given in file order."""
+        self._groups: dict[str, dict[Cond, _ProducerGroup]] = {}
+        for position, (name, action, payload, conds) in enumerate(entries):
+            by_conds = self._groups.setdefault(name, {})
+            group = by_conds.get(conds)
+            if group is None:
+                group = by_conds[conds] = _ProducerGroup(conds, (position, action, payload))
+            group.add(action)
+
+    def lookup(self, name: str, consumer: Action, conds: Cond) -> ProducerLookup:
+        """The producers of ``name`` that ``consumer`` (under ``conds``) may see."""
+        first: tuple[int, Action, Any] | None = None
+        count = 0
+        before = False
+        for group in self._groups.get(name, {}).values():
+            if exclusive(group.conds, conds):
+                continue
+            count += group.count
+            if first is None or group.first[0] < first[0]:
+                first = group.first
+            before = before or group.may_run_before(consumer)
+        return ProducerLookup(None if first is None else (first[1], first[2]), count, before)
 
 
 def _covers_all(group: list[Stage]) -> bool:
