@@ -181,3 +181,68 @@ def test_a_buildspec_of_twenty_thousand_shared_prefix_passwords_is_masked_everyw
     assert "Zx9ab" not in result.output
     frames = [line for line in result.output.splitlines() if " | " in line and "PASSWORD_" in line]
     assert frames and all("Zx9a…(20 chars)" in line for line in frames)
+
+
+# --- IAM009 on thousands of unknown actions ----------------------------------------------------
+
+
+def _reference_edits(a: str, b: str) -> int:
+    """Optimal-string-alignment distance, the whole table (what `_edits` must agree with)."""
+    rows = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) + 1):
+        for j in range(len(b) + 1):
+            if min(i, j) == 0:
+                rows[i][j] = max(i, j)
+                continue
+            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+    return rows[-1][-1]
+
+
+def test_edit_distance_skipping_common_ends_agrees_with_the_full_table():
+    from pipelint.rules.iam.malformed import _edits
+
+    rnd = random.Random(23)
+    for _ in range(20_000):
+        a = "".join(rnd.choice("abc") for _ in range(rnd.randint(0, 9)))
+        b = list(a)
+        for _ in range(rnd.randint(0, 3)):
+            i = rnd.randint(0, max(0, len(b) - 1))
+            match rnd.randint(0, 3):
+                case 0 if b:
+                    b[i] = rnd.choice("abc")
+                case 1:
+                    b.insert(i, rnd.choice("abc"))
+                case 2 if b:
+                    del b[i]
+                case 3 if i + 1 < len(b):
+                    b[i], b[i + 1] = b[i + 1], b[i]
+        expected = _reference_edits(a, "".join(b))
+        for limit in (1, 2):
+            assert min(_edits(a, "".join(b), limit), limit + 1) == min(expected, limit + 1), (a, b)
+
+
+def test_a_wildcard_pattern_is_compared_only_with_names_sharing_its_head(monkeypatch):
+    from pipelint.rules.iam import _actions
+
+    calls = []
+    real = _actions.action_matches
+    monkeypatch.setattr(_actions, "action_matches", lambda p, a: calls.append(a) or real(p, a))
+    ec2 = list(_actions.table()["ec2"])
+    expected = [_actions.spell(f"ec2:{name}") for name in ec2 if real("describeinstance*s", name)]
+    assert list(_actions._expand.__wrapped__("ec2:DescribeInstance*s")) == expected  # table order kept
+    assert "ec2:DescribeInstances" in expected
+    assert 0 < len(calls) == sum(1 for name in ec2 if name.startswith("describeinstance")) < len(ec2) // 10
+
+
+def test_iam009_on_thousands_of_distinct_unknown_actions_keeps_its_suggestions(tmp_path):
+    statements = [{"Effect": "Allow", "Action": [f"ec2:DescribeInstancez{n}", f"s3:Get{n}*"], "Resource": "*"} for n in range(3_000)]
+    statements.append({"Effect": "Allow", "Action": ["s3:GetObjects", "codebuild:StartBuilds"], "Resource": "*"})
+    findings = lint(_policy(tmp_path, statements), select=["IAM009"])
+    assert len(findings) == 101 and f"{2 * 3_000 + 2 - 100:,} more IAM009 findings" in findings[-1].message
+    from pipelint.rules.iam.malformed import close_action
+
+    assert close_action("s3", "GetObjects") == "s3:GetObject"
+    assert close_action("codebuild", "StartBuilds") == "codebuild:StartBuild"
+    assert close_action("ec2", "DescribeInstancez7") == "ec2:DescribeInstances"  # two edits: still suggested
