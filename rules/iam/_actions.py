@@ -9,6 +9,7 @@ so runs that lint no policy never pay for it.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
 from typing import Any
@@ -149,7 +150,22 @@ def _expand(pattern: str) -> tuple[str, ...]:
     if len(name) - name.count("*") > max(map(len, service)):
         return ()  # longer than any action of the service: one check, not one per action
     spelled = spellings()
-    return tuple(spelled[f"{prefix.lower()}:{a}"] for a in service if action_matches(name, a))
+    head = name.lower().split("*", 1)[0].split("?", 1)[0]  # what every match starts with
+    names, places, ordered = _sorted_names(prefix.lower())
+    first = bisect_left(names, head)
+    last = bisect_left(names, head + "\U0010ffff", first)
+    matching = sorted(places[i] for i in range(first, last) if action_matches(name, names[i]))
+    return tuple(spelled[f"{prefix.lower()}:{ordered[place]}"] for place in matching)
+
+
+@lru_cache(maxsize=64)
+def _sorted_names(lower_prefix: str) -> tuple[list[str], list[int], list[str]]:
+    """A service's action names sorted, each one's place in the table, and the names in table
+    order: a pattern is compared only with the names starting with its text before the first
+    wildcard, and its matches are still listed in table order."""
+    ordered = list(table().get(lower_prefix) or {})
+    pairs = sorted((name, place) for place, name in enumerate(ordered))
+    return [name for name, _ in pairs], [place for _, place in pairs], ordered
 
 
 def expand(pattern: str) -> list[str]:

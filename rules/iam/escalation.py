@@ -112,25 +112,49 @@ def _passes_to(stmt: Statement, service: str) -> bool:
     return any(v.form not in ("literal", "sub") or action_matches(v.text or "", service) for v in values)
 
 
-def _denied(grants: list[Grant], action: str) -> bool:
-    return any(
-        g.statement.deny and not g.statement.conditions and g.statement.resource_star is not None and g.statement.matches_action(action)
-        for g in grants
-    )
+class Grants:
+    """A principal's grants, split once into the ``Allow`` statements and the unconditional
+    ``Deny`` on ``*`` that can cancel them, with each question asked of them remembered.
+
+    The escalation check asks about two dozen actions; each answer is one pass over the
+    statements, so a policy with many statements costs time linear in its size."""
+
+    __slots__ = ("allows", "denies", "answers")
+
+    def __init__(self, grants: list[Grant]) -> None:
+        self.allows = [g for g in grants if g.statement.allow]
+        self.denies = [g for g in grants if g.statement.deny and not g.statement.conditions and g.statement.resource_star is not None]
+        self.answers: dict[tuple[str, str | None, str | None, str | None], Hit | None] = {}
+
+    def denied(self, action: str) -> bool:
+        """Whether an unconditional ``Deny`` on every resource covers ``action``."""
+        return any(g.statement.matches_action(action) for g in self.denies)
 
 
-def allowed(grants: list[Grant], action: str, own_arn: str | None = None, passes_to: str | None = None,
+def _grants(grants: list[Grant] | Grants) -> Grants:
+    return grants if isinstance(grants, Grants) else Grants(grants)
+
+
+def allowed(grants: list[Grant] | Grants, action: str, own_arn: str | None = None, passes_to: str | None = None,
             target: str | None = None) -> Hit | None:
     """The first grant allowing ``action`` (wildcards count) where the path needs it, or ``None``.
 
     With ``target``, the grant must cover that one ARN (and, but for ``iam:PassRole``, carry no
     ``Condition``) instead of any resource of the action's kind."""
-    if _denied(grants, action):
+    split = _grants(grants)
+    key = (action, own_arn, passes_to, target)
+    if key in split.answers:
+        return split.answers[key]
+    hit = _first_allowing(split, action, own_arn, passes_to, target)
+    split.answers[key] = hit
+    return hit
+
+
+def _first_allowing(split: Grants, action: str, own_arn: str | None, passes_to: str | None, target: str | None) -> Hit | None:
+    if split.denied(action):
         return None
-    for grant in grants:
+    for grant in split.allows:
         stmt = grant.statement
-        if not stmt.allow:
-            continue
         value = stmt.matches_action(action)
         if value is None:
             continue
@@ -159,16 +183,17 @@ def escalations(grants: list[Grant], own_arn: str | None = None) -> list[tuple[M
     ``own_arn`` is the principal's role ARN when the template names it (``RoleName``)."""
     if _is_admin(grants):
         return []  # already an administrator: IAM001 reports that
+    split = Grants(grants)
     found = []
     for method in METHODS:
         hits: list[Hit] = []
         if method.passes_to:
-            passrole = allowed(grants, _PASS_ROLE, passes_to=method.passes_to)
+            passrole = allowed(split, _PASS_ROLE, passes_to=method.passes_to)
             if passrole is None:
                 continue
             hits.append(passrole)
         for slot in method.slots:
-            hit = next((h for a in slot if (h := allowed(grants, a, own_arn)) is not None), None)
+            hit = next((h for a in slot if (h := allowed(split, a, own_arn)) is not None), None)
             if hit is None:
                 break
             hits.append(hit)
@@ -177,7 +202,7 @@ def escalations(grants: list[Grant], own_arn: str | None = None) -> list[tuple[M
     done = {m.passes_to for m, _ in found}
     for method in METHODS:
         if method.passes_to and method.passes_to not in done:
-            path = _through_created_role(grants, method, own_arn)
+            path = _through_created_role(split, method, own_arn)
             if path is not None:
                 found.append(path)
     return found
@@ -187,16 +212,26 @@ _CREATED_FIX = ("require a permissions boundary when it creates roles (an `iam:P
                 "or drop `iam:AttachRolePolicy`/`iam:PutRolePolicy` on the roles it may pass")
 
 
-def _through_created_role(grants: list[Grant], method: Method, own_arn: str | None) -> tuple[Method, list[Hit]] | None:
+def _through_created_role(grants: Grants, method: Method, own_arn: str | None) -> tuple[Method, list[Hit]] | None:
     """The path through a role the principal creates: ``iam:CreateRole`` and ``iam:AttachRolePolicy``
     (or ``PutRolePolicy``) on a role name it may also pass (``role/${ProjectName}-*``), then the method."""
     assert method.passes_to is not None
-    samples = [a for g in grants if g.statement.allow and g.statement.matches_action(_PASS_ROLE) for a in role_samples(g.statement)]
+    samples: list[str] = []
+    for grant in grants.allows:  # the first ten sample role ARNs are all that is tried
+        if len(samples) >= 10:
+            break
+        if grant.statement.matches_action(_PASS_ROLE):
+            samples.extend(role_samples(grant.statement))
     for target in samples[:10]:
-        passrole = allowed(grants, _PASS_ROLE, passes_to=method.passes_to, target=target)
+        # Each answer is a pass over the statements: the ones shared by every method first.
         create = allowed(grants, "iam:CreateRole", target=target)
+        if create is None:
+            continue
         empower = allowed(grants, "iam:AttachRolePolicy", target=target) or allowed(grants, "iam:PutRolePolicy", target=target)
-        if passrole is None or create is None or empower is None:
+        if empower is None:
+            continue
+        passrole = allowed(grants, _PASS_ROLE, passes_to=method.passes_to, target=target)
+        if passrole is None:
             continue
         hits = [create, empower, passrole]
         for slot in method.slots:

@@ -302,26 +302,50 @@ def close_action(prefix: str, name: str) -> str | None:
     starts with a known one, and never of another access level than the verb implies: a read
     (``GetProject``) is not "corrected" into a delete (``DeleteProject``).
     """
-    service = _actions.table().get(prefix) or {}
     wanted = name.lower()
     verb = _verb(wanted)
-    best: tuple[int, str] | None = None
-    for candidate, (level, _arn) in service.items():
-        if abs(len(candidate) - len(wanted)) > 2:
-            continue
+    best: tuple[int, int, str] | None = None  # (edits, place in the table, action): the first closest
+    by_length = _by_length(prefix)
+    for place, candidate, level, candidate_verb in (c for size in range(len(wanted) - 2, len(wanted) + 3) for c in by_length.get(size, ())):
         if verb is not None:
-            if _verb(candidate) != verb:
+            if candidate_verb != verb:
                 continue
             if (level in ("R", "L")) != (verb in _READ_VERBS):
                 continue
         distance = _edits(wanted, candidate, 2)
-        if distance <= 2 and (best is None or distance < best[0]):
-            best = (distance, candidate)
-    return _actions.spell(f"{prefix}:{best[1]}") if best else None
+        if distance <= 2 and (best is None or (distance, place) < best[:2]):
+            best = (distance, place, candidate)
+    return _actions.spell(f"{prefix}:{best[2]}") if best else None
+
+
+@lru_cache(maxsize=64)
+def _by_length(prefix: str) -> dict[int, list[tuple[int, str, str, str | None]]]:
+    """A service's actions as ``(place in the table, name, access level, leading verb)``, by name
+    length: :func:`close_action` reads only the lengths within two edits, verbs found once."""
+    grouped: dict[int, list[tuple[int, str, str, str | None]]] = {}
+    for place, (candidate, (level, _arn)) in enumerate((_actions.table().get(prefix) or {}).items()):
+        grouped.setdefault(len(candidate), []).append((place, candidate, level, _verb(candidate)))
+    return grouped
 
 
 def _edits(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance between ``a`` and ``b``, or ``limit + 1`` once above ``limit``."""
+    """Optimal-string-alignment distance between ``a`` and ``b``, or ``limit + 1`` once above ``limit``.
+
+    The common beginning and end are skipped first (they cost nothing): an unknown name is
+    compared with every action of similar length, and most share a long prefix with it
+    (``DescribeInstancez1`` and ``DescribeInstances``), so the table is mostly left unbuilt."""
+    start = 0
+    shortest = min(len(a), len(b))
+    while start < shortest and a[start] == b[start]:
+        start += 1
+    start = max(0, start - 1)  # keep one equal character: a swap across the cut still counts once
+    end = 0
+    while end < shortest - start and a[-1 - end] == b[-1 - end]:
+        end += 1
+    end = max(0, end - 1)
+    a, b = a[start:len(a) - end], b[start:len(b) - end]
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):

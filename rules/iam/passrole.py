@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.load.nodes import intrinsic_arg
@@ -138,26 +138,64 @@ _ROLE_ARN_SUB = re.compile(r"^\$\{([A-Za-z0-9]+)\.Arn\}$")
 def receivers(doc: Document, stmt: Statement) -> list[str]:
     """The services the passed roles go to: the trust of the roles named in ``Resource``, else
     the services whose role-taking actions the same policy grants (``cloudformation:CreateStack``
-    → ``cloudformation.amazonaws.com``); empty when neither says."""
+    → ``cloudformation.amazonaws.com``); empty when neither says.
+
+    Both lookups are computed once per document (the trust of each named role, and the
+    policy's role-taking services), so a policy with many ``iam:PassRole`` statements costs
+    time linear in its size, not in statements × statements."""
     found: list[str] = []
-    template = doc.parent.root if doc.parent is not None else None
-    resources = template.get("Resources") if isinstance(template, Mapping) else None
-    if isinstance(resources, Mapping):
+    trusts = _role_trusts(doc)
+    if trusts is not None:
         for value in stmt.resources:
             logical = _role_target(value)
-            role = resources.get(logical) if logical else None
-            for service in trusted_services(role):
+            for service in trusts(logical) if logical else ():
                 if service not in found:
                     found.append(service)
     if found:
         return found
-    for action, service in _PASSING_ACTIONS:
-        for other in policy_of(doc).statements:
-            hit = other.matches_action(action) if other.allow and other.action is not None else None
-            # Explicitly named (or `cloudformation:Create*`): a `<service>:*` says nothing about intent.
-            if hit is not None and hit.text and not hit.text.endswith(":*") and hit.text != "*" and service not in found:
-                found.append(service)
-    return found
+    return list(policy_receivers(doc))
+
+
+def _role_trusts(doc: Document) -> Callable[[str], list[str]] | None:
+    """A lookup of the trusted services of a role of the parent template by logical id (each
+    role's trust policy is read once per document), or ``None`` outside a template."""
+    def build() -> Callable[[str], list[str]] | None:
+        template = doc.parent.root if doc.parent is not None else None
+        resources = template.get("Resources") if isinstance(template, Mapping) else None
+        if not isinstance(resources, Mapping):
+            return None
+        known: dict[str, list[str]] = {}
+
+        def trusts(logical: str) -> list[str]:
+            services = known.get(logical)
+            if services is None:
+                services = known[logical] = trusted_services(resources.get(logical))
+            return services
+        return trusts
+    lookup: Callable[[str], list[str]] | None = doc.cached("iam004-role-trusts", build)
+    return lookup
+
+
+def policy_receivers(doc: Document) -> tuple[str, ...]:
+    """The services whose role-taking actions the policy grants, in :data:`_PASSING_ACTIONS`
+    order (computed once per document: one pass over the statements per role-taking action).
+
+    Only an explicitly named action (or a partial wildcard such as ``cloudformation:Create*``)
+    counts: a ``<service>:*`` or ``*`` says nothing about intent."""
+    def build() -> tuple[str, ...]:
+        statements = [s for s in policy_of(doc).statements if s.allow and s.action is not None]
+        found: list[str] = []
+        for action, service in _PASSING_ACTIONS:
+            if service in found:
+                continue
+            for other in statements:
+                hit = other.matches_action(action)
+                if hit is not None and hit.text and not hit.text.endswith(":*") and hit.text != "*":
+                    found.append(service)
+                    break
+        return tuple(found)
+    services: tuple[str, ...] = doc.cached("iam004-policy-receivers", build)
+    return services
 
 
 def _role_target(value: Value) -> str | None:

@@ -92,12 +92,18 @@ def strip_redactions(text: str) -> str:
 
 
 # Below this many secrets, masking replaces each secret in turn (C speed); above it, the text's
-# 5-character pieces are compared with an index of the secrets by their first 5 characters, so
-# that a file with 100,000 secrets is masked in time linear in the text, not in text × secrets.
-# Five, because a redacted value shows at most four: a message that only quotes secrets in their
-# redacted form (every SEC message) shares no piece with the index and is returned at once.
+# 5-character pieces are compared with the set of the secrets' first 5 characters, so that a file
+# with 100,000 secrets is masked in time linear in the text, not in text × secrets. Five, because
+# a redacted value shows at most four: a message that only quotes secrets in their redacted form
+# (every SEC message) shares no piece with the index and is returned at once.
 _FEW_SECRETS = 48
 _PREFIX = 5
+# Where a piece matches, the secrets starting there are looked up whole, by length: secrets
+# shorter than _KEY by each of their (at most _KEY - _PREFIX) lengths, longer ones through their
+# first _KEY characters, which name the few lengths worth trying. Thousands of secrets sharing
+# their first five characters (`Zx9abcdefgh00000001Q`, `…02Q`…) then cost one or two hash
+# look-ups per occurrence, not one comparison per secret.
+_KEY = 16
 _CACHED_TEXTS = 4096
 
 
@@ -109,27 +115,54 @@ def _grams(text: str, size: int) -> set[str]:
 class _Masker:
     """Masks many secrets in one pass over the text.
 
-    The text's pieces are looked up in an index of the secrets by their first characters; the
+    The text's 5-character pieces are compared with the secrets' first 5 characters; at each
+    position that matches, the longest secret starting there is found by a few exact look-ups
+    (see :data:`_KEY`), so the cost per position does not grow with the number of secrets. The
     occurrences found are merged where they overlap (a secret that starts inside another is
     masked with it), and each merged span is replaced by its redacted form. Results are cached:
     many findings share a fix or an anchor.
     """
 
-    __slots__ = ("short", "four", "index", "prefixes", "cache")
+    __slots__ = ("short", "four", "prefixes", "medium", "medium_lengths", "long", "long_lengths", "cache")
 
     def __init__(self, secrets: Iterable[str]) -> None:
         self.short: list[str] = []  # under four characters (rare): searched one by one
         self.four: set[str] = set()  # exactly four: found among the text's 4-character pieces
-        self.index: dict[str, list[str]] = {}
+        self.medium: set[str] = set()  # _PREFIX to _KEY - 1 characters: looked up by length
+        self.long: set[str] = set()  # _KEY characters or more: looked up by the lengths under their key
+        long_lengths: dict[str, set[int]] = {}
+        prefixes: set[str] = set()
         self.cache: dict[str, str] = {}
-        for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-            if len(secret) < _PREFIX - 1:
+        for secret in {s for s in secrets if s}:
+            size = len(secret)
+            if size < _PREFIX - 1:
                 self.short.append(secret)
-            elif len(secret) == _PREFIX - 1:
+            elif size == _PREFIX - 1:
                 self.four.add(secret)
             else:
-                self.index.setdefault(secret[:_PREFIX], []).append(secret)
-        self.prefixes = frozenset(self.index)  # a set: `isdisjoint` then walks the smaller side
+                prefixes.add(secret[:_PREFIX])
+                if size < _KEY:
+                    self.medium.add(secret)
+                else:
+                    self.long.add(secret)
+                    long_lengths.setdefault(secret[:_KEY], set()).add(size)
+        self.short.sort(key=len, reverse=True)
+        self.prefixes = frozenset(prefixes)  # a set: `isdisjoint` then walks the smaller side
+        self.medium_lengths = sorted({len(s) for s in self.medium}, reverse=True)  # at most _KEY - _PREFIX
+        self.long_lengths = {key: sorted(sizes, reverse=True) for key, sizes in long_lengths.items()}
+
+    def longest_at(self, text: str, position: int) -> int:
+        """The length of the longest secret (of at least :data:`_PREFIX` characters) that
+        starts at ``position`` in ``text``, or 0."""
+        lengths = self.long_lengths.get(text[position:position + _KEY])
+        if lengths is not None:
+            for size in lengths:  # longest first
+                if text[position:position + size] in self.long:
+                    return size
+        for size in self.medium_lengths:
+            if text[position:position + size] in self.medium:
+                return size
+        return 0
 
     def apply(self, text: str) -> str:
         """``text`` with every secret masked."""
@@ -137,16 +170,13 @@ class _Masker:
         if done is not None:
             return done
         spans: list[tuple[int, int]] = []
-        index = self.index
-        if len(text) >= _PREFIX and not _grams(text, _PREFIX).isdisjoint(self.prefixes):
+        prefixes = self.prefixes
+        if len(text) >= _PREFIX and not _grams(text, _PREFIX).isdisjoint(prefixes):
             for position in range(len(text) - _PREFIX + 1):
-                bucket = index.get(text[position:position + _PREFIX])
-                if bucket is None:
-                    continue
-                for secret in bucket:  # longest first
-                    if text.startswith(secret, position):
-                        spans.append((position, position + len(secret)))
-                        break
+                if text[position:position + _PREFIX] in prefixes:
+                    size = self.longest_at(text, position)
+                    if size:
+                        spans.append((position, position + size))
         if self.four and len(text) >= _PREFIX - 1:
             for secret in _grams(text, _PREFIX - 1) & self.four:
                 spans.extend(_occurrences(text, secret))
