@@ -22,7 +22,6 @@ REVIEWED_ERRORS = {
     ("026", "AS002", 10),
     ("038", "AS103", 2),  # os: ubuntu
     ("038", "AS204", 8),  # empty location
-    ("070", "AS010", 1),  # a SAM template named appspec.yaml
     ("079", "AS505", 23),  # the `LifeCycleEvent` placeholder
     ("084", "AS103", 2),  # os: ubuntu
     ("084", "AS204", 6),  # run: instead of a script
@@ -36,6 +35,7 @@ REVIEWED_WARNINGS = {
     ("044", "AS001", 19),  # `\   AfterInstall` at the top level
     ("051", "AS001", 4),  # hooks written at the top level
     ("051", "AS001", 7),
+    ("070", "AS010", 1),  # a SAM template named appspec.yaml: fails only if CodeDeploy is given it
 }
 # 025 is an EC2 AppSpec with a stray `resources` key; once the extractor classifies it as EC2,
 # its `source: s3://…` is reported too.

@@ -93,3 +93,12 @@ def test_html_excerpt_of_an_unparseable_file_shows_no_neighbouring_lines(tmp_pat
     result = CliRunner().invoke(main, ["check", "--format", "html", "buildspec.yml"])
     assert result.exit_code == 1 and "PL002" in result.output
     assert "NXA6IyDP53" not in result.output and "2DVZV4F26U3NQZE6" not in result.output
+
+
+@pytest.mark.parametrize("unit", ['token\\"', '"a\\', 'x"\\\\"'])
+def test_escaped_quote_scan_is_linear_on_one_long_line(unit):
+    """Double-quoted strings are searched for escaped credential shapes: on a 1.5 MB line of
+    unbalanced quotes a scan that restarted at every quote would take hours."""
+    from pipelint.textutil import secret_like_spans
+
+    assert secret_like_spans(unit * (1_500_000 // len(unit))) == []

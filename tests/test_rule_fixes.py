@@ -224,7 +224,7 @@ def test_ecs_appspec_json_gets_json_list_advice(tmp_path: Any) -> None:
 # ---------------------------------------------------------------------------------------------
 # "Error means AWS rejects it" (issue 12, part 3)
 
-_DOMAINS = ("BS", "AS", "CP", "PL")
+_DOMAINS = ("BS", "AS", "CP", "PL", "IAM", "SEC")  # CB/CD docs show fragments of a template; not walked yet
 
 
 def _domain_rules() -> list[Any]:
@@ -311,6 +311,8 @@ def _file_name(code: str, text: str) -> str:
         return "template.json" if stripped.startswith("{") else "template.yaml"
     if code.startswith("CP"):
         return "pipeline.json" if stripped.startswith("{") else "pipeline.yaml"
+    if code.startswith("IAM") or '"Statement"' in text or re.search(r"^Statement:", text, re.M):
+        return "policy.json" if stripped.startswith("{") else "policy.yaml"
     return "buildspec.yml"
 
 

@@ -8,7 +8,7 @@ from pipelint.api import Document, Mapping, Report, rule
 from pipelint.models.appspec import looks_like_template
 
 
-@rule("AS010", "appspec-is-template", severity="error", kinds=("appspec",))
+@rule("AS010", "appspec-is-template", severity="warning", kinds=("appspec",))
 def appspec_is_template(doc: Document, config: dict) -> Iterator[Report]:
     """A file named ``appspec.yml``/``appspec.yaml``/``appspec.json`` holds a CloudFormation or SAM template.
 
@@ -24,6 +24,10 @@ def appspec_is_template(doc: Document, config: dict) -> Iterator[Report]:
     invalid revision. Source: aws/aws-codedeploy-agent,
     lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb
     (parse_version).
+
+    Severity: a warning, not an error. The deployment fails only if CodeDeploy is given this
+    file; a template that merely carries the name (the deploy step of a SAM pipeline reads it
+    as a template, which CloudFormation accepts) deploys fine, and pipelint cannot tell which.
 
     Failing::
 

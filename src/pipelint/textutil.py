@@ -331,7 +331,9 @@ def record_secret_like(source: Any, shortest: int = 4) -> None:
     source.secrets.update(text[start:end] for start, end in secret_like_spans(text) if end - start >= shortest)
 
 
-_QUOTED_WITH_ESCAPE = re.compile(r'"(?P<body>(?:[^"\\\n]|\\.)*+)"')
+# The closing quote is optional, so that a match never fails once it has started: the next
+# search resumes after the body, and a line of unbalanced quotes is read once (linear).
+_QUOTED_WITH_ESCAPE = re.compile(r'"(?P<body>(?:[^"\\\n]|\\.)*+)"?')
 _ESCAPE = re.compile(r"\\(?:u(?P<u>[0-9A-Fa-f]{4})|x(?P<x>[0-9A-Fa-f]{2})|(?P<c>.))")
 
 
