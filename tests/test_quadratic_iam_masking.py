@@ -246,3 +246,25 @@ def test_iam009_on_thousands_of_distinct_unknown_actions_keeps_its_suggestions(t
     assert close_action("s3", "GetObjects") == "s3:GetObject"
     assert close_action("codebuild", "StartBuilds") == "codebuild:StartBuild"
     assert close_action("ec2", "DescribeInstancez7") == "ec2:DescribeInstances"  # two edits: still suggested
+
+
+def test_iam009_suggests_for_at_most_a_bounded_number_of_names_per_document(tmp_path, monkeypatch):
+    """Thousands of made-up service prefixes: each suggestion compares against every known
+    prefix, so only the first HINTS_PER_DOCUMENT names of a document get one (far more than the
+    100 findings of a rule that are ever shown); every name is still reported."""
+    import json as _json
+
+    from pipelint.engine.runner import run
+    from pipelint.rules.iam import malformed
+
+    calls = []
+    real = malformed.did_you_mean
+    monkeypatch.setattr(malformed, "did_you_mean", lambda *args, **kw: calls.append(1) or real(*args, **kw))
+    malformed._close_prefix.cache_clear()
+    path = tmp_path / "policy.json"
+    path.write_text(_json.dumps({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": f"svc{i}x:Get", "Resource": "*"} for i in range(3000)]}))
+    findings = [f for f in run([str(path)], isolated=True, select=["IAM009"]).findings if f.code == "IAM009"]
+    assert len(calls) <= malformed.HINTS_PER_DOCUMENT
+    assert len(findings) == 101
+    assert any("2,900 more IAM009 findings" in f.message for f in findings)

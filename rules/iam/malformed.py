@@ -237,6 +237,9 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
     table = _actions.table()
     if not table:
         return
+    # Suggestions cost a comparison against every known name; a policy of thousands of made-up
+    # names would spend seconds on hints nobody reads (at most 100 findings of a rule are shown).
+    hints_left = HINTS_PER_DOCUMENT
     for stmt in policy_of(doc).statements:
         for element in (stmt.action, stmt.not_action):
             for value in element.values if element else ():
@@ -257,16 +260,22 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
                 if service is None:
                     if "*" in prefix or "?" in prefix:
                         continue
-                    hint = _close_prefix(prefix) if len(prefix) <= 64 else None
+                    hints_left -= 1
+                    hint = _close_prefix(prefix) if len(prefix) <= 64 and hints_left >= 0 else None
                     yield Report(value.node, f"`{clip(prefix)}` in `{text}` is not an IAM service prefix" + (f"; did you mean `{hint}:{clip(name)}`?" if hint else ""),
                                  fix=f"use `{hint}`" if hint else "check the service prefix in the Service Authorization Reference")
                 elif "*" in name or "?" in name:
                     if not _actions.expand(full):
                         yield Report(value.node, f"`{text}` matches no `{prefix}` action", fix="fix the action pattern")
                 elif name.lower() not in service:
-                    hint = close_action(prefix.lower(), name) if len(name) <= 128 else None
+                    hints_left -= 1
+                    hint = close_action(prefix.lower(), name) if len(name) <= 128 and hints_left >= 0 else None
                     yield Report(value.node, f"`{text}` is not a known `{prefix}` action" + (f"; did you mean `{hint}`?" if hint else ""),
                                  fix=f"write `{hint}`" if hint else "check the action name in the Service Authorization Reference")
+
+
+# Unknown names of one document that get a "did you mean" (more than the findings ever shown).
+HINTS_PER_DOCUMENT = 200
 
 
 @lru_cache(maxsize=1024)
