@@ -128,12 +128,18 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
                 _error(notice)
             return
         if reading_stdin:
-            from .engine.runner import build_settings
+            kept: list[Any] = []
 
-            probe = build_settings(config_path=request.config_path, isolated=request.isolated, paths=[request.stdin_filename or "."], **common)
-            temp_dir, entries = _stdin_entry(request.stdin_filename, probe.limits.max_bytes)
-            plan = plan_for_entries(entries, request.stdin_filename or ".", config_path=request.config_path, isolated=request.isolated,
-                                    force_exclude=request.force_exclude, **common)
+            def read_stdin(max_bytes: int) -> list[Any]:
+                folder, entries = _stdin_entry(request.stdin_filename, max_bytes)
+                kept.append(folder)
+                return entries
+
+            try:
+                plan = plan_for_entries(read_stdin, request.stdin_filename or ".", config_path=request.config_path,
+                                        isolated=request.isolated, force_exclude=request.force_exclude, **common)
+            finally:
+                temp_dir = kept[0] if kept else None
         else:
             plan = make_plan(targets, config_path=request.config_path, isolated=request.isolated, force_exclude=request.force_exclude,
                              follow_symlinks=request.follow_symlinks, **common)

@@ -16,7 +16,7 @@ from typing import Any
 import click
 
 from . import __version__
-from .check_command import EXIT_USAGE, FORMATS, run_check
+from .check_command import EXIT_USAGE, FAIL_ON, FORMATS, run_check
 
 __all__ = ["FORMATS", "main", "run"]
 
@@ -33,7 +33,7 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout (missing folders are created; the file is replaced atomically).")
 @click.option("--select", multiple=True, help="Only these rules (codes, names or prefixes; comma-separated or repeated).")
 @click.option("--ignore", multiple=True, help="Skip these rules (codes, names or prefixes).")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "note", "never"]), help="Lowest severity that fails the run [default: warning].")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), help="Lowest severity that fails the run [default: warning].")
 @click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file (default: nearest .pipelint.toml or pyproject.toml).")
 @click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
 @click.option("--rules-dir", multiple=True, type=click.Path(file_okay=False), help="Load plugin rules from this folder.")

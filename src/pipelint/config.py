@@ -203,22 +203,7 @@ def load_config(path: str | None, trust_plugins: bool | None = None) -> Config:
     config = Config()
     if path is None:
         return config
-    import tomllib
-
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CONFIG_BYTES + 1)
-        if len(raw) > MAX_CONFIG_BYTES:
-            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file pipelint reads")
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except OSError as error:
-        raise ConfigError(f"cannot read config file {path}: {error.strerror or error}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-    except (ValueError, RecursionError):  # an integer of thousands of digits; nesting past the stack
-        raise ConfigError(f"{path}: a value pipelint cannot read (an integer of thousands of digits, or nesting too deep)") from None
+    data = _read_toml(path, "config file")
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("pipelint", {})
     elif "tool" in data and "pipelint" in data.get("tool", {}):
@@ -313,22 +298,34 @@ def user_config_path() -> str:
     return os.path.join(base, "pipelint", "config.toml")
 
 
-def load_user_config() -> dict[str, Any]:
-    """The user-level settings (``trust-config-plugins``, ``trusted-paths``); empty if none."""
+def _read_toml(path: str, what: str) -> dict[str, Any]:
+    """A TOML file of at most :data:`MAX_CONFIG_BYTES`, parsed; every way it can fail (unreadable,
+    too large, not UTF-8, invalid TOML, an integer of thousands of digits, nesting past the
+    stack) is a :class:`ConfigError` naming ``what`` and ``path``."""
     import tomllib
 
-    path = user_config_path()
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        return {}
+            raw = handle.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file pipelint reads")
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
     except OSError as error:
-        raise ConfigError(f"cannot read user config {path}: {error.strerror or error}") from None
+        raise ConfigError(f"cannot read {what} {path}: {error.strerror or error}") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
     except (ValueError, RecursionError):  # an integer of thousands of digits; nesting past the stack
         raise ConfigError(f"{path}: a value pipelint cannot read (an integer of thousands of digits, or nesting too deep)") from None
+
+
+def load_user_config() -> dict[str, Any]:
+    """The user-level settings (``trust-config-plugins``, ``trusted-paths``); empty if none."""
+    path = user_config_path()
+    if not os.path.exists(path):
+        return {}
+    data = _read_toml(path, "user config")
     unknown = set(data) - USER_KEYS
     if unknown:
         raise ConfigError(f"{path}: unknown user configuration key(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(USER_KEYS))})")

@@ -17,6 +17,7 @@ results are merged. The exit status honours each group's own ``fail-on``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ..config import find_config
@@ -141,22 +142,27 @@ def make_plan(
     return plan
 
 
-def plan_for_entries(entries: list[FileEntry], name: str, *, config_path: str | None = None, isolated: bool = False,
+def plan_for_entries(read: Callable[[int], list[FileEntry]], name: str, *, config_path: str | None = None, isolated: bool = False,
                      force_exclude: bool = False, **options: Any) -> Plan:
-    """A plan for files that were not discovered (standard input saved to a temporary file):
-    one group, with the config and project root that would apply to a file called ``name``.
-    With ``force_exclude``, a ``name`` that the config's ``exclude`` matches lints nothing, as
-    the same file named on the command line would not (editors pass both options)."""
+    """A plan for files that are not discovered (standard input saved to a temporary file): one
+    group, with the config and project root that would apply to a file called ``name``; ``read``
+    is given the group's size limit and returns the entries. With ``force_exclude``, a ``name``
+    that the config's ``exclude`` matches lints nothing (and nothing is read), as the same file
+    named on the command line would not (editors pass both options)."""
     plan = Plan()
     owner = _Finder(config_path, isolated)(name)
     settings = build_settings(config_path=owner, isolated=owner is None, paths=[name], **options)
     config = settings.config
+    entries: list[FileEntry] = []
+    excluded = False
     if force_exclude and config.exclude:
         from ..discover import EXCLUDED, _excluded
 
-        if _excluded(display_path(name), config.exclude, config.root if config.path else None, name):
+        excluded = _excluded(display_path(name), config.exclude, config.root if config.path else None, name)
+        if excluded:
             plan.skip(name, EXCLUDED + " (--force-exclude)")
-            entries = []
+    if not excluded:
+        entries = read(settings.limits.max_bytes)
     root = root_for(name, owner)
     group = plan.groups[(owner, root)] = Group(owner, root, _rooted(settings, root))
     group.entries.extend(entries)

@@ -54,35 +54,20 @@ def with_fix(finding: Any) -> str:
     return f"{finding.message}{stop} Fix: {finding.fix}"
 
 
-# The masked lines of the file excerpted last: reporters walk findings file by file, and one
-# long line (a minified policy) may be shown for thousands of findings; it is masked once.
-_MASKED: tuple[Any, int, dict[int, str]] | None = None
-
-
 def excerpt(result: Any, path: str, first: int, last: int) -> list[tuple[int, str]]:
     """Lines ``first``..``last`` of a linted file as ``(number, text)``, secrets masked.
 
     Masking happens on whole lines, before any reporter clips a line to a window, so a clip
-    can never cut a secret in two and leave the part past the cut unmasked.
+    can never cut a secret in two and leave the part past the cut unmasked. Reporters read
+    lines through :class:`SourceLines`, which masks each line once per report.
     """
-    global _MASKED
     source = result.sources.get(path)
     if source is None or not source.text:
         return []
-    cache = _MASKED
-    if cache is None or cache[0] is not source or cache[1] != len(source.secrets):
-        cache = (source, len(source.secrets), {})
-        _MASKED = cache
-    masked = cache[2]
     lines = source.lines
-    out = []
-    for number in range(max(1, first), min(len(lines), last) + 1):
-        text = masked.get(number)
-        if text is None:
-            text = mask_secrets(lines[number - 1], source.secrets) if source.secrets else lines[number - 1]
-            masked[number] = text
-        out.append((number, text))
-    return out
+    secrets = source.secrets
+    return [(number, mask_secrets(lines[number - 1], secrets) if secrets else lines[number - 1])
+            for number in range(max(1, first), min(len(lines), last) + 1)]
 
 
 class SourceLines:
