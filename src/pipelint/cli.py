@@ -143,6 +143,23 @@ def schema(kind: str | None, show_path: bool) -> None:
             click.echo(handle.read(), nl=False)
 
 
+@main.command()
+@click.option("--trust-config-plugins", is_flag=True, help="Load plugin rules named by `rules-dir` in the linted repository's config (runs its code).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="Config file for every document (default: the nearest .pipelint.toml or pyproject.toml).")
+@click.option("--isolated", is_flag=True, help="Ignore all configuration files.")
+def lsp(trust_config_plugins: bool, config_path: str | None, isolated: bool) -> None:
+    """Run the language server on standard input and output (see docs/editors.md).
+
+    Diagnostics as you type, fixes and suppressions as code actions, rule documentation on hover;
+    the same settings as `pipelint check` (and the same trust rules for plugins)."""
+    try:
+        from .lsp.server import serve
+    except ImportError as error:  # pygls missing from this environment
+        click.echo(f"pipelint: error: the language server needs pygls ({error}); pip install 'pygls>=2.1'", err=True)
+        sys.exit(EXIT_USAGE)
+    serve(trust_config_plugins, config_path, isolated)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

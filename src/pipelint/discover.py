@@ -48,6 +48,20 @@ class FileEntry(FrozenRecord):
         self.explicit = explicit
 
 
+class BufferEntry(FileEntry):
+    """A file whose content is given rather than read from disk: an editor's unsaved text (the
+    language server, :mod:`pipelint.lsp`). ``path`` still names the file, so its kind, settings and
+    project root are those of the file on disk; ``data`` is its text encoded as UTF-8."""
+
+    __slots__ = ("data",)
+
+    data: bytes
+
+    def __init__(self, path: str, display: str, explicit: bool, data: bytes) -> None:
+        super().__init__(path, display, explicit)
+        self.data = data
+
+
 class PathError(Exception):
     """A path named on the command line does not exist or cannot be read (exit status 2)."""
 

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..config import Config, ConfigError, find_config, load_config
-from ..discover import FileEntry, discover
+from ..discover import BufferEntry, FileEntry, discover
 from ..findings import Finding, Severity
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
 from ..load.problems import Limits, LoadProblem
@@ -266,7 +266,10 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
     relative = config_relative(entry.display, settings.config)
     if kind is None and relative != entry.display:  # `kinds` globs are written relative to their config file
         kind = kind_by_name(relative, settings.config.kinds)
-    data = read_limited(entry.path, settings.limits.max_bytes + 1)
+    if isinstance(entry, BufferEntry):  # an editor's text (the language server): never the file on disk
+        data = entry.data[: settings.limits.max_bytes + 1]
+    else:
+        data = read_limited(entry.path, settings.limits.max_bytes + 1)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
         if len(data) > settings.limits.max_bytes or b"\x00" in data[:8192]:

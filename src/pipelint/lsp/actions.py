@@ -1,0 +1,200 @@
+"""Code actions for the findings under the cursor.
+
+* **Fix: <title>**: the finding's fix (``Finding.edit``, :mod:`pipelint.fixes`) as a workspace
+  edit, its ranges converted from 1-based code points to the client's position encoding. A safe
+  fix is the preferred action; an unsafe one (it changes behaviour) says so in its title and is
+  never preferred.
+* **Fix all <CODE> in file**: every fix of that rule in the file, applied and checked by
+  :func:`pipelint.fixes.apply.apply_fixes` (the same code as ``pipelint check --fix``: the result
+  must still parse and the findings must be gone), sent as one edit of the changed span.
+* **Disable <CODE> for this line**: a ``# pipelint: disable=CODE`` comment
+  (:mod:`pipelint.engine.suppressions`) at the end of the finding's line, or the code added to
+  the line's existing comment. Only where a comment can go without changing the file's meaning:
+  YAML files, on a line whose end is not inside a multi-line string or block scalar (a ``#``
+  there would become part of the value). JSON has no comments, so JSON files get no such action
+  (use ``per-file-ignores`` in the config). A fix whose text would carry a secret the file holds
+  is not offered (every output masks secrets; an edit cannot).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lsprotocol import types
+
+from ..findings import Finding
+from .diagnostics import lsp_range, shown_text, to_diagnostic
+from .positions import units
+from .session import Document
+
+_DISABLE = re.compile(r"#\s*pipelint:\s*disable\s*=\s*([A-Za-z0-9_,\- ]+)")
+
+
+def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], encoding: str,
+                 only: list[str] | None = None) -> list[types.CodeAction]:
+    """The code actions for the findings ``wanted`` (those the request's range touches) of a
+    document whose findings are ``every``; ``only``: the kinds the client asked for."""
+    if only is not None and not any(kind in ("", "quickfix") for kind in only):
+        return []
+    actions: list[types.CodeAction] = []
+    fix_all_done: set[str] = set()
+    for finding in wanted:
+        diagnostic = to_diagnostic(finding, doc.uri, doc.lines, encoding, doc.registry)
+        single = fix_action(doc, finding, encoding, diagnostic)
+        if single is not None:
+            actions.append(single)
+        if finding.code not in fix_all_done:
+            fix_all_done.add(finding.code)
+            combined = fix_all_action(doc, finding.code, every, encoding)
+            if combined is not None:
+                actions.append(combined)
+    disabled: set[tuple[str, int]] = set()
+    for finding in wanted:
+        if (finding.code, finding.line) in disabled:
+            continue
+        disabled.add((finding.code, finding.line))
+        edit = disable_edit(doc, finding, encoding)
+        if edit is not None:
+            actions.append(types.CodeAction(
+                title=f"Disable {finding.code} for this line",
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[to_diagnostic(finding, doc.uri, doc.lines, encoding, doc.registry)],
+                edit=_workspace_edit(doc, [edit]),
+            ))
+    return actions
+
+
+def _fix_of(finding: Finding) -> Any:
+    """The finding's fix (``Finding.edit``), if it has one."""
+    return getattr(finding, "edit", None)
+
+
+def _carries_secret(fix: Any, secrets: set[str]) -> bool:
+    return any(secret and secret in edit.text for edit in fix.edits for secret in secrets)
+
+
+def fix_action(doc: Document, finding: Finding, encoding: str, diagnostic: types.Diagnostic) -> types.CodeAction | None:
+    """"Fix: <title>" for a finding with a fix."""
+    fix = _fix_of(finding)
+    if fix is None or not fix.edits or _carries_secret(fix, doc.secrets):
+        return None
+    from ..textutil import mask_secrets
+
+    title = shown_text(mask_secrets(f"Fix: {fix.title}", doc.secrets) if doc.secrets else f"Fix: {fix.title}")
+    if not fix.safe:
+        title += " (unsafe: changes behaviour)"
+    edits = [types.TextEdit(range=lsp_range(doc.lines, e.line, e.col, e.end_line, e.end_col, encoding), new_text=e.text) for e in fix.edits]
+    return types.CodeAction(
+        title=title,
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        is_preferred=bool(fix.safe),
+        edit=_workspace_edit(doc, edits),
+    )
+
+
+def fix_all_action(doc: Document, code: str, every: list[Finding], encoding: str) -> types.CodeAction | None:
+    """"Fix all <CODE> in file", when at least two findings of that rule in the file have a safe fix."""
+    candidates = [f for f in every if f.code == code and f.path == doc.display and _fix_of(f) is not None]
+    safe = [f for f in candidates if _fix_of(f).safe and not _carries_secret(_fix_of(f), doc.secrets)]
+    if len(safe) < 2:
+        return None
+    fixed = fixed_text(doc.text, safe)
+    if fixed is None or fixed == doc.text:
+        return None
+    edit = span_edit(doc, fixed, encoding)
+    return types.CodeAction(
+        title=f"Fix all {code} in file ({len(safe)} safe fixes)",
+        kind=types.CodeActionKind.QuickFix,
+        edit=_workspace_edit(doc, [edit]),
+    )
+
+
+def fixed_text(text: str, findings: list[Finding]) -> str | None:
+    """``text`` with the fixes of ``findings`` applied and verified by the fix engine, or ``None``
+    when they could not be applied (the engine left the text untouched and said why)."""
+    try:
+        from ..fixes.apply import apply_fixes
+    except ImportError:  # this build has no fix engine: offer no fix-all
+        return None
+    outcome = apply_fixes(text, findings, unsafe=False)
+    fixed = getattr(outcome, "text", None)
+    return fixed if isinstance(fixed, str) else None
+
+
+def span_edit(doc: Document, new_text: str, encoding: str) -> types.TextEdit:
+    """One edit that turns the document's text into ``new_text``: the span between their common
+    start and common end (so the editor keeps the cursor and folds of untouched lines)."""
+    old = doc.text
+    start = 0
+    limit = min(len(old), len(new_text))
+    while start < limit and old[start] == new_text[start]:
+        start += 1
+    end = 0
+    while end < limit - start and old[len(old) - 1 - end] == new_text[len(new_text) - 1 - end]:
+        end += 1
+    first = _offset_position(old, start)
+    last = _offset_position(old, len(old) - end)
+    rng = lsp_range(doc.lines, first[0], first[1], last[0], last[1], encoding)
+    return types.TextEdit(range=rng, new_text=new_text[start:len(new_text) - end])
+
+
+def _offset_position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and code-point column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    start = text.rfind("\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def disable_edit(doc: Document, finding: Finding, encoding: str) -> types.TextEdit | None:
+    """The edit that silences ``finding`` on its line with a suppression comment, or ``None``
+    where no comment can go there (see the module docstring)."""
+    from ..load import detect_format
+
+    if finding.code == "PL001" or doc.kind is None or finding.line > len(doc.lines):
+        return None
+    if detect_format(doc.path or doc.display, doc.text) != "yaml":
+        return None  # JSON has no comments
+    line_text = doc.lines[finding.line - 1]
+    existing = _DISABLE.search(line_text)
+    if existing is not None:
+        codes = existing.group(1).rstrip()
+        if any(part.strip().upper() in (finding.code, "ALL") or part.strip().lower() == finding.name for part in codes.split(",")):
+            return None
+        at = existing.start(1) + len(codes)
+        position = types.Position(line=finding.line - 1, character=units(line_text[:at], encoding))
+        return types.TextEdit(range=types.Range(start=position, end=position), new_text=f",{finding.code}")
+    if not comment_fits(doc, finding.line):
+        return None
+    end = types.Position(line=finding.line - 1, character=units(line_text, encoding))
+    gap = " " if line_text.endswith((" ", "\t")) else "  "
+    if not line_text.strip():
+        gap = ""
+    return types.TextEdit(range=types.Range(start=end, end=end), new_text=f"{gap}# pipelint: disable={finding.code}")
+
+
+def comment_fits(doc: Document, line: int) -> bool:
+    """Whether a ``#`` comment appended to ``line`` is a YAML comment: the file parses, and no
+    scalar continues past the end of that line, and the line is not inside a block scalar."""
+    from ..load import load_text
+    from ..load.nodes import Scalar, walk
+
+    result = load_text(doc.text, doc.display)
+    if result.fatal:
+        return False
+    for root in result.roots:
+        for node in walk(root):
+            if not isinstance(node, Scalar) or node.end_line == node.line:
+                continue
+            if node.style in ("|", ">"):
+                if node.line < line and (line < node.end_line or (line == node.end_line and node.end_col > 1)):
+                    return False
+            elif node.line <= line < node.end_line:
+                return False
+    return True
+
+
+def _workspace_edit(doc: Document, edits: list[types.TextEdit]) -> types.WorkspaceEdit:
+    """Edits of one document (``changes``, which every client supports)."""
+    return types.WorkspaceEdit(changes={doc.uri: list(edits)})
