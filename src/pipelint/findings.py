@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .records import ValueRecord
 from .textutil import sha256
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .fixes.edit import Fix
 
 
 class Severity(IntEnum):
@@ -41,10 +44,11 @@ class Finding(ValueRecord):
     Positions are 1-based; ``end_col`` is the column after the last character. ``node_path`` is
     the logical path of the node in its document (``("phases", "build", "commands", 0)``), and
     ``anchor`` the normalised content it concerns; the fingerprint is made from code, file,
-    node path and anchor, never from the line, so it survives unrelated edits.
+    node path and anchor, never from the line, so it survives unrelated edits. ``edit`` is the
+    automatic fix, if the rule offers one (:mod:`pipelint.fixes.edit`).
     """
 
-    __slots__ = ("code", "name", "severity", "message", "path", "line", "col", "end_line", "end_col", "fix", "node_path", "anchor", "kind", "security_severity", "suppressed", "fingerprint", "related")
+    __slots__ = ("code", "name", "severity", "message", "path", "line", "col", "end_line", "end_col", "fix", "node_path", "anchor", "kind", "security_severity", "suppressed", "fingerprint", "related", "edit")
 
     code: str
     name: str
@@ -63,6 +67,7 @@ class Finding(ValueRecord):
     suppressed: bool
     fingerprint: str
     related: tuple[Related, ...]
+    edit: Fix | None
 
     def __init__(
         self,
@@ -83,6 +88,7 @@ class Finding(ValueRecord):
         suppressed: bool = False,
         fingerprint: str = "",
         related: tuple[Related, ...] = (),
+        edit: Fix | None = None,
     ) -> None:
         self.code = code
         self.name = name
@@ -101,6 +107,7 @@ class Finding(ValueRecord):
         self.suppressed = suppressed
         self.fingerprint = fingerprint
         self.related = related
+        self.edit = edit
 
     def compute_fingerprint(self) -> str:
         """A stable hash of code, file, logical node path and content (not the line number)."""
@@ -137,4 +144,5 @@ class Finding(ValueRecord):
                 {"message": message, "line": line, "column": col, "end_line": end_line, "end_column": end_col}
                 for message, line, col, end_line, end_col in self.related
             ]
+        data["edit"] = self.edit.to_dict() if self.edit is not None else None
         return data

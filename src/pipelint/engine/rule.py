@@ -21,12 +21,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..docstrings import clean_docstring
 from ..findings import Severity
 from ..load.nodes import Node, Source
 from ..records import ValueRecord
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..fixes.edit import Fix
 
 _CODE = re.compile(r"^[A-Z]{2,4}[0-9]{3}$")
 _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -34,6 +37,9 @@ _NAME = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 # ``text`` is the raw text of a file of a known kind that did not parse, for rules that read
 # text rather than structure (a secret in a broken file is still a leaked secret).
 KINDS = ("buildspec", "appspec", "pipeline", "template", "policy", "text")
+
+# The values of `rule(fixable=...)`.
+FIXABLE = ("", "safe", "unsafe", "safe/unsafe")
 
 
 class _Later:
@@ -64,9 +70,12 @@ class Report(ValueRecord):
     * ``end``: another node whose end ends the highlighted range.
     * ``related``: other ``(node, message)`` places in the same file the finding concerns,
       rendered as SARIF ``relatedLocations``, JSON ``related`` and indented text lines.
+    * ``edit``: the automatic fix, a :class:`~pipelint.fixes.edit.Fix` (text edits built from
+      node positions, marked safe or unsafe) that ``--fix`` applies; ``None`` when the right
+      change needs a judgement. The rule must be declared with ``fixable=``.
     """
 
-    __slots__ = ("node", "message", "fix", "severity", "anchor", "secret", "end", "related")
+    __slots__ = ("node", "message", "fix", "severity", "anchor", "secret", "end", "related", "edit")
 
     node: Node
     message: str
@@ -76,6 +85,7 @@ class Report(ValueRecord):
     secret: str | None
     end: Node | None
     related: tuple[tuple[Node, str], ...]
+    edit: Fix | None
 
     def __init__(
         self,
@@ -87,6 +97,7 @@ class Report(ValueRecord):
         secret: str | None = None,
         end: Node | None = None,
         related: tuple[tuple[Node, str], ...] = (),
+        edit: Fix | None = None,
     ) -> None:
         self.node = node
         self.message = message
@@ -96,6 +107,7 @@ class Report(ValueRecord):
         self.secret = secret
         self.end = end
         self.related = related
+        self.edit = edit
 
 
 class Document(ValueRecord):
@@ -155,7 +167,7 @@ class Document(ValueRecord):
 class Rule(ValueRecord):
     """A registered rule: identity, documentation and the check function."""
 
-    __slots__ = ("code", "name", "severity", "kinds", "summary", "doc", "check", "scope", "tags", "security_severity", "flavors", "origin", "shared")
+    __slots__ = ("code", "name", "severity", "kinds", "summary", "doc", "check", "scope", "tags", "security_severity", "flavors", "origin", "shared", "fixable")
 
     code: str
     name: str
@@ -172,6 +184,9 @@ class Rule(ValueRecord):
     # For a project rule: which documents it must see together with every other such document
     # (see `rule(shared=...)`); None means every document of the run.
     shared: Callable[[Document], bool] | None
+    # Which automatic fixes the rule's reports may carry: "" (none), "safe", "unsafe" or
+    # "safe/unsafe" (see `rule(fixable=...)`).
+    fixable: str
 
     def __init__(
         self,
@@ -188,6 +203,7 @@ class Rule(ValueRecord):
         flavors: tuple[str, ...] = (),
         origin: str = "",
         shared: Callable[[Document], bool] | None = None,
+        fixable: str = "",
     ) -> None:
         self.code = code
         self.name = name
@@ -202,6 +218,7 @@ class Rule(ValueRecord):
         self.flavors = flavors
         self.origin = origin
         self.shared = shared
+        self.fixable = fixable
 
     def applies_to(self, doc: Document) -> bool:
         """Whether this rule reads documents of this kind and flavor."""
@@ -224,6 +241,7 @@ def rule(
     flavors: Iterable[str] = (),
     summary: str | None = None,
     shared: Callable[[Document], bool] | None = None,
+    fixable: str = "",
 ) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule. The decorated function becomes a :class:`Rule` object.
 
@@ -244,6 +262,11 @@ def rule(
     files it reads from disk, and both ends of any lookup across files are shared. Without
     ``shared`` (and whenever an active project rule lacks it), project rules see every
     pipeline-bearing document of the run at once.
+
+    ``fixable`` declares the automatic fixes the rule's reports carry (``Report(edit=...)``):
+    ``"safe"``, ``"unsafe"``, ``"safe/unsafe"`` (some reports one, some the other), or ``""``
+    for none. The engine drops the fix of a rule that does not declare one, and ``pipelint
+    rules`` and docs/rules.md list the declaration.
     """
     if not _CODE.match(code):
         raise ValueError(f"rule code {code!r} must look like AB123")
@@ -257,6 +280,8 @@ def rule(
         raise ValueError(f"rule {code}: scope must be 'document', 'project' or 'loader'")
     if shared is not None and scope != "project":
         raise ValueError(f"rule {code}: only project rules take `shared`")
+    if fixable not in FIXABLE:
+        raise ValueError(f"rule {code}: fixable must be one of {', '.join(map(repr, FIXABLE))}")
 
     def decorate(function: Callable[..., Any]) -> Rule:
         doc = clean_docstring(function.__doc__ or "")  # inspect.cleandoc, without importing inspect
@@ -277,6 +302,7 @@ def rule(
             flavors=tuple(flavors),
             origin=f"{function.__module__}.{function.__qualname__}",
             shared=shared,
+            fixable=fixable,
         )
 
     return decorate

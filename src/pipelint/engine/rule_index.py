@@ -63,7 +63,7 @@ def build_index(packages: tuple[str, ...]) -> dict[str, Any]:
                         "severity": str(value.severity), "kinds": list(value.kinds), "scope": value.scope,
                         "tags": list(value.tags), "security_severity": value.security_severity,
                         "flavors": list(value.flavors), "summary": value.summary, "doc": value.doc,
-                        "shared": _qualified(value.shared),
+                        "shared": _qualified(value.shared), "fixable": value.fixable,
                     }
                 )
         path = getattr(module, "__path__", None)
@@ -127,6 +127,7 @@ def load_index() -> list[Rule] | None:
                 security_severity=entry["security_severity"], flavors=tuple(entry["flavors"]),
                 origin=f"{entry['module']}.{entry['attr']}",
                 shared=_LazyCheck(*entry["shared"]) if entry.get("shared") else None,
+                fixable=entry.get("fixable", ""),
             )
         )
     return rules

@@ -362,7 +362,17 @@ def finding_from_report(report: Report, found: Rule, doc: Document | None, setti
         kind=doc.kind if doc else "",
         security_severity=found.security_severity,
         related=_related(report, source),
+        edit=_edit(report, found, doc),
     )
+
+
+def _edit(report: Report, found: Rule, doc: Document | None) -> Any:
+    """The report's automatic fix, if the rule declares fixes and the engine can place it."""
+    if report.edit is None or not found.fixable:
+        return None
+    from ..fixes.edit import edit_allowed
+
+    return edit_allowed(report.edit, found, doc, report)
 
 
 def _related(report: Report, source: Source | None) -> tuple[tuple[str, int, int, int, int], ...]:
@@ -505,6 +515,7 @@ def omitted_finding(first: Finding, count: int, level: Severity, stopped: bool =
                      f"(at most {FINDINGS_PER_RULE} per rule and file); this is the first of them")
     first.severity = level
     first.fix = None
+    first.edit = None
     first.anchor = f"{first.code}:omitted"  # stable while the count changes
     return first
 
@@ -773,8 +784,11 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
 
 def mask_finding(finding: Finding, secrets: set[str]) -> None:
     """Mask ``secrets`` in everything of ``finding`` that is shown or fingerprinted: message, fix,
-    related locations' messages, and the anchor its fingerprint is made from."""
+    related locations' messages, and the anchor its fingerprint is made from. An automatic fix
+    whose new text holds a secret is dropped (masking it would write the mask into the file)."""
     finding.message = mask_secrets(finding.message, secrets)
+    if finding.edit is not None and finding.edit.touches_secret(secrets):
+        finding.edit = None
     if finding.fix:
         finding.fix = mask_secrets(finding.fix, secrets)
     if finding.related:

@@ -1,0 +1,125 @@
+"""The fix data model: an :class:`Edit` replaces one range of a file's text, a :class:`Fix` is
+the edits that together repair one finding, marked safe or unsafe.
+
+Positions are 1-based, like a :class:`~pipelint.findings.Finding`'s, and count Unicode code
+points within the line; the end is exclusive (the column after the last replaced character).
+An insertion has an empty range (``line == end_line`` and ``col == end_col``); a deletion has an
+empty ``text``. Edits are always in the coordinates of the file the finding is in: a rule builds
+them from node positions, which the loader already maps into the outer file for an inline
+buildspec written as a literal block scalar (see :func:`edit_allowed` for where that is not so).
+
+A fix is **safe** when the file's meaning is unchanged except for the defect (quoting a number
+YAML misreads), **unsafe** when it changes what the build or deployment does (moving a block,
+deleting an entry, changing a number); ``--fix`` applies only safe fixes, ``--unsafe-fixes``
+both.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..records import ValueRecord
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..engine.rule import Document, Report, Rule
+
+
+class Edit(ValueRecord):
+    """Replace the text from ``(line, col)`` up to (not including) ``(end_line, end_col)`` by ``text``."""
+
+    __slots__ = ("line", "col", "end_line", "end_col", "text")
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
+
+    def __init__(self, line: int, col: int, end_line: int, end_col: int, text: str) -> None:
+        self.line = line
+        self.col = col
+        self.end_line = end_line
+        self.end_col = end_col
+        self.text = text
+
+    @property
+    def start(self) -> tuple[int, int]:
+        """``(line, col)`` of the first replaced character."""
+        return (self.line, self.col)
+
+    @property
+    def end(self) -> tuple[int, int]:
+        """``(end_line, end_col)``, just after the last replaced character."""
+        return (self.end_line, self.end_col)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of an edit (docs/output.md)."""
+        return {"line": self.line, "column": self.col, "end_line": self.end_line, "end_column": self.end_col, "text": self.text}
+
+
+class Fix(ValueRecord):
+    """The edits that repair one finding, whether applying them is safe, and a short title
+    saying what they do (``Quote the version as "3.10"``)."""
+
+    __slots__ = ("edits", "safe", "title")
+
+    edits: tuple[Edit, ...]
+    safe: bool
+    title: str
+
+    def __init__(self, edits: tuple[Edit, ...] | list[Edit], safe: bool, title: str) -> None:
+        self.edits = tuple(sorted(edits, key=lambda e: (e.start, e.end)))
+        self.safe = safe
+        self.title = title
+
+    @property
+    def applicability(self) -> str:
+        """``"safe"`` or ``"unsafe"``."""
+        return "safe" if self.safe else "unsafe"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a fix (docs/output.md)."""
+        return {"title": self.title, "applicability": self.applicability, "edits": [e.to_dict() for e in self.edits]}
+
+    def touches_secret(self, secrets: set[str] | frozenset[str]) -> bool:
+        """Whether any edit's new text contains one of ``secrets`` (such a fix is never shown)."""
+        return any(secret and secret in edit.text for edit in self.edits for secret in secrets)
+
+
+def edit_allowed(fix: Fix, found: Rule, doc: Document | None, report: Report) -> Fix | None:
+    """``fix`` if the engine may attach it to the finding, else ``None``.
+
+    No fix for a secret detector (``SEC`` rules) or a report about a secret (its edits would
+    carry the value), nor for a document embedded in a string whose positions the loader could
+    not map exactly: an inline buildspec written quoted, folded (``>``), with an explicit
+    indentation indicator or inside a JSON template, and a JSON policy string. There every node
+    carries the position of the key that holds the string, and an edit would land in the wrong
+    place.
+    """
+    if found.code.startswith("SEC") or report.secret or not fix.edits:
+        return None
+    if doc is not None and (doc.context.get("embedded") or doc.flavor == "inline") and not exactly_mapped(doc):
+        return None
+    return fix
+
+
+def exactly_mapped(doc: Document) -> bool:
+    """Whether an inline buildspec's node positions are exact positions in its template: it is
+    a literal block scalar (``BuildSpec: |``, also under ``!Sub``) without an explicit
+    indentation indicator, in a YAML template."""
+    if doc.kind != "buildspec" or doc.flavor != "inline" or doc.source.fmt != "yaml":
+        return False
+    from ..extract.embedded import string_of
+    from ..load.nodes import Mapping
+
+    project = doc.context.get("project")
+    source = project.get("Source") if isinstance(project, Mapping) else None
+    scalar = string_of(source.get("BuildSpec")) if isinstance(source, Mapping) else None
+    if scalar is None or scalar.style != "|":
+        return False
+    lines = doc.source.lines
+    if not 1 <= scalar.line <= len(lines):
+        return False
+    # The scalar starts at its tag or anchor, if any (`!Sub |`, `&spec |`), then the indicator.
+    tokens = lines[scalar.line - 1][scalar.col - 1:].split(" #", 1)[0].split()
+    return bool(tokens) and tokens[-1] in ("|", "|-", "|+") and all(t[:1] in ("!", "&") for t in tokens[:-1])
