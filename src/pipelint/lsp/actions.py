@@ -32,9 +32,10 @@ _DISABLE = re.compile(r"#\s*pipelint:\s*disable\s*=\s*([A-Za-z0-9_,\- ]+)")
 
 
 def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], encoding: str,
-                 only: list[str] | None = None) -> list[types.CodeAction]:
+                 only: list[str] | None = None, lint: Any = None) -> list[types.CodeAction]:
     """The code actions for the findings ``wanted`` (those the request's range touches) of a
-    document whose findings are ``every``; ``only``: the kinds the client asked for."""
+    document whose findings are ``every``; ``only``: the kinds the client asked for; ``lint``:
+    lints a text as this document (for fix-all)."""
     if only is not None and not any(kind in ("", "quickfix") for kind in only):
         return []
     actions: list[types.CodeAction] = []
@@ -46,7 +47,7 @@ def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], enc
             actions.append(single)
         if finding.code not in fix_all_done:
             fix_all_done.add(finding.code)
-            combined = fix_all_action(doc, finding.code, every, encoding)
+            combined = fix_all_action(doc, finding.code, every, encoding, lint)
             if combined is not None:
                 actions.append(combined)
     disabled: set[tuple[str, int]] = set()
@@ -67,7 +68,7 @@ def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], enc
 
 def _fix_of(finding: Finding) -> Any:
     """The finding's fix (``Finding.edit``), if it has one."""
-    return getattr(finding, "edit", None)
+    return finding.edit
 
 
 def _carries_secret(fix: Any, secrets: set[str]) -> bool:
@@ -94,13 +95,17 @@ def fix_action(doc: Document, finding: Finding, encoding: str, diagnostic: types
     )
 
 
-def fix_all_action(doc: Document, code: str, every: list[Finding], encoding: str) -> types.CodeAction | None:
-    """"Fix all <CODE> in file", when at least two findings of that rule in the file have a safe fix."""
+def fix_all_action(doc: Document, code: str, every: list[Finding], encoding: str, lint: Any = None) -> types.CodeAction | None:
+    """"Fix all <CODE> in file", when at least two findings of that rule in the file have a safe fix.
+
+    ``lint(text)`` lints a text as this document (``(kind, findings)``); the fixes are applied,
+    the result linted again and verified by :func:`pipelint.fixes.session.fix_text`, exactly as
+    ``pipelint check --fix`` does, with only this rule's fixes applied."""
     candidates = [f for f in every if f.code == code and f.path == doc.display and _fix_of(f) is not None]
     safe = [f for f in candidates if _fix_of(f).safe and not _carries_secret(_fix_of(f), doc.secrets)]
-    if len(safe) < 2:
+    if len(safe) < 2 or lint is None:
         return None
-    fixed = fixed_text(doc.text, safe)
+    fixed = fixed_text(doc.text, code, lint)
     if fixed is None or fixed == doc.text:
         return None
     edit = span_edit(doc, fixed, encoding)
@@ -111,16 +116,28 @@ def fix_all_action(doc: Document, code: str, every: list[Finding], encoding: str
     )
 
 
-def fixed_text(text: str, findings: list[Finding]) -> str | None:
-    """``text`` with the fixes of ``findings`` applied and verified by the fix engine, or ``None``
-    when they could not be applied (the engine left the text untouched and said why)."""
+def fixed_text(text: str, code: str, lint: Any) -> str | None:
+    """``text`` with the safe fixes of rule ``code`` applied and verified (the result loads, the
+    fixed findings are gone, no other finding appeared), or ``None`` when that fails."""
+    import copy
+
     try:
-        from ..fixes.apply import apply_fixes
-    except ImportError:  # this build has no fix engine: offer no fix-all
+        from ..fixes.session import Linted, fix_text
+    except ImportError:  # a build without the fix engine: no fix-all
         return None
-    outcome = apply_fixes(text, findings, unsafe=False)
-    fixed = getattr(outcome, "text", None)
-    return fixed if isinstance(fixed, str) else None
+
+    def only_this_rule(current: str) -> Any:
+        kind, findings = lint(current)
+        kept = []
+        for finding in findings:
+            if finding.code != code and finding.edit is not None:
+                finding = copy.copy(finding)
+                finding.edit = None
+            kept.append(finding)
+        return Linted(kind, kept)
+
+    result = fix_text(text, only_this_rule, False)
+    return result.text if result.changed else None
 
 
 def span_edit(doc: Document, new_text: str, encoding: str) -> types.TextEdit:

@@ -148,7 +148,7 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
         end = from_lsp(doc.lines, params.range.end.line, params.range.end.character, ls.encoding)
         wanted = [f for f in every if (f.line, f.col) <= end and start <= (f.end_line, f.end_col)]
         only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only is not None else None
-        return code_actions(doc, wanted, every, ls.encoding, only) or None
+        return code_actions(doc, wanted, every, ls.encoding, only, lambda text: ls.session.lint_text(doc, text)) or None
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded

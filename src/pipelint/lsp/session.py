@@ -285,6 +285,16 @@ class Session:
         result = self._run(settings.document_settings, [entry])
         self._take(doc, result)
 
+    def lint_text(self, doc: Document, text: str) -> tuple[str | None, list[Finding]]:
+        """Lint ``text`` as the document (its settings, document rules) without keeping anything:
+        ``(kind, findings)`` (used to verify fixes)."""
+        settings = self._prepare(doc)
+        if settings is None:
+            return None, []
+        probe = Document(doc.uri, doc.path, text, doc.version)
+        result = self._run(settings.document_settings, [self._entry(probe, settings.settings.limits.max_bytes + 1)])
+        return result.file_kinds.get(doc.display), [f for f in result.findings if f.path == doc.display]
+
     def _take(self, doc: Document, result: Any, project_codes: Iterable[str] = ()) -> None:
         """Keep what a run found in ``doc`` itself (not the project findings, kept apart)."""
         codes = frozenset(project_codes)
