@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Mapping, Node, Report, Scalar, did_you_mean, rule
+from pipelint.api import Document, Fix, Mapping, Node, Report, Scalar, did_you_mean, rule
+from pipelint.fixes.build import plain_scalar_text, replace_node
 from pipelint.load.scalars import clip_number
 from pipelint.models import buildspec as bs
 
@@ -179,7 +180,7 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
                          fix=f"use one of {_listing(available)}")
 
 
-@rule("BS303", "runtime-version-yaml-number", severity="warning", kinds=("buildspec",))
+@rule("BS303", "runtime-version-yaml-number", severity="warning", kinds=("buildspec",), fixable="safe")
 def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """A runtime version is an unquoted number that YAML reads differently from how it is written.
 
@@ -201,6 +202,9 @@ def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterat
           install:
             runtime-versions:
               python: "3.10"
+
+    Fix: safe. Puts the version in double quotes exactly as written (``3.10`` → ``"3.10"``), so
+    CodeBuild reads the version the file shows.
     """
     for key, value in _pairs(doc):
         if _is_number_trap(value):
@@ -209,7 +213,15 @@ def runtime_version_yaml_number(doc: Document, config: dict[str, Any]) -> Iterat
             written = clip_number(raw)
             quoted = f"`{key.text}: \"{raw}\"`" if written == raw else "the same text in quotes"
             yield Report(value, f"`{key.text}: {written}` is read by YAML as the number {value.value}, so CodeBuild selects "
-                                f"{key.text} {value.value}; quote it: {quoted}", fix=f"write {quoted}")
+                                f"{key.text} {value.value}; quote it: {quoted}", fix=f"write {quoted}", edit=_quote_version(value))
+
+
+def _quote_version(value: Scalar) -> Fix | None:
+    """``"3.10"`` for an unquoted ``3.10`` written exactly where the node says."""
+    written = plain_scalar_text(value)
+    if written is None:
+        return None
+    return replace_node(value, f'"{written}"', f'Quote the version as "{clip_number(written)}"')
 
 
 @rule("BS304", "conflicting-runtimes", severity="error", kinds=("buildspec",))

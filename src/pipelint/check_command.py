@@ -45,7 +45,8 @@ def run_check(paths: tuple[str, ...], fmt: str, output: str | None, select: tupl
               config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
               jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool,
               force_exclude: bool, follow_symlinks: bool, trust_config_plugins: bool, show_settings_for: str | None,
-              exit_zero: bool, stdin_filename: str | None, verbose: bool, no_cache: bool = False, cache_dir: str | None = None) -> None:
+              exit_zero: bool, stdin_filename: str | None, verbose: bool, no_cache: bool = False, cache_dir: str | None = None,
+              fix: bool = False, unsafe_fixes: bool = False, diff: bool = False, show_fixes: bool = False) -> None:
     """`pipelint check` with its options already parsed (the parameters of :func:`pipelint.cli.check`).
 
     Ends with ``sys.exit`` and the documented status, except after ``--show-settings`` (returns).
@@ -59,6 +60,7 @@ def run_check(paths: tuple[str, ...], fmt: str, output: str | None, select: tupl
         targets=list(paths) or ["."], fmt=fmt, output=output, config_path=config_path, isolated=isolated, baseline=baseline,
         write_baseline=write_baseline, color=color, statistics=statistics, quiet=quiet, force_exclude=force_exclude,
         follow_symlinks=follow_symlinks, show_settings_for=show_settings_for, stdin_filename=stdin_filename, verbose=verbose,
+        fix=fix, unsafe_fixes=unsafe_fixes, diff=diff, show_fixes=show_fixes,
     )
     try:
         _check(request, common)
@@ -90,6 +92,10 @@ class CheckRequest:
     show_settings_for: str | None
     stdin_filename: str | None
     verbose: bool
+    fix: bool
+    unsafe_fixes: bool
+    diff: bool
+    show_fixes: bool
 
 
 def _error(text: str) -> None:
@@ -116,7 +122,17 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
     if request.stdin_filename and not reading_stdin:
         _error("error: --stdin-filename needs `-` as the path")
         sys.exit(EXIT_USAGE)
+    if request.show_fixes and not request.fix:
+        _error("error: --show-fixes needs --fix")
+        sys.exit(EXIT_USAGE)
+    if request.fix and request.diff:
+        _error("error: --diff shows what --fix would do; use one of them")
+        sys.exit(EXIT_USAGE)
+    if (request.fix or request.diff) and request.write_baseline:
+        _error("error: --fix and --diff cannot be combined with --write-baseline")
+        sys.exit(EXIT_USAGE)
     temp_dir = None
+    fixed_files: list[Any] = []
     try:
         if request.show_settings_for is not None:
             if not os.path.lexists(request.show_settings_for):
@@ -145,6 +161,8 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
                              follow_symlinks=request.follow_symlinks, **common)
         progress = _progress_printer() if request.fmt == "text" and sys.stderr.isatty() and not os.environ.get("CI") else None
         result = run_plan(plan, jobs=common["jobs"], progress=progress)
+        if request.fix or request.diff:
+            fixed_files, result = _fix(request, plan, result, reading_stdin, common["jobs"])
     except (ConfigError, PathError) as error:
         _error(f"error: {error}")
         sys.exit(EXIT_USAGE)
@@ -179,8 +197,10 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
     internal = result.internal_error
     fail_on = common["fail_on"] or plan.default_fail_on()
     options = {"quiet": request.quiet, "statistics": request.statistics, "fail_on": fail_on}
+    # With --fix on standard input the fixed text goes to stdout, so the report goes to stderr.
+    report_stream = sys.stderr if request.fix and reading_stdin else None
     try:
-        internal = _report(request.fmt, result, request.output, request.color, options) or internal
+        internal = _report(request.fmt, result, request.output, request.color, options, report_stream) or internal
     except OSError as error:
         if request.output is None:  # stdout is closed or failing: nowhere left to report
             sys.exit(EXIT_INTERNAL)
@@ -190,6 +210,7 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
         from .reporters.text import render_statistics
 
         render_statistics(result, sys.stderr)
+    _fix_lines(request, fixed_files, result, report_stream)
     if internal:
         sys.exit(EXIT_INTERNAL)
     if request.write_baseline:
@@ -197,7 +218,95 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
     sys.exit(EXIT_FINDINGS if failing(plan, result, common["fail_on"]) else EXIT_CLEAN)
 
 
-def _report(fmt: str, result: Any, output: str | None, color: bool | None, options: dict[str, Any]) -> bool:
+def _fix(request: CheckRequest, plan: Any, result: Any, reading_stdin: bool, jobs: int | None) -> tuple[list[Any], Any]:
+    """``--fix``/``--diff``: fix the files in memory; for ``--diff`` print the diffs and exit,
+    for ``--fix`` write the files and lint again. Returns the files looked at and the result
+    to report."""
+    from .baseline import BaselineError
+    from .engine.plan import run_plan
+    from .fixes.command import baselined_fingerprints, count_fixed, fix_plan, refusals
+
+    try:
+        baselined = baselined_fingerprints(request.baseline)
+    except BaselineError as error:
+        _error(f"error: {error}")
+        sys.exit(EXIT_USAGE)
+    files = fix_plan(plan, result, request.unsafe_fixes, baselined)
+    for line in refusals(files):
+        _error(line)
+    changed = [item for item in files if item.outcome.changed]
+    if request.diff:
+        from .fixes.diff import unified_diff
+
+        try:
+            for item in changed:
+                sys.stdout.write(unified_diff(item.path, item.outcome.original, item.outcome.text, item.secrets))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+        count = count_fixed(files)
+        if count:
+            _error(f"would fix {count} finding{'s' if count != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}")
+        else:
+            _error("no fixes to apply")
+        sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+    from .fixes.files import write_fixed
+
+    for item in changed:
+        try:
+            write_fixed(item.entry, item.outcome)
+        except OSError as error:
+            _error(f"{item.path}: not fixed: cannot write it: {error.strerror or error}")
+            item.outcome.text = item.outcome.original
+    if reading_stdin:
+        text = changed[0].outcome.text if changed else _stdin_text(plan)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+    if any(item.outcome.changed for item in files):
+        result = run_plan(plan, jobs=jobs)
+    return files, result
+
+
+def _stdin_text(plan: Any) -> str:
+    """The text read from standard input (its saved copy), to print unchanged after ``--fix``."""
+    from .fixes.files import read_text
+
+    for group in plan.groups.values():
+        for entry in group.entries:
+            read = read_text(entry.path, group.settings.limits.max_bytes)
+            if isinstance(read, tuple):
+                return read[1]
+            with open(entry.path, encoding="utf-8", errors="surrogateescape") as handle:
+                return handle.read()
+    return ""
+
+
+def _fix_lines(request: CheckRequest, files: list[Any], result: Any, stream: Any) -> None:
+    """After the report: ``--show-fixes``, the ``--fix`` summary, or the hint that fixes exist."""
+    if not request.fix and not any(f.edit is not None for f in result.findings):
+        return
+    from .fixes.command import available_hint, count_fixed, show_fixes, summary
+
+    text_out = request.fmt == "text" and not request.output and stream is None
+    target = sys.stdout if text_out and not request.quiet else sys.stderr
+    try:
+        if request.fix:
+            if request.show_fixes:
+                target.write(show_fixes(files))
+            target.write(summary(count_fixed(files), len(result.findings)) + "\n")
+        elif text_out and not request.quiet:
+            hint = available_hint(result.findings, request.unsafe_fixes)
+            if hint:
+                target.write(hint + "\n")
+        target.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _report(fmt: str, result: Any, output: str | None, color: bool | None, options: dict[str, Any], stream: Any = None) -> bool:
     """Write the report to ``output`` (atomically) or stdout; return whether the reporter crashed.
 
     A crashed reporter leaves a previous ``output`` file untouched. A reader that closes the pipe
@@ -218,7 +327,7 @@ def _report(fmt: str, result: Any, output: str | None, color: bool | None, optio
             _error(f"internal error in the {fmt} reporter: {type(error).__name__}: {error}; {output} was left as it was")
             return True
         return False
-    stream = sys.stdout
+    stream = stream or sys.stdout
     reconfigure = getattr(stream, "reconfigure", None)
     if reconfigure is not None:
         try:

@@ -54,11 +54,16 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="List on stderr each file found, its kind, or why it was not linted.")
 @click.option("--no-cache", is_flag=True, help="Do not read or write the cache of shellcheck's results (also: PIPELINT_NO_CACHE=1).")
 @click.option("--cache-dir", type=click.Path(file_okay=False), metavar="DIR", help="Cache folder [default: PIPELINT_CACHE_DIR, else the user cache folder, e.g. ~/.cache/pipelint].")
+@click.option("--fix", is_flag=True, help="Apply safe automatic fixes to the files (keeps comments and formatting), then report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply fixes that change behaviour; alone, show them as available.")
+@click.option("--diff", is_flag=True, help="Print the changes --fix would make as a unified diff and write nothing; exit 1 if there are any.")
+@click.option("--show-fixes", is_flag=True, help="With --fix, list the fixed findings of each file.")
 def check(paths: tuple[str, ...], fmt: str, output: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None,
           config_path: str | None, isolated: bool, rules_dir: tuple[str, ...], baseline: str | None, write_baseline: str | None,
           jobs: int | None, color: bool | None, statistics: bool, max_file_size: int | None, quiet: bool, skip_unrecognised: bool,
           force_exclude: bool, follow_symlinks: bool, trust_config_plugins: bool, show_settings_for: str | None,
-          exit_zero: bool, stdin_filename: str | None, verbose: bool, no_cache: bool, cache_dir: str | None) -> None:
+          exit_zero: bool, stdin_filename: str | None, verbose: bool, no_cache: bool, cache_dir: str | None,
+          fix: bool, unsafe_fixes: bool, diff: bool, show_fixes: bool) -> None:
     """Lint PATHS (files or directories; default: the current directory; `-` reads standard input).
 
     Each file is linted with the nearest config file at or above it (see `--show-settings`)."""
@@ -96,7 +101,8 @@ def rules(ident: str | None, fmt: str, rules_dir: tuple[str, ...]) -> None:
         else:
             from .docs import doc_text
 
-            click.echo(f"{found.code} {found.name} ({found.severity}; {', '.join(found.kinds) or 'all files'})\n")
+            fixable = f"; fix: {found.fixable}" if found.fixable else ""
+            click.echo(f"{found.code} {found.name} ({found.severity}; {', '.join(found.kinds) or 'all files'}{fixable})\n")
             click.echo(doc_text(found.doc))
         return
     if fmt == "json":
@@ -109,14 +115,15 @@ def rules(ident: str | None, fmt: str, rules_dir: tuple[str, ...]) -> None:
         click.echo(rules_markdown(registry), nl=False)
     else:
         for item in registry.sorted():
-            click.echo(f"{item.code:<7} {item.name:<42} {item.severity!s:<8} {summary_text(item.summary)}")
+            fixable = f"fix:{item.fixable}" if item.fixable else ""
+            click.echo(f"{item.code:<7} {item.name:<42} {item.severity!s:<8} {fixable:<16} {summary_text(item.summary)}")
 
 
 def _rule_dict(found: Any) -> dict[str, Any]:
     return {
         "code": found.code, "name": found.name, "severity": str(found.severity), "kinds": list(found.kinds),
         "scope": found.scope, "summary": found.summary, "doc": found.doc, "tags": list(found.tags),
-        "security_severity": found.security_severity,
+        "security_severity": found.security_severity, "fixable": found.fixable,
     }
 
 

@@ -142,6 +142,12 @@ _DOMAINS = [
 ]
 
 
+def fix_label(found: Any) -> str:
+    """What ``--fix`` can do for a rule's findings: ``safe``, ``unsafe``, ``safe/unsafe``, or
+    ``""`` (see docs/fixes.md)."""
+    return str(getattr(found, "fixable", "") or "")
+
+
 def rules_markdown(registry: Any) -> str:
     """Markdown for every rule: a table per domain, then each rule's documentation."""
     out = [
@@ -156,19 +162,20 @@ def rules_markdown(registry: Any) -> str:
         group = [r for r in rules if r.code.startswith(prefix) and not r.code[len(prefix)].isalpha()]
         if not group:
             continue
-        out += [f"## {title}", "", "| Code | Name | Severity | Summary |", "| --- | --- | --- | --- |"]
+        out += [f"## {title}", "", "| Code | Name | Severity | Fix | Summary |", "| --- | --- | --- | --- | --- |"]
         for r in group:
             summary = r.summary.replace("|", "\\|")
-            out.append(f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {summary} |")
+            out.append(f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {fix_label(r)} | {summary} |")
         out.append("")
     other = [r for r in rules if not any(r.code.startswith(p) and not r.code[len(p)].isalpha() for p, _ in _DOMAINS)]
     if other:
-        out += ["## Plugins", "", "| Code | Name | Severity | Summary |", "| --- | --- | --- | --- |"]
-        out += [f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {r.summary} |" for r in other]
+        out += ["## Plugins", "", "| Code | Name | Severity | Fix | Summary |", "| --- | --- | --- | --- | --- |"]
+        out += [f"| [{r.code}](#{r.code.lower()}) | `{r.name}` | {r.severity} | {fix_label(r)} | {r.summary} |" for r in other]
         out.append("")
     out += ["## Rule documentation", ""]
     for r in rules:
         kinds = ", ".join(r.kinds) if r.kinds else "all files"
         extra = f"; security severity {r.security_severity}" if r.security_severity is not None else ""
+        extra += f"; fix: {r.fixable}" if getattr(r, "fixable", "") else ""
         out += [f"### {r.code}", "", f"**{r.name}** ({r.severity}; reads {kinds}{extra})", "", doc_markdown(r.doc), ""]
     return "\n".join(out).rstrip("\n") + "\n"

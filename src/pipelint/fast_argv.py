@@ -49,6 +49,10 @@ PARAMS: dict[str, tuple[str, Any]] = {
     "stdin_filename": ("str", None),
     "verbose": ("flag", False),
     "no_cache": ("flag", False),
+    "fix": ("flag", False),
+    "unsafe_fixes": ("flag", False),
+    "diff": ("flag", False),
+    "show_fixes": ("flag", False),
 }
 
 # Parameters of the click command that this parser never handles: their presence sends the
@@ -79,6 +83,10 @@ OPTIONS: dict[str, str] = {
     "--stdin-filename": "stdin_filename",
     "--verbose": "verbose", "-v": "verbose",
     "--no-cache": "no_cache",
+    "--fix": "fix",
+    "--unsafe-fixes": "unsafe_fixes",
+    "--diff": "diff",
+    "--show-fixes": "show_fixes",
 }
 
 CHOICES: dict[str, tuple[str, ...]] = {"fmt": FORMATS, "fail_on": FAIL_ON}

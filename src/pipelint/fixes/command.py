@@ -1,0 +1,110 @@
+"""The ``--fix``, ``--unsafe-fixes``, ``--diff`` and ``--show-fixes`` options of ``pipelint check``.
+
+:func:`fix_plan` fixes, in memory, every linted file that has a fix to apply (safe ones; with
+``unsafe``, all), leaving out suppressed and baselined findings; the command line then writes
+the files (or prints their diffs). The texts in these messages come from :mod:`.session`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..records import ValueRecord
+from .apply import wanted
+from .session import FileFix
+
+
+class FixedFile(ValueRecord):
+    """One file ``--fix`` looked at: its entry, display path, outcome and known secrets."""
+
+    __slots__ = ("entry", "path", "outcome", "secrets")
+
+    entry: Any
+    path: str
+    outcome: FileFix
+    secrets: set[str]
+
+    def __init__(self, entry: Any, path: str, outcome: FileFix, secrets: set[str]) -> None:
+        self.entry = entry
+        self.path = path
+        self.outcome = outcome
+        self.secrets = secrets
+
+
+def baselined_fingerprints(path: str | None) -> set[str]:
+    """The fingerprints a baseline file records (``BaselineError`` if it cannot be read)."""
+    if not path:
+        return set()
+    from ..baseline import read_baseline
+
+    return set(read_baseline(path))
+
+
+def fix_plan(plan: Any, result: Any, unsafe: bool, baselined: set[str]) -> list[FixedFile]:
+    """Fix every file of the plan that has a fix to apply; nothing is written."""
+    from .files import fix_entry
+
+    wanted_paths = {f.path for f in result.findings if wanted(f, unsafe) and f.fingerprint not in baselined}
+    done: list[FixedFile] = []
+    for group in plan.groups.values():
+        for entry in group.entries:
+            if entry.display in wanted_paths:
+                source = result.sources.get(entry.display)
+                secrets = set(source.secrets) if source is not None else set()
+                done.append(FixedFile(entry, entry.display, fix_entry(entry, group.settings, unsafe, baselined), secrets))
+    done.sort(key=lambda item: item.path)
+    return done
+
+
+def count_fixed(files: list[FixedFile]) -> int:
+    """How many findings the changed files had fixed."""
+    return sum(len(item.outcome.fixed) for item in files if item.outcome.changed)
+
+
+def show_fixes(files: list[FixedFile]) -> str:
+    """``--show-fixes``: per file, each fixed finding (where it was before the fix, in the order
+    the fixes were applied), its code and its fix's title."""
+    from ..reporters.safe import clean
+
+    lines = []
+    for item in files:
+        if not item.outcome.changed:
+            continue
+        lines.append(f"{clean(item.path)}:")
+        for finding in item.outcome.fixed:
+            title = finding.edit.title if finding.edit is not None else ""
+            lines.append(f"  {finding.line}:{finding.col} {finding.code} {clean(title)}")
+    if not lines:
+        return "No findings were fixed.\n"
+    return "Fixed findings:\n" + "\n".join(lines) + "\n"
+
+
+def refusals(files: list[FixedFile]) -> list[str]:
+    """One line per file that had fixes but was left untouched, saying why."""
+    from ..reporters.safe import clean
+
+    return [f"{clean(item.path)}: {item.outcome.refused}" for item in files if item.outcome.refused]
+
+
+def summary(fixed: int, remaining: int) -> str:
+    """The line after a ``--fix`` run: ``Fixed 3 findings (1 remaining).``"""
+    return f"Fixed {fixed} finding{'s' if fixed != 1 else ''} ({remaining} remaining)."
+
+
+def available_hint(findings: list[Any], unsafe: bool) -> str:
+    """Without ``--fix``: how many findings it would fix, and how many more ``--unsafe-fixes``
+    adds (with ``--unsafe-fixes`` they count as fixable); ``""`` when none have a fix."""
+    safe = sum(1 for f in findings if f.edit is not None and f.edit.safe)
+    risky = sum(1 for f in findings if f.edit is not None and not f.edit.safe)
+    if unsafe:
+        safe, risky = safe + risky, 0
+    if not safe and not risky:
+        return ""
+    parts = []
+    if safe:
+        option = "`--fix --unsafe-fixes`" if unsafe else "`--fix`"
+        parts.append(f"{safe} finding{'s' if safe != 1 else ''} can be fixed with {option}")
+    if risky:
+        lead = f"{risky} more" if safe else f"{risky} finding{'s' if risky != 1 else ''}"
+        parts.append(f"{lead} with `--fix --unsafe-fixes` (changes behaviour; review them first)")
+    return "; ".join(parts) + "."

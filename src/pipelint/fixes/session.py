@@ -1,0 +1,139 @@
+"""Fix one file: apply, lint again, repeat until nothing changes, then verify.
+
+:func:`fix_text` is given the file's text and a function that lints a text as that file (same
+name, settings, suppressions and baseline). Each round applies the non-overlapping fixes
+(:func:`~pipelint.fixes.apply.apply_fixes`) and lints the result; fixes that overlapped, and
+fixes a round made possible, are applied in the next, for at most :data:`MAX_ROUNDS` rounds.
+The result is kept only if it passes every check:
+
+* it loads, as the same kind of document as before (no syntax error, no loading problem);
+* every finding a fix was applied for is gone;
+* no finding appeared: for every rule, the fixed text has no more findings than the original
+  had, less those fixed;
+* applying the fixes once more changes nothing (a fix that undoes another would loop).
+
+Otherwise the original text stands and :attr:`FileFix.refused` says why.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from ..records import ValueRecord
+from .apply import apply_fixes
+
+MAX_ROUNDS = 10
+
+# Loading problems: a text that shows one of these did not load as a clean document.
+_LOAD_CODES = ("PL002", "PL004", "PL005", "PL006", "PL007", "PL008", "PL011")
+
+
+class Linted(ValueRecord):
+    """What linting a text as the file gave: its kind (``None``: not recognised) and findings,
+    suppressed ones marked (and baselined ones too, with ``baselined``)."""
+
+    __slots__ = ("kind", "findings", "baselined")
+
+    kind: str | None
+    findings: list[Any]
+    baselined: set[str]
+
+    def __init__(self, kind: str | None, findings: list[Any], baselined: set[str] | None = None) -> None:
+        self.kind = kind
+        self.findings = findings
+        self.baselined = set() if baselined is None else baselined
+
+    def fixable(self, unsafe: bool) -> list[Any]:
+        """The findings ``--fix`` may fix: with a fix (safe, or any with ``unsafe``), neither
+        suppressed nor recorded in the baseline."""
+        return [f for f in self.findings if f.edit is not None and not f.suppressed and f.fingerprint not in self.baselined
+                and (f.edit.safe or unsafe)]
+
+    def visible(self) -> list[Any]:
+        """The findings that are not suppressed."""
+        return [f for f in self.findings if not f.suppressed]
+
+
+class FileFix(ValueRecord):
+    """The outcome of fixing one file.
+
+    ``text`` is the fixed text (the original when nothing was fixed or the fix was refused),
+    ``fixed`` the findings that were fixed (as first reported), ``refused`` why the file was
+    left untouched (``""`` when it was not), and ``remaining`` the findings of the final text.
+    """
+
+    __slots__ = ("original", "text", "fixed", "refused", "remaining")
+
+    original: str
+    text: str
+    fixed: list[Any]
+    refused: str
+    remaining: list[Any]
+
+    def __init__(self, original: str, text: str, fixed: list[Any], refused: str = "", remaining: list[Any] | None = None) -> None:
+        self.original = original
+        self.text = text
+        self.fixed = fixed
+        self.refused = refused
+        self.remaining = [] if remaining is None else remaining
+
+    @property
+    def changed(self) -> bool:
+        """Whether the file's text changes."""
+        return self.text != self.original
+
+
+def fix_text(text: str, lint: Callable[[str], Linted], unsafe: bool, first: Linted | None = None) -> FileFix:
+    """Fix ``text`` (see the module documentation); ``first`` is its lint, if already known."""
+    before = first or lint(text)
+    current, linted = text, before
+    fixed: list[Any] = []
+    for _round in range(MAX_ROUNDS):
+        candidates = linted.fixable(unsafe)
+        if not candidates:
+            break
+        outcome = apply_fixes(current, candidates, unsafe)
+        if outcome.refused:
+            return FileFix(text, text, [], f"not fixed: {outcome.refused}", before.visible())
+        if not outcome.changed or outcome.text == current:
+            if outcome.invalid and not fixed:
+                finding, reason = outcome.invalid[0]
+                return FileFix(text, text, [], f"{finding.code} fix not applied: {reason}", before.visible())
+            break
+        fixed.extend(outcome.applied)
+        current = outcome.text
+        linted = lint(current)
+    else:
+        if linted.fixable(unsafe) and apply_fixes(current, linted.fixable(unsafe), unsafe).text != current:
+            return FileFix(text, text, [], f"fixes still change the file after {MAX_ROUNDS} rounds (fixes that undo each other?)", before.visible())
+    if not fixed:
+        return FileFix(text, text, [], "", before.visible())
+    reason = verify(before, linted, fixed)
+    if reason:
+        return FileFix(text, text, [], reason, before.visible())
+    return FileFix(text, current, fixed, "", linted.visible())
+
+
+def verify(before: Linted, after: Linted, fixed: list[Any]) -> str:
+    """Why the fixed text must not be kept (see the module documentation), or ``""``."""
+    if after.kind != before.kind:
+        return f"not fixed: the fixed text would no longer read as a {before.kind or 'known kind of file'}"
+    loading = [f for f in after.findings if f.code in _LOAD_CODES and f.code not in {b.code for b in before.findings}]
+    if loading:
+        problem = loading[0]
+        return f"not fixed: the fixed text would not load ({problem.code} at {problem.line}:{problem.col})"
+    remaining = {f.fingerprint for f in after.findings}
+    for finding in fixed:
+        if finding.fingerprint in remaining:
+            return f"not fixed: the {finding.code} finding at {finding.line}:{finding.col} would remain after its fix"
+    allowed = Counter(f.code for f in before.findings)
+    original = {f.fingerprint for f in before.findings}
+    allowed.subtract(f.code for f in fixed if f.fingerprint in original)  # not those a round made and the next fixed
+    found = Counter(f.code for f in after.findings)
+    for code, count in sorted(found.items()):
+        if count > allowed[code]:
+            new = next(f for f in after.findings if f.code == code)
+            return f"not fixed: the fixes would add a {code} finding (at {new.line}:{new.col} of the fixed text)"
+    return ""
