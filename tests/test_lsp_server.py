@@ -174,6 +174,17 @@ async def test_fix_actions_apply_to_the_expected_text(server: Server) -> None:
     assert apply(MARKERS, edits_of(unsafe, uri)).split("\n")[3] == "extra: null"
 
 
+async def test_builtin_fix_quotes_a_version(server: Server) -> None:
+    text = "version: 0.2\nphases:\n  install:\n    runtime-versions:\n      python: 3.10\n  build:\n    commands:\n      - echo ok\n"
+    diagnostics = await server.open("fixme/buildspec.yml", text)
+    assert spans(diagnostics, "BS303") == [("BS303", 4, 14, 4, 18)]
+    (fix,) = [a for a in await server.actions("fixme/buildspec.yml", 4) if a.title.startswith("Fix:")]
+    assert fix.title == 'Fix: Quote the version as "3.10"' and fix.is_preferred
+    fixed = apply(text, edits_of(fix, server.uri("fixme/buildspec.yml")))
+    assert fixed.split("\n")[4] == '      python: "3.10"'
+    assert spans(await server.change("fixme/buildspec.yml", fixed), "BS303") == []
+
+
 async def test_disable_comment_silences_the_finding(server: Server) -> None:
     text = MARKERS.replace("marker: 2.5", "marker: 2.5  # pipelint: disable=LSX001")
     assert spans(await server.change("buildspec.yml", text), "LSX001") == [("LSX001", 1, 28, 1, 32)]
@@ -181,11 +192,22 @@ async def test_disable_comment_silences_the_finding(server: Server) -> None:
 
 
 async def test_fix_all_of_a_rule(server: Server) -> None:
-    pytest.importorskip("pipelint.fixes.session", reason="the fix engine (branch fix) is not merged yet")
     actions = await server.actions("buildspec.yml", 2)
     fix_all = next(a for a in actions if a.title.startswith("Fix all LSX001"))
     fixed = apply(MARKERS, edits_of(fix_all, server.uri("buildspec.yml")))
     assert fixed == MARKERS.replace("marker: 1.10", 'marker: "1.10"').replace("marker: 2.5", 'marker: "2.5"')
+
+
+async def test_fix_all_on_save_kind(server: Server) -> None:
+    found = await server.client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=server.uri("buildspec.yml")),
+        range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+        context=types.CodeActionContext(diagnostics=[], only=["source.fixAll"])))
+    assert found is not None and [a.title for a in found] == ["Fix all safe pipelint fixes"]
+    (action,) = found
+    assert isinstance(action, types.CodeAction) and action.kind == "source.fixAll.pipelint"
+    fixed = apply(MARKERS, edits_of(action, server.uri("buildspec.yml")))
+    assert fixed == MARKERS.replace("marker: 1.10", 'marker: "1.10"').replace("marker: 2.5", 'marker: "2.5"')  # the unsafe fix is left
 
 
 async def test_hover_shows_the_rule_documentation(server: Server) -> None:

@@ -250,20 +250,29 @@ def test_no_disable_comment_inside_a_block_scalar_or_in_json(workspace: Path) ->
 # The cold path
 
 
-def test_pipelint_check_does_not_import_the_language_server(tmp_path: Path) -> None:
+@pytest.mark.parametrize("argv", [["check", "--isolated"], ["check", "--isolated", "--format", "json", "--exit-zero"], ["rules", "BS104"]])
+def test_pipelint_commands_do_not_import_the_language_server(tmp_path: Path, argv: list[str]) -> None:
+    """The fast `check` path, and click's path for other command lines, leave pygls alone."""
     spec = tmp_path / "buildspec.yml"
     spec.write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - echo ok\n")
     probe = (
-        "import sys, runpy\n"
-        "sys.argv = ['pipelint', 'check', '--isolated', sys.argv[1]]\n"
+        "import sys\n"
         "import pipelint.launch as launch\n"
         "try:\n"
         "    launch._dispatch(sys.argv[1:])\n"
         "except SystemExit:\n"
         "    pass\n"
         "print('LOADED', sorted(m for m in sys.modules if m.split('.')[0] in ('pygls', 'lsprotocol', 'cattrs') or m.startswith('pipelint.lsp')))\n"
-        "assert 'pipelint.engine.runner' in sys.modules\n"
+        "assert 'pipelint.engine.runner' in sys.modules or sys.argv[1] == 'rules'\n"
     )
-    done = subprocess.run([sys.executable, "-c", probe, str(spec)], capture_output=True, text=True, timeout=120)
+    args = [*argv, str(spec)] if argv[0] == "check" else argv
+    done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "LOADED []"
+
+
+def test_untitled_documents_are_linted_with_the_defaults(workspace: Path) -> None:
+    session = Session()
+    uri = "untitled:Untitled-1"
+    session.open(uri, "version: 0.2\nphases:\n  build:\n    runtime-versions:\n      python: 3.12\n    commands:\n      - echo ok\n")
+    assert ("BS104", 4, 5) in codes(session.findings_for(uri))

@@ -7,6 +7,8 @@
 * **Fix all <CODE> in file**: every fix of that rule in the file, applied and checked by
   :func:`pipelint.fixes.apply.apply_fixes` (the same code as ``pipelint check --fix``: the result
   must still parse and the findings must be gone), sent as one edit of the changed span.
+* ``source.fixAll.pipelint`` (asked for by kind, e.g. VS Code's ``editor.codeActionsOnSave``):
+  every safe fix of the file, verified the same way.
 * **Disable <CODE> for this line**: a ``# pipelint: disable=CODE`` comment
   (:mod:`pipelint.engine.suppressions`) at the end of the finding's line, or the code added to
   the line's existing comment. Only where a comment can go without changing the file's meaning:
@@ -28,6 +30,7 @@ from .diagnostics import lsp_range, shown_text, to_diagnostic
 from .positions import units
 from .session import Document
 
+FIX_ALL_KIND = "source.fixAll.pipelint"
 _DISABLE = re.compile(r"#\s*pipelint:\s*disable\s*=\s*([A-Za-z0-9_,\- ]+)")
 
 
@@ -36,9 +39,13 @@ def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], enc
     """The code actions for the findings ``wanted`` (those the request's range touches) of a
     document whose findings are ``every``; ``only``: the kinds the client asked for; ``lint``:
     lints a text as this document (for fix-all)."""
-    if only is not None and not any(kind in ("", "quickfix") for kind in only):
-        return []
     actions: list[types.CodeAction] = []
+    if only is not None and any(FIX_ALL_KIND == kind or FIX_ALL_KIND.startswith(kind + ".") for kind in only):
+        whole = fix_file_action(doc, every, encoding, lint)
+        if whole is not None:
+            actions.append(whole)
+    if only is not None and not any(kind in ("", "quickfix") for kind in only):
+        return actions
     fix_all_done: set[str] = set()
     for finding in wanted:
         diagnostic = to_diagnostic(finding, doc.uri, doc.lines, encoding, doc.registry)
@@ -116,21 +123,30 @@ def fix_all_action(doc: Document, code: str, every: list[Finding], encoding: str
     )
 
 
-def fixed_text(text: str, code: str, lint: Any) -> str | None:
-    """``text`` with the safe fixes of rule ``code`` applied and verified (the result loads, the
-    fixed findings are gone, no other finding appeared), or ``None`` when that fails."""
+def fix_file_action(doc: Document, every: list[Finding], encoding: str, lint: Any) -> types.CodeAction | None:
+    """``source.fixAll.pipelint``: every safe fix of the file, verified (for fix-on-save)."""
+    if lint is None or not any(f.edit is not None and f.edit.safe for f in every if f.path == doc.display):
+        return None
+    fixed = fixed_text(doc.text, None, lint)
+    if fixed is None or fixed == doc.text:
+        return None
+    return types.CodeAction(title="Fix all safe pipelint fixes", kind=FIX_ALL_KIND,
+                            edit=_workspace_edit(doc, [span_edit(doc, fixed, encoding)]))
+
+
+def fixed_text(text: str, code: str | None, lint: Any) -> str | None:
+    """``text`` with the safe fixes of rule ``code`` (``None``: of every rule) applied and verified
+    (the result loads, the fixed findings are gone, no other finding appeared), or ``None`` when
+    that fails."""
     import copy
 
-    try:
-        from ..fixes.session import Linted, fix_text
-    except ImportError:  # a build without the fix engine: no fix-all
-        return None
+    from ..fixes.session import Linted, fix_text
 
     def only_this_rule(current: str) -> Any:
         kind, findings = lint(current)
         kept = []
         for finding in findings:
-            if finding.code != code and finding.edit is not None:
+            if code is not None and finding.code != code and finding.edit is not None:
                 finding = copy.copy(finding)
                 finding.edit = None
             kept.append(finding)

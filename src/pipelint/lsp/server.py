@@ -23,6 +23,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 
 from .. import __version__
+from .actions import FIX_ALL_KIND
 from .session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -134,7 +135,7 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
         ls.session.forget_settings()
         ls.publish(ls.session.relint_all())
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]))
     @guarded
     def code_action(ls: PipelintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         from .actions import code_actions
