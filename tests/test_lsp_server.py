@@ -150,6 +150,19 @@ async def test_change_relints_the_text(server: Server) -> None:
     assert len(spans(diagnostics, "LSX001")) == 2
 
 
+async def test_incremental_change_in_utf16_units(server: Server) -> None:
+    uri = server.uri("buildspec.yml")
+    server.versions[uri] += 1
+    # replace `1.10` after the emoji (UTF-16 characters 28-32 of line 1) with `"1.10"`
+    server.client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=server.versions[uri]),
+        content_changes=[types.TextDocumentContentChangePartial(
+            range=types.Range(start=types.Position(line=1, character=28), end=types.Position(line=1, character=32)), text='"1.10"')]))
+    await server.settle()
+    assert spans(list(server.client.diagnostics[uri]), "LSX001") == [("LSX001", 2, 8, 2, 11)]
+    await server.change("buildspec.yml", MARKERS)
+
+
 async def test_builtin_rule_diagnostic_links_its_documentation(server: Server) -> None:
     text = "version: 0.2\nphases:\n  build:\n    runtime-versions:\n      python: 3.12\n    commands:\n      - echo ok\n"
     diagnostics = await server.open("sub/buildspec.yml", text)

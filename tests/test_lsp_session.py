@@ -276,3 +276,25 @@ def test_untitled_documents_are_linted_with_the_defaults(workspace: Path) -> Non
     uri = "untitled:Untitled-1"
     session.open(uri, "version: 0.2\nphases:\n  build:\n    runtime-versions:\n      python: 3.12\n    commands:\n      - echo ok\n")
     assert ("BS104", 4, 5) in codes(session.findings_for(uri))
+
+
+def test_the_server_keeps_stdout_for_the_protocol(monkeypatch: pytest.MonkeyPatch) -> None:
+    """While serving, `print` (from a plugin rule, say) goes to stderr; only pygls writes to the
+    real stdout."""
+    import io
+
+    from pipelint.lsp import server as module
+
+    seen: dict[str, object] = {}
+    real = io.TextIOWrapper(io.BytesIO())
+    monkeypatch.setattr(sys, "stdout", real)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO()))
+
+    def start_io(self: object, stdin: object, stdout: object) -> None:
+        seen["protocol"] = stdout
+        seen["print"] = sys.stdout
+
+    monkeypatch.setattr(module.PipelintServer, "start_io", start_io)
+    module.serve()
+    assert seen["protocol"] is real.buffer
+    assert seen["print"] is sys.stderr

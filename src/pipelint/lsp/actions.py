@@ -14,7 +14,8 @@
   the line's existing comment. Only where a comment can go without changing the file's meaning:
   YAML files, on a line whose end is not inside a multi-line string or block scalar (a ``#``
   there would become part of the value). JSON has no comments, so JSON files get no such action
-  (use ``per-file-ignores`` in the config). A fix whose text would carry a secret the file holds
+  (use ``per-file-ignores`` in the config), and neither do Terraform files for now (a line may
+  end inside a heredoc). A fix whose text would carry a secret the file holds
   is not offered (every output masks secrets; an edit cannot).
 """
 
@@ -187,6 +188,9 @@ def disable_edit(doc: Document, finding: Finding, encoding: str) -> types.TextEd
 
     if finding.code == "PL001" or doc.kind is None or finding.line > len(doc.lines):
         return None
+    name = (doc.path or doc.display).lower()
+    if doc.kind == "terraform" or name.endswith((".tf", ".tf.json")):
+        return None  # HCL takes `#` comments, but whether a line ends inside a heredoc is not checked here
     if detect_format(doc.path or doc.display, doc.text) != "yaml":
         return None  # JSON has no comments
     line_text = doc.lines[finding.line - 1]

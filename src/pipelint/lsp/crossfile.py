@@ -25,6 +25,7 @@ def referenced_files(origin: str, text: str | None, settings: Any, limit: int) -
     from ..engine.project import Project
     from ..engine.runner import _classify, project_root
     from ..extract import extract
+    from .session import PIPELINE_KINDS
 
     if text is not None:
         entry: FileEntry = BufferEntry(origin, display_path(origin), True, text[:limit].encode("utf-8", "surrogatepass"))
@@ -34,7 +35,7 @@ def referenced_files(origin: str, text: str | None, settings: Any, limit: int) -
         kind, result = _classify(entry, settings)
     except OSError:
         return set()
-    if kind not in ("template", "pipeline") or result is None or result.fatal:
+    if kind not in PIPELINE_KINDS or result is None or result.fatal:
         return set()
     docs, _problems = extract(result, kind, settings.limits)
     project = Project(docs, project_root(settings), settings.limits, settings.config)

@@ -36,7 +36,9 @@ from ..discover import BufferEntry, FileEntry, display_path
 from ..findings import Finding
 from .positions import split_lines
 
-PIPELINE_KINDS = ("template", "pipeline")
+# Kinds whose documents the project rules start from (the engine keeps their documents for them).
+# "terraform" is the kind the engine gives `.tf` files once it reads them.
+PIPELINE_KINDS = ("template", "pipeline", "terraform")
 
 
 class Document:
