@@ -12,6 +12,8 @@ a. **through the real server**: ``pipelint lsp`` started as a subprocess, driven
    alternating, so every run lints new text) and times until the matching
    ``publishDiagnostics`` arrives: JSON-RPC both ways, pygls applying the change, the lint and
    the diagnostics conversion;
+   It also prints, once, the server's start-up time (process start to the ``initialize``
+   answer: importing pygls, lsprotocol and the engine) and the first lint after ``didOpen``;
 b. **the same code path in process**: :meth:`pipelint.lsp.session.Session.change` on the same
    edits (what the server's handler calls), without the transport.
 
@@ -132,8 +134,10 @@ def summary(samples: list[float]) -> str:
     return f"median {statistics.median(ms):.1f} ms (min {min(ms):.1f}, max {max(ms):.1f}; {len(ms)} runs)"
 
 
-async def through_server(path: Path, texts: list[str], warmup: int) -> list[float]:
-    """Time each didChange → publishDiagnostics round trip through ``pipelint lsp``."""
+async def through_server(path: Path, texts: list[str], warmup: int) -> tuple[float, float, list[float]]:
+    """Time the server's start (process start to the ``initialize`` answer), the first lint
+    (``didOpen`` to its diagnostics, cross-file rules included) and each didChange →
+    publishDiagnostics round trip through ``pipelint lsp``."""
     from lsprotocol import types
     from pygls.lsp.client import LanguageClient
 
@@ -148,10 +152,12 @@ async def through_server(path: Path, texts: list[str], warmup: int) -> list[floa
     def on_register(params: types.RegistrationParams) -> None:
         return None
 
+    began = time.perf_counter()
     await client.start_io(sys.executable, "-m", "pipelint", "lsp", "--isolated", cwd=str(path.parent))
     server = client._server  # drain its stderr so that the pipe never fills
     drain = asyncio.create_task(server.stderr.read()) if server is not None and server.stderr is not None else None
     await client.initialize_async(types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=path.parent.as_uri()))
+    started = time.perf_counter() - began
     client.initialized(types.InitializedParams())
     uri = path.as_uri()
 
@@ -161,9 +167,11 @@ async def through_server(path: Path, texts: list[str], warmup: int) -> list[floa
             if params.uri == uri and params.version == version:
                 return
 
+    opened = time.perf_counter()
     client.text_document_did_open(types.DidOpenTextDocumentParams(
         text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=texts[0])))
     await published(1)
+    first = time.perf_counter() - opened
     samples: list[float] = []
     for number, text in enumerate(texts, start=2):
         start = time.perf_counter()
@@ -178,7 +186,7 @@ async def through_server(path: Path, texts: list[str], warmup: int) -> list[floa
     await client.stop()
     if drain is not None:
         await drain
-    return samples
+    return started, first, samples
 
 
 def in_process(path: Path, texts: list[str], warmup: int) -> list[float]:
@@ -212,8 +220,10 @@ def main() -> None:
         texts = edits(text, options.runs + options.warmup)
         print(f"file: {options.file or 'generated template'}, {text.count(chr(10))} lines, {len(text.encode())} bytes")
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        served = asyncio.run(through_server(path, texts, options.warmup))
+        started, first, served = asyncio.run(through_server(path, texts, options.warmup))
         local = in_process(path, texts, options.warmup)
+        print(f"server start (process start to the initialize answer): {started * 1000:.0f} ms; "
+              f"first lint (didOpen to diagnostics, cross-file rules included): {first * 1000:.0f} ms")
         print(f"didChange -> publishDiagnostics through `pipelint lsp` (stdio): {summary(served)}")
         print(f"Session.change in process (the same lint, no transport):      {summary(local)}")
         print(f"load average after:  {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -172,6 +172,29 @@ async def test_builtin_rule_diagnostic_links_its_documentation(server: Server) -
     assert "Fix:" in bs104.message
 
 
+async def test_related_locations_become_related_information(server: Server) -> None:
+    text = '{\n  "Version": "2012-10-17",\n  "Statement": [\n    {"Effect": "Allow", "Action": ["s3:*", "ec2:*"], "Resource": "*"}\n  ]\n}\n'
+    diagnostics = await server.open("policy.json", text)
+    (iam002,) = [d for d in diagnostics if d.code == "IAM002"]
+    assert (iam002.range.start.line, iam002.range.start.character, iam002.range.end.character) == (3, 35, 41)
+    assert iam002.related_information is not None
+    (related,) = iam002.related_information
+    assert related.location.uri == server.uri("policy.json")
+    assert (related.location.range.start.line, related.location.range.start.character, related.location.range.end.character) == (3, 43, 50)
+    assert related.message.startswith("`ec2:*`: every ec2 action")
+    assert not [a for a in await server.actions("policy.json", 3) if a.title.startswith("Disable")]  # JSON has no comments
+
+
+async def test_secrets_are_masked_in_diagnostics_and_actions(server: Server) -> None:
+    secret = "AKIA" + "QWERTYUIOPASDFGH"
+    text = f"version: 0.2\nenv:\n  variables:\n    AWS_ACCESS_KEY_ID: {secret}\nphases:\n  build:\n    commands:\n      - echo ok\n"
+    diagnostics = await server.open("secret/buildspec.yml", text)
+    assert any(str(d.code).startswith("SEC") for d in diagnostics)
+    shown = [d.message for d in diagnostics] + [r.message for d in diagnostics for r in d.related_information or []]
+    shown += [a.title for a in await server.actions("secret/buildspec.yml", 3)]
+    assert shown and not any(secret in text_shown or secret[4:] in text_shown for text_shown in shown)
+
+
 async def test_fix_actions_apply_to_the_expected_text(server: Server) -> None:
     uri = server.uri("buildspec.yml")
     actions = await server.actions("buildspec.yml", 1)
