@@ -306,3 +306,15 @@ async def test_close_clears_the_diagnostics(server: Server) -> None:
     server.client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     await server.settle()
     assert list(server.client.diagnostics[uri]) == []
+
+
+@pytest.mark.asyncio(loop_scope="function")
+async def test_shutdown_then_exit_ends_the_process_cleanly(tmp_path: Path) -> None:
+    client = make_test_lsp_client()
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "user-config"), "PIPELINT_NO_CACHE": "1"}
+    await client.start_io(sys.executable, "-m", "pipelint", "lsp", "--isolated", cwd=str(tmp_path), env=env)
+    await client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=tmp_path.as_uri()))
+    process = client._server
+    assert process is not None and process.returncode is None
+    await client.shutdown_session()  # shutdown, exit, and wait for the process
+    assert process.returncode == 0
