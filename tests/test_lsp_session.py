@@ -130,6 +130,10 @@ def test_files_of_no_known_kind_are_quiet(workspace: Path) -> None:
     session = Session(isolated=True)
     session.open(uri, "services:\n  web:\n    image: nginx\n")
     assert session.findings_for(uri) == []
+    session.change(uri, "services: [\n  web\n", 2)  # broken, but no concern of pipelint's: not even parsed
+    assert session.findings_for(uri) == []
+    session.change(uri, "AWSTemplateFormatVersion: \"2010-09-09\"\nResources: [\n", 3)  # a template's mark: parsed, and the syntax error shown
+    assert [f.code for f in session.findings_for(uri)] == ["PL002"]
 
 
 # ------------------------------------------------------------------------------------------

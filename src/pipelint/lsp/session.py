@@ -257,7 +257,9 @@ class Session:
         """The document's text as the engine reads a file (at most ``limit`` bytes of it)."""
         text = doc.text if len(doc.text) <= limit else doc.text[:limit]
         data = text.encode("utf-8", "surrogatepass")
-        return BufferEntry(doc.path or untitled_name(doc.uri), doc.display, True, data)
+        # Not "named on the command line": like a file found by walking, a YAML or JSON file that shows
+        # none of the kinds' marks is not even parsed (editors open many that are no concern of ours).
+        return BufferEntry(doc.path or untitled_name(doc.uri), doc.display, False, data)
 
     def _prepare(self, doc: Document) -> FileSettings | None:
         """The document's settings, or ``None`` (its findings cleared) when it is not linted:
