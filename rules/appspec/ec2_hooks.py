@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, did_you_mean, rule
+from pipelint.fixes.build import rename_key, unambiguous_name
 from pipelint.load.scalars import clip_number, number_of_text
 from pipelint.models.appspec import (
     AGENT,
@@ -47,7 +48,7 @@ def known_scripts(doc: Document, config: dict) -> Iterator[tuple[Scalar, Node]]:
                 yield key, entry
 
 
-@rule("AS201", "ec2-unknown-lifecycle-event", severity="warning", kinds=("appspec",), flavors=("ec2",))
+@rule("AS201", "ec2-unknown-lifecycle-event", severity="warning", kinds=("appspec",), flavors=("ec2",), fixable="safe")
 def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]:
     """A ``hooks`` key is not an EC2/on-premises lifecycle event, so its scripts never run.
 
@@ -73,11 +74,16 @@ def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]
         hooks:
           AfterInstall:
             - location: scripts/configure.sh
+
+    Fix: safe, for a misspelling with exactly one close event name (``AfterInstal`` →
+    ``AfterInstall``, ``afterinstall`` → ``AfterInstall``) that ``hooks`` does not have yet;
+    renames the key. An Amazon ECS event has no EC2 equivalent and is not renamed.
     """
     spec = appspec_of(doc)
     if spec is None:
         return
     custom = _custom_events(config)
+    hooks = spec.root.get("hooks")
     for key, _ in spec.ec2_hooks():
         name = key.text
         if name in EC2_EVENTS or name in EC2_RESERVED or name in custom:
@@ -88,8 +94,10 @@ def ec2_unknown_lifecycle_event(doc: Document, config: dict) -> Iterator[Report]
             why = f"`{name}` is not an EC2/on-premises lifecycle event"
         best = did_you_mean(name, EC2_EVENTS)
         hint = f"; did you mean `{best}`?" if best else f"; use one of {', '.join(EC2_EVENTS)}"
+        exact = unambiguous_name(name, EC2_EVENTS) if name not in ECS_EVENTS and hooks is not None else None
+        edit = rename_key(key, exact, hooks, f"Rename the event to `{exact}`") if exact is not None and hooks is not None else None
         yield Report(key, f"{why}; the agent silently ignores it, so its scripts never run{hint}",
-                     fix=f"rename it to `{best}`" if best else "use a lifecycle event name")
+                     fix=f"rename it to `{best}`" if best else "use a lifecycle event name", edit=edit)
 
 
 @rule("AS202", "ec2-reserved-lifecycle-event", severity="warning", kinds=("appspec",), flavors=("ec2",))

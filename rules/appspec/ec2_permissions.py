@@ -5,7 +5,8 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Report, Scalar, did_you_mean, rule
+from pipelint.api import Document, Fix, Mapping, Report, Scalar, did_you_mean, rule
+from pipelint.fixes.build import plain_scalar_text, replace_node
 from pipelint.load.scalars import clip_number
 from pipelint.models.appspec import AGENT, appspec_of, is_empty, items_of, show, shown
 
@@ -120,7 +121,20 @@ def _valid(mode: str) -> bool:
     return 1 <= len(mode) <= 4 and all(c in "01234567" for c in mode)
 
 
-@rule("AS122", "ec2-permission-mode-invalid", severity="error", kinds=("appspec",), flavors=("ec2",))
+def _strip_zero_fix(node: Scalar) -> Fix | None:
+    """``mode: 0755`` → ``mode: 755``: the digits as written, without the leading zeros, which
+    YAML reads as the number 755 and the agent as the text ``755``, octal digits as meant.
+    Only when the digits left are a mode the agent accepts (1–4 octal digits)."""
+    written = plain_scalar_text(node)
+    if written is None or not _leading_zero_trap(node):
+        return None
+    digits = written.lstrip("0")
+    if not digits or not _valid(digits):
+        return None
+    return replace_node(node, digits, f"Write the mode as {digits}")
+
+
+@rule("AS122", "ec2-permission-mode-invalid", severity="error", kinds=("appspec",), flavors=("ec2",), fixable="safe")
 def ec2_permission_mode_invalid(doc: Document, config: dict) -> Iterator[Report]:
     """A permissions ``mode`` must be one to four octal digits, as the agent reads it.
 
@@ -149,6 +163,9 @@ def ec2_permission_mode_invalid(doc: Document, config: dict) -> Iterator[Report]
         permissions:
           - object: /opt/app/run.sh
             mode: 755
+
+    Fix: safe, for an unquoted mode with leading zeros (the YAML octal trap): drops the zeros
+    (``0755`` → ``755``), which the agent reads as the mode the digits spell.
     """
     for entry in permission_entries(doc):
         node = entry.get("mode")
@@ -168,10 +185,10 @@ def ec2_permission_mode_invalid(doc: Document, config: dict) -> Iterator[Report]
             bad = next(c for c in mode if c not in "01234567")
             agent = f'"the permissions mode ({clip_number(mode)}) … contains an invalid character ({bad})"'
         yield Report(node, f"`mode` {show(node)} is not 1–4 octal digits; {AGENT} {agent}{trap or '; write the mode as octal digits, for example `644` or `755`'}",
-                     fix="write the mode without a leading zero, e.g. `755`")
+                     fix="write the mode without a leading zero, e.g. `755`", edit=_strip_zero_fix(node))
 
 
-@rule("AS123", "ec2-permission-mode-leading-zero", severity="warning", kinds=("appspec",), flavors=("ec2",))
+@rule("AS123", "ec2-permission-mode-leading-zero", severity="warning", kinds=("appspec",), flavors=("ec2",), fixable="safe")
 def ec2_permission_mode_leading_zero(doc: Document, config: dict) -> Iterator[Report]:
     """An unquoted ``mode`` with a leading zero silently becomes another mode.
 
@@ -194,6 +211,9 @@ def ec2_permission_mode_leading_zero(doc: Document, config: dict) -> Iterator[Re
         permissions:
           - object: /var/www/html
             mode: 644
+
+    Fix: safe. Drops the leading zeros (``0644`` → ``644``), so the agent applies the mode the
+    digits spell.
     """
     for entry in permission_entries(doc):
         node = entry.get("mode")
@@ -208,7 +228,7 @@ def ec2_permission_mode_leading_zero(doc: Document, config: dict) -> Iterator[Re
         quote = f" or quote it (`mode: \"{node.raw}\"`)" if len(node.raw) <= 4 else ""
         yield Report(node, f"YAML reads the unquoted `{raw}` as the octal number {raw} = {node.value}, so the agent "
                      f"applies mode {mode}, not {intended}; write `mode: {intended}`{quote}",
-                     fix=f"write `mode: {intended}`")
+                     fix=f"write `mode: {intended}`", edit=_strip_zero_fix(node))
 
 
 @rule("AS124", "ec2-permission-type", severity="error", kinds=("appspec",), flavors=("ec2",))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipelint.api import Document, Node, Report, Scalar, rule
+from pipelint.api import Document, Fix, Node, Report, Scalar, rule
+from pipelint.fixes.build import replace_node, single_line
 from pipelint.models.appspec import AGENT, appspec_of, show, shown
 from pipelint.rules.general._format import pair
 
@@ -13,11 +14,18 @@ def _is_zero_number(node: Node | None) -> bool:
     return isinstance(node, Scalar) and not isinstance(node.value, bool) and isinstance(node.value, (int, float)) and node.value == 0
 
 
+def _unquote(value: Scalar) -> Fix | None:
+    """``"0.0"`` → ``0.0`` for a quoted one-line version (YAML or JSON: both read it as the number)."""
+    if value.style not in ("'", '"', "json") or value.tag is not None or not single_line(value):
+        return None
+    return replace_node(value, "0.0", "Write the version as the number 0.0")
+
+
 def _invalid(value: str) -> str:
     return f'"an invalid version value ({value}) was entered in the application specification file"'
 
 
-@rule("AS101", "ec2-version", severity="error", kinds=("appspec",), flavors=("ec2",))
+@rule("AS101", "ec2-version", severity="error", kinds=("appspec",), flavors=("ec2",), fixable="safe")
 def ec2_version(doc: Document, config: dict) -> Iterator[Report]:
     """An EC2/on-premises AppSpec must start with an unquoted ``version: 0.0``.
 
@@ -42,6 +50,8 @@ def ec2_version(doc: Document, config: dict) -> Iterator[Report]:
 
         version: 0.0
         os: linux
+
+    Fix: safe, for a quoted ``"0.0"`` or ``"0"``: writes the number ``0.0`` in its place.
     """
     spec = appspec_of(doc)
     if spec is None:
@@ -62,6 +72,7 @@ def ec2_version(doc: Document, config: dict) -> Iterator[Report]:
             f'`version` is the string "{value.value}", but the agent compares it with the number 0.0, so {AGENT} '
             f"{_invalid(value.value)}; write it without quotes: `version: 0.0`",
             fix="remove the quotes: `version: 0.0`",
+            edit=_unquote(value),
         )
         return
     yield Report(value, f"`version` is {show(value)}, but the only AppSpec version is 0.0; {AGENT} {_invalid(shown(value))}; "

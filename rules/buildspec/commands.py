@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic, rule
+from pipelint.api import Document, Edit, Fix, Mapping, Report, Scalar, Sequence, intrinsic, rule
+from pipelint.fixes.build import yaml_quoted
 from pipelint.models import buildspec as bs
 from pipelint.textutil import mask_secret_like
 
@@ -46,7 +47,41 @@ def _written(item: Mapping) -> str:
     return ""
 
 
-@rule("BS120", "command-is-mapping", severity="error", kinds=("buildspec",))
+def _quote_fix(item: Mapping) -> Fix | None:
+    """Quote a one-line command that YAML split at its `: ` back into one string: the text from
+    the key's first character to the value's last (or the trailing `:`), exactly as written,
+    as a YAML quoted scalar that decodes to that very text. Nothing else on the line changes
+    (a trailing comment stays a comment)."""
+    if len(item.pairs) != 1:
+        return None
+    key, value = item.pairs[0]
+    if not isinstance(key, Scalar) or not isinstance(value, Scalar) or key.style != "" or key.tag is not None or key.source is None:
+        return None
+    line_number = key.line
+    lines = key.source.lines
+    if key.end_line != line_number or not 1 <= line_number <= len(lines):
+        return None
+    line = lines[line_number - 1]
+    if value.value is None and value.style == "" and not value.raw:  # `- echo done:` (nothing after the colon)
+        colon = line.find(":", key.end_col - 1)
+        if colon < 0 or line[key.end_col - 1:colon].strip():
+            return None
+        end = colon + 1
+    elif value.line == line_number and value.end_line == line_number and value.tag is None:
+        end = value.end_col - 1
+    else:
+        return None
+    text = line[key.col - 1:end]
+    rest = line[end:]
+    if not text.strip() or text != text.strip() or (rest.strip() and not rest.lstrip().startswith("#")):
+        return None
+    quoted = yaml_quoted(text)
+    if quoted is None:
+        return None
+    return Fix([Edit(line_number, key.col, line_number, end + 1, quoted)], True, f"Quote the command as {quoted[:60]}")
+
+
+@rule("BS120", "command-is-mapping", severity="error", kinds=("buildspec",), fixable="safe")
 def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """A command was read by YAML as a mapping because it contains an unquoted ``: ``.
 
@@ -79,6 +114,10 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
           build:
             commands:
               - 'echo Status: done'
+
+    Fix: safe. Quotes the command exactly as written, in single quotes (a ``'`` in it doubled;
+    double quotes with escapes only for a tab or another invisible character), so YAML reads
+    back the very text on the line. Commands spread over several lines are not fixed.
     """
     for command in bs.commands(doc):
         node = command.node
@@ -93,6 +132,7 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
             f"command{shown} in `{command.phase}.{command.block}` was read as a mapping because of an unquoted `: ` or trailing `:`; "
             f"{_codebuild_error(command.block, command.index)}. Quote the whole command: {fix}",
             fix=fix,
+            edit=_quote_fix(node),
         )
 
 

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Report, Scalar, Sequence, did_you_mean, intrinsic, rule
+from pipelint.api import Document, Edit, Fix, Mapping, Report, Scalar, Sequence, did_you_mean, intrinsic, rule
+from pipelint.fixes.build import block_lines, delete_lines, reindented, rename_key, unambiguous_name
 from pipelint.models import buildspec as bs
 
 _TOP_LEVEL = ("version", "run-as", "env", "proxy", "batch", "reports", "artifacts", "cache")
@@ -23,7 +24,48 @@ _PATTERN_MAX_REPEAT = 1_000
 _SHOWN_CHARS = 60
 
 
-@rule("BS104", "runtime-versions-outside-install", severity="warning", kinds=("buildspec",))
+def _move_to_install(doc: Document, key: Scalar, parent: Mapping) -> Fix | None:
+    """Move the ``runtime-versions`` entry at ``key`` (a block entry of ``parent``) to the top
+    of ``phases.install``, re-indented, creating ``install`` as the first phase if there is
+    none. Not when install already selects runtimes, is not a block mapping, or taking the
+    entry out would leave ``parent`` empty."""
+    value = parent.get("runtime-versions")
+    phases = bs.mapping(bs.child(bs.root(doc), "phases"))
+    if value is None or phases is None or len(parent) < 2 or not phases.pairs:
+        return None
+    span = block_lines(key, value)
+    if span is None:
+        return None
+    install = phases.get("install")
+    install_key = phases.key_node("install")
+    if install is not None:
+        body = bs.mapping(install)
+        if body is None or "runtime-versions" in body or not body.pairs or install_key is None:
+            return None
+        first_key = body.pairs[0][0]
+        if first_key.line == install_key.line:  # a flow mapping or a value on the key's line
+            return None
+        moved = reindented(key, *span, first_key.col - 1)
+        if moved is None:
+            return None
+        insert = Edit(first_key.line, 1, first_key.line, 1, moved)
+    else:
+        first_phase = phases.pairs[0][0]
+        first_body = phases.pairs[0][1]
+        inner = bs.mapping(first_body)
+        if inner is None or not inner.pairs or inner.pairs[0][0].line == first_phase.line:
+            return None
+        step = inner.pairs[0][0].col - first_phase.col
+        moved = reindented(key, *span, first_phase.col - 1 + step)
+        if moved is None or step < 1:
+            return None
+        insert = Edit(first_phase.line, 1, first_phase.line, 1, " " * (first_phase.col - 1) + "install:\n" + moved)
+    if span[0] <= insert.line <= span[1] + 1 and insert.line != span[1] + 1:
+        return None
+    return Fix([delete_lines(*span), insert], False, "Move runtime-versions into the install phase")
+
+
+@rule("BS104", "runtime-versions-outside-install", severity="warning", kinds=("buildspec",), fixable="unsafe")
 def runtime_versions_outside_install(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """``runtime-versions`` appears somewhere other than ``phases.install``.
 
@@ -55,6 +97,12 @@ def runtime_versions_outside_install(doc: Document, config: dict[str, Any]) -> I
           build:
             commands:
               - pytest
+
+    Fix: unsafe (the build then installs and selects those runtimes): moves the whole
+    ``runtime-versions`` block, comments included, to the top of ``phases.install``, creating
+    ``install`` as the first phase when there is none. Not offered when install already selects
+    runtimes (which selection is meant is a judgement) or when the block is the only thing in
+    its phase.
     """
     top = bs.root(doc)
     if top is None:
@@ -62,7 +110,7 @@ def runtime_versions_outside_install(doc: Document, config: dict[str, Any]) -> I
     key = top.key_node("runtime-versions")
     if key is not None:
         yield Report(key, "`runtime-versions` at the top level is not read; it is only read in the install phase. Move it under `phases.install`",
-                     fix="move it under phases.install")
+                     fix="move it under phases.install", edit=_move_to_install(doc, key, top))
     for name, _key, body in bs.phases(doc):
         body_map = bs.mapping(body)
         if name == "install" or body_map is None:
@@ -71,14 +119,15 @@ def runtime_versions_outside_install(doc: Document, config: dict[str, Any]) -> I
         if found is not None:
             where = f"the `{name}` phase" if name in bs.PHASES else f"`phases.{name}`"
             yield Report(found, f"`runtime-versions` is only read in the install phase, not in {where}; move it under `phases.install`",
-                         fix="move it under phases.install")
+                         fix="move it under phases.install", edit=_move_to_install(doc, found, body_map))
     env = bs.mapping(top.get("env"))
-    if env is not None and env.key_node("runtime-versions") is not None:
-        yield Report(env.key_node("runtime-versions"), "`runtime-versions` is not an `env` setting; move it under `phases.install`",  # type: ignore[arg-type]
-                     fix="move it under phases.install")
+    env_key = env.key_node("runtime-versions") if env is not None else None
+    if env is not None and env_key is not None:
+        yield Report(env_key, "`runtime-versions` is not an `env` setting; move it under `phases.install`",
+                     fix="move it under phases.install", edit=_move_to_install(doc, env_key, env))
 
 
-@rule("BS105", "unknown-phase", severity="warning", kinds=("buildspec",))
+@rule("BS105", "unknown-phase", severity="warning", kinds=("buildspec",), fixable="safe")
 def unknown_phase(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """A key under ``phases`` is not one of ``install``, ``pre_build``, ``build``, ``post_build``.
 
@@ -105,6 +154,9 @@ def unknown_phase(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
           build:
             commands:
               - make
+
+    Fix: safe, when exactly one phase name is close (``bulid`` → ``build``, ``Pre-Build`` →
+    ``pre_build``) and the buildspec has no phase of that name yet: renames the key, nothing else.
     """
     for name, key, _body in bs.phases(doc):
         if name in bs.PHASES:
@@ -122,6 +174,11 @@ def unknown_phase(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
             hint = f"; did you mean `{best}`?" if best else ""
             message = f"unknown phase `{name}`{hint or '.'} Phases are install, pre_build, build and post_build"
             fix = f"rename it to `{best}`" if best else "use install, pre_build, build or post_build"
+            exact = unambiguous_name(name, bs.PHASES)
+            phases = bs.child(bs.root(doc), "phases")
+            if exact is not None and phases is not None:
+                yield Report(key, message, fix=fix, edit=rename_key(key, exact, phases, f"Rename the phase to `{exact}`"))
+                continue
         yield Report(key, message, fix=fix)
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Fix, Mapping, Node, Report, Scalar, did_you_mean, rule
-from pipelint.fixes.build import plain_scalar_text, replace_node
+from pipelint.fixes.build import block_lines, delete_entry_line, delete_lines, plain_scalar_text, replace_node
 from pipelint.load.scalars import clip_number
 from pipelint.models import buildspec as bs
 
@@ -46,6 +46,31 @@ def _is_number_trap(node: Node) -> bool:
         isinstance(node, Scalar) and node.style == "" and isinstance(node.value, (int, float))
         and not isinstance(node.value, bool) and str(node.value) != node.raw.strip()
     )
+
+
+def _delete_docker(doc: Document, key: Scalar, value: Node) -> Fix | None:
+    """Delete a one-line ``docker: 19`` entry; when it is the only runtime, the whole
+    ``runtime-versions`` block; when that is all the install phase holds, the install phase
+    (if other phases remain)."""
+    selection_key, selection = _selection(doc)
+    if selection is None or selection_key is None:
+        return None
+    title = "Delete the docker runtime entry (Docker is preinstalled)"
+    if len(selection) >= 2:
+        edit = delete_entry_line(key, value)
+        return Fix([edit], False, title) if edit is not None else None
+    if delete_entry_line(key, value) is None:  # the entry is not a plain one-line block entry
+        return None
+    phases = bs.mapping(bs.child(bs.root(doc), "phases"))
+    install = bs.mapping(bs.child(bs.root(doc), "phases", "install"))
+    if phases is None or install is None:
+        return None
+    if len(install) >= 2:
+        span = block_lines(selection_key, selection)
+    else:
+        install_key = phases.key_node("install")
+        span = block_lines(install_key, install) if install_key is not None and len(phases) >= 2 else None
+    return Fix([delete_lines(*span)], False, title) if span is not None else None
 
 
 def _listing(versions: list[str]) -> str:
@@ -117,7 +142,7 @@ def unknown_runtime(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
                          severity=severity, fix=f"use `{best}`" if best else "remove it")
 
 
-@rule("BS302", "runtime-version-not-preinstalled", severity="warning", kinds=("buildspec",))
+@rule("BS302", "runtime-version-not-preinstalled", severity="warning", kinds=("buildspec",), fixable="unsafe")
 def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """A runtime version in ``runtime-versions`` is not preinstalled on the build image.
 
@@ -147,6 +172,10 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
           install:
             runtime-versions:
               nodejs: 22
+
+    Fix: unsafe, only for ``docker:`` on a current image, which is not a runtime there: deletes
+    that line, when ``runtime-versions`` selects other runtimes too. Choosing another version of
+    a real runtime is a judgement and is not automated.
     """
     target = _target(doc, config)
     if not _checkable(target) or target.kind == "other-aws":
@@ -164,7 +193,7 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
             yield Report(value, f"`docker: {written}` is not a runtime CodeBuild can select on current x86_64 images (standard:5.0 and later fail with "
                                 "\"Unknown runtime named 'docker'\"); Docker is already installed there. Delete this line (builds that run "
                                 "Docker need the project's privileged mode)",
-                         fix="delete the `docker:` line")
+                         fix="delete the `docker:` line", edit=_delete_docker(doc, key, value))
             continue
         hint = ""
         if name == "java" and version.isdigit() and f"corretto{version}" in available:

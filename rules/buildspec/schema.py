@@ -8,10 +8,12 @@ once, by the rule with the better message.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Node, Report, Scalar, Sequence, rule
+from pipelint.api import Document, Fix, Mapping, Node, Report, Scalar, Sequence, rule, walk
+from pipelint.fixes.build import rename_key, unambiguous_name
 from pipelint.models import buildspec as bs
 
 from .flags import _all_flags
@@ -62,7 +64,25 @@ def _about_missing_version(node: Node, message: str, doc: Document) -> bool:
     return node is first and "missing required key" in message and "`version`" in message
 
 
-@rule("BS001", "buildspec-schema", severity="error", kinds=("buildspec",))
+_SUGGESTED = re.compile(r"^unknown key `[^`\n]*` under .*; did you mean `([a-z0-9_-]{1,40})`\?$", re.S)
+
+
+def _rename_fix(doc: Document, node: Node, message: str) -> Fix | None:
+    """Rename an unknown key to the schema's suggestion when the two can only mean one thing:
+    they differ only in case, ``-`` or ``_`` (``Artifacts`` → ``artifacts``), or by a slip of a
+    character or two (``variable`` → ``variables``: at least 85% alike); never into a key the
+    mapping already has."""
+    match = _SUGGESTED.match(message)
+    if match is None or not isinstance(node, Scalar):
+        return None
+    best = match.group(1)
+    if unambiguous_name(node.text, [best], cutoff=0.85) != best:
+        return None
+    parent = next((item for item in walk(doc.root) if isinstance(item, Mapping) and any(k is node for k, _ in item.pairs)), None)
+    return rename_key(node, best, parent, f"Rename the key to `{best}`") if parent is not None else None
+
+
+@rule("BS001", "buildspec-schema", severity="error", kinds=("buildspec",), fixable="safe")
 def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """The buildspec does not match the buildspec structure: unknown keys, wrong value types.
 
@@ -96,6 +116,9 @@ def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
           build:
             commands:
               - make
+
+    Fix: safe, for an unknown key whose suggested name is unmistakable (it differs only in case,
+    ``-`` or ``_``, or by a character or two) and not already present: renames the key.
     """
     if bs.root(doc) is None:
         return
@@ -106,4 +129,5 @@ def buildspec_schema(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
         if id(node) in claimed or _about_missing_version(node, message, doc):
             continue
         severity = "warning" if message.startswith("unknown key") else None
-        yield Report(node, message, severity=severity)
+        edit = _rename_fix(doc, node, message) if severity else None
+        yield Report(node, message, severity=severity, edit=edit)

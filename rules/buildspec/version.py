@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Mapping, Report, Scalar, intrinsic, rule, walk
+from pipelint.fixes.build import plain_scalar_text, replace_node
 from pipelint.models import buildspec as bs
 from pipelint.rules.general._format import is_json
 
@@ -51,7 +52,7 @@ def missing_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     )
 
 
-@rule("BS102", "invalid-version", severity="error", kinds=("buildspec",))
+@rule("BS102", "invalid-version", severity="error", kinds=("buildspec",), fixable="safe")
 def invalid_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     """The buildspec ``version`` is not ``0.1`` or ``0.2``.
 
@@ -72,6 +73,10 @@ def invalid_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
     Fixed::
 
         version: 0.2
+
+    Fix: safe, only for a version written unusually that YAML reads as 0.1 or 0.2 (``0.20``,
+    ``00.2``): writes it plainly. Another value is not rewritten, since which version was meant
+    (and how its commands run) is a judgement.
     """
     top = bs.root(doc)
     node = top.get("version") if top is not None else None
@@ -92,6 +97,7 @@ def invalid_version(doc: Document, config: dict[str, Any]) -> Iterator[Report]:
                 f"`version: {node.raw}` reads as {text} in YAML but is written unusually; write `version: {text}`",
                 severity="warning",
                 fix=f"write `version: {text}`",
+                edit=replace_node(node, text, f"Write the version as {text}") if plain_scalar_text(node) is not None else None,
             )
         return
     if isinstance(value, str) and text in _VALID:

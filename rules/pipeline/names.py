@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Node, Report, rule
+from pipelint.api import Document, Fix, Node, Report, Scalar, rule
+from pipelint.fixes.build import replace_node, source_text
 from pipelint.load.scalars import clip_number
 from pipelint.models.pipeline import Pipeline, as_number, exclusive, pipeline_of, text_of
 from pipelint.rules.general._format import placeholder, sub
@@ -305,7 +306,25 @@ def invalid_name(doc: Document, config: Any) -> Iterator[Report]:
             yield found
 
 
-@rule("CP107", "run-order-out-of-range", severity="error", kinds=("pipeline",))
+def _run_order_one(node: Node) -> Fix | None:
+    """``RunOrder: 0`` → ``1`` (a quoted ``"0"`` stays quoted: ``"1"``), for a one-line scalar."""
+    if not isinstance(node, Scalar) or node.tag is not None:
+        return None
+    written = source_text(node)
+    if written is None:
+        return None
+    if node.style == "":
+        if written != node.raw:
+            return None
+        text = "1"
+    elif node.style in ("'", '"', "json") and len(written) >= 2 and written[0] == written[-1] and written[0] in ("'", '"'):
+        text = f"{written[0]}1{written[0]}"
+    else:
+        return None
+    return replace_node(node, text, "Set the run order to 1", safe=False)
+
+
+@rule("CP107", "run-order-out-of-range", severity="error", kinds=("pipeline",), fixable="unsafe")
 def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
     """An action's runOrder must be an integer from 1 to 999.
 
@@ -362,6 +381,10 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
                       Configuration: {ProjectName: app}
                       InputArtifacts: [{Name: Src}]
                       RunOrder: 1
+
+    Fix: unsafe, for a run order of 0 or below: sets it to 1. The action then runs first in its
+    stage, together with the stage's other run-order-1 actions; check that this is the order
+    you meant.
     """
     pipeline = pipeline_of(doc)
     for action in pipeline.actions:
@@ -372,8 +395,9 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
         key = action.keys.name("runOrder")
         if value is not None and not 1 <= value <= 999:
             written = clip_number(text_of(node) or str(value))
+            edit = _run_order_one(node) if value < 1 and value == int(value) else None
             yield Report(node, f"{key} of action `{action.label}` in stage `{action.stage.label}` is {written}; "
-                         "it must be between 1 and 999", fix=f"use {1 if value < 1 else 999} or another value in range")
+                         "it must be between 1 and 999", fix=f"use {1 if value < 1 else 999} or another value in range", edit=edit)
         elif value is None and text_of(node) is not None and not doc.flavor == "cli":
             yield Report(node, f"{key} of action `{action.label}` is `{text_of(node)}`, not an integer; "
                          "use a whole number from 1 to 999", fix="write a number such as `2`")

@@ -80,10 +80,16 @@ def show_fixes(files: list[FixedFile]) -> str:
 
 
 def refusals(files: list[FixedFile]) -> list[str]:
-    """One line per file that had fixes but was left untouched, saying why."""
+    """One line per file that had fixes but was left untouched, and per fix left out of a file
+    that was fixed, saying why."""
     from ..reporters.safe import clean
 
-    return [f"{clean(item.path)}: {item.outcome.refused}" for item in files if item.outcome.refused]
+    lines = []
+    for item in files:
+        if item.outcome.refused:
+            lines.append(f"{clean(item.path)}: {item.outcome.refused}")
+        lines.extend(f"{clean(item.path)}: {note}" for note in item.outcome.notes)
+    return lines
 
 
 def summary(fixed: int, remaining: int) -> str:
@@ -105,6 +111,6 @@ def available_hint(findings: list[Any], unsafe: bool) -> str:
         option = "`--fix --unsafe-fixes`" if unsafe else "`--fix`"
         parts.append(f"{safe} finding{'s' if safe != 1 else ''} can be fixed with {option}")
     if risky:
-        lead = f"{risky} more" if safe else f"{risky} finding{'s' if risky != 1 else ''}"
-        parts.append(f"{lead} with `--fix --unsafe-fixes` (changes behaviour; review them first)")
+        lead = f"{risky} more with" if safe else f"{risky} finding{'s' if risky != 1 else ''} can be fixed with"
+        parts.append(f"{lead} `--fix --unsafe-fixes` (changes behaviour; review them first)")
     return "; ".join(parts) + "."

@@ -89,14 +89,18 @@ class Fix(ValueRecord):
 def edit_allowed(fix: Fix, found: Rule, doc: Document | None, report: Report) -> Fix | None:
     """``fix`` if the engine may attach it to the finding, else ``None``.
 
-    No fix for a secret detector (``SEC`` rules) or a report about a secret (its edits would
-    carry the value), nor for a document embedded in a string whose positions the loader could
+    No fix for a secret detector (``SEC`` rules), a report about a secret (its edits would
+    carry the value) or a fix whose new text looks like it holds one, nor for a document embedded in a string whose positions the loader could
     not map exactly: an inline buildspec written quoted, folded (``>``), with an explicit
     indentation indicator or inside a JSON template, and a JSON policy string. There every node
     carries the position of the key that holds the string, and an edit would land in the wrong
     place.
     """
     if found.code.startswith("SEC") or report.secret or not fix.edits:
+        return None
+    from ..textutil import secret_like_spans
+
+    if any(secret_like_spans(edit.text) for edit in fix.edits):  # a fix never writes out a secret
         return None
     if doc is not None and (doc.context.get("embedded") or doc.flavor == "inline") and not exactly_mapped(doc):
         return None

@@ -12,7 +12,8 @@ The result is kept only if it passes every check:
   had, less those fixed;
 * applying the fixes once more changes nothing (a fix that undoes another would loop).
 
-Otherwise the original text stands and :attr:`FileFix.refused` says why.
+Otherwise each fix is tried on its own and kept only if the text with it passes them; if none
+passes, the original text stands and :attr:`FileFix.refused` says why.
 """
 
 from __future__ import annotations
@@ -61,23 +62,27 @@ class FileFix(ValueRecord):
 
     ``text`` is the fixed text (the original when nothing was fixed or the fix was refused),
     ``fixed`` the findings that were fixed (as first reported), ``refused`` why the file was
-    left untouched (``""`` when it was not), and ``remaining`` the findings of the final text.
+    left untouched (``""`` when it was not), ``remaining`` the findings of the final text, and
+    ``notes`` why single fixes were left out of a file that was otherwise fixed.
     """
 
-    __slots__ = ("original", "text", "fixed", "refused", "remaining")
+    __slots__ = ("original", "text", "fixed", "refused", "remaining", "notes")
 
     original: str
     text: str
     fixed: list[Any]
     refused: str
     remaining: list[Any]
+    notes: list[str]
 
-    def __init__(self, original: str, text: str, fixed: list[Any], refused: str = "", remaining: list[Any] | None = None) -> None:
+    def __init__(self, original: str, text: str, fixed: list[Any], refused: str = "", remaining: list[Any] | None = None,
+                 notes: list[str] | None = None) -> None:
         self.original = original
         self.text = text
         self.fixed = fixed
         self.refused = refused
         self.remaining = [] if remaining is None else remaining
+        self.notes = [] if notes is None else notes
 
     @property
     def changed(self) -> bool:
@@ -86,34 +91,78 @@ class FileFix(ValueRecord):
 
 
 def fix_text(text: str, lint: Callable[[str], Linted], unsafe: bool, first: Linted | None = None) -> FileFix:
-    """Fix ``text`` (see the module documentation); ``first`` is its lint, if already known."""
+    """Fix ``text`` (see the module documentation); ``first`` is its lint, if already known.
+
+    All fixes are tried together first. If the result fails verification, each fix is tried on
+    its own, in text order, and kept only if the text with it still passes (a fix that brings a
+    new finding to light, such as a shell error in a command that was not a string before, is
+    left out; the others still apply); :attr:`FileFix.notes` says which were left out and why."""
     before = first or lint(text)
+    if not before.fixable(unsafe):
+        return FileFix(text, text, [], "", before.visible())
+    current, linted, fixed, reason = _rounds(text, before, lint, unsafe)
+    if not reason:
+        reason = verify(before, linted, fixed) if fixed else ""
+        if not reason:
+            return FileFix(text, current, fixed, "", linted.visible() if fixed else before.visible())
+    if len(before.fixable(unsafe)) < 2:
+        return FileFix(text, text, [], reason, before.visible())
+    return _one_by_one(text, before, lint, unsafe, reason)
+
+
+def _rounds(text: str, before: Linted, lint: Callable[[str], Linted], unsafe: bool) -> tuple[str, Linted, list[Any], str]:
+    """Apply, lint, repeat: the text, its lint, the findings fixed, and a reason if it failed."""
     current, linted = text, before
     fixed: list[Any] = []
     for _round in range(MAX_ROUNDS):
         candidates = linted.fixable(unsafe)
         if not candidates:
-            break
+            return current, linted, fixed, ""
         outcome = apply_fixes(current, candidates, unsafe)
         if outcome.refused:
-            return FileFix(text, text, [], f"not fixed: {outcome.refused}", before.visible())
+            return current, linted, fixed, f"not fixed: {outcome.refused}"
         if not outcome.changed or outcome.text == current:
             if outcome.invalid and not fixed:
-                finding, reason = outcome.invalid[0]
-                return FileFix(text, text, [], f"{finding.code} fix not applied: {reason}", before.visible())
-            break
+                finding, why = outcome.invalid[0]
+                return current, linted, fixed, f"not fixed: the {finding.code} fix at {finding.line}:{finding.col} does not fit the text ({why})"
+            return current, linted, fixed, ""
         fixed.extend(outcome.applied)
         current = outcome.text
         linted = lint(current)
-    else:
-        if linted.fixable(unsafe) and apply_fixes(current, linted.fixable(unsafe), unsafe).text != current:
-            return FileFix(text, text, [], f"fixes still change the file after {MAX_ROUNDS} rounds (fixes that undo each other?)", before.visible())
-    if not fixed:
-        return FileFix(text, text, [], "", before.visible())
-    reason = verify(before, linted, fixed)
-    if reason:
+    if linted.fixable(unsafe) and apply_fixes(current, linted.fixable(unsafe), unsafe).text != current:
+        return current, linted, fixed, f"not fixed: fixes still change the file after {MAX_ROUNDS} rounds (fixes that undo each other?)"
+    return current, linted, fixed, ""
+
+
+# At most this many fixes of one file are tried one by one (each costs a lint of the file).
+MAX_SINGLE_TRIES = 50
+
+
+def _one_by_one(text: str, before: Linted, lint: Callable[[str], Linted], unsafe: bool, reason: str) -> FileFix:
+    """Try each fix of the original text alone, on top of those already kept."""
+    current, linted = text, before
+    kept: list[Any] = []
+    notes: list[str] = []
+    tried: set[str] = set()
+    for _try in range(MAX_SINGLE_TRIES):
+        candidates = [f for f in linted.fixable(unsafe) if f.fingerprint not in tried]
+        if not candidates:
+            break
+        candidate = candidates[0]
+        tried.add(candidate.fingerprint)
+        outcome = apply_fixes(current, [candidate], unsafe)
+        if not outcome.changed or outcome.text == current:
+            continue
+        trial = lint(outcome.text)
+        why = verify(before, trial, [*kept, candidate])
+        if why:
+            notes.append(f"{candidate.code} at {candidate.line}:{candidate.col} {why}")
+            continue
+        kept.append(candidate)
+        current, linted = outcome.text, trial
+    if not kept:
         return FileFix(text, text, [], reason, before.visible())
-    return FileFix(text, current, fixed, "", linted.visible())
+    return FileFix(text, current, kept, "", linted.visible(), notes)
 
 
 def verify(before: Linted, after: Linted, fixed: list[Any]) -> str:
