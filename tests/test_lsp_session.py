@@ -185,6 +185,33 @@ def test_saving_a_buildspec_reruns_the_pipeline_that_reads_it(workspace: Path) -
     assert session.findings_for(template) == []
 
 
+def test_a_project_named_literally_in_another_open_template(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """pipeline.json names its CodeBuild project `app-build`, declared in projects.yaml: with both
+    open, the pipeline's rules see the project and its buildspec; saving the template (or that
+    buildspec) re-runs them."""
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURES / "named", root)
+    (root / ".git").mkdir()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "user-config"))
+    monkeypatch.chdir(root)
+    session = Session(isolated=True)
+    projects, pipeline = path_to_uri(str(root / "projects.yaml")), path_to_uri(str(root / "pipeline.json"))
+    session.open(projects, (root / "projects.yaml").read_text())
+    session.open(pipeline, (root / "pipeline.json").read_text())
+    assert codes(session.findings_for(pipeline)) == [("CP403", 17, 91)]
+    assert session.depends[str(root / "pipeline.json")] == {str(root / "ci" / "buildspec.yml")}
+    assert session.supports[str(root / "pipeline.json")] == {str(root / "projects.yaml")}
+    text = (root / "projects.yaml").read_text().replace("ci/buildspec.yml", "ci/buildspec-tag.yml")
+    changed = session.save(projects, text)
+    assert pipeline in changed
+    assert session.findings_for(pipeline) == []
+    assert session.depends[str(root / "pipeline.json")] == {str(root / "ci" / "buildspec-tag.yml")}
+    tagged = root / "ci" / "buildspec-tag.yml"
+    tagged.write_text(tagged.read_text().replace("- IMAGE_TAG", "- OTHER_TAG"))
+    session.save(path_to_uri(str(tagged)), tagged.read_text())
+    assert codes(session.findings_for(pipeline)) == [("CP403", 17, 91)]
+
+
 def test_typing_does_not_run_project_rules(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pipelint.lsp.session as module
 

@@ -16,41 +16,55 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from ..discover import BufferEntry, FileEntry, display_path
+from ..discover import FileEntry
 
 
-def referenced_files(origin: str, text: str | None, settings: Any, limit: int) -> set[str]:
-    """The absolute paths of the buildspec files the project rules read for the pipelines of
-    ``origin`` (its editor ``text`` when given, else the file on disk); empty for any other kind."""
+def referenced_files(origin: FileEntry, others: list[FileEntry], settings: Any) -> set[str]:
+    """The absolute paths of the buildspec files the project rules read for the pipelines of the
+    file ``origin``, with the documents of ``others`` (the other open templates and pipeline
+    files, where a CodeBuild project named by a literal ``Name`` may be declared) in view; empty
+    when ``origin`` holds no pipeline. Entries are read as the engine reads them (an editor's
+    text or the file on disk)."""
     from ..engine.project import Project
-    from ..engine.runner import _classify, project_root
-    from ..extract import extract
-    from .session import PIPELINE_KINDS
+    from ..engine.runner import project_root
 
-    if text is not None:
-        entry: FileEntry = BufferEntry(origin, display_path(origin), True, text[:limit].encode("utf-8", "surrogatepass"))
-    else:
-        entry = FileEntry(origin, display_path(origin), True)
-    try:
-        kind, result = _classify(entry, settings)
-    except OSError:
+    mine = _documents(origin, settings)
+    if not any(doc.kind == "pipeline" for doc in mine):
         return set()
-    if kind not in PIPELINE_KINDS or result is None or result.fatal:
-        return set()
-    docs, _problems = extract(result, kind, settings.limits)
+    docs = list(mine)
+    for other in others:
+        docs.extend(_documents(other, settings))
     project = Project(docs, project_root(settings), settings.limits, settings.config)
     try:
-        return _buildspecs(project)
+        return _buildspecs(project, {id(doc) for doc in mine})
     except Exception:  # a model that cannot read this pipeline: the rules report it; no dependency
         return set()
 
 
-def _buildspecs(project: Any) -> set[str]:
+def _documents(entry: FileEntry, settings: Any) -> list[Any]:
+    """The documents of a template or pipeline file (none for any other kind, or a broken file)."""
+    from ..engine.runner import _classify
+    from ..extract import extract
+    from .session import PIPELINE_KINDS
+
+    try:
+        kind, result = _classify(entry, settings)
+    except OSError:
+        return []
+    if kind not in PIPELINE_KINDS or result is None or result.fatal:
+        return []
+    docs, _problems = extract(result, kind, settings.limits)
+    return list(docs)
+
+
+def _buildspecs(project: Any, mine: set[int]) -> set[str]:
     from pipelint.models.pipeline import pipeline_of, text_of
     from pipelint.rules.pipeline._crossfile import DEFAULT_BUILDSPEC, buildspec_of, codebuild_project
 
     found: set[str] = set()
     for doc in project.documents("pipeline"):
+        if id(doc) not in mine:
+            continue
         for action in pipeline_of(doc).actions:
             if action.provider != "CodeBuild":
                 continue

@@ -120,6 +120,9 @@ class Session:
         self.project: dict[str, dict[str, list[Finding]]] = {}
         # origin file (absolute) → files its project rules read (buildspecs), for re-running on their save
         self.depends: dict[str, set[str]] = {}
+        # origin file (absolute) → the other open templates and pipeline files its last run saw
+        # (a CodeBuild project named by a literal `Name` may be declared in one of them)
+        self.supports: dict[str, set[str]] = {}
         self._settings: dict[tuple[str | None, str], FileSettings] = {}
         self._roots: dict[str, str] = {}
         self._logged: set[str] = set()
@@ -330,13 +333,15 @@ class Session:
         else:
             self._lint_document(doc)
         if doc.path is not None:
-            origins.extend(o for o, files in self.depends.items() if doc.path in files and o not in origins)
+            for table in (self.depends, self.supports):
+                origins.extend(o for o, files in table.items() if doc.path in files and o not in origins)
         touched: set[str] = set()
         for origin in origins:
             touched |= self._project_run(origin)
         if doc.path is not None and doc.kind not in PIPELINE_KINDS and doc.path in self.project:
             touched |= set(self.project.pop(doc.path))  # it no longer holds a pipeline
             self.depends.pop(doc.path, None)
+            self.supports.pop(doc.path, None)
         for uri, other in self.documents.items():
             if other.path in touched:
                 changed.add(uri)
@@ -358,26 +363,25 @@ class Session:
         limit = settings.settings.limits.max_bytes + 1
         if origin_doc is not None:
             entry: FileEntry = self._entry(origin_doc, limit)
-            text = origin_doc.text
         elif os.path.isfile(origin):
             entry = FileEntry(origin, display_path(origin), True)
-            text = None
         else:
             self.project.pop(origin, None)
             self.depends.pop(origin, None)
+            self.supports.pop(origin, None)
             return before
-        depends = referenced_files(origin, text, settings.settings, limit)
-        self._log_notices()
-        self.depends[origin] = depends
-        entries = [entry]
-        members = {origin}
         # The other open templates and pipeline files of the same project: a CodeBuild project
         # named by a literal `ProjectName` may be declared there (never the whole repository).
+        support: dict[str, FileEntry] = {}
         for other in self.documents.values():
-            if other.path and other.path not in members and other.kind in PIPELINE_KINDS and self._same_group(other.path, origin):
-                entries.append(self._entry(other, limit))
-                members.add(other.path)
-        support = set(members) - {origin}
+            if other.path and other.path != origin and other.kind in PIPELINE_KINDS and self._same_group(other.path, origin):
+                support[other.path] = self._entry(other, limit)
+        depends = referenced_files(entry, list(support.values()), settings.settings)
+        self._log_notices()
+        self.depends[origin] = depends
+        self.supports[origin] = set(support)
+        entries = [entry, *support.values()]
+        members = {origin, *support}
         for path in sorted(depends):
             if path in members:
                 continue
