@@ -275,6 +275,16 @@ async def test_config_change_reloads(server: Server) -> None:
     assert any(d.code == "BS104" for d in server.client.diagnostics[uri])
 
 
+async def test_an_invalid_config_is_shown_to_the_user(server: Server) -> None:
+    config = server.root / "bad" / ".pipelint.toml"
+    config.parent.mkdir()
+    config.write_text("select = [\n")
+    diagnostics = await server.open("bad/buildspec.yml", "version: 0.2\nphases:\n  build:\n    runtime-versions: {python: 3.12}\n")
+    assert diagnostics == []
+    assert any("invalid TOML" in m.message and "bad/buildspec.yml" in m.message for m in server.client.messages)
+    assert any("invalid TOML" in m.message for m in server.client.log_messages)
+
+
 async def test_save_of_a_buildspec_reruns_the_pipeline_rules(server: Server) -> None:
     template = server.uri("template.yaml")
     diagnostics = await server.open("template.yaml", (server.root / "template.yaml").read_text())

@@ -36,7 +36,7 @@ class PipelintServer(LanguageServer):
 
     def __init__(self, session_options: dict[str, Any]) -> None:
         super().__init__("pipelint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
-        self.session = Session(log=self.log, **session_options)
+        self.session = Session(log=self.log, alert=self.alert, **session_options)
 
     def log(self, message: str, level: types.MessageType = types.MessageType.Warning) -> None:
         """A line in the client's log (``window/logMessage``), masked and clipped."""
@@ -48,6 +48,17 @@ class PipelintServer(LanguageServer):
         try:
             self.window_log_message(types.LogMessageParams(type=level, message=shown_text(mask_secret_like(message))))
         except Exception:  # no client to tell (shutting down): nothing else may be written
+            pass
+
+    def alert(self, message: str) -> None:
+        """A message the user must see (``window/showMessage``), also logged."""
+        from ..textutil import mask_secret_like
+        from .diagnostics import shown_text
+
+        self.log(message)
+        try:
+            self.window_show_message(types.ShowMessageParams(type=types.MessageType.Error, message=f"pipelint: {shown_text(mask_secret_like(message))}"))
+        except Exception:
             pass
 
     @property

@@ -110,11 +110,13 @@ class Session:
     """Open documents, settings and findings of one language-server process."""
 
     def __init__(self, *, trust_config_plugins: bool | None = None, config_path: str | None = None, isolated: bool = False,
-                 log: Callable[[str], None] | None = None) -> None:
+                 log: Callable[[str], None] | None = None, alert: Callable[[str], None] | None = None) -> None:
         self.trust = trust_config_plugins
         self.config_path = os.path.abspath(config_path) if config_path else None
         self.isolated = isolated
         self.log = log or (lambda message: None)
+        # What the user must see (an invalid config stops linting): once per document and message.
+        self.alert = alert or self.log
         self.documents: dict[str, Document] = {}
         # origin file (absolute) → file (absolute) → the project findings the origin's run put there
         self.project: dict[str, dict[str, list[Finding]]] = {}
@@ -273,7 +275,7 @@ class Session:
             message = str(error)
             if self.config_errors.get(doc.uri) != message:
                 self.config_errors[doc.uri] = message
-                self.log(f"error: {message}; {doc.display} is not linted until the config is fixed")
+                self.alert(f"error: {message}; {doc.display} is not linted until the config is fixed")
             doc.findings, doc.kind = [], None
             return None
         self.config_errors.pop(doc.uri, None)
