@@ -319,11 +319,24 @@ async def test_close_clears_the_diagnostics(server: Server) -> None:
 
 
 @pytest.mark.asyncio(loop_scope="function")
-async def test_shutdown_then_exit_ends_the_process_cleanly(tmp_path: Path) -> None:
+async def test_utf8_positions_when_negotiated_then_shutdown_and_exit(tmp_path: Path) -> None:
+    """A client that offers only UTF-8 positions gets byte offsets; shutdown then exit ends the
+    process with status 0."""
     client = make_test_lsp_client()
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "user-config"), "PIPELINT_NO_CACHE": "1"}
+    (tmp_path / ".git").mkdir()
     await client.start_io(sys.executable, "-m", "pipelint", "lsp", "--isolated", cwd=str(tmp_path), env=env)
-    await client.initialize_session(types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=tmp_path.as_uri()))
+    capabilities = types.ClientCapabilities(general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf8]))
+    result = await client.initialize_session(types.InitializeParams(capabilities=capabilities, root_uri=tmp_path.as_uri()))
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    uri = (tmp_path / "buildspec.yml").as_uri()
+    text = 'version: 0.2\nphases:\n  install:\n    runtime-versions: {note: "é😀", python: 3.10}\n  build:\n    commands:\n      - echo ok\n'
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    (bs303,) = [d for d in client.diagnostics[uri] if d.code == "BS303"]
+    # `3.10` is columns 44-47 of the line (code points, 1-based); before it `é` takes 2 bytes and the emoji 4
+    assert (bs303.range.start.line, bs303.range.start.character, bs303.range.end.character) == (3, 47, 51)
     process = client._server
     assert process is not None and process.returncode is None
     await client.shutdown_session()  # shutdown, exit, and wait for the process
