@@ -261,6 +261,22 @@ def test_disable_comment_goes_at_the_end_of_the_line(workspace: Path, text: str,
     assert not any(f.code == "BS104" for f in session.findings_for(uri))
 
 
+def test_suppression_text_inside_a_string_is_not_edited(workspace: Path) -> None:
+    """`# pipelint: disable=...` inside a quoted command is text, not a comment: a new comment goes
+    at the end of the line instead of changing the string."""
+    from pipelint.lsp.actions import disable_edit
+
+    session = Session(isolated=True)
+    uri = path_to_uri(str(workspace / "buildspec.yml"))
+    text = ('version: 0.2\nphases:\n  build:\n    runtime-versions: {python: 3.12, note: "# pipelint: disable=BS901"}\n'
+            "    commands:\n      - echo ok\n")
+    session.open(uri, text)
+    finding = next(f for f in session.findings_for(uri) if f.code == "BS104")
+    edit = disable_edit(_document(session, uri), finding, UTF16)
+    assert edit is not None and edit.new_text == "  # pipelint: disable=BS104"
+    assert edit.range.start.character == len(text.split("\n")[3])
+
+
 def test_no_disable_comment_inside_a_block_scalar_or_in_json(workspace: Path) -> None:
     from pipelint.lsp.actions import comment_fits, disable_edit
 

@@ -194,8 +194,11 @@ def disable_edit(doc: Document, finding: Finding, encoding: str) -> types.TextEd
     if detect_format(doc.path or doc.display, doc.text) != "yaml":
         return None  # JSON has no comments
     line_text = doc.lines[finding.line - 1]
+    roots = _yaml_roots(doc)
+    if roots is None:
+        return None  # the file does not parse: where a comment may go is not known
     existing = _DISABLE.search(line_text)
-    if existing is not None:
+    if existing is not None and not _in_scalar(roots, finding.line, existing.start() + 1):
         codes = existing.group(1).rstrip()
         if any(part.strip().upper() in (finding.code, "ALL") or part.strip().lower() == finding.name for part in codes.split(",")):
             return None
@@ -211,24 +214,56 @@ def disable_edit(doc: Document, finding: Finding, encoding: str) -> types.TextEd
     return types.TextEdit(range=types.Range(start=end, end=end), new_text=f"{gap}# pipelint: disable={finding.code}")
 
 
+_PARSED: dict[str, Any] = {}
+
+
+def _yaml_roots(doc: Document) -> list[Any] | None:
+    """The document's YAML trees (``None`` when it does not parse); the last text's are kept."""
+    from ..load import load_text
+
+    key = doc.display + "\0" + doc.text
+    if key not in _PARSED:
+        _PARSED.clear()
+        result = load_text(doc.text, doc.display)
+        _PARSED[key] = None if result.fatal else list(result.roots)
+    roots: list[Any] | None = _PARSED[key]
+    return roots
+
+
+def _scalars(roots: list[Any]) -> Any:
+    from ..load.nodes import Scalar, walk
+
+    for root in roots:
+        for node in walk(root):
+            if isinstance(node, Scalar):
+                yield node
+
+
+def _in_scalar(roots: list[Any], line: int, col: int) -> bool:
+    """Whether the 1-based ``(line, col)`` lies inside a scalar (a key or value), not in a comment."""
+    for node in _scalars(roots):
+        if node.line <= line <= node.end_line:
+            start = node.col if node.line == line else 1
+            end = node.end_col if node.end_line == line else float("inf")
+            if start <= col < end:
+                return True
+    return False
+
+
 def comment_fits(doc: Document, line: int) -> bool:
     """Whether a ``#`` comment appended to ``line`` is a YAML comment: the file parses, and no
     scalar continues past the end of that line, and the line is not inside a block scalar."""
-    from ..load import load_text
-    from ..load.nodes import Scalar, walk
-
-    result = load_text(doc.text, doc.display)
-    if result.fatal:
+    roots = _yaml_roots(doc)
+    if roots is None:
         return False
-    for root in result.roots:
-        for node in walk(root):
-            if not isinstance(node, Scalar) or node.end_line == node.line:
-                continue
-            if node.style in ("|", ">"):
-                if node.line < line and (line < node.end_line or (line == node.end_line and node.end_col > 1)):
-                    return False
-            elif node.line <= line < node.end_line:
+    for node in _scalars(roots):
+        if node.end_line == node.line:
+            continue
+        if node.style in ("|", ">"):
+            if node.line < line and (line < node.end_line or (line == node.end_line and node.end_col > 1)):
                 return False
+        elif node.line <= line < node.end_line:
+            return False
     return True
 
 
