@@ -82,6 +82,21 @@ def test_nearest_config_applies_and_reloads_when_it_changes(workspace: Path) -> 
     assert ("BS104", 4, 5) in codes(session.findings_for(uri))
 
 
+def test_config_option_applies_one_file_to_every_document(workspace: Path, tmp_path: Path) -> None:
+    (workspace / ".pipelint.toml").write_text('ignore = ["BS104"]\n')  # nearest, but --config wins
+    fixed = tmp_path / "team.toml"
+    fixed.write_text('severity = {BS104 = "error"}\n')
+    uri = path_to_uri(str(workspace / "buildspec.yml"))
+    text = "version: 0.2\nphases:\n  build:\n    runtime-versions:\n      python: 3.12\n    commands:\n      - echo ok\n"
+    session = Session(config_path=str(fixed))
+    session.open(uri, text)
+    (finding,) = [f for f in session.findings_for(uri) if f.code == "BS104"]
+    assert str(finding.severity) == "error"
+    nearest = Session()
+    nearest.open(uri, text)
+    assert not [f for f in nearest.findings_for(uri) if f.code == "BS104"]
+
+
 def test_invalid_config_is_logged_and_the_file_left_unlinted(workspace: Path) -> None:
     (workspace / ".pipelint.toml").write_text("select = [\n")
     logged: list[str] = []
