@@ -202,3 +202,31 @@ def test_a_fix_never_carries_a_secret(tmp_path):
     assert "Zq8vT3xW9rLm2Kp7" not in out
     data = json.loads(out)
     assert all(f["edit"] is None for f in data["findings"] if f["code"] == "BS120")
+
+
+def test_readme_fix_example_runs_verbatim(tmp_path):
+    import re
+
+    readme_path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+    with open(readme_path, encoding="utf-8") as handle:
+        section = handle.read().split("## Fixing findings automatically", 1)[1].split("\n## ", 1)[0]
+    before, after = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    commands = [line[2:] for block in re.findall(r"```console\n(.*?)```", section, re.S) for line in block.splitlines() if line.startswith("$ ")]
+    assert commands == ["pipelint check --fix --show-fixes buildspec.yml", "pipelint check --diff --unsafe-fixes buildspec.yml",
+                        "pipelint check --fix --unsafe-fixes buildspec.yml"]
+    path = _write(tmp_path, before)
+    first = pipelint(tmp_path, "buildspec.yml").stdout
+    assert "Found 3 problems" in first
+    assert "2 findings can be fixed with `--fix`; 1 more with `--fix --unsafe-fixes`" in first
+    shown = re.search(r"```console\n\$ pipelint check --fix --show-fixes buildspec.yml\n…\n(.*?)```", section, re.S)
+    assert shown is not None
+    for command in commands:
+        args = command.split()[2:]
+        proc = pipelint(tmp_path, *args)
+        assert proc.returncode in (0, 1), proc.stderr
+        if command == commands[0]:
+            assert proc.stdout.endswith(shown.group(1)), proc.stdout
+            assert "2 findings can be fixed" not in proc.stdout
+        if command == commands[1]:
+            assert path.read_text() != after and proc.returncode == 1
+    assert path.read_text() == after
