@@ -3,7 +3,9 @@
 Results carry ``ruleIndex``, a ``uri`` relative to ``%SRCROOT%`` (the working directory), 1-based
 start/end lines and columns, a masked snippet, and ``partialFingerprints`` built from the
 finding's fingerprint (rule, file, logical node path and content, never the line number), so an
-alert survives unrelated edits above it.
+alert survives unrelated edits above it. A finding with an automatic fix carries it as
+``fixes`` (one artifact change of ``replacements``: ``deletedRegion`` and ``insertedContent``),
+marked ``properties.applicability`` ``safe`` or ``unsafe``.
 """
 
 from __future__ import annotations
@@ -65,6 +67,23 @@ def _location(path: str) -> dict[str, Any]:
     return {"uri": _quote(path), "uriBaseId": "%SRCROOT%"}
 
 
+def _fix(finding: Any) -> dict[str, Any]:
+    """A finding's automatic fix as a SARIF ``fix``: one artifact change whose replacements
+    delete each edit's region (empty for an insertion) and insert its text."""
+    fix = finding.edit
+    description = fix.title if fix.safe else f"{fix.title} (unsafe: changes behaviour; review it)"
+    replacements = [
+        {"deletedRegion": {"startLine": e.line, "startColumn": e.col, "endLine": e.end_line, "endColumn": e.end_col},
+         "insertedContent": {"text": e.text}}
+        for e in fix.edits
+    ]
+    return {
+        "description": {"text": description},
+        "artifactChanges": [{"artifactLocation": _location(finding.path), "replacements": replacements}],
+        "properties": {"applicability": fix.applicability},
+    }
+
+
 def build(result: Any) -> dict[str, Any]:
     """The SARIF log as a dict."""
     used = sorted({f.code for f in result.findings})
@@ -92,6 +111,8 @@ def build(result: Any) -> dict[str, Any]:
                 "pipelint/v1": f.fingerprint,
             },
         }
+        if f.edit is not None:
+            entry["fixes"] = [_fix(f)]
         if f.related:
             entry["relatedLocations"] = [
                 {"id": number, "message": {"text": text},
