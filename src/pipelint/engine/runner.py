@@ -267,6 +267,8 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
     if kind is None and relative != entry.display:  # `kinds` globs are written relative to their config file
         kind = kind_by_name(relative, settings.config.kinds)
     data = read_limited(entry.path, settings.limits.max_bytes + 1)
+    if kind == "terraform":
+        return kind, _load_terraform(entry, data, settings)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
         if len(data) > settings.limits.max_bytes or b"\x00" in data[:8192]:
@@ -282,6 +284,13 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
         if kind is None and result.fatal and result.source.text:
             kind = kind_by_text(result.source.text)
     return kind, result
+
+
+def _load_terraform(entry: FileEntry, data: bytes, settings: Settings) -> Any:
+    """A Terraform file loaded as its synthetic template (the parser is imported only here)."""
+    from ..terraform.load import load_terraform_bytes
+
+    return load_terraform_bytes(data, entry.display, entry.path, settings.limits, project_root(settings))
 
 
 def _finding_from_problem(problem: LoadProblem, path: str, settings: Settings) -> Finding:
@@ -691,7 +700,7 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     if result is None:
         return FileResult([], None)
     findings: list[Finding] = []
-    suppressions = parse_suppressions(result.source.text) if result.source.fmt == "yaml" else Suppressions()
+    suppressions = parse_suppressions(result.source.text, hcl=result.source.fmt == "hcl") if result.source.fmt in ("yaml", "hcl") else Suppressions()
     if kind is None:
         if entry.explicit and settings.report_unrecognised:
             if result.fatal:
@@ -727,7 +736,7 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     findings[:0] = _capped_problems(problems, entry.display, settings)
     findings.extend(cap.summaries(settings))
     file_result = FileResult(findings, kind, text=result.source.text, suppressed_omitted=cap.suppressed_omitted)
-    if kind in ("template", "pipeline"):
+    if kind in ("template", "pipeline", "terraform"):
         file_result.documents = docs
     return _finish(file_result, result.source, settings, suppressions)
 
