@@ -356,3 +356,10 @@ resource "aws_kms_key" "artifacts" {
     # The trust policy is read through the local; `Resource: "*"` in a key policy is the key
     # itself (no IAM003), as for AWS::KMS::Key.
     assert triples(_lint_text(tmp_path, text, ["IAM003", "IAM007"])) == [("IAM007", 4, 83)]
+
+
+def test_terraform_json_syntax():
+    # `.tf.json`: the data source's statement list, a "${…}" reference, and a JSON string policy
+    # (positions at its attribute, as for a JSON string in a CloudFormation template).
+    findings = lint(_tf("policies.tf.json"), select=["IAM", "PL"])
+    assert triples(findings) == [("IAM002", 6, 24), ("IAM007", 16, 26), ("IAM008", 6, 53)]
