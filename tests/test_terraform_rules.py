@@ -83,15 +83,3 @@ def test_select_and_discovery(tmp_path):
     shutil.copy(_tf("cb_fail.tf"), tmp_path / ".terraform" / "cached.tf")
     assert {f.path for f in lint(str(tmp_path))} == {str(tmp_path / "main.tf")}
 
-
-def test_secret_names_in_arns_and_unquoted_references_are_no_secrets(tmp_path):
-    policy = tmp_path / "policy.json"
-    policy.write_text('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "secretsmanager:GetSecretValue", '
-                      '"Resource": "arn:aws:secretsmanager:eu-central-1:123456789012:secret:docker-hub-credentials-R0RwGG"}]}')
-    assert [f.code for f in lint(str(policy), select=["SEC009"])] == []
-    tf = tmp_path / "main.tf"
-    tf.write_text('resource "aws_codebuild_source_credential" "gh" {\n  auth_type   = "PERSONAL_ACCESS_TOKEN"\n'
-                  '  server_type = "GITHUB"\n  token       = data.aws_ssm_parameter.github_personal_access_token[0].value\n}\n')
-    assert [f.code for f in lint(str(tf), select=["SEC009"])] == []
-    tf.write_text('locals {\n  api_token = "Zq8vLm2xTp9wQ4rT7yU1"\n}\n')
-    assert triples(lint(str(tf), select=["SEC009"])) == [("SEC009", 2, 16)]

@@ -297,12 +297,6 @@ MAX_NAME_BEFORE_KEYWORD = 60
 _NAME_HEAD = lazy_regex(r"(?s:.*[^A-Za-z0-9_.-])?")
 
 
-def _unquoted_expression(text: str, operator_start: int, value_start: int) -> bool:
-    """Whether an HCL assignment (``=``) has an unquoted value: an expression, not a literal."""
-    between = text[operator_start:value_start]
-    return "=" in between and ":" not in between and '"' not in between
-
-
 @lru_cache(maxsize=4096)
 def _judge(name: str, value: str) -> str | None:
     """The label of a secret assigned as ``name = value``, or ``None`` (cached: files repeat)."""
@@ -324,19 +318,11 @@ def _has_digit_and_letter(value: str) -> bool:
     return _DIGIT.search(value) is not None and _LETTER.search(value) is not None
 
 
-# An ARN's service part before the keyword (`arn:aws:secretsmanager:…:secret:name`): a secret's
-# name, not a secret.
-_ARN_BEFORE = lazy_regex(r"arn:aws[a-z-]{0,12}:$")
-
-
-def find_keyword_secrets(text: str, hcl: bool = False) -> list[TokenMatch]:
+def find_keyword_secrets(text: str) -> list[TokenMatch]:
     """Random-looking values assigned to secret-named keys (``API_TOKEN: 8f3k…``).
 
     One regex pass finds each keyword with its operator and value; the name is then extended
-    backwards over name characters. Matches do not overlap, so a value is read once. A keyword
-    that is the service of an ARN is no assignment; in Terraform (``hcl``), neither is
-    ``name = expression`` without quotes (``token = data.aws_ssm_parameter.gh.value`` names
-    where the value is read at apply time).
+    backwards over name characters. Matches do not overlap, so a value is read once.
     """
     found: list[TokenMatch] = []
     matches = _ASSIGNMENT.finditer(text.lower()) if text.isascii() else _ASSIGNMENT_CI.finditer(text)
@@ -347,12 +333,7 @@ def find_keyword_secrets(text: str, hcl: bool = False) -> list[TokenMatch]:
             continue
         start = match.start()
         before = head(text, max(0, start - MAX_NAME_BEFORE_KEYWORD), start)
-        name_start = before.end() if before is not None else start
-        if _ARN_BEFORE.search(text[max(0, name_start - 20):name_start]):
-            continue
-        if hcl and _unquoted_expression(text, match.end("rest"), value_start):
-            continue
-        name = text[name_start:match.end("rest")]
+        name = text[before.end() if before is not None else start:match.end("rest")]
         label = _judge(name, text[value_start:value_end])
         if label is not None:
             found.append(TokenMatch("keyword", label, text[value_start:value_end], value_start, value_end))
