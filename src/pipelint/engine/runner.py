@@ -768,6 +768,10 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
             kept.append(finding)
     if file_result.kind is not None:  # an unrecognised file was not linted: its comments mean nothing
         kept.extend(comment_findings(suppressions, source.path, settings))
+    if file_result.kind == "terraform":
+        from ..terraform.wording import reword_findings
+
+        reword_findings(kept, source.text, json=source.fmt == "json")
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
     return file_result
@@ -906,6 +910,7 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
             if path in sources:
                 sources[path].secrets |= values
     project_findings = _each_crash_once([*project_findings, *(f for file_result in results for f in file_result.project_findings)])
+    _terraform_wording(project_findings, sources, kinds)
     for finding in project_findings:
         known = sources.get(finding.path)
         if known is not None and known.secrets:
@@ -928,6 +933,17 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
         notices=notices,
         file_kinds={path: kind for path, kind in kinds.items() if kind is not None},
     )
+
+
+def _terraform_wording(findings: list[Finding], sources: dict[str, Source], kinds: dict[str, str | None]) -> None:
+    """Project findings in Terraform files name Terraform attributes (see pipelint.terraform.wording)."""
+    if "terraform" not in kinds.values():
+        return
+    from ..terraform.wording import reword_findings
+
+    for path, kind in kinds.items():
+        if kind == "terraform" and path in sources:
+            reword_findings([f for f in findings if f.path == path], sources[path].text, json=path.lower().endswith(".json"))
 
 
 def _each_crash_once(findings: list[Finding]) -> list[Finding]:

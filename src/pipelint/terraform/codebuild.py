@@ -98,7 +98,13 @@ PROJECT: Shape = {
         "restrictions": One("Restrictions", {"compute_types_allowed": "ComputeTypesAllowed", "maximum_builds_allowed": "MaximumBuildsAllowed"}),
     }),
 }
-_FILTER: Shape = {"type": "Type", "pattern": "Pattern", "exclude_matched_pattern": "ExcludeMatchedPattern"}
+FILTER: Shape = {"type": "Type", "pattern": "Pattern", "exclude_matched_pattern": "ExcludeMatchedPattern"}
+WEBHOOK: Shape = {
+    "build_type": "BuildType",
+    "scope_configuration": One("ScopeConfiguration", {"name": "Name", "scope": "Scope", "domain": "Domain"}),
+    "pull_request_build_policy": One("PullRequestBuildPolicy", {"requires_comment_approval": "RequiresCommentApproval",
+                                                                "approver_roles": "ApproverRoles"}),
+}
 
 
 @translator("aws_codebuild_project")
@@ -121,17 +127,13 @@ def codebuild_webhook(block: Block, ctx: ModuleContext) -> list[Resource]:
     if project is None or name_attr is None:
         return []
     pairs: list[tuple[Scalar, Node]] = [(ctx.key("Webhook", block.type_span, "aws_codebuild_webhook"), ctx.scalar(True, block.type_span, "true"))]
-    build_type = block.body.attr("build_type")
-    if build_type is not None:
-        value = ctx.node(build_type.expr)
-        if value is not None:
-            pairs.append((ctx.key("BuildType", build_type.name_span, "build_type"), value))
+    pairs.extend(translate_body(block.body, WEBHOOK, ctx))
     groups: list[Node] = []
     first = None
     for group in block.body.blocks:
         if group.type == "filter_group":
             first = first or group
-            filters: list[Node] = [ctx.mapping(translate_body(f.body, _FILTER, ctx), f.span) for f in group.body.blocks_of("filter")]
+            filters: list[Node] = [ctx.mapping(translate_body(f.body, FILTER, ctx), f.span) for f in group.body.blocks_of("filter")]
             filters += [_unknown(ctx, f) for f in group.body.dynamic_of("filter")]
             groups.append(ctx.sequence(filters, group.span))
         elif group.type == "dynamic" and group.labels[:1] == ["filter_group"]:
