@@ -363,3 +363,16 @@ def test_terraform_json_syntax():
     # (positions at its attribute, as for a JSON string in a CloudFormation template).
     findings = lint(_tf("policies.tf.json"), select=["IAM", "PL"])
     assert triples(findings) == [("IAM002", 6, 24), ("IAM007", 16, 26), ("IAM008", 6, 53)]
+
+
+def test_advice_is_written_for_terraform():
+    findings = [f for name in FAILING for f in lint(_tf(name), select=["IAM", "SEC"])]
+    for finding in findings:
+        for text in (finding.message, finding.fix or ""):
+            assert not any(cfn in text for cfn in ("!GetAtt", "!Sub", "!Ref", "{{resolve")), (finding.code, text)
+    by_code = {f.code: f for f in findings}
+    assert 'auth_type = "SECRETS_MANAGER"' in by_code["SEC004"].fix
+    assert "`aws_codebuild_source_credential.github.token`" in by_code["SEC004"].message
+    assert "`authentication_configuration.secret_token`" in by_code["SEC005"].message
+    assert '`"Condition": {"StringEquals": {"iam:PassedToService": "<service>.amazonaws.com"}}`' in by_code["IAM004"].message
+    assert "`aws_iam_role.<name>.arn`" in by_code["IAM004"].message

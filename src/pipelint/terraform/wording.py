@@ -163,7 +163,10 @@ def reword_findings(findings: list[Any], text: str, json: bool = False) -> None:
     policy or buildspec document)."""
     ranges = heredoc_lines(text) if "<<" in text and not json else []
     table = names()
+    from .iam_wording import reword as reword_security
+
     for finding in findings:
+        reword_security(finding)  # IAM/SEC advice in Terraform's terms, inside heredocs too
         if finding.kind in ("buildspec", "policy", "appspec") or finding.code.startswith("PL"):
             continue
         if any(start <= finding.line <= end for start, end in ranges):
