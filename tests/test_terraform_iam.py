@@ -376,3 +376,31 @@ def test_advice_is_written_for_terraform():
     assert "`authentication_configuration.secret_token`" in by_code["SEC005"].message
     assert '`"Condition": {"StringEquals": {"iam:PassedToService": "<service>.amazonaws.com"}}`' in by_code["IAM004"].message
     assert "`aws_iam_role.<name>.arn`" in by_code["IAM004"].message
+
+
+def test_documents_listing_documents_many_times_are_translated_once(tmp_path):
+    # d0 lists d1 forty times, d1 lists d2 forty times, … : expanded naively that is 40^7
+    # documents; each is translated once, and the rendered d0 (over the statement quota) is unknown.
+    blocks = []
+    for level in range(8):
+        sources = ", ".join([f"data.aws_iam_policy_document.d{level + 1}.json"] * 40) if level < 7 else ""
+        listed = f"  source_policy_documents = [{sources}]\n" if sources else ""
+        blocks.append(f'data "aws_iam_policy_document" "d{level}" {{\n{listed}  statement {{\n'
+                      f'    actions   = ["s3:*"]\n    resources = ["*"]\n  }}\n}}\n')
+    blocks.append('resource "aws_iam_policy" "p" {\n  policy = data.aws_iam_policy_document.d0.json\n}\n')
+    blocks.append('resource "aws_iam_policy" "q" {\n  policy = data.aws_iam_policy_document.d6.json\n}\n')
+    found = _lint_text(tmp_path, "\n".join(blocks), ["IAM002"])
+    # d6 renders d7's statement forty times (same sid-less statement) plus its own.
+    assert len(found) == 41 and {(f.line, f.col) for f in found} == {(52, 18), (59, 18)}
+
+
+def test_many_attachments_by_literal_name(tmp_path):
+    count = 2000
+    roles = "".join(f'resource "aws_iam_role" "r{i}" {{\n  name = "role-{i}"\n}}\n' for i in range(count))
+    attachments = "".join(f'resource "aws_iam_role_policy_attachment" "a{i}" {{\n  role = "role-{i}"\n'
+                          f'  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}}\n' for i in range(count))
+    from pipelint.terraform.load import load_terraform
+
+    resources = load_terraform(roles + attachments, "main.tf", None).roots[0].to_python()["Resources"]
+    attached = [r for r in resources.values() if r["Properties"].get("ManagedPolicyArns")]
+    assert len(attached) == count

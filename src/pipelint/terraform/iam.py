@@ -38,6 +38,7 @@ from .context import ModuleContext, Resource
 from .iam_policy import bare, policy_node
 from .model import Attribute, Block
 
+_NAME_INDEX = "_pipelint_iam_principals_by_name"
 # Principal resource types: (CloudFormation type, its name property).
 _PRINCIPALS = {
     "aws_iam_role": ("AWS::IAM::Role", "RoleName"),
@@ -182,11 +183,23 @@ def _principal(ctx: ModuleContext, target: Node, tf_type: str) -> Resource | Non
         found = ctx.resources.get(address.text) if isinstance(address, Scalar) else None
         return found if found is not None and found.cfn_type == cfn_type else None
     if isinstance(target, Scalar) and isinstance(target.value, str):
-        for res in ctx.resources.values():
-            name = res.get(name_property)
-            if res.cfn_type == cfn_type and isinstance(name, Scalar) and name.value == target.value:
-                return res
+        return _by_name(ctx).get((cfn_type, target.value))
     return None
+
+
+def _by_name(ctx: ModuleContext) -> dict[tuple[str, str], Resource]:
+    """The file's principals by (type, literal name), built once (attachments run in phase 1,
+    when every principal is translated): one lookup per attachment, not one pass."""
+    index: dict[tuple[str, str], Resource] | None = getattr(ctx, _NAME_INDEX, None)
+    if index is None:
+        index = {}
+        for res in ctx.resources.values():
+            for cfn_type, name_property in _PRINCIPALS.values():
+                name = res.get(name_property) if res.cfn_type == cfn_type else None
+                if isinstance(name, Scalar) and isinstance(name.value, str):
+                    index.setdefault((cfn_type, name.value), res)
+        setattr(ctx, _NAME_INDEX, index)
+    return index
 
 
 def _attach(ctx: ModuleContext, res: Resource, arn_attr: Attribute) -> None:

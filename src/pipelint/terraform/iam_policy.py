@@ -41,7 +41,10 @@ from .model import Attribute, Block, Expr, Span
 
 # How many policy documents deep `source_policy_documents`/locals are followed (cycles stop too).
 MAX_DEPTH = 8
+# More statements than this in one rendered document: unknown (IAM's size quotas allow far fewer).
+MAX_STATEMENTS = 1000
 _DOCUMENT_ATTRIBUTES = ("json", "minified_json")
+_MEMO = "_pipelint_iam_documents"
 # An interpolation (`${`) or a directive (`%{`) not escaped by doubling the sign.
 _INTERPOLATION = re.compile(r"(?<![$%])[$%]\{")
 _DIRECTIVE = re.compile(r"(?<!%)%\{")
@@ -158,10 +161,24 @@ def referenced_document(expr: Expr, ctx: ModuleContext, depth: int, seen: frozen
         rest = rest[1:]
     if len(rest) != 1 or rest[0] not in _DOCUMENT_ATTRIBUTES or name in seen:
         return None
+    memo = _documents(ctx)
+    if name in memo:
+        return memo[name]
     block = next((b for b in ctx.body.blocks if b.type == "data" and b.labels == ["aws_iam_policy_document", name]), None)
-    if block is None:
-        return None
-    return policy_document(block, ctx, depth + 1, seen | {name})
+    document = policy_document(block, ctx, depth + 1, seen | {name}) if block is not None else None
+    memo[name] = document
+    return document
+
+
+def _documents(ctx: ModuleContext) -> dict[str, Mapping | None]:
+    """The policy documents of this file translated so far, by name: each is translated once,
+    however many documents list it (a chain of documents each listing the next many times
+    would otherwise cost exponential time)."""
+    memo: dict[str, Mapping | None] | None = getattr(ctx, _MEMO, None)
+    if memo is None:
+        memo = {}
+        setattr(ctx, _MEMO, memo)
+    return memo
 
 
 def policy_document(block: Block, ctx: ModuleContext, depth: int = 0, seen: frozenset[str] = frozenset()) -> Mapping | None:
@@ -174,15 +191,18 @@ def policy_document(block: Block, ctx: ModuleContext, depth: int = 0, seen: froz
     statements: list[Node] = []
     for document in sources:
         statements.extend(_statements_of(document))
-    inherited = len(statements)
+    inherited = _sid_index(statements)
     for statement_block in body.blocks_of("statement"):
         statement = _statement(statement_block, ctx)
         if statement is not None:
             _put_statement(statements, statement, inherited)
+    every = _sid_index(statements)
     for document in overrides:
         for override in _statements_of(document):
             if isinstance(override, Mapping):
-                _put_statement(statements, override, len(statements))
+                _put_statement(statements, override, every, remember=True)
+    if len(statements) > MAX_STATEMENTS:
+        return None  # far over IAM's policy size quota: not a policy AWS would accept or we can judge
     name_span = block.label_spans[-1] if block.label_spans else block.type_span
     pairs: list[tuple[Scalar, Node]] = []
     version = body.attr("version")
@@ -233,17 +253,28 @@ def _sid(statement: Node) -> str | None:
     return sid.value if isinstance(sid, Scalar) and isinstance(sid.value, str) and sid.value else None
 
 
-def _put_statement(statements: list[Node], statement: Mapping, replaceable: int) -> None:
-    """Add a statement, replacing the one among the first ``replaceable`` with the same
-    non-empty ``Sid`` (the provider's merge; a ``Sid`` repeated within one document is kept
-    twice, as the provider refuses it and IAM008 reports it)."""
+def _sid_index(statements: list[Node]) -> dict[str, int]:
+    """Where the first statement with each non-empty ``Sid`` is."""
+    index: dict[str, int] = {}
+    for position, statement in enumerate(statements):
+        sid = _sid(statement)
+        if sid is not None and sid not in index:
+            index[sid] = position
+    return index
+
+
+def _put_statement(statements: list[Node], statement: Mapping, replaceable: dict[str, int], remember: bool = False) -> None:
+    """Add a statement, replacing the one ``replaceable`` lists under the same ``Sid`` (the
+    provider's merge; a ``Sid`` repeated within one document's own statements is kept twice,
+    as the provider refuses it and IAM008 reports it). With ``remember``, an added statement
+    can be replaced in turn (a later override document)."""
     sid = _sid(statement)
-    if sid is not None:
-        for index, existing in enumerate(statements[:replaceable]):
-            if _sid(existing) == sid:
-                statements[index] = statement
-                return
+    if sid is not None and sid in replaceable:
+        statements[replaceable[sid]] = statement
+        return
     statements.append(statement)
+    if remember and sid is not None:
+        replaceable[sid] = len(statements) - 1
 
 
 _ELEMENTS = (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"), ("not_resources", "NotResource"))
