@@ -404,3 +404,30 @@ def test_many_attachments_by_literal_name(tmp_path):
     resources = load_terraform(roles + attachments, "main.tf", None).roots[0].to_python()["Resources"]
     attached = [r for r in resources.values() if r["Properties"].get("ManagedPolicyArns")]
     assert len(attached) == count
+
+
+def test_jsonencode_of_a_local_with_an_unknown_part(tmp_path):
+    text = '''locals {
+  policy = {
+    Version = "2012-10-17"
+    Statement = [
+      { Effect = "Allow", Action = "s3:*", Resource = "*" },
+      { Effect = "Allow", Action = "s3:GetObject", Resource = var.bucket_arn },
+    ]
+  }
+}
+
+resource "aws_iam_policy" "p" {
+  policy = jsonencode(local.policy)
+}
+
+resource "aws_iam_policy" "q" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [for action in var.actions : { Effect = "Allow", Action = action, Resource = "*" }]
+  })
+}
+'''
+    # The local's object is read where it is written (one unknown Resource does not hide the
+    # known statement); a `for` expression is unknown.
+    assert triples(_lint_text(tmp_path, text)) == [("IAM002", 5, 36)]

@@ -72,7 +72,8 @@ def policy_node(expr: Expr | None, ctx: ModuleContext, depth: int = 0, seen: fro
     if depth > MAX_DEPTH:
         return ctx.unknown(expr)
     if expr.kind == "call" and expr.name == "jsonencode" and len(expr.items or ()) == 1:
-        return ctx.node((expr.items or [])[0])
+        argument = _local_object(bare((expr.items or [])[0]), ctx)
+        return ctx.node(argument)
     if expr.kind in ("literal", "template") and expr.style.startswith("<<"):
         tree = heredoc_json(expr, ctx)
         if tree is not None:
@@ -88,6 +89,21 @@ def policy_node(expr: Expr | None, ctx: ModuleContext, depth: int = 0, seen: fro
             if target is not None and (target.kind != "reference" or target.parts != parts):
                 return policy_node(target, ctx, depth + 1, seen)
     return ctx.node(expr)
+
+
+def _local_object(expr: Expr, ctx: ModuleContext) -> Expr:
+    """For ``jsonencode(local.policy)``: the object written in the local (read where it is
+    written, its unknown parts unknown), rather than the whole local made unknown by one of them."""
+    parts = expr.parts or []
+    for _ in range(MAX_DEPTH):
+        if expr.kind != "reference" or len(parts) != 2 or parts[0] != "local" or not isinstance(parts[1], str):
+            break
+        target = ctx.locals.get(parts[1])
+        if target is None:
+            break
+        expr = bare(target)
+        parts = expr.parts or []
+    return expr
 
 
 # ---------------------------------------------------------------------------------------------
