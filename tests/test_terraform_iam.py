@@ -21,6 +21,7 @@ FAILING = {
                           "IAM008@29:17", "IAM008@50:7", "IAM009@15:21", "IAM009@48:42"],
     "escalation_fail.tf": ["IAM003@20:20", "IAM004@32:18", "IAM010@3:25", "IAM010@60:26", "IAM011@57:16", "IAM011@66:16"],
     "secrets_fail.tf": ["SEC004@5:18", "SEC005@15:21"],
+    "github_oidc_fail.tf": ["IAM007@12:22"],
 }
 PASSING = ["wildcards_pass.tf", "passrole_pass.tf", "not_elements_pass.tf", "principals_pass.tf", "malformed_pass.tf",
            "escalation_pass.tf", "secrets_pass.tf", "unknown_values.tf"]
@@ -376,6 +377,7 @@ def test_advice_is_written_for_terraform():
     assert "`authentication_configuration.secret_token`" in by_code["SEC005"].message
     assert '`"Condition": {"StringEquals": {"iam:PassedToService": "<service>.amazonaws.com"}}`' in by_code["IAM004"].message
     assert "`aws_iam_role.<name>.arn`" in by_code["IAM004"].message
+    assert '`"StringLike": {"token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:ref:refs/heads/main"}`' in by_code["IAM007"].message
 
 
 def test_documents_listing_documents_many_times_are_translated_once(tmp_path):

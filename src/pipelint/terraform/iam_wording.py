@@ -29,6 +29,7 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     ("`{{resolve:secretsmanager:…}}` in templates", "a `sensitive` variable or `data.aws_secretsmanager_secret_version` in Terraform"),
 )
 _CONDITION = re.compile(r"`Condition: \{(\w+): \{([\w:./-]+): ([^`{}]+)\}\}`")
+_OPERATOR = re.compile(r"`(String\w+|Arn\w+|Bool): \{([\w:./-]+): ([^`{}]+)\}`")
 _LABEL = re.compile(r"(`[a-z0-9_]+\.[A-Za-z0-9_-]+)\.Token`")
 
 
@@ -43,6 +44,10 @@ def _condition(match: re.Match[str]) -> str:
     return f'`"Condition": {{"{match.group(1)}": {{"{match.group(2)}": {_json_value(match.group(3))}}}}}`'
 
 
+def _operator(match: re.Match[str]) -> str:
+    return f'`"{match.group(1)}": {{"{match.group(2)}": {_json_value(match.group(3))}}}`'
+
+
 def _text(text: str, code: str) -> str:
     if _RESOLVE in text:
         text = text.replace(_RESOLVE, _SOURCE_CREDENTIAL if code == "SEC004" else _APPLY_TIME)
@@ -51,6 +56,8 @@ def _text(text: str, code: str) -> str:
             text = text.replace(cloudformation, terraform)
     if "`Condition: {" in text:
         text = _CONDITION.sub(_condition, text)
+    if ": {" in text:
+        text = _OPERATOR.sub(_operator, text)
     if code == "SEC004":
         text = _LABEL.sub(r"\1.token`", text)
     elif code == "SEC005":
