@@ -433,3 +433,30 @@ resource "aws_iam_policy" "q" {
     # The local's object is read where it is written (one unknown Resource does not hide the
     # known statement); a `for` expression is unknown.
     assert triples(_lint_text(tmp_path, text)) == [("IAM002", 5, 36)]
+
+
+def test_hcl_comments_suppress_iam_findings(tmp_path):
+    text = '''resource "aws_iam_policy" "p" {
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect   = "Allow"
+      Action   = "s3:*" # pipelint: disable=IAM002
+      Resource = "*"
+    }]
+  })
+}
+
+data "aws_iam_policy_document" "d" {
+  statement {
+    actions   = ["s3:*"] // pipelint: disable=IAM002
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_policy" "q" {
+  policy = data.aws_iam_policy_document.d.json
+}
+'''
+    assert triples(_lint_text(tmp_path, text)) == []
+    assert triples(_lint_text(tmp_path, text.replace("# pipelint: disable=IAM002", ""), ["IAM002"])) == [("IAM002", 6, 18)]
