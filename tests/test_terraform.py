@@ -121,3 +121,29 @@ def test_cold_path_does_not_import_the_parser(tmp_path):
     proc = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipelint", "check", str(tf)], capture_output=True, text=True,
                           timeout=60, env=env)
     assert "tree_sitter_hcl" in proc.stderr  # the same measurement sees the parser when it is needed
+
+
+def test_hostile_sizes_are_refused_before_parsing(tmp_path):
+    deep = tmp_path / "deep.tf"
+    deep.write_text("locals {\n  x = " + "[" * 300_000 + "]" * 300_000 + "\n}\n")
+    assert [(f.code, f.line) for f in lint(str(deep))] == [("PL007", 1)]
+
+
+def test_deep_nesting_under_the_limit_is_cut_not_recursed(tmp_path):
+    nested = tmp_path / "nested.tf"
+    nested.write_text("locals {\n  x = " + "[" * 5_000 + "]" * 5_000 + "\n}\n"
+                      'resource "aws_codebuild_project" "p" {\n  name = "p"\n  description = local.x\n}\n')
+    assert [f.code for f in lint(str(nested))] == []
+
+
+def test_a_large_local_used_many_times_is_converted_once(tmp_path):
+    # Converting the local at every use would build 3,000 copies of a 20,000-item list.
+    big = ", ".join(f'"v{i}"' for i in range(20_000))
+    uses = "".join(f"  a{i} = local.big\n" for i in range(3_000))
+    text = f'locals {{\n  big = [{big}]\n{uses}}}\nresource "aws_codebuild_project" "p" {{\n  name = local.a1\n  description = local.big[3]\n}}\n'
+    result = load_terraform(text, "main.tf", None)
+    props = result.roots[0].get("Resources").get("aws_codebuild_project.p").get("Properties")
+    name = props.get("Name") if isinstance(props, Mapping) else None
+    assert isinstance(name, Sequence) and len(name) == 20_000  # local.a1 → local.big, the one converted list
+    description = props.get("Description")
+    assert isinstance(description, Scalar) and description.value == "v3" and (description.line, description.col) == (3006, 17)

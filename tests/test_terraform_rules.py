@@ -45,18 +45,23 @@ def test_pipeline_named_alone_does_not_guess_about_other_files():
     assert triples(lint(_tf("crossfile/pipeline.tf"))) == []
 
 
+def _run_as_cli(path: str, jobs: int = 1) -> list[tuple[str, int, int]]:
+    """Lint as the command line does: the project root is the git work tree or the path."""
+    from pipelint.engine.plan import make_plan, run_plan
+
+    return triples(run_plan(make_plan([path], isolated=True), jobs=jobs).findings)
+
+
 def test_file_buildspec_outside_the_linted_tree_is_not_read(tmp_path):
-    outside = tmp_path / "outside"
-    outside.mkdir()
-    (outside / "buildspec.yml").write_text("version: 0.2\nenv:\n  exported-variables: [IMAGE_TAG]\nphases:\n  build:\n    commands: [make]\n")
     module = tmp_path / "repo" / "infra"
     module.mkdir(parents=True)
-    for name in ("pipeline.tf", "codebuild.tf"):
+    for name in ("pipeline.tf", "codebuild.tf", "buildspec.yml"):
         shutil.copy(_tf(f"crossfile/{name}"), module / name)
-    text = (module / "codebuild.tf").read_text().replace('"${path.module}/buildspec.yml"', '"${path.module}/../../outside/buildspec.yml"')
+    assert _run_as_cli(str(module)) == [("CP403", 56, 23)]  # inside: read
+    os.replace(module / "buildspec.yml", tmp_path / "buildspec.yml")
+    text = (module / "codebuild.tf").read_text().replace('"${path.module}/buildspec.yml"', '"${path.module}/../../buildspec.yml"')
     (module / "codebuild.tf").write_text(text)
-    (tmp_path / "repo" / ".pipelint.toml").write_text("")
-    assert triples(lint(str(module))) == []  # the buildspec is outside the project root: unknown, silent
+    assert _run_as_cli(str(module)) == []  # outside the linted folder: unknown, never read
 
 
 def test_tf_json_is_read_with_the_json_loader_and_positions():
@@ -83,3 +88,12 @@ def test_select_and_discovery(tmp_path):
     shutil.copy(_tf("cb_fail.tf"), tmp_path / ".terraform" / "cached.tf")
     assert {f.path for f in lint(str(tmp_path))} == {str(tmp_path / "main.tf")}
 
+
+
+def test_cross_file_lookup_is_the_same_in_parallel_runs(tmp_path):
+    shutil.copytree(_tf("crossfile"), tmp_path / "infra")
+    for index in range(16):  # enough files for the run to be split between processes
+        shutil.copy(_tf("cp_pass.tf"), tmp_path / "infra" / f"copy{index}.tf")
+    serial = _run_as_cli(str(tmp_path), jobs=1)
+    assert serial == [("CP403", 56, 23)]
+    assert _run_as_cli(str(tmp_path), jobs=2) == serial

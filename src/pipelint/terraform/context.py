@@ -82,6 +82,8 @@ class ModuleContext:
         self.resources: dict[str, Resource] = {}
         self.blocks: dict[str, Block] = {}  # address → resource block of this file
         self.locals: dict[str, Expr] = {}
+        # A local's node, converted once however often it is used (None: unknown or a cycle).
+        self._local_nodes: dict[str, Node | None] = {}
         for block in body.blocks:
             if block.type == "resource" and len(block.labels) == 2:
                 self.blocks[f"{block.labels[0]}.{block.labels[1]}"] = block
@@ -187,13 +189,11 @@ class ModuleContext:
         parts = expr.parts or []
         head = parts[0] if parts else ""
         if head == "local" and len(parts) >= 2 and isinstance(parts[1], str) and depth < MAX_LOCAL_DEPTH:
-            target = self.locals.get(parts[1])
-            if target is not None:
-                value = self.node(target, depth + 1)
-                for step in parts[2:]:
-                    value = _step(value, step)
-                if value is not None and _known(value):
-                    return _moved(value, expr.span) if isinstance(value, Scalar) else value
+            value = self.local_node(parts[1], depth)
+            for step in parts[2:]:
+                value = _step(value, step)
+            if value is not None:
+                return _moved(value, expr.span) if isinstance(value, Scalar) else value
         if len(parts) >= 3 and isinstance(parts[0], str) and isinstance(parts[1], str) and isinstance(parts[2], str) and head not in ("var", "local", "data", "module", "path", "each", "count", "self", "terraform"):
             address = f"{parts[0]}.{parts[1]}"
             attribute = parts[2]
@@ -206,6 +206,20 @@ class ModuleContext:
             elif address in self.index.names and attribute in _NAME_ATTRIBUTES and len(parts) == 3:
                 return self.scalar(self.index.names[address], expr.span, expr.text, '"')
         return self.mapping([(self.key("Ref", expr.span), self.scalar(expr.address or expr.text, expr.span))], expr.span)
+
+    def local_node(self, name: str, depth: int = 0) -> Node | None:
+        """The node of ``local.NAME`` when it is fully known (no unknown part), else ``None``;
+        converted once per file (a reference cycle is unknown)."""
+        if name in self._local_nodes:
+            return self._local_nodes[name]
+        target = self.locals.get(name)
+        if target is None:
+            return None
+        self._local_nodes[name] = None  # while converting: a cycle back to it is unknown
+        value = self.node(target, depth + 1)
+        known = value if value is not None and _known(value) else None
+        self._local_nodes[name] = known
+        return known
 
     # ----------------------------------------------------------------------------------------
     # Files the module reads

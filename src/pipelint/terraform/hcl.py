@@ -134,7 +134,7 @@ class _Converter:
             if len(children) == 1 and children[0].type not in ("variable_expr",):
                 return self.expr(children[0], depth + 1)
             if children[0].type == "variable_expr":
-                return self.traversal(node, children, span)
+                return self.traversal(node, children, span, depth)
             if len(children) == 1:
                 return self.expr(children[0], depth + 1)
             return Expr("other", span, self.text(node))
@@ -161,9 +161,9 @@ class _Converter:
         if kind == "template_expr":
             inner = node.named_children[0] if node.named_children else None
             if inner is not None and inner.type == "quoted_template":
-                return self.template(inner, span, heredoc="")
+                return self.template(inner, span, heredoc="", depth=depth)
             if inner is not None and inner.type == "heredoc_template":
-                return self.heredoc(inner, span)
+                return self.heredoc(inner, span, depth)
             return Expr("other", span, self.text(node))
         if kind == "function_call":
             name_node = node.named_children[0] if node.named_children else None
@@ -197,7 +197,7 @@ class _Converter:
             return Expr("literal", span, raw, value=unescape(raw[1:-1], True), style='"')
         return Expr("other", span, raw)
 
-    def template(self, node: Any, span: Span, heredoc: str) -> Expr:
+    def template(self, node: Any, span: Span, heredoc: str, depth: int = 0) -> Expr:
         """A quoted or heredoc template: literal when it has no interpolation or directive."""
         parts: list[str | Expr] = []
         quoted = heredoc == ""
@@ -207,7 +207,7 @@ class _Converter:
             elif child.type in ("template_interpolation", "template_directive"):
                 inner = [c for c in child.named_children if c.type == "expression"]
                 if child.type == "template_interpolation" and len(inner) == 1:
-                    parts.append(self.expr(inner[0], 1))
+                    parts.append(self.expr(inner[0], depth + 1))
                 else:
                     parts.append(Expr("other", self.span(child), self.text(child)))
         raw = self.text(node)
@@ -215,7 +215,7 @@ class _Converter:
             return Expr("literal", span, raw, value="".join(p for p in parts if isinstance(p, str)), style=heredoc or '"')
         return Expr("template", span, raw, parts=parts, style=heredoc or '"')
 
-    def heredoc(self, node: Any, span: Span) -> Expr:
+    def heredoc(self, node: Any, span: Span, depth: int = 0) -> Expr:
         """A heredoc: ``<<EOT`` keeps its text, ``<<-EOT`` strips the common indentation."""
         start = node.named_children[0] if node.named_children else None
         strip = start is not None and self.text(start).endswith("-")
@@ -229,7 +229,7 @@ class _Converter:
             text = _dedent(lines) if strip else "\n".join(lines) + ("\n" if lines else "")
             text = unescape(text.replace("\r\n", "\n"), False)
             return Expr("literal", span, self.text(node), value=text, style=style)
-        expr = self.template(node, span, style)
+        expr = self.template(node, span, style, depth)
         if strip:
             # Re-cut the template's text by lines, so that the stripped indentation applies to
             # the interpolations' lines too: the value keeps `${…}` as written.
@@ -240,7 +240,7 @@ class _Converter:
             expr.value = unescape("\n".join(lines) + ("\n" if lines else ""), False)
         return expr
 
-    def traversal(self, node: Any, children: list[Any], span: Span) -> Expr:
+    def traversal(self, node: Any, children: list[Any], span: Span, depth: int = 0) -> Expr:
         """``var.x``, ``aws_codebuild_project.build.name``, ``local.list[0]``: a reference; with a
         splat (``x[*].y``) or a computed index it is another expression."""
         parts: list[str | int] = [self.text(children[0])]
@@ -253,7 +253,7 @@ class _Converter:
             elif child.type == "index":
                 inner = child.named_children[0] if child.named_children else None
                 literal = inner.named_children[0] if inner is not None and inner.named_children else None
-                value = self.expr(literal, 1) if literal is not None and literal.type == "expression" else None
+                value = self.expr(literal, depth + 1) if literal is not None and literal.type == "expression" else None
                 if value is None or value.kind != "literal" or not isinstance(value.value, (int, str)) or isinstance(value.value, bool):
                     return Expr("other", span, self.text(node))
                 parts.append(value.value)
@@ -281,6 +281,11 @@ class _Converter:
                 stack.extend(reversed(current.children))
 
 
+def _too_large(limit: int) -> LoadProblem:
+    return LoadProblem("PL007", f"file holds more than {limit:,} syntax elements; not linted (no Terraform module needs this many "
+                                "in one file)", 1, 1)
+
+
 def _first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip() or text.strip()[:40]
 
@@ -292,10 +297,20 @@ def _dedent(lines: list[str]) -> str:
     return "".join(line[cut:].rstrip("\r") + "\n" for line in lines)
 
 
-def parse_hcl(text: str) -> tuple[Body, list[LoadProblem]]:
-    """Parse HCL text into its top-level :class:`Body` and the syntax problems found."""
+def parse_hcl(text: str, max_nodes: int = 200_000) -> tuple[Body | None, list[LoadProblem]]:
+    """Parse HCL text into its top-level :class:`Body` and the syntax problems found.
+
+    A file of more than ``2 * max_nodes`` syntax nodes (about 1 MB of dense HCL; real modules
+    are a few kilobytes) is not converted (``None`` and a ``PL007`` problem): its syntax tree
+    alone takes about 160 bytes a node, and every rule would walk it."""
     data = text.encode("utf-8", "surrogatepass")
+    # A lower bound of the values, counted before the parser builds a tree that large.
+    estimate = sum(data.count(c) for c in (b"=", b"{", b"[", b",", b"\n")) + data.count(b'"') // 2
+    if estimate > max_nodes:
+        return None, [_too_large(2 * max_nodes)]
     tree = _parser().parse(data)
+    if tree.root_node.descendant_count > 2 * max_nodes:
+        return None, [_too_large(2 * max_nodes)]
     converter = _Converter(data, text)
     converter.errors(tree.root_node)
     root = tree.root_node

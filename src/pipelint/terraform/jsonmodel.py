@@ -67,7 +67,7 @@ def body_of(mapping: Mapping, depth: int = 0) -> Body:
                     body.add_block(Block("dynamic", _span(key), [label_key.text], [_span(label_key)], body_of(item, depth + 1), _span(item)))
             continue
         body.add_attribute(Attribute(name, _span(key), expr_of(value), Span(key.line, key.col, value.end_line, value.end_col)))
-        if depth < 32:
+        if depth < 8:  # Terraform's blocks nest a few levels deep; deeper objects are attribute values
             for item in _objects(value):
                 body.add_block(Block(name, _span(key), [], [], body_of(item, depth + 1), _span(item)))
     return body

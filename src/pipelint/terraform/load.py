@@ -8,8 +8,8 @@ values carry positions in the ``.tf`` file, and its logical paths are CloudForma
 The other ``.tf`` files of the same folder (the module) are parsed too, but only to learn the
 literal names of the resources they declare (so a pipeline in ``pipeline.tf`` naming
 ``aws_codebuild_project.build.name`` of ``codebuild.tf`` finds it by name); they are linted as
-files of their own. At most :data:`MAX_SIBLINGS` of them are read, each within the size limit,
-never through a symbolic link.
+files of their own. At most :data:`MAX_SIBLINGS` of them are read, each of at most
+:data:`MAX_SIBLING_BYTES`, never through a symbolic link.
 """
 
 from __future__ import annotations
@@ -23,8 +23,11 @@ from . import load_translators
 from .context import ModuleContext, ModuleIndex, Resource
 from .model import Body, Span
 
-MAX_SIBLINGS = 200
-_INDEX_CACHE: dict[str, tuple[tuple[tuple[str, int, int], ...], ModuleIndex]] = {}
+MAX_SIBLINGS = 64
+# Siblings larger than this are not read for the index (a resource there is then unknown).
+MAX_SIBLING_BYTES = 1_000_000
+# folder → file name → ((mtime, size), address → literal name)
+_INDEX_CACHE: dict[str, dict[str, tuple[tuple[int, int], dict[str, str]]]] = {}
 
 
 def parse_body(text: str, source: Source, limits: Limits) -> tuple[Body | None, list[LoadProblem]]:
@@ -40,8 +43,7 @@ def parse_body(text: str, source: Source, limits: Limits) -> tuple[Body | None, 
         return file_body(loaded.roots[0]), loaded.problems
     from .hcl import parse_hcl
 
-    body, problems = parse_hcl(text)
-    return body, problems
+    return parse_hcl(text, limits.max_nodes)
 
 
 def _rehome(root: Node, source: Source) -> None:
@@ -80,7 +82,7 @@ def load_terraform(text: str, display: str, path: str | None, limits: Limits | N
         return result
     body, problems = parse_body(text, source, limits)
     result.problems.extend(problems)
-    if body is None or any(p.code == "PL002" for p in problems):
+    if body is None or any(p.code in ("PL002", "PL007") for p in problems):
         # Terraform rejects a file with a syntax error; what error recovery made of the rest is
         # a guess, so no rule reads it (the text rules, secret scanning, still do).
         result.fatal = True
@@ -150,8 +152,8 @@ def _assign_paths(root: Node) -> None:
 
 
 def module_index(module_dir: str, own: str, limits: Limits) -> ModuleIndex:
-    """What the other ``.tf``/``.tf.json`` files of the folder declare (cached per folder while
-    their names, sizes and modification times are unchanged)."""
+    """What the other ``.tf``/``.tf.json`` files of the folder declare (each file's part cached
+    while its size and modification time are unchanged; the file being linted is not re-read)."""
     try:
         entries = sorted(
             (e for e in os.scandir(module_dir)
@@ -160,29 +162,41 @@ def module_index(module_dir: str, own: str, limits: Limits) -> ModuleIndex:
         )[:MAX_SIBLINGS]
     except OSError:
         return ModuleIndex()
-    signature = tuple((e.name, int(e.stat().st_mtime_ns), e.stat().st_size) for e in entries)
-    cached = _INDEX_CACHE.get(module_dir)
-    if cached is not None and cached[0] == signature:
-        return cached[1]
+    if _INDEX_CACHE and next(iter(_INDEX_CACHE)) != module_dir:
+        _INDEX_CACHE.clear()  # one folder at a time: files are linted folder by folder
+    cache = _INDEX_CACHE.setdefault(module_dir, {})
     index = ModuleIndex()
     for entry in entries:
-        if entry.stat().st_size > limits.max_bytes:
-            continue
+        if os.path.abspath(entry.path) == own:
+            continue  # its own resources are resolved from the file itself
         try:
-            with open(entry.path, "rb") as handle:
-                text = handle.read(limits.max_bytes + 1).decode("utf-8", "replace")
+            info = entry.stat()
         except OSError:
             continue
-        fmt = "json" if entry.name.lower().endswith(".json") else "hcl"
-        body, _ = parse_body(text, Source(entry.path, text, fmt), limits)
-        if body is None:
-            continue
-        context = ModuleContext(Source(entry.path, text, fmt), body, None, None)
-        for address, block in context.blocks.items():
+        signature = (info.st_mtime_ns, info.st_size)
+        cached = cache.get(entry.name)
+        if cached is None or cached[0] != signature:
+            cached = cache[entry.name] = (signature, _declared_names(entry.path, entry.name, info.st_size, limits))
+        for address, name in cached[1].items():
             index.addresses.add(address)
-            name = context.text(block.body.expr("name"))
             if name:
                 index.names[address] = name
-    _INDEX_CACHE.clear()  # one folder at a time: files are linted folder by folder
-    _INDEX_CACHE[module_dir] = (signature, index)
     return index
+
+
+def _declared_names(path: str, name: str, size: int, limits: Limits) -> dict[str, str]:
+    """The resource addresses a file declares, with their literal ``name`` (or ``""``)."""
+    if size > min(limits.max_bytes, MAX_SIBLING_BYTES):
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(limits.max_bytes + 1).decode("utf-8", "replace")
+    except OSError:
+        return {}
+    fmt = "json" if name.lower().endswith(".json") else "hcl"
+    source = Source(path, text, fmt)
+    body, _ = parse_body(text, source, limits)
+    if body is None:
+        return {}
+    context = ModuleContext(source, body, None, None)
+    return {address: context.text(block.body.expr("name")) or "" for address, block in context.blocks.items()}

@@ -22,6 +22,7 @@ _PAIR = re.compile(r'"?([A-Z][A-Za-z0-9]*)"?: (.+)')
 _DOTTED_PAIR = re.compile(r"([A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)+): ([^{}\[\]]+)")
 _RESOURCES = frozenset({"aws_codebuild_webhook"})
 _ONE_PAIR = re.compile(r"\{([A-Z][A-Za-z0-9]*): ([^{}\[\],:]+)\}")
+_NEITHER = re.compile(r"neither (`[^`\n]{1,80}`) nor \1")
 _HEREDOC_OPEN = re.compile(r"<<-?[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?$")
 # Names that are written differently for each kind of document they appear in.
 _BY_KIND = {
@@ -151,7 +152,8 @@ def reword(finding: Any, table: dict[str, str] | None = None, json: bool = False
             return match.group(0)
         return f"`{replaced}`"
 
-    finding.message = _BACKTICKED.sub(one, finding.message)
+    # `ArtifactStore` and `ArtifactStores` are both `artifact_store` blocks in Terraform.
+    finding.message = _NEITHER.sub(r"no \1", _BACKTICKED.sub(one, finding.message))
     unwritable = False
     if finding.fix:
         fix = _BACKTICKED.sub(one, finding.fix)
