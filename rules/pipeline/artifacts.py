@@ -340,7 +340,7 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
                       InputArtifacts: [{Name: Built}]
     """
     pipeline = pipeline_of(doc)
-    if not all(a.inputs_known for a in pipeline.actions) or not all(s.actions_known for s in pipeline.stages):
+    if not pipeline.stages_known or not all(a.inputs_known for a in pipeline.actions) or not all(s.actions_known for s in pipeline.stages):
         return
     consumed = {ref.key for action in pipeline.actions for ref in action.inputs}
     if any(not is_literal_key(key) for key in consumed):

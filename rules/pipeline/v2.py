@@ -207,7 +207,7 @@ def trigger_source_action(doc: Document, config: Any) -> Iterator[Report]:
     """
     pipeline = pipeline_of(doc)
     sources = [a for a in pipeline.actions if a.category == SOURCE or a.stage.index == 0]
-    if any(a.name is None for a in sources) or not all(s.actions_known for s in pipeline.stages):
+    if any(a.name is None for a in sources) or not pipeline.stages_known or not all(s.actions_known for s in pipeline.stages):
         return
     seen: dict[str, Any] = {}
     for trigger in pipeline.triggers:

@@ -290,6 +290,10 @@ MAX_VALUE = 300
 _ASSIGNMENT = lazy_regex(f"(?:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")  # over lower-cased ASCII text: faster than (?i)
 _ASSIGNMENT_CI = lazy_regex(f"(?i:{_KEYWORD_TEXT}){_ASSIGNMENT_TAIL}")
 MAX_NAME_BEFORE_KEYWORD = 60
+# `arn:<partition>:` right before a name: the name is an ARN's service field, not a key.
+_ARN_PREFIX = lazy_regex(r"arn:[a-z-]{1,16}:$")
+# An HCL `=` whose value is not quoted: an expression (a reference, a call), not a literal.
+_HCL_EXPRESSION = lazy_regex(r"[ \t]*=[ \t]*")
 
 
 # The start of a name: after the last non-name character of the (at most 60-character) window
@@ -318,11 +322,14 @@ def _has_digit_and_letter(value: str) -> bool:
     return _DIGIT.search(value) is not None and _LETTER.search(value) is not None
 
 
-def find_keyword_secrets(text: str) -> list[TokenMatch]:
+def find_keyword_secrets(text: str, hcl: bool = False) -> list[TokenMatch]:
     """Random-looking values assigned to secret-named keys (``API_TOKEN: 8f3k…``).
 
     One regex pass finds each keyword with its operator and value; the name is then extended
-    backwards over name characters. Matches do not overlap, so a value is read once.
+    backwards over name characters. Matches do not overlap, so a value is read once. Not
+    assignments: the service field of an ARN (``arn:aws:secretsmanager:eu-west-1:…``), and, in
+    Terraform (``hcl``), ``name = value`` with an unquoted value, which is an expression
+    (``token = data.aws_ssm_parameter.pat.value``), never a literal.
     """
     found: list[TokenMatch] = []
     matches = _ASSIGNMENT.finditer(text.lower()) if text.isascii() else _ASSIGNMENT_CI.finditer(text)
@@ -333,7 +340,12 @@ def find_keyword_secrets(text: str) -> list[TokenMatch]:
             continue
         start = match.start()
         before = head(text, max(0, start - MAX_NAME_BEFORE_KEYWORD), start)
-        name = text[before.end() if before is not None else start:match.end("rest")]
+        name_start = before.end() if before is not None else start
+        if _ARN_PREFIX.search(text, max(0, name_start - 24), name_start) is not None:
+            continue
+        if hcl and _HCL_EXPRESSION.fullmatch(text, match.end("rest"), value_start) is not None:
+            continue
+        name = text[name_start:match.end("rest")]
         label = _judge(name, text[value_start:value_end])
         if label is not None:
             found.append(TokenMatch("keyword", label, text[value_start:value_end], value_start, value_end))

@@ -100,7 +100,7 @@ def scan(source: Source, taken: set[str]) -> Iterator[Report]:
     text = source.text
     claims = _Claims(taken)
     reported: set[str] = set()
-    for match in _disjoint([find_tokens(text), _command_matches(text), find_keyword_secrets(text)]):
+    for match in _disjoint([find_tokens(text), _command_matches(text), find_keyword_secrets(text, hcl=source.fmt == "hcl")]):
         if match.value in reported:
             continue
         reported.add(match.value)

@@ -338,7 +338,7 @@ def reread_documents(entry: FileEntry, settings: Settings) -> list[Document]:
         kind, result = _classify(entry, settings)
     except OSError:
         return []
-    if result is None or result.fatal or kind not in ("template", "pipeline"):
+    if result is None or result.fatal or kind not in ("template", "pipeline", "terraform"):
         return []
     docs, _ = extract(result, kind, settings.limits)
     return docs

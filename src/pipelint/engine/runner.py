@@ -270,6 +270,8 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
         data = entry.data[: settings.limits.max_bytes + 1]
     else:
         data = read_limited(entry.path, settings.limits.max_bytes + 1)
+    if kind == "terraform":
+        return kind, _load_terraform(entry, data, settings)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
         if len(data) > settings.limits.max_bytes or b"\x00" in data[:8192]:
@@ -285,6 +287,13 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
         if kind is None and result.fatal and result.source.text:
             kind = kind_by_text(result.source.text)
     return kind, result
+
+
+def _load_terraform(entry: FileEntry, data: bytes, settings: Settings) -> Any:
+    """A Terraform file loaded as its synthetic template (the parser is imported only here)."""
+    from ..terraform.load import load_terraform_bytes
+
+    return load_terraform_bytes(data, entry.display, entry.path, settings.limits, project_root(settings))
 
 
 def _finding_from_problem(problem: LoadProblem, path: str, settings: Settings) -> Finding:
@@ -705,7 +714,7 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     if result is None:
         return FileResult([], None)
     findings: list[Finding] = []
-    suppressions = parse_suppressions(result.source.text) if result.source.fmt == "yaml" else Suppressions()
+    suppressions = parse_suppressions(result.source.text, hcl=result.source.fmt == "hcl") if result.source.fmt in ("yaml", "hcl") else Suppressions()
     if kind is None:
         if entry.explicit and settings.report_unrecognised:
             if result.fatal:
@@ -741,7 +750,7 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     findings[:0] = _capped_problems(problems, entry.display, settings)
     findings.extend(cap.summaries(settings))
     file_result = FileResult(findings, kind, text=result.source.text, suppressed_omitted=cap.suppressed_omitted)
-    if kind in ("template", "pipeline"):
+    if kind in ("template", "pipeline", "terraform"):
         file_result.documents = docs
     return _finish(file_result, result.source, settings, suppressions)
 
@@ -773,6 +782,10 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
             kept.append(finding)
     if file_result.kind is not None:  # an unrecognised file was not linted: its comments mean nothing
         kept.extend(comment_findings(suppressions, source.path, settings))
+    if file_result.kind == "terraform":
+        from ..terraform.wording import reword_findings
+
+        reword_findings(kept, source.text, json=source.fmt == "json")
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
     return file_result
@@ -914,6 +927,7 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
             if path in sources:
                 sources[path].secrets |= values
     project_findings = _each_crash_once([*project_findings, *(f for file_result in results for f in file_result.project_findings)])
+    _terraform_wording(project_findings, sources, kinds)
     for finding in project_findings:
         known = sources.get(finding.path)
         if known is not None and known.secrets:
@@ -936,6 +950,17 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
         notices=notices,
         file_kinds={path: kind for path, kind in kinds.items() if kind is not None},
     )
+
+
+def _terraform_wording(findings: list[Finding], sources: dict[str, Source], kinds: dict[str, str | None]) -> None:
+    """Project findings in Terraform files name Terraform attributes (see pipelint.terraform.wording)."""
+    if "terraform" not in kinds.values():
+        return
+    from ..terraform.wording import reword_findings
+
+    for path, kind in kinds.items():
+        if kind == "terraform" and path in sources:
+            reword_findings([f for f in findings if f.path == path], sources[path].text, json=path.lower().endswith(".json"))
 
 
 def _each_crash_once(findings: list[Finding]) -> list[Finding]:

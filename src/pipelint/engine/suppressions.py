@@ -20,6 +20,9 @@ from ..records import ValueRecord
 _COMMENT = re.compile(r"#\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
 # Anything that starts like a suppression comment; what follows is checked against _COMMENT.
 _MARKER = re.compile(r"#[ \t]*pipelint[ \t]*:", re.IGNORECASE)
+# The same in HCL (Terraform), whose line comments start with `#` or `//`.
+_HCL_COMMENT = re.compile(r"(?:#|//)\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
+_HCL_MARKER = re.compile(r"(?:#|//)[ \t]*pipelint[ \t]*:", re.IGNORECASE)
 _IDENT = re.compile(r"[A-Za-z0-9_\-]+")
 
 
@@ -90,19 +93,21 @@ def _matches(ident: str, code: str, name: str) -> bool:
     return upper == "ALL" or ident.lower() == name or code.startswith(upper)
 
 
-def parse_suppressions(text: str) -> Suppressions:
-    """Find every suppression comment in ``text`` (YAML comments; JSON has none)."""
+def parse_suppressions(text: str, hcl: bool = False) -> Suppressions:
+    """Find every suppression comment in ``text`` (YAML comments; JSON has none; with ``hcl``,
+    Terraform's ``#`` and ``//`` comments)."""
     result = Suppressions()
+    comment, marker_re = (_HCL_COMMENT, _HCL_MARKER) if hcl else (_COMMENT, _MARKER)
     if "pipelint" not in text.lower():
         return result
     for index, line in enumerate(text.splitlines(), start=1):
         if "pipelint" not in line.lower():
             continue
         valid: set[int] = set()
-        for match in _COMMENT.finditer(line):
+        for match in comment.finditer(line):
             valid.add(match.start())
             _record(result, index, line, match)
-        for marker in _MARKER.finditer(line):
+        for marker in marker_re.finditer(line):
             if marker.start() not in valid:
                 shown = line[marker.start():marker.start() + 80].rstrip()
                 result.malformed.append((index, marker.start() + 1, min(len(line), marker.start() + 80) + 1, shown))

@@ -58,7 +58,7 @@ def extract(result: LoadResult, kind: str, limits: Limits | None = None) -> tupl
     docs: list[Document] = []
     source = result.source
     for root in result.roots:
-        if kind in ("buildspec", "appspec", "pipeline", "template", "policy") and not isinstance(root, Mapping):
+        if kind in ("buildspec", "appspec", "pipeline", "template", "policy", "terraform") and not isinstance(root, Mapping):
             if isinstance(root, Scalar) and root.value is None:
                 continue
             problems.append(
@@ -79,8 +79,9 @@ def extract(result: LoadResult, kind: str, limits: Limits | None = None) -> tupl
             assert isinstance(root, Mapping)
             inner = root.get("pipeline")
             docs.append(Document("pipeline", inner if isinstance(inner, Mapping) else root, source, flavor="cli", context={"file_root": root}))
-        elif kind == "template":
-            template = Document("template", root, source)
+        elif kind in ("template", "terraform"):
+            # A Terraform file is loaded as a synthetic template (see pipelint.terraform).
+            template = Document("template", root, source, flavor="terraform" if kind == "terraform" else "")
             docs.append(template)
             docs.extend(_from_template(template, problems, limits))
     return docs, problems

@@ -10,11 +10,11 @@ from ..load.nodes import Mapping, Node, Scalar
 
 BUILDSPEC_NAME = re.compile(r"^buildspec[^/]*\.ya?ml$", re.I)
 APPSPEC_NAME = re.compile(r"^appspec\.(?:ya?ml|json)$", re.I)
-CANDIDATE_EXTENSIONS = (".yml", ".yaml", ".json", ".template")
+CANDIDATE_EXTENSIONS = (".yml", ".yaml", ".json", ".template", ".tf")
 # Words one of which a file must contain before it is worth parsing to sniff its content.
 _SNIFF = re.compile(r"AWSTemplateFormatVersion|Resources|\"?pipeline\"?\s*:|Statement|phases|[Hh]ooks|AWS::")
 
-FILE_KINDS = ("buildspec", "appspec", "pipeline", "template", "policy")
+FILE_KINDS = ("buildspec", "appspec", "pipeline", "template", "policy", "terraform")
 
 
 def kind_by_name(path: str, kind_globs: dict[str, str] | None = None) -> str | None:
@@ -24,6 +24,8 @@ def kind_by_name(path: str, kind_globs: dict[str, str] | None = None) -> str | N
         if fnmatch.fnmatch(normalised, pattern) or fnmatch.fnmatch(os.path.basename(normalised), pattern):
             return kind
     base = os.path.basename(normalised)
+    if base.lower().endswith((".tf", ".tf.json")):
+        return "terraform"
     if BUILDSPEC_NAME.match(base):
         return "buildspec"
     if APPSPEC_NAME.match(base):

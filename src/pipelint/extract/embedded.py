@@ -22,7 +22,14 @@ def load_embedded(scalar: Scalar, fallback: Node, fmt: str | None = None, limits
     exact = scalar.style == "|" and outer.fmt == "yaml"
     line_shift = scalar.line  # content starts on the line after the `|` indicator
     col_shift = 0
-    if exact:
+    if outer.fmt == "hcl" and scalar.style in ("<<", "<<-"):
+        # A Terraform heredoc: its content lines are the file's lines after `<<EOT`, with the
+        # smallest indentation removed for `<<-EOT`.
+        exact = True
+        if scalar.style == "<<-":
+            indents = [len(line) - len(line.lstrip(" \t")) for line in outer.lines[scalar.line:scalar.end_line - 1] if line.strip()]
+            col_shift = min(indents) if indents else 0
+    elif exact:
         lines = outer.lines
         for index in range(scalar.line, min(len(lines), scalar.line + 50)):
             candidate = lines[index]

@@ -1,0 +1,75 @@
+"""Terraform (``.tf``, ``.tf.json``) as input: translated to the CloudFormation-shaped tree.
+
+A Terraform file is parsed (:mod:`.hcl` with tree-sitter, or the JSON loader for ``.tf.json``)
+into a syntax model (:mod:`.model`), and each supported ``resource`` block is translated into a
+CloudFormation resource of a synthetic ``template`` document whose every node is positioned in
+the ``.tf`` file. All template rules, the pipelines, inline buildspecs and policies extracted from
+it, and the cross-file rules then apply unchanged. Nothing is evaluated and ``terraform`` is
+never run. This package's ``__init__`` imports nothing heavy: the parser is imported only when a
+Terraform file is linted.
+
+Translator interface (for modules adding resource types, e.g. ``iam.py``)::
+
+    from pipelint.terraform import translator
+    from pipelint.terraform.context import ModuleContext, Resource
+    from pipelint.terraform.model import Block
+
+    @translator("aws_iam_role")                 # phase=0: resources; phase=1: runs after all
+    def iam_role(block: Block, ctx: ModuleContext) -> list[Resource]:   # phase-0 translators
+        res = ctx.new_resource(block, "AWS::IAM::Role")   # logical id = "aws_iam_role.NAME"
+        attr = block.body.attr("assume_role_policy")      # Attribute: .name, .name_span, .expr
+        if attr is not None:
+            res.set(ctx.key("AssumeRolePolicyDocument", attr.name_span), ctx.node(attr.expr))
+        return [res]
+
+* ``block``: the ``resource "TYPE" "NAME" { … }`` block; ``block.body.attr(name)``,
+  ``block.body.blocks_of(type)``, ``block.body.dynamic_of(type)``; positions are ``Span``s.
+* ``ctx.node(expr)``: the positioned node an expression stands for: literals, objects, lists;
+  unknown values as ``{"Ref": "var.x"}``, ``{"Fn::Sub": "…${…}…"}``, ``{"Fn::ImportValue": "f(…)"}``;
+  ``aws_x.n.name``/``.id`` of a resource of the same file as ``{"Ref": "aws_x.n"}``, ``.arn`` as
+  ``{"Fn::GetAtt": ["aws_x.n", "Arn"]}``. ``ctx.text(expr)``/``ctx.literal(expr)``: the literal
+  value or ``None``. A call's expression has ``kind == "call"``, ``name`` (``jsonencode``) and
+  its arguments in ``items``. ``ctx.key(cfn_name, span)``, ``ctx.mapping(pairs, span)``,
+  ``ctx.sequence(items, span)``, ``ctx.scalar(value, span)`` build nodes;
+  ``ctx.module_file(expr)`` resolves a ``file()`` path inside the linted tree (or ``None``);
+  ``ctx.resources`` holds what earlier translators returned (phase 1 may add properties).
+* Register a module by adding its name to :data:`TRANSLATOR_MODULES` (missing ones are skipped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+# Modules of this package that register translators, imported when a Terraform file is linted.
+TRANSLATOR_MODULES = ("codebuild", "pipeline", "codedeploy", "iam", "secrets")
+
+# resource type → (phase, translator function)
+TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
+
+
+def is_terraform_path(path: str) -> bool:
+    """Whether a file's name makes it a Terraform file (``.tf`` or ``.tf.json``)."""
+    return path.lower().endswith(TERRAFORM_SUFFIXES)
+
+
+def translator(resource_type: str, phase: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register the translator of a Terraform resource type (see the module docstring)."""
+    def register(function: Callable[..., Any]) -> Callable[..., Any]:
+        TRANSLATORS[resource_type] = (phase, function)
+        return function
+
+    return register
+
+
+def load_translators() -> dict[str, tuple[int, Callable[..., Any]]]:
+    """Import every translator module that exists and return the registry."""
+    import importlib
+    import importlib.util
+
+    for name in TRANSLATOR_MODULES:
+        qualified = f"{__name__}.{name}"
+        if importlib.util.find_spec(qualified) is not None:
+            importlib.import_module(qualified)
+    return TRANSLATORS
