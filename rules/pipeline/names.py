@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Node, Report, rule
+from pipelint.api import Document, Node, Report, Scalar, rule
 from pipelint.load.scalars import clip_number
 from pipelint.models.pipeline import Pipeline, as_number, exclusive, pipeline_of, text_of
 from pipelint.rules.general._format import placeholder, sub
@@ -189,6 +189,10 @@ def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
 
 
 def _check(node: Node | None, what: str, cfn: bool) -> Report | None:
+    if cfn and isinstance(node, Scalar) and node.value is None and node.tag is None:  # `Name:` with no value
+        _, allowed, longest = _RULES[what]
+        return Report(node, f"the {what} name is empty (null); CloudFormation rejects null values, and the name needs 1 to "
+                      f"{longest} characters ({allowed})", fix=f"give the {what} a name")
     text = text_of(node)
     if node is None or text is None:
         return None
