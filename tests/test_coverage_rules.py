@@ -156,3 +156,28 @@ def test_too_many_conditions_are_not_enumerated(tmp_path: Any, monkeypatch: Any)
     spent = _spent(monkeypatch)
     assert [f for f in lint(_many_conditions(tmp_path, 40, 200, 1), select=["CP109"]) if f.code == "CP109"] == []
     assert spent == [0]
+
+
+def test_placeholder_words_stay_linear(tmp_path: Any) -> None:
+    """A 2 MB value of `_YOUR` repeated: a regex that backtracked from every `YOUR_` would be
+    quadratic; the word scan reads each character once."""
+    path = os.path.join(str(tmp_path), "template.json")
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"Resources": {"T": {"Type": "AWS::SNS::Topic", "Properties": {"TopicName": "_YOUR" * 400_000 + "a"}}}}, handle)
+    assert [f for f in lint(path, select=["TPL001"]) if f.code == "TPL001"] == []
+
+
+CORPUS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "corpus")
+
+
+@pytest.mark.skipif(not os.path.isdir(CORPUS), reason="the shared corpus (../shared/corpus) is absent")
+def test_corpus_findings_are_the_reviewed_ones() -> None:
+    """Every finding of the new rules on the real files was read: the three keys nested in
+    `ActionTypeId` (cfn-pipeline/006), projects with their own source run by pipelines (notes),
+    and documentation placeholders in two pipeline files and one create-project file."""
+    codes = ["CP109", "CP205", "CP115", "CP116", "CP117", "CP406", "CP407", "TPL001"]
+    counts: dict[str, int] = {}
+    for finding in lint(CORPUS, select=codes):
+        if finding.code in codes:
+            counts[finding.code] = counts.get(finding.code, 0) + 1
+    assert counts == {"CP116": 3, "CP406": 18, "TPL001": 3}

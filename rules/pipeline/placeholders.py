@@ -18,7 +18,11 @@ from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
 from pipelint.rules.general._format import placeholder
 
 _WHOLE_BRACKETS = re.compile(r"\[[A-Za-z][A-Za-z0-9 _.-]{0,60}\]")
-_WORD = re.compile(r"(?<![A-Za-z0-9])(?:YOUR_[A-Z0-9_]*[A-Z0-9]|REPLACE_ME|CHANGE_ME|REPLACE_WITH_[A-Z0-9_]*[A-Z0-9])(?![A-Za-z0-9])")
+# Words are maximal runs of letters, digits and `_` (runs never overlap, so finding them is
+# linear); a placeholder word is upper case and starts with one of these.
+_WORDS = re.compile(r"[A-Za-z0-9_]+")
+_PLACEHOLDER_STARTS = ("YOUR_", "REPLACE_WITH_")
+_PLACEHOLDER_WORDS = frozenset({"REPLACE_ME", "CHANGE_ME"})
 _SAMPLE_ACCOUNT = "123456789012"
 _ARN_ACCOUNT = re.compile(r"arn:aws[a-z-]{0,20}:[a-z0-9-]{0,40}:[a-z0-9-]{0,30}:123456789012(?![0-9])")
 _SKIPPED_KEYS = frozenset({"Description", "Metadata", "Conditions", "Mappings", "Outputs", "Rules", "Transform"})
@@ -32,11 +36,22 @@ def _problem(text: str, whole: bool) -> str | None:
         return f"the placeholder `{stripped[:60]}`"
     if whole and _WHOLE_BRACKETS.fullmatch(stripped):
         return f"the placeholder `{stripped[:60]}`"
-    word = _WORD.search(text)
+    word = _placeholder_word(text)
     if word is not None:
-        return f"the placeholder `{word.group(0)[:60]}`"
+        return f"the placeholder `{word[:60]}`"
     if _ARN_ACCOUNT.search(text) or (whole and stripped == _SAMPLE_ACCOUNT):
         return f"`{_SAMPLE_ACCOUNT}`, the example account of the AWS documentation"
+    return None
+
+
+def _placeholder_word(text: str) -> str | None:
+    """The first ``YOUR_…``/``REPLACE_WITH_…``/``REPLACE_ME``/``CHANGE_ME`` word of ``text``."""
+    if "YOUR_" not in text and "REPLACE_" not in text and "CHANGE_ME" not in text:
+        return None
+    for found in _WORDS.finditer(text):
+        word = found.group(0).strip("_")
+        if word.isupper() and (word.startswith(_PLACEHOLDER_STARTS) or word in _PLACEHOLDER_WORDS) and not word.endswith("_"):
+            return word
     return None
 
 
