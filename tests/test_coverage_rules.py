@@ -27,8 +27,10 @@ CASES: dict[str, tuple[list[str], list[tuple[str, int, int, str]], list[tuple[st
               [("CP116", 25, 17, "error"), ("CP116", 26, 17, "error"), ("CP116", 33, 17, "error")],
               [("CP116", 56, 19, "error"), ("CP116", 61, 19, "error"), ("CP116", 73, 19, "error")]),
     "cp117": (["CP117"],
-              [("CP117", 19, 39, "warning"), ("CP117", 20, 32, "warning"), ("CP117", 27, 29, "warning"), ("CP117", 29, 31, "warning")],
-              [("CP117", 38, 43, "warning"), ("CP117", 39, 36, "warning"), ("CP117", 61, 33, "warning"), ("CP117", 63, 35, "warning")]),
+              [("CP117", 19, 39, "warning"), ("CP117", 20, 32, "warning"), ("CP117", 27, 29, "warning"), ("CP117", 29, 31, "warning"),
+               ("CP117", 37, 77, "warning")],
+              [("CP117", 38, 43, "warning"), ("CP117", 39, 36, "warning"), ("CP117", 61, 33, "warning"), ("CP117", 63, 35, "warning"),
+               ("CP117", 89, 32, "warning")]),
     "cp205": (["CP205"], [("CP205", 24, 49, "error"), ("CP205", 30, 38, "error")],
               [("CP205", 71, 25, "error"), ("CP205", 98, 25, "error")]),
     "cp406_cp407": (["CP406", "CP407"],
@@ -84,6 +86,12 @@ def test_error_rules_say_what_aws_does() -> None:
     for code in ("CP117", "TPL001"):
         assert str(rules[code].severity) == "warning", code
     assert str(rules["CP406"].severity) == "note"
+
+
+def test_enum_fixes_name_the_documented_value() -> None:
+    fixes = sorted(f.fix or "" for f in lint(_path("cp117", "fail", "yaml"), select=["CP117"]))
+    assert fixes == ["write `CAPABILITY_AUTO_EXPAND`", "write `CODE_ZIP`", "write `CREATE_UPDATE`",
+                     "write `bucket-owner-full-control`", "write one of true, false"]
 
 
 def test_empty_stage_names_the_condition_values() -> None:

@@ -201,12 +201,14 @@ def action_keys_in_action_type_id(doc: Document, config: Any) -> Iterator[Report
 
 _BOOLEAN = ("true", "false")
 _FORMATS = ("CODE_ZIP", "CODEBUILD_CLONE_REF")
+_CANNED_ACLS = ("private", "public-read", "public-read-write", "authenticated-read", "aws-exec-read", "bucket-owner-read",
+                "bucket-owner-full-control", "log-delivery-write")
 _CAPABILITIES = ("CAPABILITY_IAM", "CAPABILITY_NAMED_IAM", "CAPABILITY_AUTO_EXPAND")
 # provider -> configuration key -> (allowed values, case matters, comma-separated list)
 _ENUMS: dict[str, dict[str, tuple[tuple[str, ...], bool, bool]]] = {
     "CodeStarSourceConnection": {"OutputArtifactFormat": (_FORMATS, True, False), "DetectChanges": (_BOOLEAN, False, False)},
     "CodeCommit": {"OutputArtifactFormat": (_FORMATS, True, False), "PollForSourceChanges": (_BOOLEAN, False, False)},
-    "S3": {"PollForSourceChanges": (_BOOLEAN, False, False), "Extract": (_BOOLEAN, False, False)},
+    "S3": {"PollForSourceChanges": (_BOOLEAN, False, False), "Extract": (_BOOLEAN, False, False), "CannedACL": (_CANNED_ACLS, True, False)},
     "GitHub": {"PollForSourceChanges": (_BOOLEAN, False, False)},
     "CodeBuild": {"BatchEnabled": (_BOOLEAN, False, False), "CombineArtifacts": (_BOOLEAN, False, False)},
     "CloudFormation": {
@@ -244,7 +246,8 @@ def invalid_action_configuration_value(doc: Document, config: Any) -> Iterator[R
 
     Checked: ``OutputArtifactFormat`` (``CODE_ZIP``, ``CODEBUILD_CLONE_REF``) of CodeCommit and
     CodeStarSourceConnection sources; the CloudFormation action's ``ActionMode`` and
-    ``Capabilities``; the true/false settings ``PollForSourceChanges``, ``DetectChanges``,
+    ``Capabilities``; the S3 deploy action's ``CannedACL`` (an Amazon S3 canned ACL, such as
+    ``bucket-owner-full-control``); the true/false settings ``PollForSourceChanges``, ``DetectChanges``,
     ``Extract``, ``BatchEnabled`` and ``CombineArtifacts``. A value with a ``#{…}`` variable is
     left alone.
 
@@ -307,7 +310,8 @@ def invalid_action_configuration_value(doc: Document, config: Any) -> Iterator[R
 
     AWS: CodePipeline User Guide, action reference pages: "CodeStarSourceConnection"
     (OutputArtifactFormat: CODE_ZIP or CODEBUILD_CLONE_REF; DetectChanges), "CodeCommit",
-    "Amazon S3 source" and "Amazon S3 deploy" (PollForSourceChanges, Extract), "AWS CodeBuild"
+    "Amazon S3 source" and "Amazon S3 deploy" (PollForSourceChanges, Extract, CannedACL; the
+    canned ACLs are listed in the Amazon S3 User Guide, "Access control list (ACL) overview"), "AWS CodeBuild"
     (BatchEnabled, CombineArtifacts); CloudFormation User Guide, "AWS CloudFormation
     configuration properties reference" (ActionMode values, Capabilities).
     """
