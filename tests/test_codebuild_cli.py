@@ -71,3 +71,23 @@ def test_corpus_findings_are_the_reviewed_ones() -> None:
     assert found == [("CB002", "001/apillon-app-webhook-dev.json", 11), ("CB002", "003/access-webhook-stg.json", 11),
                      ("CB008", "008/create-project.json", 33), ("CB010", "004/project.json", 20),
                      ("PL002", "010/create-project.json", 4), ("TPL001", "006/create-project.json", 2)]
+
+
+def test_hostile_files_lint_with_bounded_work(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """5,000 projects in one batch-get-projects file, and a source nested 200 levels deep."""
+    import json
+
+    projects = [{"name": f"p{i}", "source": {"type": "GITHUB", "location": "https://github.com/a/b.git", "insecureSsl": True},
+                 "environment": {"type": "LINUX_CONTAINER", "computeType": "BUILD_GENERAL1_SMALL", "image": "aws/codebuild/standard:7.0"}}
+                for i in range(5000)]
+    many = tmp_path / "projects.json"
+    many.write_text(json.dumps({"projects": projects}), encoding="utf-8")
+    found = [f for f in lint(str(many), select=["CB007"]) if f.code == "CB007"]
+    assert len(found) > 100 and len({(f.line, f.col) for f in found}) == len(found)  # the engine caps the output
+    deep: dict = {"x": 1}
+    for _ in range(200):
+        deep = {"nested": deep}
+    nested = tmp_path / "nested.json"
+    nested.write_text(json.dumps({"name": "p", "source": {"type": "S3", "extra": deep},
+                                  "environment": {"computeType": "BUILD_GENERAL1_SMALL"}}), encoding="utf-8")
+    assert [f.code for f in lint(str(nested)) if f.code == "PL001"] == []
