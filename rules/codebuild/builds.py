@@ -49,6 +49,7 @@ def pipe_to_shell_rule(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             commands:
@@ -56,6 +57,10 @@ def pipe_to_shell_rule(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            commands:
               - curl -fsSLo install.sh https://get.example.com/v1.4.2/install.sh
               - echo "<sha256 of v1.4.2's install.sh>  install.sh" | sha256sum -c -
               - bash install.sh
@@ -90,6 +95,7 @@ def tls_verification_disabled(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.2
         phases:
           install:
             commands:
@@ -98,6 +104,10 @@ def tls_verification_disabled(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.2
+        phases:
+          install:
+            commands:
               - npm config set cafile /etc/pki/ca-trust/source/anchors/corp-ca.pem
               - curl -sSL --cacert /etc/pki/ca-trust/source/anchors/corp-ca.pem https://artifacts.example.com/tool.tgz -o tool.tgz
 
@@ -140,6 +150,7 @@ def webhook_value_in_shell(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -147,6 +158,10 @@ def webhook_value_in_shell(doc: Document, config: dict) -> Iterator[Report]:
 
     Fixed::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
               - echo "building ${CODEBUILD_WEBHOOK_HEAD_REF}"
 
     AWS: CodeBuild User Guide, "Environment variables in build environments"
@@ -177,17 +192,30 @@ def exported_secret(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
+        version: 0.2
         env:
           secrets-manager:
             NPM_TOKEN: ci/npm:token
           exported-variables:
             - NPM_TOKEN
             - IMAGE_TAG
+        phases:
+          build:
+            commands:
+              - export IMAGE_TAG=$CODEBUILD_RESOLVED_SOURCE_VERSION
 
     Fixed::
 
+        version: 0.2
+        env:
+          secrets-manager:
+            NPM_TOKEN: ci/npm:token
           exported-variables:
             - IMAGE_TAG
+        phases:
+          build:
+            commands:
+              - export IMAGE_TAG=$CODEBUILD_RESOLVED_SOURCE_VERSION
 
     AWS: CodeBuild API reference, ``ExportedEnvironmentVariable`` (the build record keeps each
     exported variable's name and value, to pass it to later pipeline stages); buildspec
@@ -243,6 +271,7 @@ def credentials_file_in_artifacts(doc: Document, config: dict) -> Iterator[Repor
 
     Failing::
 
+        version: 0.2
         phases:
           build:
             commands:
@@ -254,7 +283,15 @@ def credentials_file_in_artifacts(doc: Document, config: dict) -> Iterator[Repor
 
     Fixed (write the file outside the source directory, or let npm read the variable)::
 
+        version: 0.2
+        phases:
+          build:
+            commands:
               - echo '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' > .npmrc
+              - npm ci && npm run build
+        artifacts:
+          files:
+            - '**/*'
 
     AWS: buildspec reference, ``artifacts/files`` (``**/*`` "represents all files recursively")
     and ``artifacts/exclude-paths``.
@@ -304,16 +341,56 @@ def untrusted_pipeline_variable_in_commands(doc: Document, config: dict) -> Iter
 
     Failing::
 
-        Commands:
-          - echo "Deploying #{SourceVariables.CommitMessage}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              PipelineType: V2
+              RoleArn: !GetAtt PipelineRole.Arn
+              ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Deploy
+                  Actions:
+                    - Name: Announce
+                      ActionTypeId: {Category: Compute, Owner: AWS, Provider: Commands, Version: "1"}
+                      InputArtifacts: [{Name: Src}]
+                      Commands:
+                        - 'echo "Deploying #{SourceVariables.CommitMessage}"'
 
     Fixed::
 
-        EnvironmentVariables:
-          - Name: COMMIT_MESSAGE
-            Value: "#{SourceVariables.CommitMessage}"
-        Commands:
-          - echo "Deploying ${COMMIT_MESSAGE}"
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              PipelineType: V2
+              RoleArn: !GetAtt PipelineRole.Arn
+              ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                      Namespace: SourceVariables
+                - Name: Deploy
+                  Actions:
+                    - Name: Announce
+                      ActionTypeId: {Category: Compute, Owner: AWS, Provider: Commands, Version: "1"}
+                      InputArtifacts: [{Name: Src}]
+                      EnvironmentVariables:
+                        - Name: COMMIT_MESSAGE
+                          Value: "#{SourceVariables.CommitMessage}"
+                      Commands:
+                        - echo "Deploying ${COMMIT_MESSAGE}"
 
     AWS: CodePipeline User Guide, "Variables reference" (source action output variables
     ``CommitMessage``, ``BranchName``; pipeline-level variables) and "Commands action

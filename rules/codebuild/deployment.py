@@ -77,22 +77,51 @@ def production_deploy_without_approval(doc: Document, config: dict) -> Iterator[
 
     Failing::
 
-        Stages:
-          - Name: Source
-            Actions: [...]
-          - Name: DeployProd
-            Actions:
-              - Name: Deploy
-                ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: !GetAtt PipelineRole.Arn
+              ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Production
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration: {ActionMode: CREATE_UPDATE, StackName: app, TemplatePath: "Src::template.yaml", RoleArn: !GetAtt CfnRole.Arn}
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-          - Name: Approve
-            Actions:
-              - Name: ReleaseApproval
-                ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
-          - Name: DeployProd
-            Actions: [...]
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: !GetAtt PipelineRole.Arn
+              ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Approve
+                  Actions:
+                    - Name: ReleaseApproval
+                      ActionTypeId: {Category: Approval, Owner: AWS, Provider: Manual, Version: "1"}
+                - Name: Production
+                  Actions:
+                    - Name: Deploy
+                      ActionTypeId: {Category: Deploy, Owner: AWS, Provider: CloudFormation, Version: "1"}
+                      Configuration: {ActionMode: CREATE_UPDATE, StackName: app, TemplatePath: "Src::template.yaml", RoleArn: !GetAtt CfnRole.Arn}
+                      InputArtifacts: [{Name: Src}]
 
     AWS: CodePipeline User Guide, "Manage approval actions in CodePipeline"; "Declare a stage
     condition" (V2 ``BeforeEntry`` gates).
@@ -154,17 +183,24 @@ def deployment_group_without_rollback(doc: Document, config: dict) -> Iterator[R
 
     Failing::
 
-        DeploymentGroup:
-          Type: AWS::CodeDeploy::DeploymentGroup
-          Properties:
-            ApplicationName: !Ref App
-            ServiceRoleArn: !GetAtt DeployRole.Arn
+        Resources:
+          DeploymentGroup:
+            Type: AWS::CodeDeploy::DeploymentGroup
+            Properties:
+              ApplicationName: !Ref App
+              ServiceRoleArn: !GetAtt DeployRole.Arn
 
     Fixed::
 
-            AutoRollbackConfiguration:
-              Enabled: true
-              Events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]
+        Resources:
+          DeploymentGroup:
+            Type: AWS::CodeDeploy::DeploymentGroup
+            Properties:
+              ApplicationName: !Ref App
+              ServiceRoleArn: !GetAtt DeployRole.Arn
+              AutoRollbackConfiguration:
+                Enabled: true
+                Events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]
 
     AWS: CodeDeploy User Guide, "Redeploy and roll back a deployment with CodeDeploy";
     CloudFormation ``AWS::CodeDeploy::DeploymentGroup AutoRollbackConfiguration``.
@@ -223,19 +259,37 @@ def blue_green_without_alarms(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        DeploymentStyle:
-          DeploymentType: BLUE_GREEN
-          DeploymentOption: WITH_TRAFFIC_CONTROL
+        Resources:
+          DeploymentGroup:
+            Type: AWS::CodeDeploy::DeploymentGroup
+            Properties:
+              ApplicationName: !Ref App
+              ServiceRoleArn: !GetAtt DeployRole.Arn
+              DeploymentStyle:
+                DeploymentType: BLUE_GREEN
+                DeploymentOption: WITH_TRAFFIC_CONTROL
+              AutoRollbackConfiguration:
+                Enabled: true
+                Events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]
 
     Fixed::
 
-        AlarmConfiguration:
-          Enabled: true
-          Alarms:
-            - Name: !Ref Http5xxAlarm
-        AutoRollbackConfiguration:
-          Enabled: true
-          Events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]
+        Resources:
+          DeploymentGroup:
+            Type: AWS::CodeDeploy::DeploymentGroup
+            Properties:
+              ApplicationName: !Ref App
+              ServiceRoleArn: !GetAtt DeployRole.Arn
+              DeploymentStyle:
+                DeploymentType: BLUE_GREEN
+                DeploymentOption: WITH_TRAFFIC_CONTROL
+              AutoRollbackConfiguration:
+                Enabled: true
+                Events: [DEPLOYMENT_FAILURE, DEPLOYMENT_STOP_ON_ALARM]
+              AlarmConfiguration:
+                Enabled: true
+                Alarms:
+                  - Name: !Ref Http5xxAlarm
 
     AWS: CodeDeploy User Guide, "Monitor deployments with CloudWatch alarms in CodeDeploy";
     CloudFormation ``AWS::CodeDeploy::DeploymentGroup AlarmConfiguration``.

@@ -29,21 +29,34 @@ def source_insecure_ssl(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Source:
-          Type: GITHUB_ENTERPRISE
-          Location: https://git.example.com/acme/app.git
-          InsecureSsl: true
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source:
+                Type: GITHUB_ENTERPRISE
+                Location: https://git.example.com/acme/app.git
+                InsecureSsl: true
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
     Fixed::
 
-        Source:
-          Type: GITHUB_ENTERPRISE
-          Location: https://git.example.com/acme/app.git
-        Environment:
-          Type: LINUX_CONTAINER
-          ComputeType: BUILD_GENERAL1_SMALL
-          Image: aws/codebuild/standard:7.0
-          Certificate: arn:aws:s3:::acme-ci/ghe-ca.pem
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source:
+                Type: GITHUB_ENTERPRISE
+                Location: https://git.example.com/acme/app.git
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                Certificate: arn:aws:s3:::acme-ci/ghe-ca.pem
 
     AWS: CloudFormation ``AWS::CodeBuild::Project Source`` (``InsecureSsl``: used with GitHub
     Enterprise only, "to ignore SSL warnings while connecting to your project source code");
@@ -75,18 +88,32 @@ def privileged_mode(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Environment:
-          Type: LINUX_CONTAINER
-          Image: aws/codebuild/standard:7.0
-          ComputeType: BUILD_GENERAL1_SMALL
-          PrivilegedMode: true
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                PrivilegedMode: true
 
     Fixed (the project does not build Docker images)::
 
-        Environment:
-          Type: LINUX_CONTAINER
-          Image: aws/codebuild/standard:7.0
-          ComputeType: BUILD_GENERAL1_SMALL
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
 
     AWS: CloudFormation ``AWS::CodeBuild::Project Environment`` (``PrivilegedMode``: "Enables
     running the Docker daemon inside a Docker container. Set to true only if the build project
@@ -159,14 +186,31 @@ def mutable_build_image(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Environment:
-          Type: LINUX_CONTAINER
-          ComputeType: BUILD_GENERAL1_SMALL
-          Image: node:latest
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: node:latest
 
     Fixed::
 
-          Image: public.ecr.aws/docker/library/node@sha256:<the image's 64-hex-digit digest>
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: public.ecr.aws/docker/library/node@sha256:4b5f0a9e3c1d2b7a8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
 
     AWS: CodeBuild User Guide, "Docker images provided by CodeBuild" and "Docker in custom
     image sample"; CloudFormation ``Environment.Image`` (an image is named by digest as
@@ -202,16 +246,30 @@ def encryption_disabled(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Artifacts:
-          Type: S3
-          Location: acme-build-artifacts
-          EncryptionDisabled: true
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts:
+                Type: S3
+                Location: acme-build-artifacts
+                EncryptionDisabled: true
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
     Fixed::
 
-        Artifacts:
-          Type: S3
-          Location: acme-build-artifacts
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts:
+                Type: S3
+                Location: acme-build-artifacts
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
     AWS: CloudFormation ``AWS::CodeBuild::Project Artifacts`` and ``S3LogsConfig``
     (``EncryptionDisabled``); checkov CKV_AWS_78 checks the artifacts case.
@@ -249,16 +307,32 @@ def build_logs_disabled(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        LogsConfig:
-          CloudWatchLogs:
-            Status: DISABLED
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              LogsConfig:
+                CloudWatchLogs:
+                  Status: DISABLED
 
     Fixed::
 
-        LogsConfig:
-          CloudWatchLogs:
-            Status: ENABLED
-            GroupName: /codebuild/app
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              LogsConfig:
+                CloudWatchLogs:
+                  Status: ENABLED
+                  GroupName: /codebuild/app
 
     AWS: CloudFormation ``AWS::CodeBuild::Project LogsConfig``, ``CloudWatchLogsConfig``,
     ``S3LogsConfig`` (``Status: ENABLED | DISABLED``); checkov CKV_AWS_314 (Terraform) checks
@@ -313,16 +387,42 @@ def public_project_with_secrets(doc: Document, config: dict) -> Iterator[Report]
 
     Failing::
 
-        Visibility: PUBLIC_READ
-        Environment:
-          EnvironmentVariables:
-            - Name: NPM_TOKEN
-              Type: SECRETS_MANAGER
-              Value: ci/npm:token
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                EnvironmentVariables:
+                  - Name: NPM_TOKEN
+                    Type: SECRETS_MANAGER
+                    Value: ci/npm:token
+              Visibility: PUBLIC_READ
+              ResourceAccessRole: !GetAtt PublicLogsRole.Arn
 
     Fixed (publish from a separate, private project)::
 
-        Visibility: PRIVATE
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                EnvironmentVariables:
+                  - Name: NPM_TOKEN
+                    Type: SECRETS_MANAGER
+                    Value: ci/npm:token
+              Visibility: PRIVATE
 
     AWS: CodeBuild User Guide, "Public build projects"; API reference
     ``UpdateProjectVisibility`` ("All build logs and artifacts are available to the public").

@@ -94,22 +94,51 @@ def shared_cache_with_untrusted_builds(doc: Document, config: dict) -> Iterator[
 
     Failing::
 
-        PullRequests:
-          Type: AWS::CodeBuild::Project
-          Properties:
-            Cache: {Type: S3, Location: acme-ci-cache/app}
-            Triggers:
-              Webhook: true
-              FilterGroups:
-                - - {Type: EVENT, Pattern: PULL_REQUEST_CREATED}
-        Release:
-          Type: AWS::CodeBuild::Project
-          Properties:
-            Cache: {Type: S3, Location: acme-ci-cache/app}
+        Resources:
+          PullRequests:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Cache: {Type: S3, Location: acme-ci-cache/app}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - {Type: EVENT, Pattern: PULL_REQUEST_CREATED}
+          Release:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Cache: {Type: S3, Location: acme-ci-cache/app}
 
     Fixed::
 
-            Cache: {Type: S3, Location: acme-ci-cache/app-pull-requests}
+        Resources:
+          PullRequests:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Cache: {Type: S3, Location: acme-ci-cache/app-pull-requests}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - {Type: EVENT, Pattern: PULL_REQUEST_CREATED}
+          Release:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Cache: {Type: S3, Location: acme-ci-cache/app}
 
     AWS: CodeBuild User Guide, "Use webhooks with AWS CodeBuild", best practices (a separate
     project for untrusted builds); "Amazon S3 caching" (an S3 cache is restored at the start of
@@ -145,22 +174,47 @@ def shared_role_with_untrusted_builds(doc: Document, config: dict) -> Iterator[R
 
     Failing::
 
-        PullRequests:
-          Type: AWS::CodeBuild::Project
-          Properties:
-            ServiceRole: !GetAtt DeployRole.Arn
-            Triggers:
-              Webhook: true
-              FilterGroups:
-                - - {Type: EVENT, Pattern: PULL_REQUEST_CREATED}
-        Release:
-          Type: AWS::CodeBuild::Project
-          Properties:
-            ServiceRole: !GetAtt DeployRole.Arn
+        Resources:
+          PullRequests:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt DeployRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - {Type: EVENT, Pattern: PULL_REQUEST_CREATED}
+          Release:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt DeployRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
     Fixed::
 
-            ServiceRole: !GetAtt PullRequestTestRole.Arn
+        Resources:
+          PullRequests:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt PullRequestTestRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - {Type: EVENT, Pattern: PULL_REQUEST_CREATED}
+          Release:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt DeployRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
     AWS: CodeBuild User Guide, "Use webhooks with AWS CodeBuild", best practices ("Scope down
     the permissions for your build IAM role": a test project without write access to your

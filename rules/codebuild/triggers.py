@@ -112,18 +112,39 @@ def unanchored_actor_filter(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Triggers:
-          Webhook: true
-          FilterGroups:
-            - - Type: EVENT
-                Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
-              - Type: ACTOR_ACCOUNT_ID
-                Pattern: 123456|789012
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PUSH
+                    - Type: ACTOR_ACCOUNT_ID
+                      Pattern: 123456|789012
 
     Fixed::
 
-              - Type: ACTOR_ACCOUNT_ID
-                Pattern: ^(123456|789012)$
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PUSH
+                    - Type: ACTOR_ACCOUNT_ID
+                      Pattern: ^(123456|789012)$
 
     AWS: CodeBuild API reference, ``WebhookFilter`` ("a regular expression pattern"); CodeBuild
     User Guide, "Use webhooks with AWS CodeBuild", best practices ("Setup ACTOR_ACCOUNT_ID
@@ -150,15 +171,39 @@ def unanchored_ref_filter(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-            - - Type: EVENT
-                Pattern: PUSH
-              - Type: HEAD_REF
-                Pattern: refs/heads/main
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PUSH
+                    - Type: HEAD_REF
+                      Pattern: refs/heads/main
 
     Fixed::
 
-              - Type: HEAD_REF
-                Pattern: ^refs/heads/main$
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PUSH
+                    - Type: HEAD_REF
+                      Pattern: ^refs/heads/main$
 
     AWS: CodeBuild API reference, ``WebhookFilter`` (every type but ``EVENT`` takes "a regular
     expression pattern", example ``^refs/heads/``); CodeBuild User Guide, "GitHub webhook
@@ -235,22 +280,38 @@ def untrusted_pull_request_build(doc: Document, config: dict) -> Iterator[Report
 
     Failing::
 
-        Triggers:
-          Webhook: true
-          FilterGroups:
-            - - Type: EVENT
-                Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
 
     Fixed::
 
-        Triggers:
-          Webhook: true
-          PullRequestBuildPolicy:
-            RequiresCommentApproval: ALL_PULL_REQUESTS
-            ApproverRoles: [GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN]
-          FilterGroups:
-            - - Type: EVENT
-                Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                PullRequestBuildPolicy:
+                  RequiresCommentApproval: ALL_PULL_REQUESTS
+                  ApproverRoles: [GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN]
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
 
     AWS: CodeBuild User Guide, "Pull request comment approval"; "Use webhooks with AWS
     CodeBuild", best practices (actor filters, a separate low-privilege project for untrusted
@@ -277,25 +338,54 @@ def untrusted_privileged_pull_request_build(doc: Document, config: dict) -> Iter
 
     Failing::
 
-        Environment:
-          PrivilegedMode: true
-          EnvironmentVariables:
-            - Name: NPM_TOKEN
-              Type: SECRETS_MANAGER
-              Value: ci/npm:token
-        Triggers:
-          Webhook: true
-          FilterGroups:
-            - - Type: EVENT
-                Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                PrivilegedMode: true
+                EnvironmentVariables:
+                  - Name: NPM_TOKEN
+                    Type: SECRETS_MANAGER
+                    Value: ci/npm:token
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
 
-    Fixed (builds wait for a maintainer's comment; better still, build pull requests in a
-    separate project with no secrets and a read-only role)::
+    Fixed (builds wait for a maintainer's comment; better still, build pull requests in a separate project with no secrets and a read-only role)::
 
-        Triggers:
-          Webhook: true
-          PullRequestBuildPolicy:
-            RequiresCommentApproval: ALL_PULL_REQUESTS
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                PrivilegedMode: true
+                EnvironmentVariables:
+                  - Name: NPM_TOKEN
+                    Type: SECRETS_MANAGER
+                    Value: ci/npm:token
+              Triggers:
+                Webhook: true
+                PullRequestBuildPolicy:
+                  RequiresCommentApproval: ALL_PULL_REQUESTS
+                  ApproverRoles: [GITHUB_WRITE, GITHUB_MAINTAIN, GITHUB_ADMIN]
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PULL_REQUEST_CREATED,PULL_REQUEST_UPDATED
 
     AWS: CodeBuild User Guide, "Use webhooks with AWS CodeBuild", best practices ("Scope down
     the permissions for your build IAM role": one project for untrusted tests, another for
@@ -354,22 +444,38 @@ def pull_request_buildspec_from_repository(doc: Document, config: dict) -> Itera
 
     Failing::
 
-        Source:
-          Type: GITHUB
-          Location: https://github.com/acme/app.git
-        Triggers:
-          Webhook: true
-          FilterGroups:
-            - - Type: EVENT
-                Pattern: PULL_REQUEST_CREATED
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PULL_REQUEST_CREATED
 
     Fixed::
 
-            - - Type: EVENT
-                Pattern: PULL_REQUEST_CREATED
-              - Type: FILE_PATH
-                Pattern: ^buildspec\\.yml$
-                ExcludeMatchedPattern: true
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: PULL_REQUEST_CREATED
+                    - Type: FILE_PATH
+                      Pattern: ^buildspec\\.yml$
+                      ExcludeMatchedPattern: true
 
     AWS: CodeBuild User Guide, "Use webhooks with AWS CodeBuild", best practices ("Setup
     FILE_PATH filters": ``^buildspec.yml$`` with ``excludeMatchedPattern``; "Use inline or
@@ -421,20 +527,43 @@ def runner_project_broad_scope(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Triggers:
-          Webhook: true
-          ScopeConfiguration:
-            Name: acme
-          FilterGroups:
-            - - Type: EVENT
-                Pattern: WORKFLOW_JOB_QUEUED
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                ScopeConfiguration:
+                  Name: acme
+                  Scope: GITHUB_ORGANIZATION
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: WORKFLOW_JOB_QUEUED
 
     Fixed::
 
-            - - Type: EVENT
-                Pattern: WORKFLOW_JOB_QUEUED
-              - Type: REPOSITORY_NAME
-                Pattern: ^(app|infra)$
+        Resources:
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+              Triggers:
+                Webhook: true
+                ScopeConfiguration:
+                  Name: acme
+                  Scope: GITHUB_ORGANIZATION
+                FilterGroups:
+                  - - Type: EVENT
+                      Pattern: WORKFLOW_JOB_QUEUED
+                    - Type: REPOSITORY_NAME
+                      Pattern: ^(app|infra)$
 
     AWS: CodeBuild User Guide, "GitHub global and organization webhooks" and "Self-hosted
     GitHub Actions runners in AWS CodeBuild"; API reference ``ScopeConfiguration``

@@ -66,7 +66,7 @@ def resource_shape(service: str) -> str:
 _KIND_LABELS = {
     "AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group", "AWS::IAM::Policy": "policy",
     "AWS::IAM::ManagedPolicy": "managed policy", "AWS::S3::BucketPolicy": "bucket policy", "AWS::SNS::TopicPolicy": "topic policy",
-    "AWS::SQS::QueuePolicy": "queue policy", "AWS::KMS::Key": "key",
+    "AWS::SQS::QueuePolicy": "queue policy", "AWS::KMS::Key": "key", "AWS::ECR::Repository": "ECR repository",
 }
 
 
@@ -85,6 +85,12 @@ def where(doc: Document) -> str:
     elif rtype == "AWS::IAM::Role" and doc.flavor == "trust":
         label += " (trust policy)"
     return label
+
+
+def resource_is_implicit(doc: Document) -> bool:
+    """Whether the policy is attached to the one resource it governs and has no ``Resource``
+    element (an ECR repository policy: the repository is the resource)."""
+    return str((doc.context or {}).get("resource_type") or "") == "AWS::ECR::Repository"
 
 
 def is_kms_key_policy(doc: Document) -> bool:

@@ -311,22 +311,46 @@ def cicd_privilege_escalation(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        PipelineRole:
-          Type: AWS::IAM::Role
-          Properties:
-            Policies:
-              - PolicyName: pipeline
-                PolicyDocument:
-                  Statement:
-                    - Effect: Allow
-                      Action: ["codebuild:*", "iam:PassRole"]
-                      Resource: "*"
+        Resources:
+          PipelineRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal: {Service: codepipeline.amazonaws.com}
+                    Action: sts:AssumeRole
+              Policies:
+                - PolicyName: pipeline
+                  PolicyDocument:
+                    Version: "2012-10-17"
+                    Statement:
+                      - Effect: Allow
+                        Action: ["codebuild:*", "iam:PassRole"]
+                        Resource: "*"
 
     Fixed::
 
-                    - Effect: Allow
-                      Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
-                      Resource: !GetAtt BuildProject.Arn
+        Resources:
+          PipelineRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal: {Service: codepipeline.amazonaws.com}
+                    Action: sts:AssumeRole
+              Policies:
+                - PolicyName: pipeline
+                  PolicyDocument:
+                    Version: "2012-10-17"
+                    Statement:
+                      - Effect: Allow
+                        Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+                        Resource: !GetAtt BuildProject.Arn
+
     """
     if doc.kind == "policy":
         if doc.parent is not None or doc.flavor != "identity":

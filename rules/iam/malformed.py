@@ -11,7 +11,7 @@ from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
 from ._renames import API_ACTIONS, LEGACY
-from ._util import clip, where
+from ._util import clip, resource_is_implicit, where
 
 _ACTION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*:[A-Za-z0-9*?_-]+$")
 _SID = re.compile(r"^[A-Za-z0-9]*$")
@@ -56,14 +56,14 @@ def _unsubstituted(value: Value, doc: Document) -> bool:
 def malformed_policy(doc: Document, config: dict) -> Iterator[Report]:
     """A policy statement is malformed: IAM rejects it (error), or it silently does not do what it says (warning).
 
-    What AWS does: IAM (``CreatePolicy``, ``PutRolePolicy``, ``CreateRole``…) refuses the document
+    AWS behaviour: IAM (``CreatePolicy``, ``PutRolePolicy``, ``CreateRole``…) refuses the document
     with ``MalformedPolicyDocument`` when the policy is created, so CloudFormation fails the
     resource with that error and rolls the stack back (other resources may already have been
     created); S3, SNS, SQS and KMS refuse a malformed resource policy the same way
     (``MalformedPolicy``). Each check, with the message AWS returns as observed from
     ``aws iam create-policy``/``put-role-policy`` and as listed as an *Error* finding in the IAM
     User Guide's "IAM Access Analyzer policy check reference" (the validator the IAM console
-    runs before saving):
+    runs before saving). Source: that reference, and the responses of ``aws iam create-policy``:
 
     * ``Version`` other than ``2012-10-17``/``2008-10-17``: "The policy failed legacy parsing"
       (Access Analyzer: Invalid version);
@@ -94,15 +94,30 @@ def malformed_policy(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        - Effect: allow
-          Action: s3.GetObject
-          Resource: arn:aws:s3:::${ArtifactBucket}/*
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: allow
+                    Action: s3.GetObject
+                    Resource: arn:aws:s3:::${ArtifactBucket}/*
 
     Fixed::
 
-        - Effect: Allow
-          Action: s3:GetObject
-          Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: s3:GetObject
+                    Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+
     """
     policy = policy_of(doc)
     root = policy.root
@@ -156,7 +171,7 @@ def _statement_problems(doc: Document, stmt: Statement, sids: dict[str, Scalar])
             if element is not None:
                 yield Report(element.key, f"a trust policy must not have `{element.key.text}` (the role itself is the resource); IAM rejects it",
                              fix=f"remove `{element.key.text}`")
-    elif stmt.resource is None and stmt.not_resource is None:
+    elif stmt.resource is None and stmt.not_resource is None and not resource_is_implicit(doc):
         yield Report(node, f"statement in {where(doc)} has no `Resource`; IAM rejects it — name the ARNs the actions apply to",
                      fix="add `Resource` with the ARNs (or `*` for actions that need it)")
     principal = stmt.principal or stmt.not_principal
@@ -224,15 +239,34 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Action:
-          - s3:GetObjects
-          - codebiuld:StartBuild
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action:
+                      - s3:GetObjects
+                      - codebiuld:StartBuild
+                    Resource: "*"
 
     Fixed::
 
-        Action:
-          - s3:GetObject
-          - codebuild:StartBuild
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action:
+                      - s3:GetObject
+                      - codebuild:StartBuild
+                    Resource: "*"
+
     """
     table = _actions.table()
     if not table:

@@ -30,19 +30,34 @@ def admin_managed_policy(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        CodeBuildRole:
-          Type: AWS::IAM::Role
-          Properties:
-            ManagedPolicyArns:
-              - arn:aws:iam::aws:policy/AdministratorAccess
+        Resources:
+          CodeBuildRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal: {Service: codebuild.amazonaws.com}
+                    Action: sts:AssumeRole
+              ManagedPolicyArns:
+                - arn:aws:iam::aws:policy/AdministratorAccess
 
     Fixed::
 
-        CodeBuildRole:
-          Type: AWS::IAM::Role
-          Properties:
-            ManagedPolicyArns:
-              - !Ref CodeBuildPolicy   # an AWS::IAM::ManagedPolicy listing the needed actions
+        Resources:
+          CodeBuildRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal: {Service: codebuild.amazonaws.com}
+                    Action: sts:AssumeRole
+              ManagedPolicyArns:
+                - !Ref CodeBuildPolicy   # an AWS::IAM::ManagedPolicy listing the needed actions
+
     """
     resources = doc.root.get("Resources") if isinstance(doc.root, Mapping) else None
     if not isinstance(resources, Mapping):

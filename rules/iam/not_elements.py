@@ -29,15 +29,30 @@ def allow_with_not_element(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        - Effect: Allow
-          NotAction: iam:*
-          Resource: "*"
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    NotAction: iam:*
+                    Resource: "*"
 
     Fixed::
 
-        - Effect: Allow
-          Action: ["s3:GetObject", "s3:PutObject"]
-          Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: ["s3:GetObject", "s3:PutObject"]
+                    Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+
     """
     for stmt in policy_of(doc).statements:
         if not stmt.allow:

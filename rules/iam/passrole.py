@@ -47,18 +47,33 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        - Effect: Allow
-          Action: iam:PassRole
-          Resource: "*"
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: iam:PassRole
+                    Resource: "*"
 
     Fixed::
 
-        - Effect: Allow
-          Action: iam:PassRole
-          Resource: !GetAtt CodeBuildServiceRole.Arn
-          Condition:
-            StringEquals:
-              iam:PassedToService: codebuild.amazonaws.com
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: iam:PassRole
+                    Resource: !GetAtt CodeBuildServiceRole.Arn
+                    Condition:
+                      StringEquals:
+                        iam:PassedToService: codebuild.amazonaws.com
+
     """
     policy = policy_of(doc)
     for stmt in policy.statements:

@@ -26,8 +26,25 @@ _TRUST_NARROWING = {
 _GITHUB_OIDC = "token.actions.githubusercontent.com"
 
 
+def _vacuous(operator: str) -> bool:
+    """Whether a condition operator holds when the request lacks the key: ``ForAllValues:…``
+    (true for an empty set of values) and ``…IfExists``. Such a test limits nobody who
+    arrives without the key, as an anonymous caller or another account's principal does."""
+    lowered = operator.lower()
+    return lowered.startswith("forallvalues:") or lowered.endswith("ifexists")
+
+
 def _restricted(stmt: Statement, keys: set[str]) -> bool:
-    return any(k in keys or k.startswith("aws:principaltag/") for k in stmt.condition_keys())
+    return any((e.key.lower() in keys or e.key.lower().startswith("aws:principaltag/")) and not _vacuous(e.operator)
+               for e in stmt.conditions)
+
+
+def _vacuous_note(stmt: Statement, keys: set[str]) -> str:
+    """`` (`ForAllValues:StringEquals` on `aws:PrincipalOrgID` holds when the key is absent)``, or ``""``."""
+    for entry in stmt.conditions:
+        if entry.key.lower() in keys and _vacuous(entry.operator):
+            return f" (`{entry.operator}` on `{entry.key}` holds when the request has no such key, so it limits nobody)"
+    return ""
 
 
 @rule("IAM006", "public-resource-policy", severity="warning", kinds=("policy",), flavors=("resource",),
@@ -39,24 +56,44 @@ def public_resource_policy(doc: Document, config: dict) -> Iterator[Report]:
     artifact bucket, a notification topic or a key readable or writable by anyone leaks
     build output or lets an outsider plant artifacts the pipeline then deploys. A condition
     on ``aws:SourceArn``, ``aws:SourceAccount``, ``aws:PrincipalOrgID``, ``aws:SourceVpce``
-    or similar limits the grant.
+    or similar limits the grant, unless its operator is ``ForAllValues:…`` or ``…IfExists``:
+    those hold when the request has no such key at all (``ForAllValues`` over an empty set is
+    true), so ``ForAllValues:StringEquals`` on ``aws:PrincipalOrgID`` still admits anyone outside
+    an organization. Checked in bucket, topic, queue and key policies and in ECR repository
+    policies (``AWS::ECR::Repository`` ``RepositoryPolicyText``: a public repository policy lets
+    anyone pull, or push, images the pipeline deploys).
 
     Failing::
 
-        PolicyDocument:
-          Statement:
-            - Effect: Allow
-              Principal: "*"
-              Action: s3:GetObject
-              Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+        Resources:
+          ArtifactBucketPolicy:
+            Type: AWS::S3::BucketPolicy
+            Properties:
+              Bucket: !Ref ArtifactBucket
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal: "*"
+                    Action: s3:GetObject
+                    Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
 
     Fixed::
 
-            - Effect: Allow
-              Principal:
-                AWS: !Sub arn:aws:iam::${AWS::AccountId}:role/deploy
-              Action: s3:GetObject
-              Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+        Resources:
+          ArtifactBucketPolicy:
+            Type: AWS::S3::BucketPolicy
+            Properties:
+              Bucket: !Ref ArtifactBucket
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      AWS: !Sub arn:aws:iam::${AWS::AccountId}:role/deploy
+                    Action: s3:GetObject
+                    Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+
     """
     for stmt in policy_of(doc).statements:
         if not stmt.allow or stmt.principal is None or _restricted(stmt, _RESTRICTING):
@@ -66,7 +103,8 @@ def public_resource_policy(doc: Document, config: dict) -> Iterator[Report]:
                 written = '`Principal: "*"`' if principal.type == "*" else '`Principal: {AWS: "*"}`'
                 yield Report(
                     principal.value.node,
-                    f"{where(doc)} allows {written}, that is anyone, without a condition limiting who; name the accounts or roles in "
+                    f"{where(doc)} allows {written}, that is anyone, without a condition limiting who{_vacuous_note(stmt, _RESTRICTING)}; "
+                    "name the accounts or roles in "
                     "`Principal` (e.g. `AWS: !Sub arn:aws:iam::${AWS::AccountId}:role/<role>`), or add a condition such as "
                     "`aws:SourceArn`, `aws:SourceAccount` or `aws:PrincipalOrgID`",
                     fix="replace `*` with specific principals or add a restricting condition",
@@ -89,19 +127,32 @@ def broad_trust_policy(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        AssumeRolePolicyDocument:
-          Statement:
-            - Effect: Allow
-              Principal:
-                AWS: !Sub arn:aws:iam::${ToolsAccount}:root
-              Action: sts:AssumeRole
+        Resources:
+          DeployRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      AWS: !Sub arn:aws:iam::${ToolsAccount}:root
+                    Action: sts:AssumeRole
 
     Fixed::
 
-            - Effect: Allow
-              Principal:
-                AWS: !Sub arn:aws:iam::${ToolsAccount}:role/pipeline-role
-              Action: sts:AssumeRole
+        Resources:
+          DeployRole:
+            Type: AWS::IAM::Role
+            Properties:
+              AssumeRolePolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Principal:
+                      AWS: !Sub arn:aws:iam::${ToolsAccount}:role/pipeline-role
+                    Action: sts:AssumeRole
+
     """
     for stmt in policy_of(doc).statements:
         if not stmt.allow or stmt.principal is None:

@@ -23,17 +23,32 @@ def action_wildcard(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        - Effect: Allow
-          Action: "*"
-          Resource: "*"
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: "*"
+                    Resource: "*"
 
     Fixed::
 
-        - Effect: Allow
-          Action:
-            - codebuild:StartBuild
-            - codebuild:BatchGetBuilds
-          Resource: !GetAtt BuildProject.Arn
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action:
+                      - codebuild:StartBuild
+                      - codebuild:BatchGetBuilds
+                    Resource: !GetAtt BuildProject.Arn
+
     """
     for stmt in policy_of(doc).statements:
         if not stmt.allow:
@@ -69,21 +84,36 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        - Effect: Allow
-          Action: ["s3:*", "codebuild:*", "kms:*"]
-          Resource: "*"
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: ["s3:*", "codebuild:*", "kms:*"]
+                    Resource: "*"
 
     Fixed::
 
-        - Effect: Allow
-          Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
-          Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
-        - Effect: Allow
-          Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
-          Resource: !GetAtt BuildProject.Arn
-        - Effect: Allow
-          Action: ["kms:Decrypt", "kms:GenerateDataKey*"]
-          Resource: !GetAtt ArtifactKey.Arn
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"]
+                    Resource: !Sub arn:aws:s3:::${ArtifactBucket}/*
+                  - Effect: Allow
+                    Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+                    Resource: !GetAtt BuildProject.Arn
+                  - Effect: Allow
+                    Action: ["kms:Decrypt", "kms:GenerateDataKey*"]
+                    Resource: !GetAtt ArtifactKey.Arn
+
     """
     if is_kms_key_policy(doc):
         return
@@ -157,15 +187,30 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        - Effect: Allow
-          Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
-          Resource: "*"
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+                    Resource: "*"
 
     Fixed::
 
-        - Effect: Allow
-          Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
-          Resource: !GetAtt BuildProject.Arn
+        Resources:
+          BuildPolicy:
+            Type: AWS::IAM::ManagedPolicy
+            Properties:
+              PolicyDocument:
+                Version: "2012-10-17"
+                Statement:
+                  - Effect: Allow
+                    Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"]
+                    Resource: !GetAtt BuildProject.Arn
+
     """
     if is_kms_key_policy(doc):
         return

@@ -190,6 +190,10 @@ def duplicate_action_name(doc: Document, config: Any) -> Iterator[Report]:
 
 
 def _check(node: Node | None, what: str, cfn: bool) -> Report | None:
+    if cfn and isinstance(node, Scalar) and node.value is None and node.tag is None:  # `Name:` with no value
+        _, allowed, longest = _RULES[what]
+        return Report(node, f"the {what} name is empty (null); CloudFormation rejects null values, and the name needs 1 to "
+                      f"{longest} characters ({allowed})", fix=f"give the {what} a name")
     text = text_of(node)
     if node is None or text is None:
         return None
@@ -242,7 +246,8 @@ def invalid_name(doc: Document, config: Any) -> Iterator[Report]:
     Why: CodePipeline rejects names outside these patterns: pipeline, stage and action names
     1-100 of `A-Za-z0-9.@-_`; artifact names 1-100 of `A-Za-z0-9_-` (no dot, no space);
     namespaces 1-100 of `A-Za-z0-9@-_`; pipeline variable names 1-128 of `A-Za-z0-9@-_`. Names
-    built with `!Sub` or `!Ref` are not checked.
+    built with `!Sub` or `!Ref` are not checked. In a template, `Name:` with no value (YAML null)
+    is an empty name too; CloudFormation refuses null values before CodePipeline sees them.
 
     AWS behaviour: CodePipeline's CreatePipeline/UpdatePipeline refuses the pipeline with
     ValidationException (the name does not match the API pattern), an error class the API model

@@ -10,6 +10,7 @@ secret is reported once, by the most specific rule.
 from __future__ import annotations
 
 import json
+import re
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, redact
 from pipelint.load.nodes import branch_items as _items
@@ -362,8 +363,28 @@ def webhooks(root: Node) -> list[Hit]:
     for logical, props in _resources(root, "AWS::CodePipeline::Webhook"):
         auth = _get(props, "AuthenticationConfiguration")
         for alt in _alternatives(auth):
-            hits.extend(credential_property(_get(alt, "SecretToken"), root, f"webhook `{logical}` `SecretToken`",
+            token = _get(alt, "SecretToken")
+            hits.extend(credential_property(token, root, f"webhook `{logical}` `SecretToken`",
                                             _RESOLVE_FIX + " and generate a unique token per webhook"))
+            hits.extend(_plain_ssm_reference(token, f"webhook `{logical}` `SecretToken`"))
+    return hits
+
+
+_PLAIN_SSM = re.compile(r"\{\{resolve:ssm:")
+
+
+def _plain_ssm_reference(node: Node | None, label: str) -> list[Hit]:
+    """A ``{{resolve:ssm:…}}`` reference (a plain String parameter, stored unencrypted);
+    ``ssm-secure`` and ``secretsmanager`` references are not reported."""
+    hits: list[Hit] = []
+    for alt in _alternatives(node):
+        inner = intrinsic_arg(alt) if intrinsic(alt) == "Fn::Sub" else alt
+        scalar = _literal(inner)
+        if scalar is not None and _PLAIN_SSM.search(scalar.value):
+            hits.append(Hit(scalar, None, f"{label} is read from a plain Systems Manager `String` parameter "
+                            "(`{{resolve:ssm:…}}`), which is stored unencrypted and readable by anyone with `ssm:GetParameter`; "
+                            "keep it in Secrets Manager "
+                            "(`{{resolve:secretsmanager:…}}`)", "read it with `{{resolve:secretsmanager:…}}`"))
     return hits
 
 

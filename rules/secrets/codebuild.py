@@ -26,18 +26,39 @@ def codebuild_env_secret(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Environment:
-          EnvironmentVariables:
-            - Name: AWS_SECRET_ACCESS_KEY
-              Value: wJalrXUtnFEMI/K7MDENG/bPxRfiCY**********
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: CODEPIPELINE}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                EnvironmentVariables:
+                  - Name: SONAR_TOKEN
+                    Value: 7f9c2ba4e88f827d61604550760585e1a2b3c4d5
 
     Fixed::
 
-        Environment:
-          EnvironmentVariables:
-            - Name: SONAR_TOKEN
-              Type: SECRETS_MANAGER
-              Value: ci/sonar:token
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source: {Type: CODEPIPELINE}
+              Environment:
+                Type: LINUX_CONTAINER
+                ComputeType: BUILD_GENERAL1_SMALL
+                Image: aws/codebuild/standard:7.0
+                EnvironmentVariables:
+                  - Name: SONAR_TOKEN
+                    Type: SECRETS_MANAGER
+                    Value: ci/sonar:token
+
     """
     for hit in codebuild_env(doc.root):
         yield to_report(hit)
@@ -81,15 +102,30 @@ def source_url_credentials(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Source:
-          Type: BITBUCKET
-          Location: https://ci-bot:Zq9hunter2@bitbucket.org/acme/app.git
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source:
+                Type: BITBUCKET
+                Location: https://ci-bot:Zq9hunter2@bitbucket.org/acme/app.git
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
     Fixed::
 
-        Source:
-          Type: BITBUCKET
-          Location: https://bitbucket.org/acme/app.git
+        Resources:
+          Build:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: NO_ARTIFACTS}
+              Source:
+                Type: BITBUCKET
+                Location: https://bitbucket.org/acme/app.git
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+
     """
     for hit in source_urls(doc.root):
         yield to_report(hit)

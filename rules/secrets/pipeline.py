@@ -48,18 +48,39 @@ def webhook_secret_token(doc: Document, config: dict) -> Iterator[Report]:
 
     Why: the token authenticates the webhook's callers; whoever knows it can start the
     pipeline with forged events. A literal is committed with the template, and a parameter
-    without ``NoEcho`` is shown by CloudFormation. Generate a unique token per webhook and
-    keep it in Secrets Manager.
+    without ``NoEcho`` is shown by CloudFormation. A ``{{resolve:ssm:…}}`` reference reads a
+    plain ``String`` parameter, stored unencrypted and readable by anyone allowed
+    ``ssm:GetParameter``: as exposed as a literal (``ssm-secure`` and ``secretsmanager``
+    references are fine). Generate a unique token per webhook and keep it in Secrets Manager.
 
     Failing::
 
-        AuthenticationConfiguration:
-          SecretToken: 7f9c2ba4e88f827d61604550760585
+        Resources:
+          Webhook:
+            Type: AWS::CodePipeline::Webhook
+            Properties:
+              Authentication: GITHUB_HMAC
+              AuthenticationConfiguration:
+                SecretToken: 7f9c2ba4e88f827d61604550760585
+              Filters: [{JsonPath: $.ref, MatchEquals: "refs/heads/{Branch}"}]
+              TargetPipeline: !Ref Pipeline
+              TargetAction: Source
+              TargetPipelineVersion: 1
 
     Fixed::
 
-        AuthenticationConfiguration:
-          SecretToken: '{{resolve:secretsmanager:ci/webhook:SecretString:token}}'
+        Resources:
+          Webhook:
+            Type: AWS::CodePipeline::Webhook
+            Properties:
+              Authentication: GITHUB_HMAC
+              AuthenticationConfiguration:
+                SecretToken: '{{resolve:secretsmanager:ci/webhook:SecretString:token}}'
+              Filters: [{JsonPath: $.ref, MatchEquals: "refs/heads/{Branch}"}]
+              TargetPipeline: !Ref Pipeline
+              TargetAction: Source
+              TargetPipelineVersion: 1
+
     """
     for hit in webhooks(doc.root):
         yield to_report(hit)
@@ -79,13 +100,52 @@ def pipeline_env_secret(doc: Document, config: dict) -> Iterator[Report]:
 
     Failing::
 
-        Configuration:
-          ProjectName: !Ref Build
-          EnvironmentVariables: '[{"name":"API_TOKEN","value":"7f9c2ba4e88f827d616045","type":"PLAINTEXT"}]'
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: !GetAtt PipelineRole.Arn
+              ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: !Ref Build
+                        EnvironmentVariables: '[{"name":"API_TOKEN","value":"7f9c2ba4e88f827d616045","type":"PLAINTEXT"}]'
+                      InputArtifacts: [{Name: Src}]
 
     Fixed::
 
-          EnvironmentVariables: '[{"name":"API_TOKEN","value":"ci/api:token","type":"SECRETS_MANAGER"}]'
+        Resources:
+          Pipeline:
+            Type: AWS::CodePipeline::Pipeline
+            Properties:
+              RoleArn: !GetAtt PipelineRole.Arn
+              ArtifactStore: {Type: S3, Location: !Ref ArtifactBucket}
+              Stages:
+                - Name: Source
+                  Actions:
+                    - Name: Source
+                      ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: "1"}
+                      Configuration: {RepositoryName: app, BranchName: main}
+                      OutputArtifacts: [{Name: Src}]
+                - Name: Build
+                  Actions:
+                    - Name: Build
+                      ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: "1"}
+                      Configuration:
+                        ProjectName: !Ref Build
+                        EnvironmentVariables: '[{"name":"API_TOKEN","value":"ci/api:token","type":"SECRETS_MANAGER"}]'
+                      InputArtifacts: [{Name: Src}]
+
     """
     for hit in pipeline_env(doc.root):
         yield to_report(hit)

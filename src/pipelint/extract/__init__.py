@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..engine.rule import Document
 from ..load import LoadResult
-from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
+from ..load.nodes import Mapping, Node, Scalar, Sequence, Source, intrinsic
 from ..load.problems import Limits, LoadProblem
 from .embedded import load_embedded, string_of
 
@@ -22,6 +22,7 @@ _POLICY_PROPERTIES: dict[str, tuple[tuple[str, str], ...]] = {
     "AWS::SQS::QueuePolicy": (("PolicyDocument", "resource"),),
     "AWS::KMS::Key": (("KeyPolicy", "resource"),),
     "AWS::IAM::Role": (("AssumeRolePolicyDocument", "trust"),),
+    "AWS::ECR::Repository": (("RepositoryPolicyText", "resource"),),
 }
 _INLINE_POLICY_HOLDERS = ("AWS::IAM::Role", "AWS::IAM::User", "AWS::IAM::Group")
 
@@ -58,7 +59,7 @@ def extract(result: LoadResult, kind: str, limits: Limits | None = None) -> tupl
     docs: list[Document] = []
     source = result.source
     for root in result.roots:
-        if kind in ("buildspec", "appspec", "pipeline", "template", "policy", "terraform") and not isinstance(root, Mapping):
+        if kind in ("buildspec", "appspec", "pipeline", "template", "policy", "terraform", "codebuild-json") and not isinstance(root, Mapping):
             if isinstance(root, Scalar) and root.value is None:
                 continue
             problems.append(
@@ -84,7 +85,27 @@ def extract(result: LoadResult, kind: str, limits: Limits | None = None) -> tupl
             template = Document("template", root, source, flavor="terraform" if kind == "terraform" else "")
             docs.append(template)
             docs.extend(_from_template(template, problems, limits))
+        elif kind == "codebuild-json":
+            docs.extend(_from_codebuild_json(root, source, problems, limits))
     return docs, problems
+
+
+def _from_codebuild_json(root: Node, source: Source, problems: list[LoadProblem], limits: Limits | None) -> list[Document]:
+    """An ``aws codebuild`` JSON file as a template of its projects, plus their inline buildspecs."""
+    from ..models.codebuild_cli import template_of
+
+    assert isinstance(root, Mapping)
+    shaped, webhook_only = template_of(root)
+    template = Document("template", shaped, source, flavor="codebuild-json", context={"file_root": root, "webhook_only": webhook_only})
+    docs = [template]
+    resources = shaped.get("Resources")
+    if isinstance(resources, Mapping):
+        for logical, resource in resources.items():
+            props = resource.get("Properties") if isinstance(resource, Mapping) else None
+            if isinstance(props, Mapping):
+                context = {"logical_id": logical.text, "resource": resource, "resource_type": "AWS::CodeBuild::Project", "template": template}
+                docs.extend(_inline_buildspec(template, props, context, problems, limits))
+    return docs
 
 
 def _describe(node: Node) -> str:
@@ -137,9 +158,12 @@ def _policy_docs(template: Document, node: Node | None, key: Node | None, flavor
         return []
     if isinstance(node, Mapping) and intrinsic(node) is None:
         return [Document("policy", node, template.source, flavor=flavor, context=context, parent=template)]
-    scalar = node if isinstance(node, Scalar) and isinstance(node.value, str) else None
+    scalar = string_of(node)  # a JSON string, or the template of `Fn::Sub`
     if scalar is not None and scalar.value.lstrip().startswith("{"):
-        loaded = load_embedded(scalar, key or scalar, fmt="json")
+        from .embedded import json_policy_text
+
+        text, mark = json_policy_text(scalar, sub=scalar is not node)
+        loaded = load_embedded(scalar, key or scalar, fmt="json", text=text, before=mark, one_line=True)
         problems.extend(loaded.problems)
         return [
             Document("policy", r, template.source, flavor=flavor, context=dict(context, embedded=True), parent=template)

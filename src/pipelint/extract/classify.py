@@ -12,9 +12,9 @@ BUILDSPEC_NAME = re.compile(r"^buildspec[^/]*\.ya?ml$", re.I)
 APPSPEC_NAME = re.compile(r"^appspec\.(?:ya?ml|json)$", re.I)
 CANDIDATE_EXTENSIONS = (".yml", ".yaml", ".json", ".template", ".tf")
 # Words one of which a file must contain before it is worth parsing to sniff its content.
-_SNIFF = re.compile(r"AWSTemplateFormatVersion|Resources|\"?pipeline\"?\s*:|Statement|phases|[Hh]ooks|AWS::")
+_SNIFF = re.compile(r"AWSTemplateFormatVersion|Resources|\"?pipeline\"?\s*:|Statement|phases|[Hh]ooks|AWS::|\"(?:computeType|filterGroups)\"")
 
-FILE_KINDS = ("buildspec", "appspec", "pipeline", "template", "policy", "terraform")
+FILE_KINDS = ("buildspec", "appspec", "pipeline", "template", "policy", "terraform", "codebuild-json")
 
 
 def kind_by_name(path: str, kind_globs: dict[str, str] | None = None) -> str | None:
@@ -47,6 +47,8 @@ _TEXT_STAGES_KEY = re.compile(r"stages[\"']?[ \t]*:")
 # a long value). Each is one search for a literal word, linear in the text.
 _TEXT_STATEMENT_KEY = re.compile(r"\bStatement[\"']?[ \t]*:")
 _TEXT_POLICY_KEY = re.compile(r"\b(?:Effect|Version)[\"']?[ \t]*:")
+# An `aws codebuild` input file: the environment's `computeType`, or a webhook's `filterGroups`.
+_TEXT_CODEBUILD_KEY = re.compile(r"\"(?:computeType|filterGroups)\"[ \t]*:")
 
 
 def kind_by_text(text: str) -> str | None:
@@ -59,6 +61,8 @@ def kind_by_text(text: str) -> str | None:
         return "pipeline"
     if _TEXT_STATEMENT_KEY.search(text) and _TEXT_POLICY_KEY.search(text):
         return "policy"
+    if _TEXT_CODEBUILD_KEY.search(head):
+        return "codebuild-json"
     return None
 
 
@@ -82,6 +86,10 @@ def kind_by_content(root: Node) -> str | None:
     version = root.get("version")
     if isinstance(version, Scalar) and str(version.value) in ("0.0", "0") and any(k in root for k in ("hooks", "Hooks", "files", "Resources", "resources", "os")):
         return "appspec"
+    from ..models.codebuild_cli import is_codebuild_json
+
+    if is_codebuild_json(root):
+        return "codebuild-json"
     return None
 
 

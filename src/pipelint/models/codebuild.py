@@ -215,16 +215,18 @@ class FilterGroup(Record):
 class Project(Record):
     """An ``AWS::CodeBuild::Project`` resource and the facts the CB rules read from it."""
 
-    __slots__ = ("logical_id", "props", "triggers", "groups")
+    __slots__ = ("logical_id", "props", "triggers", "groups", "webhook_only")
 
     logical_id: str
     props: Mapping
     triggers: list[Mapping]
     groups: list[FilterGroup]
+    webhook_only: bool
 
-    def __init__(self, logical_id: str, props: Mapping) -> None:
+    def __init__(self, logical_id: str, props: Mapping, webhook_only: bool = False) -> None:
         self.logical_id = logical_id
         self.props = props
+        self.webhook_only = webhook_only
         self.triggers = mapping_options(props.get("Triggers"))
         self.groups = []
         for triggers in self.triggers:
@@ -239,6 +241,8 @@ class Project(Record):
 
     def webhook_source(self) -> bool:
         """Whether the project's source is known to be a repository a webhook can watch."""
+        if self.webhook_only:
+            return True  # a `create-webhook` file: CodeBuild attaches webhooks to repository sources only
         kinds = {text_of(get(s, "Type")) for s in mapping_options(self.props.get("Source"))}
         return bool(kinds) and all(isinstance(k, str) and k.upper() not in NON_WEBHOOK_SOURCES for k in kinds)
 
@@ -309,4 +313,6 @@ def resources(root: Node, rtype: str) -> list[tuple[str, Mapping]]:
 
 def projects_of(doc: Document) -> list[Project]:
     """The template's CodeBuild projects, read once per document."""
-    return doc.cached("codebuild-projects", lambda: [Project(name, props) for name, props in resources(doc.root, PROJECT_TYPE)])
+    webhook_only = (doc.context or {}).get("webhook_only") or set()  # a `create-webhook` file (models/codebuild_cli.py)
+    return doc.cached("codebuild-projects", lambda: [Project(name, props, name in webhook_only)
+                                                     for name, props in resources(doc.root, PROJECT_TYPE)])

@@ -350,7 +350,9 @@ def _collect(node: Node | None, out: list[Value], depth: int) -> None:
     if isinstance(node, Scalar):
         if node.value is None:
             return
-        out.append(Value(node, node.text, "literal"))
+        # a string of a policy written with `Fn::Sub` (tagged `!Sub` when it was read) is a template
+        form = "sub" if node.tag == "!Sub" and "${" in node.text else "literal"
+        out.append(Value(node, node.text, form))
         return
     if isinstance(node, Sequence):
         for item in node.items:
