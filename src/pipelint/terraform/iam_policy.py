@@ -59,11 +59,6 @@ def bare(expr: Expr) -> Expr:
     return expr
 
 
-def policy_attribute(attr: Attribute, ctx: ModuleContext) -> Node | None:
-    """The policy tree of a ``policy``/``assume_role_policy`` attribute (a shape converter)."""
-    return policy_node(attr.expr, ctx)
-
-
 def policy_node(expr: Expr | None, ctx: ModuleContext, depth: int = 0, seen: frozenset[str] = frozenset()) -> Node | None:
     """The positioned policy tree an expression stands for, or an unknown node (see the module)."""
     if expr is None:
