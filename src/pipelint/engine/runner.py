@@ -732,7 +732,12 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
             for doc in docs:
                 if doc.kind == "appspec":
                     doc.context["bundle-root"] = settings.config.bundle_root
-        findings.extend(run_document_rules(docs, settings, cap))
+        if kind == "terraform":
+            from ..terraform import linted_elsewhere
+
+            findings.extend(run_document_rules([d for d in docs if not linted_elsewhere(d)], settings, cap))
+        else:
+            findings.extend(run_document_rules(docs, settings, cap))
     findings[:0] = _capped_problems(problems, entry.display, settings)
     findings.extend(cap.summaries(settings))
     file_result = FileResult(findings, kind, text=result.source.text, suppressed_omitted=cap.suppressed_omitted)

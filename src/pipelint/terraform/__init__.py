@@ -45,6 +45,9 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 # Modules of this package that register translators, imported when a Terraform file is linted.
 TRANSLATOR_MODULES = ("codebuild", "pipeline", "codedeploy", "iam", "secrets")
 
+# The tag of a project's buildspec read from a file by `file()`/`templatefile()`.
+FILE_BUILDSPEC = "tag:pipelint.terraform:file-buildspec"
+
 # resource type → (phase, translator function)
 TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
 
@@ -52,6 +55,17 @@ TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
 def is_terraform_path(path: str) -> bool:
     """Whether a file's name makes it a Terraform file (``.tf`` or ``.tf.json``)."""
     return path.lower().endswith(TERRAFORM_SUFFIXES)
+
+
+def linted_elsewhere(doc: Any) -> bool:
+    """Whether a document is a project's buildspec that Terraform reads from a file of the
+    repository: the buildspec rules lint that file where it lies, not again here."""
+    if doc.kind != "buildspec":
+        return False
+    project = doc.context.get("project")
+    source = project.get("Source") if project is not None and hasattr(project, "get") else None
+    spec = source.get("BuildSpec") if source is not None and hasattr(source, "get") else None
+    return getattr(spec, "tag", None) == FILE_BUILDSPEC
 
 
 def translator(resource_type: str, phase: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
