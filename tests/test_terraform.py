@@ -147,3 +147,26 @@ def test_a_large_local_used_many_times_is_converted_once(tmp_path):
     assert isinstance(name, Sequence) and len(name) == 20_000  # local.a1 → local.big, the one converted list
     description = props.get("Description")
     assert isinstance(description, Scalar) and description.value == "v3" and (description.line, description.col) == (3006, 17)
+
+
+def test_wording_of_cloudformation_snippets_in_terraform_files():
+    from pipelint.terraform.wording import _segment, names
+
+    table = dict(names(), Triggers="aws_codebuild_webhook")
+    assert _segment("PrivilegedMode", table) == "privileged_mode"
+    assert _segment("Source", table) == "Source"  # also a stage name or a category: left alone
+    assert _segment("Type: SECRETS_MANAGER", table) == 'type = "SECRETS_MANAGER"'
+    assert _segment("Type: SECRETS_MANAGER", table, json=True) == '"type": "SECRETS_MANAGER"'
+    assert _segment("Status: ENABLED | DISABLED", table) == 'status = "ENABLED" | "DISABLED"'
+    assert _segment("Environment.PrivilegedMode: true", table) == "environment { privileged_mode = true }"
+    assert _segment("Configuration.EnvironmentVariables", table) == "configuration.EnvironmentVariables"
+    assert _segment("Webhook: true", table) == "aws_codebuild_webhook"
+    assert _segment("AutoRollbackConfiguration: {Enabled: true, Events: [DEPLOYMENT_FAILURE]}", table) is None
+    assert _segment("!Sub ${AWS::StackName}-build", table) is None
+
+
+def test_heredoc_lines_are_found_for_both_forms():
+    from pipelint.terraform.wording import heredoc_lines
+
+    text = 'a = <<EOT\nx\nEOT\nb = <<-EOF\n  y\n  z\n  EOF\nc = 1\n'
+    assert heredoc_lines(text) == [(2, 2), (5, 6)]

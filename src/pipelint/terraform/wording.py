@@ -85,6 +85,8 @@ def heredoc_lines(text: str) -> list[tuple[int, int]]:
 
 
 def _hcl_value(value: str) -> str:
+    if " | " in value:  # alternatives: `Status: ENABLED | DISABLED`
+        return " | ".join(_hcl_value(part.strip()) for part in value.split(" | "))
     if value in ("true", "false") or re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", value):
         return value
     if value.startswith('"') and value.endswith('"') and len(value) >= 2:
@@ -108,6 +110,8 @@ def _segment(inner: str, table: dict[str, str], json: bool = False) -> str | Non
         return inner if inner in _ALSO_VALUES else table.get(inner, inner)
     if _DOTTED.fullmatch(inner):
         parts = inner.split(".")
+        if parts[0] == "Configuration":  # an action's configuration keys are CodePipeline's own names
+            return "configuration." + ".".join(parts[1:])
         if parts[0] in table:
             return ".".join(table.get(p, p) for p in parts)
         return inner
@@ -120,6 +124,8 @@ def _segment(inner: str, table: dict[str, str], json: bool = False) -> str | Non
             return _block(parts[0], parts[1], _hcl_value(dotted.group(2).strip()), json)
         return None
     pair = _PAIR.fullmatch(inner)
+    if pair is not None and table.get(pair.group(1)) in _RESOURCES:
+        return table[pair.group(1)]  # `Webhook: true` is a resource of its own in Terraform
     if pair is not None and pair.group(1) in table:
         value = pair.group(2).strip()
         inner_pair = _ONE_PAIR.fullmatch(value)
