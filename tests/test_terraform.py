@@ -164,9 +164,3 @@ def test_wording_of_cloudformation_snippets_in_terraform_files():
     assert _segment("AutoRollbackConfiguration: {Enabled: true, Events: [DEPLOYMENT_FAILURE]}", table) is None
     assert _segment("!Sub ${AWS::StackName}-build", table) is None
 
-
-def test_heredoc_lines_are_found_for_both_forms():
-    from pipelint.terraform.wording import heredoc_lines
-
-    text = 'a = <<EOT\nx\nEOT\nb = <<-EOF\n  y\n  z\n  EOF\nc = 1\n'
-    assert heredoc_lines(text) == [(2, 2), (5, 6)]
