@@ -164,3 +164,22 @@ def test_wording_of_cloudformation_snippets_in_terraform_files():
     assert _segment("AutoRollbackConfiguration: {Enabled: true, Events: [DEPLOYMENT_FAILURE]}", table) is None
     assert _segment("!Sub ${AWS::StackName}-build", table) is None
 
+
+
+def test_heredoc_buildspec_in_a_local_keeps_exact_positions(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text('locals {\n  spec = <<-EOT\n    version: 0.2\n    phases:\n      buld:\n        commands: [make]\n  EOT\n}\n\n'
+                    'resource "aws_codebuild_project" "p" {\n  name = "p"\n  source {\n    type      = "CODEPIPELINE"\n'
+                    '    buildspec = local.spec\n  }\n}\n')
+    assert ("BS105", 5, 7) in triples(lint(str(path)))
+
+
+def test_buildspec_templates_that_are_not_yaml_until_rendered_are_unknown(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text('resource "aws_codebuild_project" "p" {\n  name = "p"\n  source {\n    type      = "CODEPIPELINE"\n'
+                    '    buildspec = <<-EOT\n      version: 0.2\n      phases:\n        build:\n          commands:\n'
+                    '      %{ for c in var.commands }\n            - ${c}\n      %{ endfor }\n    EOT\n  }\n}\n')
+    assert [f.code for f in lint(str(path))] == []  # no syntax error about text CodeBuild never sees
+    path.write_text(path.read_text().replace("      %{ for c in var.commands }\n            - ${c}\n      %{ endfor }\n",
+                                             "            - make ${var.target}\n        buld:\n          commands: [x]\n"))
+    assert [f.code for f in lint(str(path))] == ["BS105"]  # interpolations alone: still linted

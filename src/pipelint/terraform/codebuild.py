@@ -35,10 +35,29 @@ def buildspec_value(attribute: Attribute, ctx: ModuleContext) -> Node | None:
     if expr.kind == "call" and expr.name in ("file", "templatefile") and expr.items:
         located = ctx.module_file(expr.items[0])
         text = _read_text(located) if located is not None else None
-        if text is None:
+        if text is None or not _loads(text, expr.name == "templatefile"):
             return ctx.unknown(expr)
         return Scalar(text, expr.text, FILE_BUILDSPEC, '"', ctx.source, expr.span.line, expr.span.col, expr.span.end_line, expr.span.end_col)
-    return ctx.node(expr)
+    value = ctx.node(expr)
+    if expr.kind == "template" and not isinstance(value, Scalar):
+        # Interpolated text: what CodeBuild receives is known only after Terraform renders it.
+        # When the text as written is not even YAML (`%{ for … }` directives, `${indent(…)}`
+        # lines), its parse errors would be about text CodeBuild never sees: unknown.
+        text = expr.value if isinstance(expr.value, str) else ""
+        if not _loads(text, True):
+            return ctx.unknown(expr)
+    return value
+
+
+def _loads(text: str, template: bool) -> bool:
+    """Whether a buildspec text loads as YAML (with ``template``: and has no ``%{…}``
+    directive, whose output is unknown)."""
+    if template and "%{" in text:
+        return False
+    from ..load import load_text
+
+    result = load_text(text, "buildspec.yml", fmt="yaml")
+    return not result.fatal and not any(p.code == "PL002" for p in result.problems)
 
 
 def _read_text(path: str, limit: int = MAX_BUILDSPEC_BYTES) -> str | None:
