@@ -25,7 +25,7 @@ def test_failing_fixture(name, expected):
     assert triples(lint(_tf(name))) == sorted(expected)
 
 
-@pytest.mark.parametrize("name", ["cp_pass.tf", "cb_pass.tf", "sec_pass.tf", "bs_pass.tf"])
+@pytest.mark.parametrize("name", ["cp_pass.tf", "cb_pass.tf", "sec_pass.tf", "bs_pass.tf", "bs_interpolated_pass.tf"])
 def test_passing_fixture(name):
     assert triples(lint(_tf(name))) == []
 

@@ -733,9 +733,9 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
                 if doc.kind == "appspec":
                     doc.context["bundle-root"] = settings.config.bundle_root
         if kind == "terraform":
-            from ..terraform import linted_elsewhere
+            from ..terraform import lint_documents
 
-            findings.extend(run_document_rules([d for d in docs if not linted_elsewhere(d)], settings, cap))
+            findings.extend(lint_documents(docs, lambda own: run_document_rules(own, settings, cap)))
         else:
             findings.extend(run_document_rules(docs, settings, cap))
     findings[:0] = _capped_problems(problems, entry.display, settings)

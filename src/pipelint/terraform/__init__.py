@@ -68,6 +68,38 @@ def linted_elsewhere(doc: Any) -> bool:
     return getattr(spec, "tag", None) == FILE_BUILDSPEC
 
 
+def lint_documents(docs: list[Any], run: Callable[[list[Any]], list[Any]]) -> list[Any]:
+    """Run the document rules (``run``) on a Terraform file's documents: not on buildspecs
+    linted where their file lies (:func:`linted_elsewhere`), and without the findings on a value
+    of an interpolated buildspec that holds ``${…}`` (``version: ${var.v}``, ``python:
+    ${var.py}``): Terraform renders it at apply time, so the value the rule judged is unknown."""
+    own = [doc for doc in docs if not linted_elsewhere(doc)]
+    findings = run(own)
+    spans = _interpolated_spans(own)
+    if not spans:
+        return findings
+    return [f for f in findings if not any((s[0], s[1]) <= (f.line, f.col) < (s[2], s[3]) for s in spans if f.path == s[4])]
+
+
+def _interpolated_spans(docs: list[Any]) -> list[tuple[int, int, int, int, str]]:
+    """The spans of the scalars holding ``${…}`` in the buildspecs written as templates."""
+    from ..load.nodes import Scalar, intrinsic, walk
+
+    spans: list[tuple[int, int, int, int, str]] = []
+    for doc in docs:
+        if doc.kind != "buildspec":
+            continue
+        project = doc.context.get("project")
+        source = project.get("Source") if project is not None and hasattr(project, "get") else None
+        spec = source.get("BuildSpec") if source is not None and hasattr(source, "get") else None
+        if intrinsic(spec) != "Fn::Sub":
+            continue
+        for node in walk(doc.root):
+            if isinstance(node, Scalar) and isinstance(node.value, str) and "${" in node.value and node.source is not None:
+                spans.append((node.line, node.col, node.end_line, max(node.end_col, node.col + 1), node.source.path))
+    return spans
+
+
 def translator(resource_type: str, phase: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register the translator of a Terraform resource type (see the module docstring)."""
     def register(function: Callable[..., Any]) -> Callable[..., Any]:
