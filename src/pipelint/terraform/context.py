@@ -274,5 +274,8 @@ def _known(node: Node) -> bool:
 
 
 def _moved(node: Scalar, span: Span) -> Scalar:
-    """A copy of a local's literal value, positioned where the local is used."""
+    """A copy of a local's literal value, positioned where the local is used; a heredoc stays
+    where it is written, so that positions inside it (a buildspec's) stay exact."""
+    if node.style in ("<<", "<<-"):
+        return node
     return Scalar(node.value, node.raw, node.tag, node.style, node.source, span.line, span.col, span.end_line, span.end_col)
