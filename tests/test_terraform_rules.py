@@ -116,3 +116,10 @@ def test_file_buildspec_is_inline_for_codebuild_and_linted_once(tmp_path):
     # CB005), and the file's own finding is reported once, where it lies.
     assert "CB005" not in {f.code for f in found}
     assert [(os.path.basename(f.path), f.line, f.col) for f in found if f.code == "BS105"] == [("buildspec.yml", 3, 3)]
+
+
+def test_crlf_files_give_the_same_findings(tmp_path):
+    for name in ("bs_fail.tf", "twin/pipeline.tf"):
+        crlf = tmp_path / os.path.basename(name)
+        crlf.write_bytes(open(_tf(name), "rb").read().replace(b"\n", b"\r\n"))
+        assert triples(lint(str(crlf))) == triples(lint(_tf(name)))
