@@ -147,3 +147,39 @@ def test_a_large_local_used_many_times_is_converted_once(tmp_path):
     assert isinstance(name, Sequence) and len(name) == 20_000  # local.a1 → local.big, the one converted list
     description = props.get("Description")
     assert isinstance(description, Scalar) and description.value == "v3" and (description.line, description.col) == (3006, 17)
+
+
+def test_wording_of_cloudformation_snippets_in_terraform_files():
+    from pipelint.terraform.wording import _segment, names
+
+    table = dict(names(), Triggers="aws_codebuild_webhook")
+    assert _segment("PrivilegedMode", table) == "privileged_mode"
+    assert _segment("Source", table) == "Source"  # also a stage name or a category: left alone
+    assert _segment("Type: SECRETS_MANAGER", table) == 'type = "SECRETS_MANAGER"'
+    assert _segment("Type: SECRETS_MANAGER", table, json=True) == '"type": "SECRETS_MANAGER"'
+    assert _segment("Status: ENABLED | DISABLED", table) == 'status = "ENABLED" | "DISABLED"'
+    assert _segment("Environment.PrivilegedMode: true", table) == "environment { privileged_mode = true }"
+    assert _segment("Configuration.EnvironmentVariables", table) == "configuration.EnvironmentVariables"
+    assert _segment("Webhook: true", table) == "aws_codebuild_webhook"
+    assert _segment("AutoRollbackConfiguration: {Enabled: true, Events: [DEPLOYMENT_FAILURE]}", table) is None
+    assert _segment("!Sub ${AWS::StackName}-build", table) is None
+
+
+
+def test_heredoc_buildspec_in_a_local_keeps_exact_positions(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text('locals {\n  spec = <<-EOT\n    version: 0.2\n    phases:\n      buld:\n        commands: [make]\n  EOT\n}\n\n'
+                    'resource "aws_codebuild_project" "p" {\n  name = "p"\n  source {\n    type      = "CODEPIPELINE"\n'
+                    '    buildspec = local.spec\n  }\n}\n')
+    assert ("BS105", 5, 7) in triples(lint(str(path)))
+
+
+def test_buildspec_templates_that_are_not_yaml_until_rendered_are_unknown(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text('resource "aws_codebuild_project" "p" {\n  name = "p"\n  source {\n    type      = "CODEPIPELINE"\n'
+                    '    buildspec = <<-EOT\n      version: 0.2\n      phases:\n        build:\n          commands:\n'
+                    '      %{ for c in var.commands }\n            - ${c}\n      %{ endfor }\n    EOT\n  }\n}\n')
+    assert [f.code for f in lint(str(path))] == []  # no syntax error about text CodeBuild never sees
+    path.write_text(path.read_text().replace("      %{ for c in var.commands }\n            - ${c}\n      %{ endfor }\n",
+                                             "            - make ${var.target}\n        buld:\n          commands: [x]\n"))
+    assert [f.code for f in lint(str(path))] == ["BS105"]  # interpolations alone: still linted

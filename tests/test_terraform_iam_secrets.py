@@ -156,3 +156,43 @@ def test_an_arn_naming_a_secret_is_not_a_secret(tmp_path):
 }
 ''')
     assert triples(lint(str(path), select=["SEC"])) == []
+
+
+def test_codebuild_action_environment_variables_in_jsonencode(tmp_path):
+    token = "7f9c2ba4e88f827d616045aa"
+    path = tmp_path / "main.tf"
+    path.write_text(f'''resource "aws_codepipeline" "p" {{
+  name     = "p"
+  role_arn = "arn:aws:iam::123456789012:role/p"
+  artifact_store {{
+    location = "bucket"
+    type     = "S3"
+  }}
+  stage {{
+    name = "Build"
+    action {{
+      name     = "Build"
+      category = "Build"
+      owner    = "AWS"
+      provider = "CodeBuild"
+      version  = "1"
+      configuration = {{
+        ProjectName = "build"
+        EnvironmentVariables = jsonencode([
+          {{ name = "IMAGE_TAG", value = "latest", type = "PLAINTEXT" }},
+          {{ name = "API_TOKEN", value = "{token}", type = "PLAINTEXT" }},
+          {{ name = "DB_PASSWORD", value = var.db_password, type = "PLAINTEXT" }},
+        ])
+      }}
+    }}
+  }}
+}}
+''')
+    # A jsonencode of known values is the JSON string CloudFormation would hold: SEC006 reads it
+    # and points at the value in HCL; with an unknown entry the list is unknown and not read.
+    findings = lint(str(path), select=["SEC"])
+    assert triples(findings) == []  # the third entry's value is unknown: the whole list is
+    path.write_text(path.read_text().replace("          { name = \"DB_PASSWORD\", value = var.db_password, type = \"PLAINTEXT\" },\n", ""))
+    findings = lint(str(path), select=["SEC"])
+    assert triples(findings) == [("SEC006", 20, 42)]
+    assert "`configuration.EnvironmentVariables`" in findings[0].message and token not in findings[0].message

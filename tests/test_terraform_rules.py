@@ -25,7 +25,7 @@ def test_failing_fixture(name, expected):
     assert triples(lint(_tf(name))) == sorted(expected)
 
 
-@pytest.mark.parametrize("name", ["cp_pass.tf", "cb_pass.tf", "sec_pass.tf", "bs_pass.tf"])
+@pytest.mark.parametrize("name", ["cp_pass.tf", "cb_pass.tf", "sec_pass.tf", "bs_pass.tf", "bs_interpolated_pass.tf"])
 def test_passing_fixture(name):
     assert triples(lint(_tf(name))) == []
 
@@ -45,11 +45,15 @@ def test_pipeline_named_alone_does_not_guess_about_other_files():
     assert triples(lint(_tf("crossfile/pipeline.tf"))) == []
 
 
-def _run_as_cli(path: str, jobs: int = 1) -> list[tuple[str, int, int]]:
+def _findings_as_cli(path: str, jobs: int = 1) -> list:
     """Lint as the command line does: the project root is the git work tree or the path."""
     from pipelint.engine.plan import make_plan, run_plan
 
-    return triples(run_plan(make_plan([path], isolated=True), jobs=jobs).findings)
+    return run_plan(make_plan([path], isolated=True), jobs=jobs).findings
+
+
+def _run_as_cli(path: str, jobs: int = 1) -> list[tuple[str, int, int]]:
+    return triples(_findings_as_cli(path, jobs))
 
 
 def test_file_buildspec_outside_the_linted_tree_is_not_read(tmp_path):
@@ -97,3 +101,25 @@ def test_cross_file_lookup_is_the_same_in_parallel_runs(tmp_path):
     serial = _run_as_cli(str(tmp_path), jobs=1)
     assert serial == [("CP403", 56, 23)]
     assert _run_as_cli(str(tmp_path), jobs=2) == serial
+
+
+def test_file_buildspec_is_inline_for_codebuild_and_linted_once(tmp_path):
+    module = tmp_path / "infra"
+    module.mkdir()
+    (module / "buildspec.yml").write_text("version: 0.2\nphases:\n  buld:\n    commands:\n      - make\n")
+    project = open(_tf("cb_fail.tf")).read().replace(
+        '    location = "https://github.com/example/app.git"\n',
+        '    location  = "https://github.com/example/app.git"\n    buildspec = file("${path.module}/buildspec.yml")\n')
+    (module / "main.tf").write_text(project)
+    found = _findings_as_cli(str(module))
+    # Terraform sends the file's content to CodeBuild: the pull request cannot rewrite it (no
+    # CB005), and the file's own finding is reported once, where it lies.
+    assert "CB005" not in {f.code for f in found}
+    assert [(os.path.basename(f.path), f.line, f.col) for f in found if f.code == "BS105"] == [("buildspec.yml", 3, 3)]
+
+
+def test_crlf_files_give_the_same_findings(tmp_path):
+    for name in ("bs_fail.tf", "twin/pipeline.tf"):
+        crlf = tmp_path / os.path.basename(name)
+        crlf.write_bytes(open(_tf(name), "rb").read().replace(b"\n", b"\r\n"))
+        assert triples(lint(str(crlf))) == triples(lint(_tf(name)))

@@ -24,11 +24,12 @@ def internal_error() -> None:
 
 @rule("PL002", "syntax-error", severity="error", scope="loader")
 def syntax_error() -> None:
-    """The file is not valid YAML or JSON.
+    """The file is not valid YAML or JSON (or, for a ``.tf`` file, HCL).
 
     AWS cannot read it either: CodeBuild fails with ``YAML_FILE_ERROR``, CodeDeploy with an
-    AppSpec parse error, CloudFormation rejects the template. The finding points at the place
-    the parser gave up.
+    AppSpec parse error, CloudFormation rejects the template; ``terraform plan`` stops at an HCL
+    syntax error before anything reaches AWS. The finding points at the place the parser gave
+    up (for HCL, the first error only).
 
     AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE with YAML_FILE_ERROR and the
     parser's message ("found character that cannot start any token", "did not find expected ',' or
@@ -134,7 +135,8 @@ def file_too_large() -> None:
     hostile. Raise ``max-file-size`` in the configuration if you really need to lint it. A file
     of more than 200,000 values (scalars, lists and mappings, counted as they are read) is refused
     too, as soon as the 200,001st is read (real files hold about 55,000 values per MB, so a full
-    1 MB CloudFormation template stays well under the cap).
+    1 MB CloudFormation template stays well under the cap). A Terraform file is refused when it
+    holds more than 200,000 values or 400,000 syntax elements (a few kilobytes is usual).
 
     AWS behaviour: none recorded; the error is pipelint's: the file was not checked. Raise
     `max-file-size` to lint it. Source: pipelint.

@@ -746,7 +746,12 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
             for doc in docs:
                 if doc.kind == "appspec":
                     doc.context["bundle-root"] = settings.config.bundle_root
-        findings.extend(run_document_rules(docs, settings, cap))
+        if kind == "terraform":
+            from ..terraform import lint_documents
+
+            findings.extend(lint_documents(docs, lambda own: run_document_rules(own, settings, cap)))
+        else:
+            findings.extend(run_document_rules(docs, settings, cap))
     findings[:0] = _capped_problems(problems, entry.display, settings)
     findings.extend(cap.summaries(settings))
     file_result = FileResult(findings, kind, text=result.source.text, suppressed_omitted=cap.suppressed_omitted)
@@ -785,7 +790,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
     if file_result.kind == "terraform":
         from ..terraform.wording import reword_findings
 
-        reword_findings(kept, source.text, json=source.fmt == "json")
+        reword_findings(kept, json=source.fmt == "json")
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
     return file_result
@@ -927,7 +932,7 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
             if path in sources:
                 sources[path].secrets |= values
     project_findings = _each_crash_once([*project_findings, *(f for file_result in results for f in file_result.project_findings)])
-    _terraform_wording(project_findings, sources, kinds)
+    _terraform_wording(project_findings, kinds)
     for finding in project_findings:
         known = sources.get(finding.path)
         if known is not None and known.secrets:
@@ -952,15 +957,15 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
     )
 
 
-def _terraform_wording(findings: list[Finding], sources: dict[str, Source], kinds: dict[str, str | None]) -> None:
+def _terraform_wording(findings: list[Finding], kinds: dict[str, str | None]) -> None:
     """Project findings in Terraform files name Terraform attributes (see pipelint.terraform.wording)."""
     if "terraform" not in kinds.values():
         return
     from ..terraform.wording import reword_findings
 
     for path, kind in kinds.items():
-        if kind == "terraform" and path in sources:
-            reword_findings([f for f in findings if f.path == path], sources[path].text, json=path.lower().endswith(".json"))
+        if kind == "terraform":
+            reword_findings([f for f in findings if f.path == path], json=path.lower().endswith(".json"))
 
 
 def _each_crash_once(findings: list[Finding]) -> list[Finding]:

@@ -45,6 +45,9 @@ TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 # Modules of this package that register translators, imported when a Terraform file is linted.
 TRANSLATOR_MODULES = ("codebuild", "pipeline", "codedeploy", "iam", "secrets")
 
+# The tag of a project's buildspec read from a file by `file()`/`templatefile()`.
+FILE_BUILDSPEC = "tag:pipelint.terraform:file-buildspec"
+
 # resource type → (phase, translator function)
 TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
 
@@ -52,6 +55,49 @@ TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
 def is_terraform_path(path: str) -> bool:
     """Whether a file's name makes it a Terraform file (``.tf`` or ``.tf.json``)."""
     return path.lower().endswith(TERRAFORM_SUFFIXES)
+
+
+def linted_elsewhere(doc: Any) -> bool:
+    """Whether a document is a project's buildspec that Terraform reads from a file of the
+    repository: the buildspec rules lint that file where it lies, not again here."""
+    if doc.kind != "buildspec":
+        return False
+    project = doc.context.get("project")
+    source = project.get("Source") if project is not None and hasattr(project, "get") else None
+    spec = source.get("BuildSpec") if source is not None and hasattr(source, "get") else None
+    return getattr(spec, "tag", None) == FILE_BUILDSPEC
+
+
+def lint_documents(docs: list[Any], run: Callable[[list[Any]], list[Any]]) -> list[Any]:
+    """Run the document rules (``run``) on a Terraform file's documents: not on buildspecs
+    linted where their file lies (:func:`linted_elsewhere`), and without the findings on a value
+    of an interpolated buildspec that holds ``${…}`` (``version: ${var.v}``, ``python:
+    ${var.py}``): Terraform renders it at apply time, so the value the rule judged is unknown."""
+    own = [doc for doc in docs if not linted_elsewhere(doc)]
+    findings = run(own)
+    spans = _interpolated_spans(own)
+    if not spans:
+        return findings
+    return [f for f in findings if not any((s[0], s[1]) <= (f.line, f.col) < (s[2], s[3]) for s in spans if f.path == s[4])]
+
+
+def _interpolated_spans(docs: list[Any]) -> list[tuple[int, int, int, int, str]]:
+    """The spans of the scalars holding ``${…}`` in the buildspecs written as templates."""
+    from ..load.nodes import Scalar, intrinsic, walk
+
+    spans: list[tuple[int, int, int, int, str]] = []
+    for doc in docs:
+        if doc.kind != "buildspec":
+            continue
+        project = doc.context.get("project")
+        source = project.get("Source") if project is not None and hasattr(project, "get") else None
+        spec = source.get("BuildSpec") if source is not None and hasattr(source, "get") else None
+        if intrinsic(spec) != "Fn::Sub":
+            continue
+        for node in walk(doc.root):
+            if isinstance(node, Scalar) and isinstance(node.value, str) and "${" in node.value and node.source is not None:
+                spans.append((node.line, node.col, node.end_line, max(node.end_col, node.col + 1), node.source.path))
+    return spans
 
 
 def translator(resource_type: str, phase: int = 0) -> Callable[[Callable[..., Any]], Callable[..., Any]]:

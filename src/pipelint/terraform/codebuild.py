@@ -2,9 +2,9 @@
 project's ``Triggers``.
 
 The buildspec may be a heredoc or a string (linted as an inline buildspec, positions inside a
-heredoc exact), or ``file("…")``/``templatefile("…", …)`` naming a file of the module's folder:
-then it becomes the file's path relative to the linted tree's root, which the cross-file rules
-read (the file itself is linted where it lies). Attribute names follow the AWS provider's
+heredoc exact), or ``file("…")``/``templatefile("…", …)`` naming a file of the module's folder
+inside the linted tree: its content is the project's inline buildspec for the cross-file rules
+(the file itself is linted where it lies). Attribute names follow the AWS provider's
 documentation of ``aws_codebuild_project`` and ``aws_codebuild_webhook``.
 """
 
@@ -13,23 +13,62 @@ from __future__ import annotations
 import os
 
 from ..load.nodes import Mapping, Node, Scalar
-from . import translator
+from . import FILE_BUILDSPEC, translator
 from .context import ModuleContext, Resource
 from .model import Attribute, Block
 from .shapes import Custom, Many, One, Shape, translate_body
 
+# CodeBuild takes an inline buildspec of at most 25,600 characters (CreateProject `buildspec`);
+# a larger file is not read.
+MAX_BUILDSPEC_BYTES = 256 * 1024
+
 
 def buildspec_value(attribute: Attribute, ctx: ModuleContext) -> Node | None:
-    """A project's ``buildspec``: inline text, a path to a file of the module, or unknown."""
+    """A project's ``buildspec``: inline text (a heredoc, a string, or the content of a file the
+    module reads with ``file()``/``templatefile()``), or unknown.
+
+    Terraform reads the file when it applies and sends its content to CodeBuild, so the project's
+    buildspec is inline (not read from the source at build time): it is the file's text, at the
+    place of the call, tagged :data:`~pipelint.terraform.FILE_BUILDSPEC` so that the buildspec
+    rules do not lint it a second time (the file is linted where it lies)."""
     expr = attribute.expr
     if expr.kind == "call" and expr.name in ("file", "templatefile") and expr.items:
         located = ctx.module_file(expr.items[0])
-        if located is not None and ctx.root is not None:
-            relative = os.path.relpath(located, ctx.root).replace(os.sep, "/")
-            if not relative.startswith(".."):
-                return ctx.scalar(relative, expr.span, expr.text, '"')
-        return ctx.unknown(expr)
-    return ctx.node(expr)
+        text = _read_text(located) if located is not None else None
+        if text is None or not _loads(text, expr.name == "templatefile"):
+            return ctx.unknown(expr)
+        return Scalar(text, expr.text, FILE_BUILDSPEC, '"', ctx.source, expr.span.line, expr.span.col, expr.span.end_line, expr.span.end_col)
+    value = ctx.node(expr)
+    if expr.kind == "template" and not isinstance(value, Scalar):
+        # Interpolated text: what CodeBuild receives is known only after Terraform renders it.
+        # When the text as written is not even YAML (`%{ for … }` directives, `${indent(…)}`
+        # lines), its parse errors would be about text CodeBuild never sees: unknown.
+        text = expr.value if isinstance(expr.value, str) else ""
+        if not _loads(text, True):
+            return ctx.unknown(expr)
+    return value
+
+
+def _loads(text: str, template: bool) -> bool:
+    """Whether a buildspec text loads as YAML (with ``template``: and has no ``%{…}``
+    directive, whose output is unknown)."""
+    if template and "%{" in text:
+        return False
+    from ..load import load_text
+
+    result = load_text(text, "buildspec.yml", fmt="yaml")
+    return not result.fatal and not any(p.code == "PL002" for p in result.problems)
+
+
+def _read_text(path: str, limit: int = MAX_BUILDSPEC_BYTES) -> str | None:
+    """A buildspec file's text (UTF-8, at most ``limit`` bytes), or ``None``."""
+    try:
+        if os.path.getsize(path) > limit:
+            return None
+        with open(path, "rb") as handle:
+            return handle.read(limit).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 _SOURCE: Shape = {

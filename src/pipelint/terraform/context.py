@@ -151,6 +151,14 @@ class ModuleContext:
             return self.mapping([(self.key("Fn::Sub", expr.span), inner)], expr.span)
         if kind == "reference":
             return self.reference(expr, depth)
+        if kind == "call" and expr.name == "jsonencode" and len(expr.items or ()) == 1:
+            # A known value, encoded, is a known JSON string (a CodeBuild action's
+            # `EnvironmentVariables = jsonencode([...])` is read like CloudFormation's JSON string).
+            encoded = self.node((expr.items or [])[0], depth)
+            if encoded is not None and _known(encoded):
+                import json
+
+                return self.scalar(json.dumps(encoded.to_python(), separators=(",", ":")), expr.span, expr.text, '"')
         return self.unknown(expr)
 
     def literal(self, expr: Expr | None) -> Any:
@@ -266,5 +274,8 @@ def _known(node: Node) -> bool:
 
 
 def _moved(node: Scalar, span: Span) -> Scalar:
-    """A copy of a local's literal value, positioned where the local is used."""
+    """A copy of a local's literal value, positioned where the local is used; a heredoc stays
+    where it is written, so that positions inside it (a buildspec's) stay exact."""
+    if node.style in ("<<", "<<-"):
+        return node
     return Scalar(node.value, node.raw, node.tag, node.style, node.source, span.line, span.col, span.end_line, span.end_col)

@@ -80,14 +80,17 @@ class _Converter:
         return len(self.lines[row][:byte_col].decode("utf-8", "replace")) + 1
 
     def span(self, node: Any) -> Span:
+        """The :class:`Span` of a tree-sitter node."""
         start, end = node.start_point, node.end_point
         return Span(start[0] + 1, self.col(start[0], start[1]), end[0] + 1, self.col(end[0], end[1]))
 
     def text(self, node: Any) -> str:
+        """The source text of a tree-sitter node."""
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
 
     # ----------------------------------------------------------------------------------------
     def body(self, node: Any, depth: int) -> Body:
+        """The :class:`Body` of a ``body`` node: its attributes and blocks."""
         body = Body(self.span(node))
         for child in node.named_children:
             if child.type == "attribute":
@@ -103,6 +106,7 @@ class _Converter:
         return body
 
     def block(self, node: Any, depth: int) -> Block | None:
+        """The :class:`Block` of a ``block`` node (``None`` for a block without a type)."""
         children = node.named_children
         if not children or children[0].type != "identifier":
             return None
@@ -182,6 +186,7 @@ class _Converter:
         return expr
 
     def literal(self, node: Any, span: Span) -> Expr:
+        """A number, boolean, null or plain string literal."""
         raw = self.text(node)
         if node.type == "numeric_lit":
             try:

@@ -45,6 +45,7 @@ MAX_DEPTH = 8
 MAX_STATEMENTS = 1000
 _DOCUMENT_ATTRIBUTES = ("json", "minified_json")
 _MEMO = "_pipelint_iam_documents"
+_BLOCKS = "_pipelint_iam_document_blocks"
 # An interpolation (`${`) or a directive (`%{`) not escaped by doubling the sign.
 _INTERPOLATION = re.compile(r"(?<![$%])[$%]\{")
 _DIRECTIVE = re.compile(r"(?<!%)%\{")
@@ -57,11 +58,6 @@ def bare(expr: Expr) -> Expr:
     if expr.kind == "template" and len(parts) == 1 and isinstance(parts[0], Expr):
         return parts[0]
     return expr
-
-
-def policy_attribute(attr: Attribute, ctx: ModuleContext) -> Node | None:
-    """The policy tree of a ``policy``/``assume_role_policy`` attribute (a shape converter)."""
-    return policy_node(attr.expr, ctx)
 
 
 def policy_node(expr: Expr | None, ctx: ModuleContext, depth: int = 0, seen: frozenset[str] = frozenset()) -> Node | None:
@@ -180,10 +176,22 @@ def referenced_document(expr: Expr, ctx: ModuleContext, depth: int, seen: frozen
     memo = _documents(ctx)
     if name in memo:
         return memo[name]
-    block = next((b for b in ctx.body.blocks if b.type == "data" and b.labels == ["aws_iam_policy_document", name]), None)
+    block = _document_blocks(ctx).get(name)
     document = policy_document(block, ctx, depth + 1, seen | {name}) if block is not None else None
     memo[name] = document
     return document
+
+
+def _document_blocks(ctx: ModuleContext) -> dict[str, Block]:
+    """The file's ``aws_iam_policy_document`` data blocks by name (indexed once per file)."""
+    index: dict[str, Block] | None = getattr(ctx, _BLOCKS, None)
+    if index is None:
+        index = {}
+        for block in ctx.body.blocks:
+            if block.type == "data" and len(block.labels) == 2 and block.labels[0] == "aws_iam_policy_document":
+                index.setdefault(block.labels[1], block)
+        setattr(ctx, _BLOCKS, index)
+    return index
 
 
 def _documents(ctx: ModuleContext) -> dict[str, Mapping | None]:

@@ -62,6 +62,8 @@ def _text(text: str, code: str) -> str:
         text = _LABEL.sub(r"\1.token`", text)
     elif code == "SEC005":
         text = text.replace("`SecretToken`", "`authentication_configuration.secret_token`")
+    elif code == "SEC006":  # an action's `configuration` map keeps CodePipeline's key names
+        text = text.replace("`Configuration.EnvironmentVariables`", "`configuration.EnvironmentVariables`")
     return text
 
 

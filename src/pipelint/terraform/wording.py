@@ -1,8 +1,7 @@
 """Findings in Terraform files speak Terraform: property names and fix snippets in HCL.
 
 Rules write their messages for CloudFormation (`` `PrivilegedMode: true` ``). In a ``.tf``
-file, outside heredocs (whose buildspec or policy text keeps its own syntax) and outside
-policy documents, every backticked CloudFormation property name that a translator maps is
+file, outside inline buildspecs and policy documents (whose text keeps its own syntax), every backticked CloudFormation property name that a translator maps is
 replaced by its Terraform attribute name, and a backticked ``Key: value`` pair by
 ``attribute = value``. A fix hint whose snippet cannot be written in HCL as shown (a YAML flow
 mapping, a CloudFormation intrinsic) is dropped rather than shown wrong. Action
@@ -23,7 +22,6 @@ _DOTTED_PAIR = re.compile(r"([A-Z][A-Za-z0-9]*(?:\.[A-Z][A-Za-z0-9]*)+): ([^{}\[
 _RESOURCES = frozenset({"aws_codebuild_webhook"})
 _ONE_PAIR = re.compile(r"\{([A-Z][A-Za-z0-9]*): ([^{}\[\],:]+)\}")
 _NEITHER = re.compile(r"neither (`[^`\n]{1,80}`) nor \1")
-_HEREDOC_OPEN = re.compile(r"<<-?[ \t]*([A-Za-z_][A-Za-z0-9_-]*)[ \t]*\r?$")
 # Names that are written differently for each kind of document they appear in.
 _BY_KIND = {
     "pipeline": {"Triggers": "trigger", "TimeoutInMinutes": "timeout_in_minutes", "Variables": "variable", "Name": "name"},
@@ -63,28 +61,9 @@ def names() -> dict[str, str]:
     return table
 
 
-def heredoc_lines(text: str) -> list[tuple[int, int]]:
-    """The 1-based line ranges (inclusive) of heredoc contents in HCL text."""
-    ranges: list[tuple[int, int]] = []
-    closing: str | None = None
-    start = 0
-    for number, line in enumerate(text.split("\n"), start=1):
-        if closing is not None:
-            if line.strip() == closing:
-                ranges.append((start, number - 1))
-                closing = None
-            continue
-        if "<<" in line:
-            found = _HEREDOC_OPEN.search(line)
-            if found is not None:
-                closing = found.group(1)
-                start = number + 1
-    if closing is not None:
-        ranges.append((start, len(text.split("\n"))))
-    return ranges
-
-
 def _hcl_value(value: str) -> str:
+    if " | " in value:  # alternatives: `Status: ENABLED | DISABLED`
+        return " | ".join(_hcl_value(part.strip()) for part in value.split(" | "))
     if value in ("true", "false") or re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?", value):
         return value
     if value.startswith('"') and value.endswith('"') and len(value) >= 2:
@@ -108,6 +87,8 @@ def _segment(inner: str, table: dict[str, str], json: bool = False) -> str | Non
         return inner if inner in _ALSO_VALUES else table.get(inner, inner)
     if _DOTTED.fullmatch(inner):
         parts = inner.split(".")
+        if parts[0] == "Configuration":  # an action's configuration keys are CodePipeline's own names
+            return "configuration." + ".".join(parts[1:])
         if parts[0] in table:
             return ".".join(table.get(p, p) for p in parts)
         return inner
@@ -120,6 +101,8 @@ def _segment(inner: str, table: dict[str, str], json: bool = False) -> str | Non
             return _block(parts[0], parts[1], _hcl_value(dotted.group(2).strip()), json)
         return None
     pair = _PAIR.fullmatch(inner)
+    if pair is not None and table.get(pair.group(1)) in _RESOURCES:
+        return table[pair.group(1)]  # `Webhook: true` is a resource of its own in Terraform
     if pair is not None and pair.group(1) in table:
         value = pair.group(2).strip()
         inner_pair = _ONE_PAIR.fullmatch(value)
@@ -160,17 +143,15 @@ def reword(finding: Any, table: dict[str, str] | None = None, json: bool = False
         finding.fix = None if unwritable else fix
 
 
-def reword_findings(findings: list[Any], text: str, json: bool = False) -> None:
-    """Reword the findings of a Terraform file that point at HCL (not inside a heredoc, not in a
-    policy or buildspec document)."""
-    ranges = heredoc_lines(text) if "<<" in text and not json else []
+def reword_findings(findings: list[Any], json: bool = False) -> None:
+    """Reword the findings of a Terraform file that point at HCL: not those of a buildspec or
+    policy document, nor project findings inside a project's inline buildspec (whose logical
+    path runs through ``BuildSpec``), which keep the wording of the text they point at."""
     table = names()
     from .iam_wording import reword as reword_security
 
     for finding in findings:
         reword_security(finding)  # IAM/SEC advice in Terraform's terms, inside heredocs too
-        if finding.kind in ("buildspec", "policy", "appspec") or finding.code.startswith("PL"):
-            continue
-        if any(start <= finding.line <= end for start, end in ranges):
+        if finding.kind in ("buildspec", "policy", "appspec") or finding.code.startswith("PL") or "BuildSpec" in finding.node_path:
             continue
         reword(finding, table, json)
