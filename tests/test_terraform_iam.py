@@ -361,9 +361,9 @@ resource "aws_kms_key" "artifacts" {
 
 def test_terraform_json_syntax():
     # `.tf.json`: the data source's statement list, a "${…}" reference, and a JSON string policy
-    # (positions at its attribute, as for a JSON string in a CloudFormation template).
+    # (positions inside the string, as for a JSON string in a CloudFormation template).
     findings = lint(_tf("policies.tf.json"), select=["IAM", "PL"])
-    assert triples(findings) == [("IAM002", 6, 24), ("IAM007", 16, 26), ("IAM008", 6, 53)]
+    assert triples(findings) == [("IAM002", 6, 24), ("IAM007", 16, 176), ("IAM008", 6, 53)]
 
 
 def test_advice_is_written_for_terraform():
