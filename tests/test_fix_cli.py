@@ -230,3 +230,13 @@ def test_readme_fix_example_runs_verbatim(tmp_path):
         if command == commands[1]:
             assert path.read_text() != after and proc.returncode == 1
     assert path.read_text() == after
+
+
+def test_more_fixable_findings_than_one_round_lists_are_all_fixed(tmp_path):
+    # 250 commands read as mappings: pipelint lists 100 per rule and file and counts the rest,
+    # so the fixes take three rounds; the count of the unlisted ones is verified too.
+    text = "version: 0.2\nphases:\n  build:\n    commands:\n" + "".join(f"      - echo step{i}: ok\n" for i in range(250))
+    path = _write(tmp_path, text)
+    proc = pipelint(tmp_path, "--fix", "-q", "--select", "BS120", "buildspec.yml")
+    assert "Fixed 250 findings (0 remaining)." in proc.stderr, proc.stdout + proc.stderr
+    assert path.read_text() == text.replace("- echo step", "- 'echo step").replace(": ok\n", ": ok'\n")
