@@ -94,9 +94,12 @@ def edit_allowed(fix: Fix, found: Rule, doc: Document | None, report: Report) ->
     not map exactly: an inline buildspec written quoted, folded (``>``), with an explicit
     indentation indicator or inside a JSON template, and a JSON policy string. There every node
     carries the position of the key that holds the string, and an edit would land in the wrong
-    place.
+    place. Fixes are written as YAML or JSON text, so a file of another format gets none.
     """
     if found.code.startswith("SEC") or report.secret or not fix.edits:
+        return None
+    source = report.node.source or (doc.source if doc is not None else None)
+    if source is None or source.fmt not in ("yaml", "json"):  # edits are written as YAML/JSON text
         return None
     from ..textutil import secret_like_spans
 
