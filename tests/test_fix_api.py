@@ -113,3 +113,25 @@ def test_fix_sorts_its_edits_and_names_its_applicability():
     assert [e.line for e in fix.edits] == [1, 3]
     assert fix.applicability == "unsafe"
     assert fix.touches_secret({"zz"}) is False and fix.touches_secret({"b"}) is True
+
+
+def test_a_fix_must_be_of_a_kind_the_rule_declares(tmp_path):
+    from pipelint.engine.rule import Report, Rule
+    from pipelint.findings import Severity
+    from pipelint.fixes.edit import edit_allowed
+    from pipelint.load import load_text
+
+    root = load_text("marker: 1.10\n", "buildspec.yml").roots[0]
+    node = root.get("marker")
+    safe = Fix([Edit(1, 9, 1, 13, '"1.10"')], True, "t")
+    unsafe = Fix([Edit(1, 9, 1, 13, '"1.10"')], False, "t")
+
+    def declared(fixable: str) -> Rule:
+        return Rule("XF109", "x", Severity.WARNING, ("buildspec",), "s", "d", lambda doc, config: (), fixable=fixable)
+
+    report = Report(node, "m")
+    assert edit_allowed(safe, declared("safe"), None, report) is safe
+    assert edit_allowed(unsafe, declared("safe"), None, report) is None
+    assert edit_allowed(unsafe, declared("unsafe"), None, report) is unsafe
+    assert edit_allowed(safe, declared("safe/unsafe"), None, report) is safe
+    assert edit_allowed(safe, declared(""), None, report) is None

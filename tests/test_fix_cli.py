@@ -230,3 +230,25 @@ def test_readme_fix_example_runs_verbatim(tmp_path):
         if command == commands[1]:
             assert path.read_text() != after and proc.returncode == 1
     assert path.read_text() == after
+
+
+def test_more_fixable_findings_than_one_round_lists_are_all_fixed(tmp_path):
+    # 250 commands read as mappings: pipelint lists 100 per rule and file and counts the rest,
+    # so the fixes take three rounds; the count of the unlisted ones is verified too.
+    text = "version: 0.2\nphases:\n  build:\n    commands:\n" + "".join(f"      - echo step{i}: ok\n" for i in range(250))
+    path = _write(tmp_path, text)
+    proc = pipelint(tmp_path, "--fix", "-q", "--select", "BS120", "buildspec.yml")
+    assert "Fixed 250 findings (0 remaining)." in proc.stderr, proc.stdout + proc.stderr
+    assert path.read_text() == text.replace("- echo step", "- 'echo step").replace(": ok\n", ": ok'\n")
+
+
+def test_stdin_fix_keeps_crlf_and_bytes_it_cannot_fix(tmp_path):
+    env = dict(os.environ, NO_COLOR="1")
+    crlf = BUILDSPEC.replace("\n", "\r\n").encode()
+    proc = subprocess.run([sys.executable, "-m", "pipelint", "check", "--isolated", "--fix", "--stdin-filename", "buildspec.yml", "-"],
+                          input=crlf, capture_output=True, env=env, check=False)
+    assert proc.stdout == FIXED.replace("\n", "\r\n").encode()
+    latin = b"version: 0.2\nphases:\n  build:\n    commands:\n      - echo caf\xe9\n"
+    proc = subprocess.run([sys.executable, "-m", "pipelint", "check", "--isolated", "--fix", "--stdin-filename", "buildspec.yml", "-"],
+                          input=latin, capture_output=True, env=env, check=False)
+    assert proc.stdout == latin and b"PL004" in proc.stderr

@@ -82,3 +82,15 @@ def test_inline_buildspec_fixes_map_through_the_block_indentation(tmp_path):
     assert "            install:\n              runtime-versions:\n                python: \"3.10\"\n" in text
     assert "                - 'echo Region: ${AWS::Region}'\n" in text
     assert "Fixed 3 findings (0 remaining)" in output
+
+
+def test_docs_fixes_lists_every_fixable_rule_with_its_kind():
+    with open(os.path.join(os.path.dirname(FIXTURES), "..", "docs", "fixes.md"), encoding="utf-8") as handle:
+        table = handle.read().split("## Fixable rules", 1)[1].split("\n## ", 1)[0]
+    listed = {}
+    for row in table.splitlines():
+        cells = [cell.strip() for cell in row.split("|")]
+        if len(cells) > 3 and cells[1][:2] in ("BS", "AS", "CP"):
+            listed[cells[1].split()[0]] = cells[2]
+    declared = {r.code: r.fixable for r in load_rules([]).rules if r.fixable}
+    assert listed == declared

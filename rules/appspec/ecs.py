@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
+from pipelint.api import Document, Fix, Mapping, Node, Report, Scalar, Sequence, did_you_mean, rule
+from pipelint.fixes.build import replace_node, single_line
 from pipelint.load.scalars import number_of_text
 from pipelint.models.appspec import appspec_of, field, is_empty, items_of, show
 from pipelint.rules.general._format import by_format
@@ -216,7 +217,17 @@ def ecs_service_properties(doc: Document, config: dict) -> Iterator[Report]:
                          fix="write the port number")
 
 
-@rule("AS403", "ecs-container-port-quoted", severity="note", kinds=("appspec",), flavors=("ecs",))
+def _unquote_port(port: Scalar) -> Fix | None:
+    """``"8080"`` → ``8080`` for a quoted one-line port of plain digits (no leading zero)."""
+    if port.style not in ("'", '"', "json") or port.tag is not None or not single_line(port):
+        return None
+    text = port.value if isinstance(port.value, str) else ""
+    if not text.isdigit() or not text.isascii() or str(int(text)) != text:
+        return None
+    return replace_node(port, text, f"Write the port as the number {text}")
+
+
+@rule("AS403", "ecs-container-port-quoted", severity="note", kinds=("appspec",), flavors=("ecs",), fixable="safe")
 def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
     """``ContainerPort`` is written as a quoted string; the AppSpec reference gives it as a number.
 
@@ -246,6 +257,8 @@ def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
                 LoadBalancerInfo:
                   ContainerName: web
                   ContainerPort: 8080
+
+    Fix: safe. Removes the quotes around a port of plain digits (``"8080"`` → ``8080``).
     """
     props = service_properties(doc)
     info = props.get("LoadBalancerInfo") if props is not None else None
@@ -253,7 +266,8 @@ def ecs_container_port_quoted(doc: Document, config: dict) -> Iterator[Report]:
     number = _port(port) if isinstance(port, Scalar) and isinstance(port.value, str) else None
     if isinstance(port, Scalar) and isinstance(number, int) and 1 <= number <= 65535:
         yield Report(port, f"`ContainerPort` is the string {show(port)}; the AppSpec reference types it as a number: write "
-                     f"`{format_pair(port, 'ContainerPort', number)}`", fix=f"write `{format_pair(port, 'ContainerPort', number)}`")
+                     f"`{format_pair(port, 'ContainerPort', number)}`", fix=f"write `{format_pair(port, 'ContainerPort', number)}`",
+                     edit=_unquote_port(port))
 
 
 @rule("AS404", "ecs-network-configuration", severity="error", kinds=("appspec",), flavors=("ecs",))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
+from pipelint.api import Document, Fix, Mapping, Node, Report, Scalar, Sequence, rule
+from pipelint.fixes.build import plain_scalar_text, replace_node
 from pipelint.load.scalars import clip_number, number_of_text
 from pipelint.models.appspec import appspec_of, field, is_empty, show, shown
 from pipelint.rules.general._format import by_format
@@ -187,6 +188,8 @@ def lambda_version_invalid(doc: Document, config: dict) -> Iterator[Report]:
                 Alias: live
                 CurrentVersion: "1"
                 TargetVersion: "2"
+
+    Fix: safe. Quotes the version's digits as written (``1`` → ``"1"``), in YAML and JSON alike.
     """
     for key, value in _versions(doc):
         if _version_number(value) is None:
@@ -195,7 +198,16 @@ def lambda_version_invalid(doc: Document, config: dict) -> Iterator[Report]:
                          fix="write a version number such as \"1\"")
 
 
-@rule("AS503", "lambda-version-not-string", severity="warning", kinds=("appspec",), flavors=("lambda",))
+def _quote_version(value: Scalar) -> Fix | None:
+    """``1`` → ``"1"``: the digits as written, for a plain number without leading zeros (quoted
+    the same way in YAML and JSON)."""
+    written = plain_scalar_text(value)
+    if written is None or not written.isdigit() or written != str(value.value):
+        return None
+    return replace_node(value, f'"{written}"', f'Quote the version as "{clip_number(written)}"')
+
+
+@rule("AS503", "lambda-version-not-string", severity="warning", kinds=("appspec",), flavors=("lambda",), fixable="safe")
 def lambda_version_not_string(doc: Document, config: dict) -> Iterator[Report]:
     """``CurrentVersion`` and ``TargetVersion`` are written as numbers; the AppSpec reference gives them as strings.
 
@@ -225,13 +237,15 @@ def lambda_version_not_string(doc: Document, config: dict) -> Iterator[Report]:
                 Alias: live
                 CurrentVersion: "1"
                 TargetVersion: "2"
+
+    Fix: safe. Quotes the version's digits as written (``1`` → ``"1"``), in YAML and JSON alike.
     """
     for key, value in _versions(doc):
         if isinstance(value.value, int) and not isinstance(value.value, bool) and value.value > 0:
             number = clip_number(value.raw)
             quoted = f"`{key.text}: \"{number}\"`" if number == value.raw else "the same digits in quotes"
             yield Report(value, f"`{key.text}` is the number {number}; the AppSpec reference types versions as strings: write "
-                         f"{quoted}", fix=f"write \"{number}\"" if number == value.raw else "quote the number")
+                         f"{quoted}", fix=f"write \"{number}\"" if number == value.raw else "quote the number", edit=_quote_version(value))
 
 
 @rule("AS504", "lambda-same-version", severity="warning", kinds=("appspec",), flavors=("lambda",))

@@ -78,8 +78,14 @@ def _rename_fix(doc: Document, node: Node, message: str) -> Fix | None:
     best = match.group(1)
     if unambiguous_name(node.text, [best], cutoff=0.85) != best:
         return None
-    parent = next((item for item in walk(doc.root) if isinstance(item, Mapping) and any(k is node for k, _ in item.pairs)), None)
+    parent = doc.cached("fix:key-parents", lambda: _key_parents(doc.root)).get(id(node))
     return rename_key(node, best, parent, f"Rename the key to `{best}`") if parent is not None else None
+
+
+def _key_parents(root: Node) -> dict[int, Mapping]:
+    """Every key node's mapping, by the key's id (built once per document: a file may have
+    thousands of unknown keys)."""
+    return {id(key): item for item in walk(root) if isinstance(item, Mapping) for key, _value in item.pairs}
 
 
 @rule("BS001", "buildspec-schema", severity="error", kinds=("buildspec",), fixable="safe")

@@ -259,29 +259,31 @@ def _fix(request: CheckRequest, plan: Any, result: Any, reading_stdin: bool, job
             _error(f"{item.path}: not fixed: cannot write it: {error.strerror or error}")
             item.outcome.text = item.outcome.original
     if reading_stdin:
-        text = changed[0].outcome.text if changed else _stdin_text(plan)
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _silence_stdout()
+        _write_stdin_result(plan)
     if any(item.outcome.changed for item in files):
         result = run_plan(plan, jobs=jobs)
     return files, result
 
 
-def _stdin_text(plan: Any) -> str:
-    """The text read from standard input (its saved copy), to print unchanged after ``--fix``."""
-    from .fixes.files import read_text
-
+def _write_stdin_result(plan: Any) -> None:
+    """``--fix`` on standard input: its saved copy (fixed, or as it came) to stdout, byte for
+    byte (line endings and byte-order mark included)."""
+    data = b""
     for group in plan.groups.values():
         for entry in group.entries:
-            read = read_text(entry.path, group.settings.limits.max_bytes)
-            if isinstance(read, tuple):
-                return read[1]
-            with open(entry.path, encoding="utf-8", errors="surrogateescape") as handle:
-                return handle.read()
-    return ""
+            with open(entry.path, "rb") as handle:
+                data = handle.read()
+    try:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(data)
+            buffer.flush()
+        else:
+            sys.stdout.write(data.decode("utf-8", "replace"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
 
 
 def _fix_lines(request: CheckRequest, files: list[Any], result: Any, stream: Any) -> None:

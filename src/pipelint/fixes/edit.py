@@ -89,14 +89,20 @@ class Fix(ValueRecord):
 def edit_allowed(fix: Fix, found: Rule, doc: Document | None, report: Report) -> Fix | None:
     """``fix`` if the engine may attach it to the finding, else ``None``.
 
-    No fix for a secret detector (``SEC`` rules), a report about a secret (its edits would
+    No fix of a kind the rule does not declare (``fixable="safe"`` offers no unsafe fix), for
+    a secret detector (``SEC`` rules), a report about a secret (its edits would
     carry the value) or a fix whose new text looks like it holds one, nor for a document embedded in a string whose positions the loader could
     not map exactly: an inline buildspec written quoted, folded (``>``), with an explicit
     indentation indicator or inside a JSON template, and a JSON policy string. There every node
     carries the position of the key that holds the string, and an edit would land in the wrong
-    place.
+    place. Fixes are written as YAML or JSON text, so a file of another format gets none.
     """
     if found.code.startswith("SEC") or report.secret or not fix.edits:
+        return None
+    if fix.applicability not in found.fixable.split("/"):  # `pipelint rules` must tell the truth
+        return None
+    source = report.node.source or (doc.source if doc is not None else None)
+    if source is None or source.fmt not in ("yaml", "json"):  # edits are written as YAML/JSON text
         return None
     from ..textutil import secret_like_spans
 

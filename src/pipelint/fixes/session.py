@@ -9,15 +9,18 @@ The result is kept only if it passes every check:
 * it loads, as the same kind of document as before (no syntax error, no loading problem);
 * every finding a fix was applied for is gone;
 * no finding appeared: for every rule, the fixed text has no more findings than the original
-  had, less those fixed;
-* applying the fixes once more changes nothing (a fix that undoes another would loop).
+  had, less those fixed (fixes that undo each other fail the check before).
 
 Otherwise each fix is tried on its own and kept only if the text with it passes them; if none
 passes, the original text stands and :attr:`FileFix.refused` says why.
+
+A file with more fixable findings than the rounds reach (pipelint lists at most 100 findings of
+a rule in a file) keeps what the rounds fixed; running ``--fix`` again goes on.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -129,13 +132,13 @@ def _rounds(text: str, before: Linted, lint: Callable[[str], Linted], unsafe: bo
         fixed.extend(outcome.applied)
         current = outcome.text
         linted = lint(current)
-    if linted.fixable(unsafe) and apply_fixes(current, linted.fixable(unsafe), unsafe).text != current:
-        return current, linted, fixed, f"not fixed: fixes still change the file after {MAX_ROUNDS} rounds (fixes that undo each other?)"
+    # Rounds left over (a file with more than 100 fixable findings of one rule lists 100 a
+    # round): what was fixed so far is verified and kept; the next --fix goes on.
     return current, linted, fixed, ""
 
 
 # At most this many fixes of one file are tried one by one (each costs a lint of the file).
-MAX_SINGLE_TRIES = 50
+MAX_SINGLE_TRIES = 20
 
 
 def _one_by_one(text: str, before: Linted, lint: Callable[[str], Linted], unsafe: bool, reason: str) -> FileFix:
@@ -165,6 +168,22 @@ def _one_by_one(text: str, before: Linted, lint: Callable[[str], Linted], unsafe
     return FileFix(text, current, kept, "", linted.visible(), notes)
 
 
+_OMITTED = re.compile(r"^(?:at least )?([0-9][0-9,]{0,20}) more ")
+
+
+def totals(findings: list[Any]) -> Counter[str]:
+    """Findings per rule, counting those the per-file cap left out: the finding that stands for
+    them (anchor ``CODE:omitted``) says how many."""
+    counts: Counter[str] = Counter()
+    for finding in findings:
+        counts[finding.code] += 1
+        if finding.anchor == f"{finding.code}:omitted":
+            match = _OMITTED.match(finding.message)
+            if match is not None:
+                counts[finding.code] += int(match.group(1).replace(",", "")) - 1
+    return counts
+
+
 def verify(before: Linted, after: Linted, fixed: list[Any]) -> str:
     """Why the fixed text must not be kept (see the module documentation), or ``""``."""
     if after.kind != before.kind:
@@ -174,13 +193,18 @@ def verify(before: Linted, after: Linted, fixed: list[Any]) -> str:
         problem = loading[0]
         return f"not fixed: the fixed text would not load ({problem.code} at {problem.line}:{problem.col})"
     remaining = {f.fingerprint for f in after.findings}
+    # A finding at the same node as a fixed one, when that node had only the one (keys of one
+    # mapping share their node path), is the fixed finding still there with another content.
+    once = Counter((f.code, f.node_path) for f in before.findings)
+    places = {(f.code, f.node_path) for f in after.findings if f.node_path}
     for finding in fixed:
-        if finding.fingerprint in remaining:
+        place = (finding.code, finding.node_path)
+        if finding.fingerprint in remaining or (finding.node_path and once[place] == 1 and place in places):
             return f"not fixed: the {finding.code} finding at {finding.line}:{finding.col} would remain after its fix"
-    allowed = Counter(f.code for f in before.findings)
+    allowed = totals(before.findings)
     original = {f.fingerprint for f in before.findings}
     allowed.subtract(f.code for f in fixed if f.fingerprint in original)  # not those a round made and the next fixed
-    found = Counter(f.code for f in after.findings)
+    found = totals(after.findings)
     for code, count in sorted(found.items()):
         if count > allowed[code]:
             new = next(f for f in after.findings if f.code == code)
