@@ -229,7 +229,9 @@ async def test_disable_comment_silences_the_finding(server: Server) -> None:
 
 async def test_fix_all_of_a_rule(server: Server) -> None:
     actions = await server.actions("buildspec.yml", 2)
-    fix_all = next(a for a in actions if a.title.startswith("Fix all LSX001"))
+    lazy = next(a for a in actions if a.title.startswith("Fix all LSX001"))
+    assert lazy.edit is None  # VS Code resolves edits: the verified fix is worked out when picked
+    fix_all = await server.client.code_action_resolve_async(lazy)
     fixed = apply(MARKERS, edits_of(fix_all, server.uri("buildspec.yml")))
     assert fixed == MARKERS.replace("marker: 1.10", 'marker: "1.10"').replace("marker: 2.5", 'marker: "2.5"')
 
@@ -330,13 +332,20 @@ async def test_utf8_positions_when_negotiated_then_shutdown_and_exit(tmp_path: P
     result = await client.initialize_session(types.InitializeParams(capabilities=capabilities, root_uri=tmp_path.as_uri()))
     assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
     uri = (tmp_path / "buildspec.yml").as_uri()
-    text = 'version: 0.2\nphases:\n  install:\n    runtime-versions: {note: "é😀", python: 3.10}\n  build:\n    commands:\n      - echo ok\n'
+    text = 'version: 0.2\nphases:\n  install:\n    runtime-versions: {note: "é😀", python: 3.10, golang: 1.20}\n  build:\n    commands:\n      - echo ok\n'
     client.text_document_did_open(types.DidOpenTextDocumentParams(
         text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
     await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-    (bs303,) = [d for d in client.diagnostics[uri] if d.code == "BS303"]
+    bs303 = [d for d in client.diagnostics[uri] if d.code == "BS303"]
     # `3.10` is columns 44-47 of the line (code points, 1-based); before it `é` takes 2 bytes and the emoji 4
-    assert (bs303.range.start.line, bs303.range.start.character, bs303.range.end.character) == (3, 47, 51)
+    assert [(d.range.start.line, d.range.start.character, d.range.end.character) for d in bs303] == [(3, 47, 51), (3, 61, 65)]
+    # a client that cannot resolve edits gets the fix-all action with its edit at once
+    found = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=bs303[0].range, context=types.CodeActionContext(diagnostics=[])))
+    fix_all = next(a for a in found or [] if isinstance(a, types.CodeAction) and a.title.startswith("Fix all BS303"))
+    assert fix_all.edit is not None and fix_all.edit.changes is not None
+    (edit,) = fix_all.edit.changes[uri]
+    assert (edit.range.start.character, edit.range.end.character, edit.new_text) == (47, 65, '"3.10", golang: "1.20"')
     process = client._server
     assert process is not None and process.returncode is None
     await client.shutdown_session()  # shutdown, exit, and wait for the process

@@ -4,9 +4,12 @@
   edit, its ranges converted from 1-based code points to the client's position encoding. A safe
   fix is the preferred action; an unsafe one (it changes behaviour) says so in its title and is
   never preferred.
-* **Fix all <CODE> in file**: every fix of that rule in the file, applied and checked by
-  :func:`pipelint.fixes.apply.apply_fixes` (the same code as ``pipelint check --fix``: the result
-  must still parse and the findings must be gone), sent as one edit of the changed span.
+* **Fix all <CODE> in file**: the safe fixes of that rule in the file, applied and verified by
+  :func:`pipelint.fixes.session.fix_text` (the code ``pipelint check --fix`` runs: in rounds, the
+  result linted again, kept only if it loads, the fixed findings are gone and none appeared),
+  sent as one edit of the changed span. Working that out lints the text a few times, so when
+  the client can resolve an action's edit later (``codeAction/resolve``) it is computed only
+  when the user picks the action.
 * ``source.fixAll.pipelint`` (asked for by kind, e.g. VS Code's ``editor.codeActionsOnSave``):
   every safe fix of the file, verified the same way.
 * **Disable <CODE> for this line**: a ``# pipelint: disable=CODE`` comment
@@ -36,10 +39,11 @@ _DISABLE = re.compile(r"#\s*pipelint:\s*disable\s*=\s*([A-Za-z0-9_,\- ]+)")
 
 
 def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], encoding: str,
-                 only: list[str] | None = None, lint: Any = None) -> list[types.CodeAction]:
+                 only: list[str] | None = None, lint: Any = None, lazy: bool = False) -> list[types.CodeAction]:
     """The code actions for the findings ``wanted`` (those the request's range touches) of a
     document whose findings are ``every``; ``only``: the kinds the client asked for; ``lint``:
-    lints a text as this document (for fix-all)."""
+    lints a text as this document (for fix-all); ``lazy``: the client resolves edits later, so
+    fix-all actions are sent without theirs (see :func:`resolve_fix_all`)."""
     actions: list[types.CodeAction] = []
     if only is not None and any(FIX_ALL_KIND == kind or FIX_ALL_KIND.startswith(kind + ".") for kind in only):
         whole = fix_file_action(doc, every, encoding, lint)
@@ -55,7 +59,7 @@ def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], enc
             actions.append(single)
         if finding.code not in fix_all_done:
             fix_all_done.add(finding.code)
-            combined = fix_all_action(doc, finding.code, every, encoding, lint)
+            combined = fix_all_action(doc, finding.code, every, encoding, lint, lazy)
             if combined is not None:
                 actions.append(combined)
     disabled: set[tuple[str, int]] = set()
@@ -103,25 +107,33 @@ def fix_action(doc: Document, finding: Finding, encoding: str, diagnostic: types
     )
 
 
-def fix_all_action(doc: Document, code: str, every: list[Finding], encoding: str, lint: Any = None) -> types.CodeAction | None:
-    """"Fix all <CODE> in file", when at least two findings of that rule in the file have a safe fix.
-
-    ``lint(text)`` lints a text as this document (``(kind, findings)``); the fixes are applied,
-    the result linted again and verified by :func:`pipelint.fixes.session.fix_text`, exactly as
-    ``pipelint check --fix`` does, with only this rule's fixes applied."""
+def fix_all_action(doc: Document, code: str, every: list[Finding], encoding: str, lint: Any = None,
+                   lazy: bool = False) -> types.CodeAction | None:
+    """"Fix all <CODE> in file", when at least two findings of that rule in the file have a safe
+    fix. ``lint(text)`` lints a text as this document (``(kind, findings)``); with ``lazy`` the
+    action carries what :func:`resolve_fix_all` needs instead of its edit."""
     candidates = [f for f in every if f.code == code and f.path == doc.display and _fix_of(f) is not None]
     safe = [f for f in candidates if _fix_of(f).safe and not _carries_secret(_fix_of(f), doc.secrets)]
     if len(safe) < 2 or lint is None:
         return None
+    action = types.CodeAction(title=f"Fix all {code} in file ({len(safe)} safe fixes)", kind=types.CodeActionKind.QuickFix,
+                              data={"uri": doc.uri, "version": doc.version, "code": code})
+    if lazy:
+        return action
+    return resolve_fix_all(action, doc, encoding, lint)
+
+
+def resolve_fix_all(action: types.CodeAction, doc: Document, encoding: str, lint: Any) -> types.CodeAction | None:
+    """The fix-all ``action`` with its edit: the rule's safe fixes applied and verified (``None``
+    when they cannot be: the text stays as it is)."""
+    code = action.data.get("code") if isinstance(action.data, dict) else None
+    if not isinstance(code, str):
+        return None
     fixed = fixed_text(doc.text, code, lint)
     if fixed is None or fixed == doc.text:
         return None
-    edit = span_edit(doc, fixed, encoding)
-    return types.CodeAction(
-        title=f"Fix all {code} in file ({len(safe)} safe fixes)",
-        kind=types.CodeActionKind.QuickFix,
-        edit=_workspace_edit(doc, [edit]),
-    )
+    action.edit = _workspace_edit(doc, [span_edit(doc, fixed, encoding)])
+    return action
 
 
 def fix_file_action(doc: Document, every: list[Finding], encoding: str, lint: Any) -> types.CodeAction | None:

@@ -62,6 +62,15 @@ class PipelintServer(LanguageServer):
             pass
 
     @property
+    def resolves_edits(self) -> bool:
+        """Whether the client fills in a code action's edit through ``codeAction/resolve``."""
+        try:
+            support = self.client_capabilities.text_document.code_action.resolve_support  # type: ignore[union-attr]
+        except AttributeError:
+            return False
+        return support is not None and "edit" in support.properties
+
+    @property
     def encoding(self) -> str:
         """The negotiated position encoding (``utf-16`` unless the client chose another)."""
         try:
@@ -146,7 +155,7 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
         ls.session.forget_settings()
         ls.publish(ls.session.relint_all())
 
-    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]))
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND], resolve_provider=True))
     @guarded
     def code_action(ls: PipelintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         from .actions import code_actions
@@ -160,7 +169,18 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
         end = from_lsp(doc.lines, params.range.end.line, params.range.end.character, ls.encoding)
         wanted = [f for f in every if (f.line, f.col) <= end and start <= (f.end_line, f.end_col)]
         only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only is not None else None
-        return code_actions(doc, wanted, every, ls.encoding, only, lambda text: ls.session.lint_text(doc, text)) or None
+        return code_actions(doc, wanted, every, ls.encoding, only, lambda text: ls.session.lint_text(doc, text), ls.resolves_edits) or None
+
+    @server.feature(types.CODE_ACTION_RESOLVE)
+    @guarded
+    def code_action_resolve(ls: PipelintServer, action: types.CodeAction) -> types.CodeAction:
+        from .actions import resolve_fix_all
+
+        data = action.data if isinstance(action.data, dict) else {}
+        doc = ls.session.documents.get(str(data.get("uri")))
+        if doc is None or action.edit is not None or data.get("version") != doc.version:
+            return action  # nothing to add, or the text changed since: no edit rather than a wrong one
+        return resolve_fix_all(action, doc, ls.encoding, lambda text: ls.session.lint_text(doc, text)) or action
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     @guarded
