@@ -33,7 +33,9 @@ def _arn_problem(value: Value) -> str | None:
     parts = shape.split(":", 5)
     # A short ARN whose last part is a wildcard (`arn:aws:logs:*`) is accepted by IAM: the
     # wildcard matches the missing fields too, and such statements are deployed widely.
-    if len(parts) < 6 and not parts[-1].endswith("*"):
+    if len(parts) < 6:
+        if parts[-1].endswith("*"):
+            return None
         return (f"has {len(parts)} of the 6 colon-separated parts of an ARN (`arn:partition:service:region:account:resource`); "
                 "keep the empty region/account fields, e.g. `arn:aws:s3:::my-bucket/*`")
     if not parts[1] or not parts[2]:
