@@ -23,7 +23,7 @@ def _byte_column(result: Any, path: str, line: int, column: int) -> int:
     """1-based character ``column`` of ``line`` as a 1-based UTF-8 byte column (counted on the
     file's own text, which is never printed here)."""
     source = result.sources.get(path)
-    if source is None or not source.text or not 1 <= line <= len(source.lines):
+    if source is None or not 1 <= line <= len(source.lines):
         return column
     text = source.lines[line - 1][: column - 1]
     if text.isascii():
