@@ -32,6 +32,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_CORPUS = os.path.join(os.path.dirname(os.path.dirname(HERE)), "shared", "corpus")
@@ -95,14 +96,14 @@ def make_copies(corpus: str, copies: int, folder: str) -> str:
     return tree
 
 
-def run_once(python: str, args: list[str]) -> dict[str, object]:
+def run_once(python: str, args: list[str]) -> dict[str, Any]:
     """One measured run of ``pipelint check args`` under ``python`` (the report goes to a file,
     so the driver's last line on stdout is its measurements)."""
     process = subprocess.run([python, "-c", _DRIVER, *args], capture_output=True, text=True, check=False)
     lines = process.stdout.strip().splitlines()
     if not lines or not lines[-1].startswith("{"):
         raise SystemExit(f"the measured run failed: {process.stderr[-2000:]}")
-    result: dict[str, object] = json.loads(lines[-1])
+    result: dict[str, Any] = json.loads(lines[-1])
     return result
 
 
@@ -118,7 +119,7 @@ def main() -> int:
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("extra", nargs="*", help="more pipelint options (after --)")
     args = parser.parse_args()
-    results: dict[str, object] = {"copies": args.copies, "load_before": load_average(), "runs": {}}
+    results: dict[str, Any] = {"copies": args.copies, "load_before": load_average(), "runs": {}}
     with tempfile.TemporaryDirectory(prefix="pipelint-memory-") as folder:
         tree = make_copies(args.corpus, args.copies, folder)
         files = sum(len(names) for _, _, names in os.walk(tree))
@@ -128,13 +129,13 @@ def main() -> int:
             command = ["check", tree, "--isolated", "--ignore", "BS901", "--jobs", str(jobs), "--format", args.format,
                        "-o", os.path.join(folder, "report"), *args.extra]
             samples = [run_once(args.python, command) for _ in range(args.repeat)]
-            main_mib = [int(s["main"]) / 1024 for s in samples]  # type: ignore[call-overload]
-            worker_mib = [max(s["workers"], default=0) / 1024 for s in samples]  # type: ignore[type-var,operator]
-            walls = [float(s["wall"]) for s in samples]  # type: ignore[arg-type]
-            cpus = [float(s["cpu"]) for s in samples]  # type: ignore[arg-type]
+            main_mib = [s["main"] / 1024 for s in samples]
+            worker_mib = [max(s["workers"], default=0) / 1024 for s in samples]
+            walls = [s["wall"] for s in samples]
+            cpus = [s["cpu"] for s in samples]
             row = {"main_mib": max(main_mib), "worker_mib": max(worker_mib), "rereads": samples[-1]["rereads"],
                    "wall_s": statistics.median(walls), "cpu_s": statistics.median(cpus), "status": samples[-1]["status"]}
-            results["runs"][f"jobs{jobs}"] = row  # type: ignore[index]
+            results["runs"][f"jobs{jobs}"] = row
             print(f"  --jobs {jobs}: peak RSS main {row['main_mib']:.1f} MiB, largest worker {row['worker_mib']:.1f} MiB; "
                   f"files read twice {row['rereads']}; wall {row['wall_s']:.2f} s, CPU {row['cpu_s']:.2f} s "
                   f"(medians of {args.repeat})")
