@@ -42,6 +42,13 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
         },
         "findings": _AsDicts(result.findings),
     }
+    write_json(data, stream)
+
+
+def write_json(data: Any, stream: IO[str]) -> None:
+    """Write ``data`` as ``clean_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"``
+    would, as the encoder produces it, without holding the whole text (or the pure-Python
+    encoder's list of pieces) in memory."""
     pending: list[str] = []
     size = 0
     for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):

@@ -8,7 +8,6 @@ alert survives unrelated edits above it.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from typing import IO, Any
@@ -16,7 +15,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from . import SourceLines, with_fix
-from .safe import clean, clean_json, clip, window
+from .safe import clean, clip, window
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 PROJECT_URL = "https://github.com/pipelint/pipelint"
@@ -125,4 +124,6 @@ def build(result: Any) -> dict[str, Any]:
 
 def render(result: Any, stream: IO[str], **_: Any) -> None:
     """Write the SARIF log."""
-    stream.write(clean_json(json.dumps(build(result), indent=2, ensure_ascii=False)) + "\n")
+    from .json_report import write_json
+
+    write_json(build(result), stream)
