@@ -2,7 +2,10 @@
 
 :func:`run` is what the CLI and the Python API call. Files are linted independently (in
 parallel worker processes for large runs, with identical, deterministically sorted output);
-project rules then run once over every pipeline-bearing document. A rule that raises becomes a
+project rules run on each pipeline-bearing file, then once per group of files that must be
+checked together (:mod:`pipelint.engine.joint`). No file's text or tree outlives its linting
+or its group's run; reports get the lines near findings (:mod:`pipelint.engine.kept_lines`).
+A rule that raises becomes a
 ``PL001`` finding for that rule and file, and the run goes on. At most
 :data:`FINDINGS_PER_RULE` findings of one rule in one file are listed; one more counts the rest.
 """
