@@ -153,9 +153,16 @@ class Settings(ValueRecord):
         ``shared``, a predicate answering ``True`` and a broken predicate all give
         :data:`EVERYTHING`, the key of the one joint run of every such file."""
         keys: set[str] = set()
+        asked: set[Any] = set()
         for found in self.project_rules:
             if found.shared is None:
                 return frozenset((EVERYTHING,))
+            # Rules often share one predicate (CP401-CP405 do): ask it once. Index-loaded rules
+            # hold a lazy wrapper each, named by module and function.
+            predicate = (getattr(found.shared, "module", None), getattr(found.shared, "attr", None), found.shared if not hasattr(found.shared, "attr") else None)
+            if predicate in asked:
+                continue
+            asked.add(predicate)
             for doc in docs:
                 try:
                     verdict = found.shared(doc)
