@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 
+from conftest import CORPUS
 from helpers import fixture
 
 PASS = fixture("pipeline", "repo_pass")
@@ -121,12 +122,19 @@ def _pipelint(args: list[str], cache: str) -> bytes:
 
 def test_reports_are_byte_identical_across_jobs_and_cache(tmp_path):
     """JSON and text reports (code frames from the kept lines) of a tree with buildspecs run
-    by ShellCheck, cross-file findings in shared groups and many other findings: the same
-    bytes with --jobs 1 and 2, with a cold cache, a warm one and --no-cache."""
+    by ShellCheck, cross-file findings in shared groups, a slice of the real corpus (when it is
+    here) and many other findings: the same bytes with --jobs 1 and 2, with a cold cache, a
+    warm one and --no-cache."""
     tree = tmp_path / "tree"
     shutil.copytree(fixture("pipeline", "repo_fail"), tree / "repo")  # CP401-CP405 across two files
     shutil.copytree(fixture("buildspec"), tree / "buildspec")
     _copies(tree / "copies", 6)
+    if os.path.isdir(CORPUS):  # a slice of the real corpus too: pipelines, templates, buildspecs
+        for kind in ("cfn-pipeline", "pipeline-json", "buildspec", "cfn-codebuild"):
+            for name in sorted(os.listdir(os.path.join(CORPUS, kind)))[:8]:
+                source = os.path.join(CORPUS, kind, name)
+                if os.path.isdir(source):
+                    shutil.copytree(source, tree / "corpus" / kind / name)
     cache = str(tmp_path / "cache")
     for fmt in ("json", "text"):
         runs = [_pipelint([*extra, "--format", fmt, str(tree)], cache)
