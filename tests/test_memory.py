@@ -15,6 +15,8 @@ import shutil
 import subprocess
 import sys
 
+import pytest
+
 from conftest import CORPUS
 from helpers import fixture
 
@@ -59,22 +61,27 @@ def _measure(folder: str, keep_bytes: int) -> dict[str, int]:
     return measured
 
 
-def test_a_run_keeps_no_source_text_and_no_tree(tmp_path):
+@pytest.fixture(scope="module")
+def measured(tmp_path_factory) -> tuple[dict[str, int], dict[str, int]]:
+    """Runs over 1 and 40 copies, keeping no documents for the joint runs."""
+    root = tmp_path_factory.mktemp("copies")
+    return _measure(_copies(root / "one", 1), 0), _measure(_copies(root / "many", 40), 0)
+
+
+def test_a_run_keeps_no_source_text_and_no_tree(measured):
     """After a run, no document tree and no loaded file's text is alive, however many files;
     reports get only the lines near findings (``pipelint.engine.kept_lines``)."""
-    one = _measure(_copies(tmp_path / "one", 1), 0)
-    many = _measure(_copies(tmp_path / "many", 40), 0)
+    one, many = measured
     assert many["files"] == 40 * one["files"] == 160
     assert many["alive"] == one["alive"]  # module-level constants only; nothing per file
 
 
-def test_peak_memory_does_not_grow_with_the_number_of_files(tmp_path):
+def test_peak_memory_does_not_grow_with_the_number_of_files(measured):
     """The traced heap of a run over 40 copies of a repository (each copy's pipeline file and
     template checked together by the cross-file rules) peaks within a few KiB per file of a run
     over one copy, when no documents are kept for the joint runs: what is left per file is its
-    entry and a small record. Keeping every shared file's documents took about 50 KiB per file."""
-    one = _measure(_copies(tmp_path / "one", 1), 0)
-    many = _measure(_copies(tmp_path / "many", 40), 0)
+    entry and a small record. Keeping every shared file's documents took about 60 KiB per file."""
+    one, many = measured
     files = many["files"] - one["files"]
     assert many["current"] - one["current"] < files * 1536
     assert many["peak"] - one["peak"] < files * 4096, (one, many)
