@@ -17,7 +17,12 @@ b. a whole-corpus run with ``--jobs 1`` and ``--jobs 2``, against the parse floo
    and JSON with ``json``. The floor runs on the interpreter of the
    measured install (PyYAML is installed beside pipelint for it), so that both pay the same
    interpreter start-up: a system Python with many packages can take 50 ms more just to start;
-c. peak resident memory (max RSS) of the single-file and the corpus runs, workers included.
+c. peak resident memory (max RSS) of the single-file and the corpus runs, workers included;
+   and, per process (main and largest worker, exactly), on ``--copies`` copies of the corpus in
+   one folder (``bench/memory.py``), with the number of files the main process read twice.
+
+``--cold-only`` skips the template comparison and the corpus timings (a quick run for a loaded
+machine: the small buildspec and the memory table).
 
 By default the script installs pipelint (``pip install .``, not editable, with bytecode compiled
 as pip does for users) into a temporary virtualenv and measures that copy: an editable install
@@ -175,6 +180,29 @@ def pick_templates(corpus: str, count: int) -> list[str]:
     return [path for _, path in candidates[::step][:count]]
 
 
+def memory_table(args: argparse.Namespace, results: dict[str, object]) -> None:
+    """(c): ``bench/memory.py``'s exact peak RSS per process on ``--copies`` copies of the corpus
+    (one folder, ``--jobs 1`` and ``2``, without BS901, JSON report), three runs each."""
+    sys.path.insert(0, HERE)
+    from memory import make_copies, run_once
+
+    python = os.path.join(os.path.dirname(os.path.abspath(args.pipelint)), "python")
+    rows = {}
+    print(f"\n(c) peak memory, {args.copies} copies of the corpus in one folder (max of 3 runs; CPU: median):")
+    with tempfile.TemporaryDirectory(prefix="pipelint-memory-") as folder:
+        tree = make_copies(args.corpus, args.copies, folder)
+        for jobs in (1, 2):
+            command = ["check", tree, "--isolated", "--ignore", "BS901", "--jobs", str(jobs), "--format", "json",
+                       "-o", os.path.join(folder, "report")]
+            samples = [run_once(python, command) for _ in range(3)]
+            row = {"main_mib": max(s["main"] for s in samples) / 1024, "worker_mib": max(max(s["workers"], default=0) for s in samples) / 1024,
+                   "rereads": samples[-1]["rereads"], "cpu_s": statistics.median(s["cpu"] for s in samples)}
+            rows[f"jobs{jobs}"] = row
+            print(f"  --jobs {jobs}: main process {row['main_mib']:.1f} MiB, largest worker {row['worker_mib']:.1f} MiB, "
+                  f"files read twice {row['rereads']}, CPU {row['cpu_s']:.2f} s")
+    results["memory"] = {"copies": args.copies, "runs": rows}
+
+
 def main() -> int:
     """Run the benchmarks and print a table (and optionally JSON)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -186,6 +214,8 @@ def main() -> int:
     parser.add_argument("--no-install", action="store_true", help="measure the pipelint installed beside this Python")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--cold-only", action="store_true", help="measure only (a) for the small buildspec (quick; for a loaded machine)")
+    parser.add_argument("--copies", type=int, default=10,
+                        help="(c) peak memory per process on this many copies of the corpus in one folder (0: skip; see bench/memory.py)")
     args = parser.parse_args()
     args.cfn_lint = real_executable(args.cfn_lint)
     if args.no_install and args.pipelint is None:
@@ -269,6 +299,9 @@ def main() -> int:
         results["corpus"] = {"files": len(files), "bytes": size, "parse_floor_s": floor, "runs": corpus_rows}
     else:
         print(f"\ncorpus not found at {args.corpus}; skipping (a) templates and (b)")
+
+    if args.copies and os.path.isdir(args.corpus):
+        memory_table(args, results)
 
     results["load_after"] = load_average()
     print(f"\nload average after: {results['load_after']}")
