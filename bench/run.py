@@ -17,7 +17,12 @@ b. a whole-corpus run with ``--jobs 1`` and ``--jobs 2``, against the parse floo
    and JSON with ``json``. The floor runs on the interpreter of the
    measured install (PyYAML is installed beside pipelint for it), so that both pay the same
    interpreter start-up: a system Python with many packages can take 50 ms more just to start;
-c. peak resident memory (max RSS) of the single-file and the corpus runs, workers included.
+c. peak resident memory (max RSS) of the single-file and the corpus runs, workers included;
+   and, per process (main and largest worker, exactly), on ``--copies`` copies of the corpus in
+   one folder (``bench/memory.py``), with the number of files the main process read twice.
+
+``--cold-only`` skips the template comparison and the corpus timings (a quick run for a loaded
+machine: the small buildspec and the memory table).
 
 By default the script installs pipelint (``pip install .``, not editable, with bytecode compiled
 as pip does for users) into a temporary virtualenv and measures that copy: an editable install
@@ -57,7 +62,8 @@ import resource, subprocess, sys, time
 start = time.perf_counter()
 proc = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 elapsed = time.perf_counter() - start
-print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, proc.returncode)
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(elapsed, usage.ru_maxrss, proc.returncode, usage.ru_utime + usage.ru_stime)
 """
 
 _PARSE_FLOOR = r"""
@@ -84,12 +90,18 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 class Sample(tuple):
-    """``(median, max RSS MiB, last status, min, max)`` of one command's timed runs (seconds)."""
+    """``(median, max RSS MiB, last status, min, max, CPU median, CPU min, CPU max)`` of one
+    command's timed runs (seconds; CPU is user + system time of the command and its children)."""
 
 
 def span(sample: tuple) -> str:
     """``median ms (min–max)`` for a table cell."""
     return f"{sample[0] * 1000:.0f} ms ({sample[3] * 1000:.0f}–{sample[4] * 1000:.0f})"
+
+
+def cpu_span(sample: tuple) -> str:
+    """``median ms (min–max)`` of the CPU time, for a table cell."""
+    return f"{sample[5] * 1000:.1f} ms ({sample[6] * 1000:.1f}–{sample[7] * 1000:.1f})"
 
 
 def load_average() -> str:
@@ -132,15 +144,17 @@ def measure_together(commands: list[list[str]], repeat: int, runs: list[int] | N
     runs = runs or [1] * len(commands)
     for command in commands:
         subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=False)
-    samples: list[tuple[list[float], list[float], list[int]]] = [([], [], []) for _ in commands]
+    samples: list[tuple[list[float], list[float], list[int], list[float]]] = [([], [], [], []) for _ in commands]
     for _ in range(repeat):
-        for command, count, (times, peaks, statuses) in zip(commands, runs, samples):
+        for command, count, (times, peaks, statuses, cpus) in zip(commands, runs, samples):
             for _ in range(count):
                 out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=True, env=ENV).stdout.split()
                 times.append(float(out[0]))
                 peaks.append(int(out[1]) / 1024)
                 statuses.append(int(out[2]))
-    return [Sample((statistics.median(times), max(peaks), statuses[-1], min(times), max(times))) for times, peaks, statuses in samples]
+                cpus.append(float(out[3]))
+    return [Sample((statistics.median(times), max(peaks), statuses[-1], min(times), max(times),
+                    statistics.median(cpus), min(cpus), max(cpus))) for times, peaks, statuses, cpus in samples]
 
 
 def corpus_files(corpus: str) -> list[str]:
@@ -166,6 +180,29 @@ def pick_templates(corpus: str, count: int) -> list[str]:
     return [path for _, path in candidates[::step][:count]]
 
 
+def memory_table(args: argparse.Namespace, results: dict[str, object]) -> None:
+    """(c): ``bench/memory.py``'s exact peak RSS per process on ``--copies`` copies of the corpus
+    (one folder, ``--jobs 1`` and ``2``, without BS901, JSON report), three runs each."""
+    sys.path.insert(0, HERE)
+    from memory import make_copies, run_once
+
+    python = os.path.join(os.path.dirname(os.path.abspath(args.pipelint)), "python")
+    rows = {}
+    print(f"\n(c) peak memory, {args.copies} copies of the corpus in one folder (max of 3 runs; CPU: median):")
+    with tempfile.TemporaryDirectory(prefix="pipelint-memory-") as folder:
+        tree = make_copies(args.corpus, args.copies, folder)
+        for jobs in (1, 2):
+            command = ["check", tree, "--isolated", "--ignore", "BS901", "--jobs", str(jobs), "--format", "json",
+                       "-o", os.path.join(folder, "report")]
+            samples = [run_once(python, command) for _ in range(3)]
+            row = {"main_mib": max(s["main"] for s in samples) / 1024, "worker_mib": max(max(s["workers"], default=0) for s in samples) / 1024,
+                   "rereads": samples[-1]["rereads"], "cpu_s": statistics.median(s["cpu"] for s in samples)}
+            rows[f"jobs{jobs}"] = row
+            print(f"  --jobs {jobs}: main process {row['main_mib']:.1f} MiB, largest worker {row['worker_mib']:.1f} MiB, "
+                  f"files read twice {row['rereads']}, CPU {row['cpu_s']:.2f} s")
+    results["memory"] = {"copies": args.copies, "runs": rows}
+
+
 def main() -> int:
     """Run the benchmarks and print a table (and optionally JSON)."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -176,6 +213,9 @@ def main() -> int:
     parser.add_argument("--pipelint", help="a pipelint executable to measure (default: a fresh regular install)")
     parser.add_argument("--no-install", action="store_true", help="measure the pipelint installed beside this Python")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--cold-only", action="store_true", help="measure only (a) for the small buildspec (quick; for a loaded machine)")
+    parser.add_argument("--copies", type=int, default=10,
+                        help="(c) peak memory per process on this many copies of the corpus in one folder (0: skip; see bench/memory.py)")
     args = parser.parse_args()
     args.cfn_lint = real_executable(args.cfn_lint)
     if args.no_install and args.pipelint is None:
@@ -203,11 +243,17 @@ def main() -> int:
         shutil.copy(os.path.join(REPO, "examples", "good", "buildspec.yml"), buildspec)
         full, bare = measure_together([[*pipelint, buildspec], [*pipelint, "--ignore", "BS901", buildspec]], args.repeat)
         results["single_buildspec"] = {"median_s": full[0], "min_s": full[3], "max_s": full[4], "max_rss_mib": full[1],
-                                       "without_shellcheck_s": bare[0], "without_shellcheck_min_s": bare[3], "without_shellcheck_max_s": bare[4]}
+                                       "cpu_s": full[5], "cpu_min_s": full[6], "cpu_max_s": full[7],
+                                       "without_shellcheck_s": bare[0], "without_shellcheck_min_s": bare[3], "without_shellcheck_max_s": bare[4],
+                                       "without_shellcheck_cpu_s": bare[5], "without_shellcheck_cpu_min_s": bare[6],
+                                       "without_shellcheck_cpu_max_s": bare[7]}
         print(f"(a) cold run, one small buildspec: {span(full)} median (min–max); {span(bare)} without the "
               f"shellcheck rule BS901; {max(full[1], bare[1]):.0f} MiB peak RSS")
+        print(f"    CPU time (user + system): {cpu_span(full)}; {cpu_span(bare)} without BS901")
 
-    if os.path.isdir(args.corpus):
+    if args.cold_only:
+        pass
+    elif os.path.isdir(args.corpus):
         templates = pick_templates(args.corpus, args.templates)
         rows = []
         print("\n(a) cold run per pipeline template, pipelint vs cfn-lint (median ms):")
@@ -253,6 +299,9 @@ def main() -> int:
         results["corpus"] = {"files": len(files), "bytes": size, "parse_floor_s": floor, "runs": corpus_rows}
     else:
         print(f"\ncorpus not found at {args.corpus}; skipping (a) templates and (b)")
+
+    if args.copies and os.path.isdir(args.corpus):
+        memory_table(args, results)
 
     results["load_after"] = load_average()
     print(f"\nload average after: {results['load_after']}")

@@ -185,7 +185,7 @@ def test_file_by_file_project_rules_match_a_joint_run(tmp_path, monkeypatch: pyt
     processes report exactly what a run that keeps every document together reports."""
     import shutil
 
-    from pipelint.engine.runner import Settings, build_settings, run
+    from pipelint.engine.runner import EVERYTHING, Settings, build_settings, run
 
     shutil.copytree(os.path.join(FAIL, "ci"), tmp_path / "ci")
     shutil.copy(os.path.join(FAIL, "pipeline.json"), tmp_path / "pipeline.json")
@@ -201,7 +201,7 @@ def test_file_by_file_project_rules_match_a_joint_run(tmp_path, monkeypatch: pyt
         return sorted((f.code, f.path, f.line, f.col, f.message) for f in run(["."], settings=settings, jobs=jobs).findings)
 
     split = {jobs: findings(jobs) for jobs in (1, 2, 3)}
-    monkeypatch.setattr(Settings, "shares", lambda self, docs: True)
+    monkeypatch.setattr(Settings, "share_keys", lambda self, docs: frozenset((EVERYTHING,)))  # one joint run of every file
     joint = findings(1)
     assert {path for _, path, *_ in joint} == {"template.yaml", "pipeline.json", *(f"unnamed_{n:02}.yaml" for n in range(12))}
     assert len(joint) == 14 * 5

@@ -149,10 +149,14 @@ def load_comments(key: str, script: str) -> list[dict] | None:
     if not isinstance(kept, list):
         return None
     comments: list[dict] = []
+    last_line = script.count("\n") + 2  # ShellCheck may end a comment at the start of the line after the last
     for item in kept:
         if not (isinstance(item, list) and len(item) == 7 and type(item[0]) is int and item[1] in _LEVELS
                 and all(type(n) is int for n in item[2:6])):
             return None
+        line, column, end_line, end_column = item[2:6]
+        if not (1 <= line <= end_line <= last_line and column >= 1 and end_column >= 1):
+            return None  # not a place in this script: an entry someone edited
         message = decode_message(item[6], script)
         if message is None:
             return None

@@ -152,26 +152,34 @@ def _literal_project_name(action: Action) -> str | None:
     return text_of(node) or None
 
 
-def needs_other_files(doc: Document) -> bool:
-    """Whether the cross-file rules must see ``doc`` together with the other files of the run.
+def needs_other_files(doc: Document) -> frozenset[str]:
+    """The keys through which the cross-file rules must see ``doc`` together with other files.
 
     Only lookups of a CodeBuild project by its literal ``Name`` cross files (``_by_name``): a
-    pipeline whose CodeBuild action names a project literally, and a template that declares a
-    CodeBuild project with a literal ``Name``. Everything else these rules follow stays in the
-    pipeline's own file (``!Ref`` to a project, inline buildspecs) or is read from disk.
+    pipeline's CodeBuild action naming a project literally, and a template declaring a
+    CodeBuild project with a literal ``Name``, give the key of that name, so that the pipeline
+    is checked with every template declaring a project of that name. Everything else these
+    rules follow stays in the pipeline's own file (``!Ref`` to a project, inline buildspecs) or
+    is read from disk: no key.
     """
+    keys: set[str] = set()
     if doc.kind == "pipeline":
-        return any(action.provider == "CodeBuild" and _literal_project_name(action) is not None for action in pipeline_of(doc).actions)
-    if doc.kind == "template":
+        for action in pipeline_of(doc).actions:
+            name = _literal_project_name(action) if action.provider == "CodeBuild" else None
+            if name is not None:
+                keys.add(_NAME_KEY + name)
+    elif doc.kind == "template":
         resources = _resources(doc)
-        if resources is None:
-            return False
-        for _, resource in resources.items():
+        for _, resource in resources.items() if resources is not None else ():
             if isinstance(resource, Mapping) and text_of(resource.get("Type")) == "AWS::CodeBuild::Project":
                 props = resource.get("Properties")
-                if isinstance(props, Mapping) and text_of(props.get("Name")):
-                    return True
-    return False
+                name = text_of(props.get("Name")) if isinstance(props, Mapping) else None
+                if name:
+                    keys.add(_NAME_KEY + name)
+    return frozenset(keys)
+
+
+_NAME_KEY = "codebuild-project-name:"
 
 
 def codebuild_project(project: Any, doc: Document, action: Action) -> CodeBuildProject | None:

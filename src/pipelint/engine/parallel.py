@@ -1,20 +1,19 @@
 """Linting many files in several processes (``--jobs N``) with the same result as one process.
 
 Where ``fork`` exists, the main process is one of the workers: it forks ``N - 1`` children,
-and all of them take files from one shared queue. Project rules (the cross-file checks) mostly
-run on one file at a time, in whichever process linted it; only *shared* files (see
-``Settings.shares``: for the built-in rules, pipelines naming a CodeBuild project literally
-and templates declaring one by name) must be seen together, in the main process. Documents
-cannot cheaply cross process boundaries (pickling a tree costs about as much as parsing it
-again), so the queue holds the files that may hold pipelines or CodeBuild projects last; the
-children take from the front and the main process from the back, keeping the documents of the
-shared files it lints. A child announces each shared file it lints on a pipe, and the main
-process reads that file again (without running rules) before taking its next one, so both ends
-stay busy until the queue is empty. Children send their results when they are done. A child
-that dies is not fatal: the main process lints whatever it did not report.
+and all of them take files from one shared queue. Project rules (the cross-file checks) run on
+each file in whichever process linted it; only files that share keys (see
+``Settings.share_keys`` and :mod:`pipelint.engine.joint`) are checked again together, in the
+main process, after every file is linted. Documents cannot cheaply cross process boundaries
+(pickling a tree costs about as much as parsing it again), so the queue holds the files that
+may hold pipelines or CodeBuild projects last; the children take from the front and the main
+process from the back, keeping the documents of the shared files it lints (within
+``joint.KEEP_BYTES``); the joint runs read the others again. Children send their results when
+they are done. A child that dies is not fatal: the main process lints whatever it did not
+report.
 
-Elsewhere (Windows, macOS: no ``memfd``), a process pool lints every file, and the main process
-then reads the shared files again.
+Elsewhere (Windows, macOS: no ``memfd``), a process pool lints every file, and the joint runs
+read the shared files again.
 """
 
 from __future__ import annotations
@@ -22,8 +21,6 @@ from __future__ import annotations
 import os
 import re
 from typing import TYPE_CHECKING, Any
-
-from .rule import Document
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..discover import FileEntry
@@ -48,7 +45,8 @@ def feeds_project_rules(entry: FileEntry, limit: int) -> bool:
 def lint_in_parallel(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
     """Lint ``entries`` in ``workers`` processes; results in the order of ``entries``.
 
-    Results of files that may hold pipelines or CodeBuild projects carry their documents.
+    The results of shared files the main process linted carry their documents (within
+    ``joint.KEEP_BYTES``).
     """
     if hasattr(os, "fork") and hasattr(os, "memfd_create"):
         return _with_fork(entries, settings, workers, progress)
@@ -126,11 +124,6 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
     marked = [feeds_project_rules(entry, settings.limits.max_bytes) for entry in entries]
     order = [i for i, m in enumerate(marked) if not m] + [i for i, m in enumerate(marked) if m]
     queue = _Queue(len(order))
-    # Children name the shared files they lint (see `Settings.shares`) on this pipe as they go,
-    # so that the main process can read them again while the children still work.
-    news_reader, news_writer = os.pipe()
-    os.set_blocking(news_reader, False)
-    os.set_blocking(news_writer, False)
     children: list[tuple[int, int]] = []
     unreaped: list[int] = []
     prepare_to_fork()
@@ -146,107 +139,78 @@ def _with_fork(entries: list[FileEntry], settings: Settings, workers: int, progr
 
                     die_with_parent(parent)
                     os.close(reader)
-                    os.close(news_reader)
-                    _child(entries, order, queue, writer, news_writer, settings, parent)
+                    _child(entries, order, queue, writer, settings, parent)
                     status = 0
                 finally:
                     os._exit(status)
             unreaped.append(pid)
             os.close(writer)
             children.append((pid, reader))
-        os.close(news_writer)
-        news_writer = -1
-        return _lint_with_children(entries, order, queue, children, unreaped, _News(news_reader), settings, progress)
+        return _lint_with_children(entries, order, queue, children, unreaped, settings, progress)
     except BaseException:
         # Interrupted (SIGINT/SIGTERM become `interrupt.Interrupted` in the command line) or
         # failed: no worker may outlive the run.
         kill_children(unreaped)
         raise
     finally:
-        for fd in (news_reader, news_writer, *(reader for _pid, reader in children)):
-            if fd >= 0:
-                try:
-                    os.close(fd)
-                except OSError:  # closed already
-                    pass
+        for _pid, reader in children:
+            try:
+                os.close(reader)
+            except OSError:  # closed already
+                pass
         queue.close()
 
 
 def _lint_with_children(entries: list[FileEntry], order: list[int], queue: _Queue, children: list[tuple[int, int]], unreaped: list[int],
-                        news: _News, settings: Settings, progress: Any) -> list[FileResult]:
+                        settings: Settings, progress: Any) -> list[FileResult]:
     """The main process's part of a forked run: lint from the back of the queue, then collect
     the children's results (``unreaped`` loses each child as it is reaped)."""
     import pickle
 
+    from .joint import KeepBudget
     from .runner import lint_entry
 
+    budget = KeepBudget()
     results: list[FileResult | None] = [None] * len(entries)
-    documents: dict[int, list[Document]] = {}
     while True:
-        for index in news.read():
-            documents[index] = reread_documents(entries[index], settings)
         with queue:
             position = queue.take_back()
             claimed = queue.front + len(order) - queue.back
         if position is None:
             break
         index = order[position]
-        results[index] = lint_entry(entries[index], settings, keep=True)
+        file_result = lint_entry(entries[index], settings, keep=True)
+        budget.admit(file_result)
+        results[index] = file_result
         if progress:
             progress(claimed, len(entries))
 
     for pid, reader in children:
-        chunks = []
-        while True:
-            chunk = os.read(reader, 1 << 20)
-            if not chunk:
-                break
-            chunks.append(chunk)
+        # Read the child's results as they arrive (pickle reads the stream in frames), not
+        # the whole pickle into memory first.
+        try:
+            with os.fdopen(reader, "rb", closefd=False) as stream:
+                for index, file_result in pickle.load(stream):
+                    results[index] = file_result
+        except Exception:  # the child died before reporting all: its files are linted below
+            while os.read(reader, 1 << 16):  # whatever is left, so that a live child can finish
+                pass
         os.waitpid(pid, 0)
         unreaped.remove(pid)
-        try:
-            for index, file_result in pickle.loads(b"".join(chunks)):
-                results[index] = file_result
-        except Exception:  # the child died before reporting: its files are linted below
-            pass
     final: list[FileResult] = []
-    for index, file_result in enumerate(results):
-        if file_result is None:
-            file_result = lint_entry(entries[index], settings, keep=True)
-        elif file_result.shared and not file_result.documents:
-            file_result.documents = documents[index] if index in documents else reread_documents(entries[index], settings)
-        final.append(file_result)
+    for index, reported in enumerate(results):
+        if reported is None:
+            reported = lint_entry(entries[index], settings, keep=True)
+            budget.admit(reported)
+        final.append(reported)
     if progress:
         progress(len(entries), len(entries))
     return final
 
 
-class _News:
-    """The file indexes children announce on the (non-blocking) news pipe, 4 bytes each."""
-
-    def __init__(self, reader: int) -> None:
-        self.reader = reader
-        self._partial = b""  # a read may end inside an announcement; keep its first bytes
-
-    def read(self) -> list[int]:
-        """The announcements that have arrived since the last call."""
-        data = self._partial
-        while True:
-            try:
-                chunk = os.read(self.reader, 4096)
-            except BlockingIOError:
-                break
-            if not chunk:
-                break
-            data += chunk
-        whole = len(data) - len(data) % 4
-        self._partial = data[whole:]
-        return [int.from_bytes(data[i:i + 4], "little") for i in range(0, whole, 4)]
-
-
-def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: int, news: int, settings: Settings, parent: int) -> None:
-    """A forked worker: lint files from the front of the queue, announce the shared ones on
-    ``news``, then send every result at once. It stops when its parent is gone."""
+def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: int, settings: Settings, parent: int) -> None:
+    """A forked worker: lint files from the front of the queue, then send every result at
+    once. It stops when its parent is gone."""
     import pickle
 
     from .interrupt import parent_alive
@@ -259,18 +223,9 @@ def _child(entries: list[FileEntry], order: list[int], queue: _Queue, writer: in
         if position is None:
             break
         index = order[position]
-        file_result = lint_entry(entries[index], settings)
-        if file_result.shared:
-            try:
-                os.write(news, index.to_bytes(4, "little"))
-            except OSError:  # the pipe is full: the main process reads the file at the end
-                pass
-        produced.append((index, file_result))
-    os.close(news)
-    data = memoryview(pickle.dumps(produced, protocol=pickle.HIGHEST_PROTOCOL))
-    while data:
-        data = data[os.write(writer, data):]
-    os.close(writer)
+        produced.append((index, lint_entry(entries[index], settings)))
+    with os.fdopen(writer, "wb") as stream:
+        pickle.dump(produced, stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progress: Any) -> list[FileResult]:
@@ -302,10 +257,7 @@ def _with_pool(entries: list[FileEntry], settings: Settings, workers: int, progr
             pool.shutdown(wait=True)
             raise
     for entry in entries[len(results):]:
-        results.append(lint_entry(entry, settings, keep=True))
-    for entry, file_result in zip(entries, results):
-        if file_result.shared and not file_result.documents:
-            file_result.documents = reread_documents(entry, settings)
+        results.append(lint_entry(entry, settings))
     return results
 
 
@@ -323,22 +275,3 @@ def _pool_worker(settings: Settings, parent: int) -> None:
 
     die_with_parent(parent)
     set_worker_settings(settings)
-
-
-def reread_documents(entry: FileEntry, settings: Settings) -> list[Document]:
-    """The documents of a template or pipeline file (linted elsewhere), for the project rules.
-
-    The file is classified exactly as the linting pass did (``runner._classify``); no rule
-    runs, and other kinds of files yield nothing.
-    """
-    from ..extract import extract
-    from .runner import _classify
-
-    try:
-        kind, result = _classify(entry, settings)
-    except OSError:
-        return []
-    if result is None or result.fatal or kind not in ("template", "pipeline", "terraform"):
-        return []
-    docs, _ = extract(result, kind, settings.limits)
-    return docs

@@ -163,6 +163,12 @@ class Document(ValueRecord):
             self._models[key] = build()
         return self._models[key]
 
+    def forget_models(self) -> None:
+        """Drop the derived models (they are built again on demand), and the line list of the
+        document's source: the engine calls this on documents it keeps for later."""
+        self._models.clear()
+        self.source.forget_lines()
+
 
 class Rule(ValueRecord):
     """A registered rule: identity, documentation and the check function."""
@@ -183,7 +189,7 @@ class Rule(ValueRecord):
     origin: str
     # For a project rule: which documents it must see together with every other such document
     # (see `rule(shared=...)`); None means every document of the run.
-    shared: Callable[[Document], bool] | None
+    shared: Callable[[Document], Any] | None
     # Which automatic fixes the rule's reports may carry: "" (none), "safe", "unsafe" or
     # "safe/unsafe" (see `rule(fixable=...)`).
     fixable: str
@@ -202,7 +208,7 @@ class Rule(ValueRecord):
         security_severity: float | None = None,
         flavors: tuple[str, ...] = (),
         origin: str = "",
-        shared: Callable[[Document], bool] | None = None,
+        shared: Callable[[Document], Any] | None = None,
         fixable: str = "",
     ) -> None:
         self.code = code
@@ -240,7 +246,7 @@ def rule(
     security_severity: float | None = None,
     flavors: Iterable[str] = (),
     summary: str | None = None,
-    shared: Callable[[Document], bool] | None = None,
+    shared: Callable[[Document], Any] | None = None,
     fixable: str = "",
 ) -> Callable[[Callable[..., Any]], Rule]:
     """Declare a rule. The decorated function becomes a :class:`Rule` object.
@@ -254,12 +260,16 @@ def rule(
     configuration, usually empty) and yields :class:`Report` objects. For ``scope="project"``
     it takes ``(project, config)``.
 
-    ``shared`` (project rules only) is a module-level function ``(doc) -> bool`` naming the
-    documents the rule must check together with every other such document; a file holding
-    none of them is checked on its own, in the process that linted it, and its documents are
-    not kept. Declare it only when that finds what checking all files together finds: what the
-    rule reports about an unshared file's pipelines depends only on that file's documents and
-    files it reads from disk, and both ends of any lookup across files are shared. Without
+    ``shared`` (project rules only) is a module-level function ``(doc) -> bool | keys`` naming
+    the documents the rule must check together with other files' documents. ``True`` means
+    together with every other such document; a collection of strings (keys, such as the names a
+    lookup across files matches) means together with the documents of the files that share a
+    key with it, directly or through other files (:mod:`pipelint.engine.joint`); ``False`` or
+    no keys: on its own. Every file is first checked on its own, in the process that linted it;
+    a file that shares a key with another is checked again with its group, and that result
+    replaces its own. Declare it only when that finds what checking all files together finds:
+    what the rule reports about a file's pipelines depends only on the documents of its group
+    and files it reads from disk, and both ends of any lookup across files share a key. Without
     ``shared`` (and whenever an active project rule lacks it), project rules see every
     pipeline-bearing document of the run at once.
 

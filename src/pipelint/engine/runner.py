@@ -2,7 +2,10 @@
 
 :func:`run` is what the CLI and the Python API call. Files are linted independently (in
 parallel worker processes for large runs, with identical, deterministically sorted output);
-project rules then run once over every pipeline-bearing document. A rule that raises becomes a
+project rules run on each pipeline-bearing file, then once per group of files that must be
+checked together (:mod:`pipelint.engine.joint`). No file's text or tree outlives its linting
+or its group's run; reports get the lines near findings (:mod:`pipelint.engine.kept_lines`).
+A rule that raises becomes a
 ``PL001`` finding for that rule and file, and the run goes on. At most
 :data:`FINDINGS_PER_RULE` findings of one rule in one file are listed; one more counts the rest.
 """
@@ -22,6 +25,7 @@ from ..load.problems import Limits, LoadProblem
 from ..records import ValueRecord
 from ..textutil import SECRET_ANCHOR, mask_secret_like, mask_secrets, record_secret, scrub_secrets
 from .collector import between_files, paused
+from .kept_lines import KeptLines, SparseLines, keep_lines
 from .registry import Registry, RuleLoadError, load_rules
 from .rule import LATER, Document, Report, Rule
 from .suppressions import Suppressions, comment_findings, parse_suppressions
@@ -37,7 +41,7 @@ class RunResult(ValueRecord):
     files: int
     suppressed: int
     internal_error: bool
-    sources: dict[str, Source]
+    sources: dict[str, KeptLines]  # display path → the lines reports may show, and the file's secrets
     baseline_suppressed: int
     baseline_fixed: int
     notices: list[str]
@@ -50,7 +54,7 @@ class RunResult(ValueRecord):
         files: int = 0,
         suppressed: int = 0,
         internal_error: bool = False,
-        sources: dict[str, Source] | None = None,
+        sources: dict[str, KeptLines] | None = None,
         baseline_suppressed: int = 0,
         baseline_fixed: int = 0,
         notices: list[str] | None = None,
@@ -139,15 +143,42 @@ class Settings(ValueRecord):
         return [r for r in self.active if r.scope == "project"]
 
     def shares(self, docs: list[Document]) -> bool:
-        """Whether the project rules must see these documents (one file's) with the rest of the
-        run; when not, they run on the file alone (see ``rule(shared=...)``)."""
+        """Whether the project rules must see these documents (one file's) with other files';
+        when not, they run on the file alone (see ``rule(shared=...)``)."""
+        return bool(self.share_keys(docs))
+
+    def share_keys(self, docs: list[Document]) -> frozenset[str]:
+        """The keys that join these documents (one file's) to other files' for the project rules:
+        files sharing a key are checked together (see ``rule(shared=...)``). A rule without
+        ``shared``, a predicate answering ``True`` and a broken predicate all give
+        :data:`EVERYTHING`, the key of the one joint run of every such file."""
+        keys: set[str] = set()
+        asked: set[Any] = set()
         for found in self.project_rules:
-            try:
-                if found.shared is None or any(found.shared(doc) for doc in docs):
-                    return True
-            except Exception:  # a broken predicate: the joint run is always correct
-                return True
-        return False
+            if found.shared is None:
+                return frozenset((EVERYTHING,))
+            # Rules often share one predicate (CP401-CP405 do): ask it once. Index-loaded rules
+            # hold a lazy wrapper each, named by module and function.
+            predicate = (getattr(found.shared, "module", None), getattr(found.shared, "attr", None), found.shared if not hasattr(found.shared, "attr") else None)
+            if predicate in asked:
+                continue
+            asked.add(predicate)
+            for doc in docs:
+                try:
+                    verdict = found.shared(doc)
+                    if verdict is True:
+                        keys.add(EVERYTHING)
+                    elif isinstance(verdict, str):
+                        keys.add(verdict)
+                    elif verdict:
+                        keys.update(str(key) for key in verdict)
+                except Exception:  # a broken predicate: the joint run is always correct
+                    return frozenset((EVERYTHING,))
+        return frozenset(keys)
+
+
+#: The share key of files that must be checked with every other such file (see ``Settings.share_keys``).
+EVERYTHING = "*"
 
 
 _SETTINGS: Settings | None = None
@@ -620,24 +651,32 @@ def run_document_rules(docs: list[Document], settings: Settings, cap: _Cap | Non
 class FileResult(ValueRecord):
     """What linting one file produced."""
 
-    __slots__ = ("findings", "kind", "secrets", "text", "notices", "documents", "project_findings", "project_secrets", "shared", "suppressed_omitted")
+    __slots__ = ("findings", "kind", "secrets", "lines", "notices", "documents", "project_findings", "project_secrets", "project_lines",
+                 "shared", "share_keys", "project_done", "suppressed_omitted")
 
     findings: list[Finding]
     kind: str | None
     secrets: set[str]
-    text: str
+    # The file's lines that a report may show for its findings (never the whole text: see
+    # `pipelint.engine.kept_lines`).
+    lines: SparseLines
     notices: list[str]
-    # The file's documents, kept (in the main process only) for templates and pipeline files
-    # whose project rules must run with other files' documents (`shared`), so that they are not
-    # read again. Never sent between processes.
+    # The file's documents, kept (in the main process only, within `joint.KEEP_BYTES`) for
+    # templates and pipeline files whose project rules must run with other files' documents
+    # (`shared`), so that they are not read again. Never sent between processes.
     documents: list[Document]
-    # What the project rules found when they could run on this file alone, and the secrets
-    # they found, by the path of the file holding them (it may be another file they read).
+    # What the project rules found when they ran on this file alone, the secrets they found and
+    # the lines their findings point at, by the path of the file holding them (it may be another
+    # file they read).
     project_findings: list[Finding]
     project_secrets: dict[str, set[str]]
-    # The project rules need this file's documents together with other files' (and they were
-    # not kept here).
+    project_lines: dict[str, SparseLines]
+    # The project rules may need this file's documents together with other files' (those
+    # sharing one of `share_keys`); `project_done`: they ran on the file alone all the same,
+    # which is the answer when no other file of the run shares a key with it.
     shared: bool
+    share_keys: frozenset[str]
+    project_done: bool
     # Inline-suppressed findings past the cap, counted but never built (see `_Cap`).
     suppressed_omitted: int
 
@@ -646,7 +685,7 @@ class FileResult(ValueRecord):
         findings: list[Finding],
         kind: str | None,
         secrets: set[str] | None = None,
-        text: str = "",
+        lines: SparseLines | None = None,
         notices: list[str] | None = None,
         documents: list[Document] | None = None,
         project_findings: list[Finding] | None = None,
@@ -657,21 +696,24 @@ class FileResult(ValueRecord):
         self.findings = findings
         self.kind = kind
         self.secrets = set() if secrets is None else secrets
-        self.text = text
+        self.lines = SparseLines(0) if lines is None else lines
         self.notices = [] if notices is None else notices
         self.documents = [] if documents is None else documents
         self.project_findings = [] if project_findings is None else project_findings
         self.project_secrets = {} if project_secrets is None else project_secrets
+        self.project_lines: dict[str, SparseLines] = {}
         self.shared = shared
+        self.share_keys: frozenset[str] = frozenset()
+        self.project_done = False
         self.suppressed_omitted = suppressed_omitted
 
 
 def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = False) -> FileResult:
     """Lint one file completely (load, extract, document rules). Never raises.
 
-    The project rules run here on the file's templates and pipelines when they can run on the
-    file alone (``Settings.shares``); otherwise the result is marked ``shared``, and ``keep``
-    retains the documents for the run's project rules.
+    The project rules run here on the file's templates and pipelines (unless a rule needs every
+    such file together); when they may need other files' documents (``Settings.share_keys``)
+    the result is marked ``shared``, and ``keep`` retains the documents for a joint run.
     """
     from .notices import drain
 
@@ -680,14 +722,20 @@ def lint_entry(entry: FileEntry, settings: Settings | None = None, keep: bool = 
     try:
         file_result = _lint_entry(entry, settings)
         docs = file_result.documents
+        file_result.documents = []
         if docs:
-            if settings.shares(docs):
+            keys = settings.share_keys(docs)
+            if EVERYTHING not in keys:  # alone, unless another file shares a key (see `joint`)
+                file_result.project_findings, file_result.project_secrets, file_result.project_lines = run_project_rules(
+                    docs, settings, project_root(settings))
+                file_result.project_done = True
+            if keys:
                 file_result.shared = True
-                if not keep:
-                    file_result.documents = []
-            else:
-                file_result.project_findings, file_result.project_secrets = run_project_rules(docs, settings, project_root(settings))
-                file_result.documents = []
+                file_result.share_keys = keys
+                if keep:
+                    for doc in docs:
+                        doc.forget_models()  # derived models are built again if a joint run needs them
+                    file_result.documents = docs
         del docs  # what is not kept must be garbage by the time the collector looks
         file_result.notices = drain()
         between_files()
@@ -731,7 +779,7 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
                     entry.display, settings))
         elif result.fatal and result.problems and result.problems[0].code in ("PL004",):
             pass
-        return _finish(FileResult(findings, None, text=result.source.text), result.source, settings, suppressions)
+        return _finish(FileResult(findings, None), result.source, settings, suppressions)
     problems = list(result.problems)
     cap = _Cap(suppressions)
     docs: list[Document] = []
@@ -754,7 +802,7 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
             findings.extend(run_document_rules(docs, settings, cap))
     findings[:0] = _capped_problems(problems, entry.display, settings)
     findings.extend(cap.summaries(settings))
-    file_result = FileResult(findings, kind, text=result.source.text, suppressed_omitted=cap.suppressed_omitted)
+    file_result = FileResult(findings, kind, suppressed_omitted=cap.suppressed_omitted)
     if kind in ("template", "pipeline", "terraform"):
         file_result.documents = docs
     return _finish(file_result, result.source, settings, suppressions)
@@ -793,6 +841,8 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
         reword_findings(kept, json=source.fmt == "json")
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
+    if kept and source.text:
+        file_result.lines = keep_lines(source.text.splitlines(), kept, source.path)
     return file_result
 
 
@@ -814,14 +864,17 @@ def mask_finding(finding: Finding, secrets: set[str]) -> None:
     finding.anchor = scrub_secrets(finding.anchor, secrets)
 
 
-def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tuple[list[Finding], dict[str, set[str]]]:
-    """Run the active project rules over the documents of every pipeline-bearing file."""
+def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tuple[list[Finding], dict[str, set[str]], dict[str, SparseLines]]:
+    """Run the active project rules over the documents of pipeline-bearing files.
+
+    Returns the findings, the secrets found (by the path of the file holding them) and the
+    lines of those files that a report may show for the findings (by path)."""
     from .project import Project
 
     project_rules = settings.project_rules
     # Project rules start from pipelines, which only templates and pipeline files hold.
     if not project_rules or not any(doc.kind == "pipeline" for doc in docs):
-        return [], {}
+        return [], {}, {}
     project = Project(docs, root, settings.limits, settings.config)
     findings: list[Finding] = []
     cap = _Cap(may_stop=False)  # a project rule reports on many files: it is never stopped
@@ -835,10 +888,14 @@ def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tu
             findings.append(internal_error(found, error, root, settings))
     findings.extend(cap.summaries(settings))
     secrets: dict[str, set[str]] = {}
+    lines: dict[str, SparseLines] = {}
+    pointed = {finding.path for finding in findings}
     for doc in [*docs, *project.loaded_documents()]:
         if doc.source.secrets:
             secrets.setdefault(doc.source.path, set()).update(doc.source.secrets)
-    return findings, secrets
+        if doc.source.path in pointed and doc.source.path not in lines and doc.source.text:
+            lines[doc.source.path] = keep_lines(doc.source.text.splitlines(), findings, doc.source.path)
+    return findings, secrets, lines
 
 
 # --------------------------------------------------------------------------------------------
@@ -908,30 +965,41 @@ def _run(paths: list[str] | None, settings: Settings | None, jobs: int | None, p
 
         results = lint_in_parallel(entries, settings, workers, progress)
     else:
+        from .joint import KeepBudget
+
+        budget = KeepBudget()
         results = []
         for index, entry in enumerate(entries):
-            results.append(lint_entry(entry, settings, keep=True))
+            file_result = lint_entry(entry, settings, keep=True)
+            budget.admit(file_result)
+            results.append(file_result)
             if progress:
                 progress(index + 1, len(entries))
     findings: list[Finding] = []
     kinds: dict[str, str | None] = {}
-    sources: dict[str, Source] = {}
+    sources: dict[str, KeptLines] = {}
     notices: list[str] = []
     for entry, file_result in zip(entries, results):
         notices.extend(n for n in file_result.notices if n not in notices)
         findings.extend(file_result.findings)
         kinds[entry.display] = file_result.kind
         if file_result.kind is not None or file_result.findings:
-            source = Source(entry.display, file_result.text, "yaml")
-            source.secrets = set(file_result.secrets)
-            sources[entry.display] = source
-    kept = [doc for file_result in results for doc in file_result.documents]
-    project_findings, project_secrets = run_project_rules(kept, settings, project_root(settings))
-    for secrets in (project_secrets, *(file_result.project_secrets for file_result in results)):
+            sources[entry.display] = KeptLines(entry.display, file_result.lines, set(file_result.secrets))
+        file_result.findings, file_result.lines = [], SparseLines(0)  # merged: the run holds them once
+    from .joint import merge_lines, run_groups
+
+    joint = run_groups(entries, results, settings)
+    project_lines: dict[str, SparseLines] = {}
+    for more in (joint.lines, *(file_result.project_lines for file_result in results)):
+        merge_lines(project_lines, more)
+    for path, lines in project_lines.items():
+        if path in sources:
+            merge_lines({path: sources[path].lines}, {path: lines})
+    for secrets in (joint.secrets, *(file_result.project_secrets for file_result in results)):
         for path, values in secrets.items():
             if path in sources:
                 sources[path].secrets |= values
-    project_findings = _each_crash_once([*project_findings, *(f for file_result in results for f in file_result.project_findings)])
+    project_findings = _each_crash_once([*joint.findings, *(f for file_result in results for f in file_result.project_findings)])
     _terraform_wording(project_findings, kinds)
     for finding in project_findings:
         known = sources.get(finding.path)

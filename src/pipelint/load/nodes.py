@@ -44,6 +44,10 @@ class Source:
             self._lines = self.text.splitlines()
         return self._lines
 
+    def forget_lines(self) -> None:
+        """Drop the cached line list (:attr:`lines` splits the text again when asked)."""
+        self._lines = None
+
     def __repr__(self) -> str:
         return f"Source({self.path!r})"
 

@@ -62,7 +62,7 @@ def excerpt(result: Any, path: str, first: int, last: int) -> list[tuple[int, st
     lines through :class:`SourceLines`, which masks each line once per report.
     """
     source = result.sources.get(path)
-    if source is None or not source.text:
+    if source is None or not source.lines:
         return []
     lines = source.lines
     secrets = source.secrets

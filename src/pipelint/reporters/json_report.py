@@ -7,14 +7,24 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from typing import IO, Any
 
 from .. import __version__
 from .safe import clean_json
 
 
+class _AsDicts(list):  # type: ignore[type-arg]
+    """The findings, serialised one at a time: ``json`` sees a list of their dicts."""
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        for finding in super().__iter__():
+            yield finding.to_dict()
+
+
 def render(result: Any, stream: IO[str], **_: Any) -> None:
-    """Write the JSON report."""
+    """Write the JSON report as ``json.dumps(report, indent=2)`` would, in pieces: the
+    findings' dicts are made one at a time and the text is written as it is produced."""
     counts = Counter(str(f.severity) for f in result.findings)
     data = {
         "version": 1,
@@ -30,6 +40,21 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
             "baseline_suppressed": getattr(result, "baseline_suppressed", 0),
             "baseline_fixed": getattr(result, "baseline_fixed", 0),
         },
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": _AsDicts(result.findings),
     }
-    stream.write(clean_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
+    write_json(data, stream)
+
+
+def write_json(data: Any, stream: IO[str]) -> None:
+    """Write ``data`` as ``clean_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"``
+    would, as the encoder produces it, without holding the whole text (or the pure-Python
+    encoder's list of pieces) in memory."""
+    pending: list[str] = []
+    size = 0
+    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):
+        pending.append(chunk)
+        size += len(chunk)
+        if size > 1 << 16:
+            stream.write(clean_json("".join(pending)))  # escapes single characters: any split is safe
+            pending, size = [], 0
+    stream.write(clean_json("".join(pending)) + "\n")

@@ -9,11 +9,9 @@ the range's end is exclusive, as pipelint's ``end_column`` already is.
 
 from __future__ import annotations
 
-import json
 from typing import IO, Any
 
 from . import with_fix
-from .safe import clean_json
 from .sarif import PROJECT_URL, rule_help_uri
 
 SEVERITIES = {"error": "ERROR", "warning": "WARNING", "note": "INFO"}
@@ -23,7 +21,7 @@ def _byte_column(result: Any, path: str, line: int, column: int) -> int:
     """1-based character ``column`` of ``line`` as a 1-based UTF-8 byte column (counted on the
     file's own text, which is never printed here)."""
     source = result.sources.get(path)
-    if source is None or not source.text or not 1 <= line <= len(source.lines):
+    if source is None or not 1 <= line <= len(source.lines):
         return column
     text = source.lines[line - 1][: column - 1]
     if text.isascii():
@@ -48,4 +46,6 @@ def build(result: Any) -> dict[str, Any]:
 
 def render(result: Any, stream: IO[str], **_: Any) -> None:
     """Write the rdjson report."""
-    stream.write(clean_json(json.dumps(build(result), indent=2, ensure_ascii=False)) + "\n")
+    from .json_report import write_json
+
+    write_json(build(result), stream)

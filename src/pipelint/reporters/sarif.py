@@ -10,7 +10,6 @@ marked ``properties.applicability`` ``safe`` or ``unsafe``.
 
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from typing import IO, Any
@@ -18,7 +17,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from . import SourceLines, with_fix
-from .safe import clean, clean_json, clip, window
+from .safe import clean, clip, window
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 PROJECT_URL = "https://github.com/pipelint/pipelint"
@@ -146,4 +145,6 @@ def build(result: Any) -> dict[str, Any]:
 
 def render(result: Any, stream: IO[str], **_: Any) -> None:
     """Write the SARIF log."""
-    stream.write(clean_json(json.dumps(build(result), indent=2, ensure_ascii=False)) + "\n")
+    from .json_report import write_json
+
+    write_json(build(result), stream)
