@@ -217,3 +217,26 @@ def test_cross_file_rules_never_read_a_buildspec_through_a_link_out_of_the_proje
     (repo / "link" / "buildspec.yml").write_text((outside / "buildspec.yml").read_text())
     session.save(uri, TEMPLATE)
     assert session.depends[str(repo / "template.yml")] == {str(repo / "link" / "buildspec.yml")}  # a real folder is read
+
+
+def test_rules_read_the_line_their_position_names_after_a_separator(repo: Path) -> None:
+    """Source.lines numbers lines as the loader does (Terraform: ``\\n`` only), so a rule quoting
+    the text at a position (BS120) quotes the command, not the line above it."""
+    text = ('# note\u2028 more\nresource "aws_codebuild_project" "p" {\n  name = "p"\n  source {\n    type = "CODEPIPELINE"\n'
+            '    buildspec = <<-EOT\n      version: 0.2\n      phases:\n        build:\n          commands:\n'
+            '            - echo one: done\n    EOT\n  }\n}\n')
+    doc, findings = open_document(Session(isolated=True), repo, "main.tf", text)
+    [finding] = findings
+    assert (finding.code, finding.line, finding.col) == ("BS120", 11, 15)
+    assert "`echo one: done`" in finding.message
+    diagnostic = to_diagnostic(finding, doc.uri, doc.positions, UTF16, doc.registry)
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == (editor_line(text, "echo one"), 14)
+
+
+def test_code_frames_show_the_numbered_line_for_every_separator() -> None:
+    from pipelint.load.nodes import Source
+
+    text = "a\rb\x0cc\u2028d\x85e\n"
+    assert Source("x.yml", text, "yaml").lines == ["a", "b\x0cc", "d", "e"]
+    assert Source("x.json", text, "json").lines == ["a\rb\x0cc\u2028d\x85e"]
+    assert Source("x.tf", "a\r\nb\n", "hcl").lines == ["a", "b"]
