@@ -55,7 +55,7 @@ class Document:
         self.registry: Any = None
         self.pending = False  # the text changed since its last lint (the server lints it soon)
         self._positions: LineModel | None = None
-        self._positions_of: tuple[str, str] | None = None
+        self._positions_of: tuple[str, str | None] | None = None
 
     @property
     def line_format(self) -> str:
@@ -71,10 +71,10 @@ class Document:
     @property
     def positions(self) -> LineModel:
         """The text's lines as the LSP and as pipelint count them (worked out once per text)."""
-        fmt = self.line_format
-        if self._positions is None or self._positions_of is None or self._positions_of[0] is not self.text or self._positions_of[1] != fmt:
-            self._positions = LineModel(self.text, fmt)
-            self._positions_of = (self.text, fmt)
+        known = self._positions_of
+        if self._positions is None or known is None or known[0] is not self.text or known[1] != self.kind:
+            self._positions = LineModel(self.text, self.line_format)
+            self._positions_of = (self.text, self.kind)
         return self._positions
 
     @property
