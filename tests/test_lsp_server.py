@@ -34,11 +34,12 @@ class Server:
     def uri(self, name: str) -> str:
         return (self.root / name).as_uri()
 
-    async def settle(self) -> None:
+    async def settle(self, uri: str | None = None) -> None:
         """Wait until the server handled every notification sent so far (a request is answered
-        after them, and their diagnostics are published before its answer)."""
+        after them, and their diagnostics are published before its answer); a request about
+        ``uri`` also lints that document's latest text at once (linting while typing is debounced)."""
         await self.client.text_document_hover_async(types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=self.uri("nothing-open.yml")), position=types.Position(line=0, character=0)))
+            text_document=types.TextDocumentIdentifier(uri=uri or self.uri("nothing-open.yml")), position=types.Position(line=0, character=0)))
 
     async def open(self, name: str, text: str) -> list[types.Diagnostic]:
         uri = self.uri(name)
@@ -54,7 +55,7 @@ class Server:
         self.client.text_document_did_change(types.DidChangeTextDocumentParams(
             text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
             content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
-        await self.settle()
+        await self.settle(uri)
         return list(self.client.diagnostics.get(uri, []))
 
     async def actions(self, name: str, line: int) -> list[types.CodeAction]:
@@ -158,7 +159,7 @@ async def test_incremental_change_in_utf16_units(server: Server) -> None:
         text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=server.versions[uri]),
         content_changes=[types.TextDocumentContentChangePartial(
             range=types.Range(start=types.Position(line=1, character=28), end=types.Position(line=1, character=32)), text='"1.10"')]))
-    await server.settle()
+    await server.settle(uri)
     assert spans(list(server.client.diagnostics[uri]), "LSX001") == [("LSX001", 2, 8, 2, 11)]
     await server.change("buildspec.yml", MARKERS)
 

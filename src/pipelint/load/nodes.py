@@ -39,9 +39,18 @@ class Source:
 
     @property
     def lines(self) -> list[str]:
-        """The file's lines without their line endings."""
+        """The file's lines without their line endings, numbered as the loader numbers them
+        (the lines of positions): YAML (libyaml) ends a line at ``\\n``, ``\\r\\n``, ``\\r``,
+        NEL, U+2028 and U+2029; JSON and HCL only at ``\\n``. Never ``str.splitlines``, which
+        also breaks at form feeds and other characters no loader counts."""
         if self._lines is None:
-            self._lines = self.text.splitlines()
+            import re
+
+            breaks = "\r\n|[\r\n\x85\u2028\u2029]" if self.fmt == "yaml" else "\r?\n"
+            lines = re.split(breaks, self.text)
+            if lines and lines[-1] == "":
+                lines.pop()  # a final line break ends the last line, as with str.splitlines
+            self._lines = lines
         return self._lines
 
     def forget_lines(self) -> None:

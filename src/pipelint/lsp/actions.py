@@ -7,7 +7,7 @@
 * **Fix all <CODE> in file**: the safe fixes of that rule in the file, applied and verified by
   :func:`pipelint.fixes.session.fix_text` (the code ``pipelint check --fix`` runs: in rounds, the
   result linted again, kept only if it loads, the fixed findings are gone and none appeared),
-  sent as one edit of the changed span. Working that out lints the text a few times, so when
+  sent as one edit per changed region (unchanged lines between two fixes are never resent). Working that out lints the text a few times, so when
   the client can resolve an action's edit later (``codeAction/resolve``) it is computed only
   when the user picks the action.
 * ``source.fixAll.pipelint`` (asked for by kind, e.g. VS Code's ``editor.codeActionsOnSave``):
@@ -20,6 +20,12 @@
   (use ``per-file-ignores`` in the config), and neither do Terraform files for now (a line may
   end inside a heredoc). A fix whose text would carry a secret the file holds
   is not offered (every output masks secrets; an edit cannot).
+
+Every edit is checked before it is offered: a single fix must apply to the text as ``--fix``
+would apply it (positions inside the text, edits not overlapping, no line separators the
+positions could be misread at), its new text must be valid Unicode of a sane size, and it takes
+the document's line ending (a CRLF file stays CRLF). No edit is sent whose new text holds a
+secret the file is known to hold or anything that looks like a secret.
 """
 
 from __future__ import annotations
@@ -31,10 +37,10 @@ from lsprotocol import types
 
 from ..findings import Finding
 from .diagnostics import lsp_range, shown_text, to_diagnostic
-from .positions import units
 from .session import Document
 
 FIX_ALL_KIND = "source.fixAll.pipelint"
+MAX_FIX_TEXT = 256 * 1024  # characters of new text one offered fix may insert
 _DISABLE = re.compile(r"#\s*pipelint:\s*disable\s*=\s*([A-Za-z0-9_,\- ]+)")
 
 
@@ -53,7 +59,7 @@ def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], enc
         return actions
     fix_all_done: set[str] = set()
     for finding in wanted:
-        diagnostic = to_diagnostic(finding, doc.uri, doc.lines, encoding, doc.registry)
+        diagnostic = to_diagnostic(finding, doc.uri, doc.positions, encoding, doc.registry)
         single = fix_action(doc, finding, encoding, diagnostic)
         if single is not None:
             actions.append(single)
@@ -72,7 +78,7 @@ def code_actions(doc: Document, wanted: list[Finding], every: list[Finding], enc
             actions.append(types.CodeAction(
                 title=f"Disable {finding.code} for this line",
                 kind=types.CodeActionKind.QuickFix,
-                diagnostics=[to_diagnostic(finding, doc.uri, doc.lines, encoding, doc.registry)],
+                diagnostics=[to_diagnostic(finding, doc.uri, doc.positions, encoding, doc.registry)],
                 edit=_workspace_edit(doc, [edit]),
             ))
     return actions
@@ -87,17 +93,58 @@ def _carries_secret(fix: Any, secrets: set[str]) -> bool:
     return any(secret and secret in edit.text for edit in fix.edits for secret in secrets)
 
 
+def shows_secret(text: str, secrets: set[str]) -> bool:
+    """Whether an edit's new text holds a secret the file is known to hold, or looks like one
+    (:func:`pipelint.textutil.secret_like_spans`, the check fixes themselves pass)."""
+    from ..textutil import secret_like_spans
+
+    return any(secret and secret in text for secret in secrets) or bool(secret_like_spans(text))
+
+
+def valid_text(text: str) -> bool:
+    """Whether a fix's new text can be sent: encodable (no lone surrogate) and of a sane size."""
+    if len(text) > MAX_FIX_TEXT:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def applicable(doc: Document, finding: Finding) -> bool:
+    """Whether the finding's fix applies to the document's text as ``pipelint check --fix``
+    would apply it: every edit inside the text, none reversed or overlapping another, a text
+    whose positions map exactly (:func:`pipelint.fixes.apply.apply_fixes`), valid new text."""
+    from ..fixes.apply import apply_fixes
+
+    fix = _fix_of(finding)
+    if fix is None or not fix.edits or not all(valid_text(e.text) for e in fix.edits):
+        return False
+    try:
+        outcome = apply_fixes(doc.text, [finding], True)
+    except Exception:  # a malformed fix from a plugin: not offered
+        return False
+    return outcome.applied == [finding] and not outcome.invalid and not outcome.refused
+
+
 def fix_action(doc: Document, finding: Finding, encoding: str, diagnostic: types.Diagnostic) -> types.CodeAction | None:
     """"Fix: <title>" for a finding with a fix."""
     fix = _fix_of(finding)
-    if fix is None or not fix.edits or _carries_secret(fix, doc.secrets):
+    if fix is None or not fix.edits or _carries_secret(fix, doc.secrets) or not applicable(doc, finding):
         return None
+    from ..fixes.apply import newline_of
     from ..textutil import mask_secrets
 
+    newline = newline_of(doc.text)
+    texts = [e.text.replace("\r\n", "\n").replace("\n", newline) if newline != "\n" else e.text for e in fix.edits]
+    if any(shows_secret(text, doc.secrets) for text in texts):
+        return None
     title = shown_text(mask_secrets(f"Fix: {fix.title}", doc.secrets) if doc.secrets else f"Fix: {fix.title}")
     if not fix.safe:
         title += " (unsafe: changes behaviour)"
-    edits = [types.TextEdit(range=lsp_range(doc.lines, e.line, e.col, e.end_line, e.end_col, encoding), new_text=e.text) for e in fix.edits]
+    edits = [types.TextEdit(range=lsp_range(doc.positions, e.line, e.col, e.end_line, e.end_col, encoding), new_text=text)
+             for e, text in zip(fix.edits, texts)]
     return types.CodeAction(
         title=title,
         kind=types.CodeActionKind.QuickFix,
@@ -132,7 +179,10 @@ def resolve_fix_all(action: types.CodeAction, doc: Document, encoding: str, lint
     fixed = fixed_text(doc.text, code, lint)
     if fixed is None or fixed == doc.text:
         return None
-    action.edit = _workspace_edit(doc, [span_edit(doc, fixed, encoding)])
+    edits = minimal_edits(doc, fixed, encoding)
+    if edits is None:
+        return None
+    action.edit = _workspace_edit(doc, edits)
     return action
 
 
@@ -143,8 +193,10 @@ def fix_file_action(doc: Document, every: list[Finding], encoding: str, lint: An
     fixed = fixed_text(doc.text, None, lint)
     if fixed is None or fixed == doc.text:
         return None
-    return types.CodeAction(title="Fix all safe pipelint fixes", kind=FIX_ALL_KIND,
-                            edit=_workspace_edit(doc, [span_edit(doc, fixed, encoding)]))
+    edits = minimal_edits(doc, fixed, encoding)
+    if edits is None:
+        return None
+    return types.CodeAction(title="Fix all safe pipelint fixes", kind=FIX_ALL_KIND, edit=_workspace_edit(doc, edits))
 
 
 def fixed_text(text: str, code: str | None, lint: Any) -> str | None:
@@ -169,28 +221,60 @@ def fixed_text(text: str, code: str | None, lint: Any) -> str | None:
     return result.text if result.changed else None
 
 
-def span_edit(doc: Document, new_text: str, encoding: str) -> types.TextEdit:
-    """One edit that turns the document's text into ``new_text``: the span between their common
-    start and common end (so the editor keeps the cursor and folds of untouched lines)."""
-    old = doc.text
-    start = 0
-    limit = min(len(old), len(new_text))
-    while start < limit and old[start] == new_text[start]:
-        start += 1
-    end = 0
-    while end < limit - start and old[len(old) - 1 - end] == new_text[len(new_text) - 1 - end]:
-        end += 1
-    first = _offset_position(old, start)
-    last = _offset_position(old, len(old) - end)
-    rng = lsp_range(doc.lines, first[0], first[1], last[0], last[1], encoding)
-    return types.TextEdit(range=rng, new_text=new_text[start:len(new_text) - end])
+def changed_regions(old: str, new: str) -> list[tuple[int, int, str]]:
+    """``(start, end, text)``: the regions of ``old`` (character offsets) that differ from
+    ``new``, each with its replacement, in order and disjoint. Lines are compared first (the
+    lines both texts share at their start and end are skipped without a diff), then each changed
+    run of lines is narrowed to the characters that differ."""
+    from difflib import SequenceMatcher
+
+    a, b = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    middle_a, middle_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    base_a = sum(len(line) for line in a[:head])
+    base_b = sum(len(line) for line in b[:head])
+    offsets_a, offsets_b = _offsets(middle_a, base_a), _offsets(middle_b, base_b)
+    regions: list[tuple[int, int, str]] = []
+    matcher = SequenceMatcher(None, middle_a, middle_b, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start, end = offsets_a[i1], offsets_a[i2]
+        new_start, new_end = offsets_b[j1], offsets_b[j2]
+        while start < end and new_start < new_end and old[start] == new[new_start]:
+            start, new_start = start + 1, new_start + 1
+        while start < end and new_start < new_end and old[end - 1] == new[new_end - 1]:
+            end, new_end = end - 1, new_end - 1
+        regions.append((start, end, new[new_start:new_end]))
+    return regions
 
 
-def _offset_position(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and code-point column of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    start = text.rfind("\n", 0, offset) + 1
-    return line, offset - start + 1
+def _offsets(lines: list[str], base: int) -> list[int]:
+    """The offset of each line's start, and of the end of the last one."""
+    out = [base]
+    for line in lines:
+        out.append(out[-1] + len(line))
+    return out
+
+
+def minimal_edits(doc: Document, new_text: str, encoding: str) -> list[types.TextEdit] | None:
+    """The edits that turn the document's text into ``new_text``, one per changed region (so the
+    editor keeps the cursor and folds of untouched lines, and no unchanged text is resent), or
+    ``None`` when one of them would carry a secret of the file or anything that looks like one."""
+    edits: list[types.TextEdit] = []
+    positions = doc.positions
+    for start, end, text in changed_regions(doc.text, new_text):
+        if shows_secret(text, doc.secrets):
+            return None
+        first, last = positions.lsp_position(start, encoding), positions.lsp_position(end, encoding)
+        edits.append(types.TextEdit(range=types.Range(start=types.Position(line=first[0], character=first[1]),
+                                                      end=types.Position(line=last[0], character=last[1])), new_text=text))
+    return edits
 
 
 def disable_edit(doc: Document, finding: Finding, encoding: str) -> types.TextEdit | None:
@@ -198,7 +282,7 @@ def disable_edit(doc: Document, finding: Finding, encoding: str) -> types.TextEd
     where no comment can go there (see the module docstring)."""
     from ..load import detect_format
 
-    if finding.code == "PL001" or doc.kind is None or finding.line > len(doc.lines):
+    if finding.code == "PL001" or doc.kind is None or not 1 <= finding.line <= len(doc.lines):
         return None
     name = (doc.path or doc.display).lower()
     if doc.kind == "terraform" or name.endswith((".tf", ".tf.json")):
@@ -215,15 +299,21 @@ def disable_edit(doc: Document, finding: Finding, encoding: str) -> types.TextEd
         if any(part.strip().upper() in (finding.code, "ALL") or part.strip().lower() == finding.name for part in codes.split(",")):
             return None
         at = existing.start(1) + len(codes)
-        position = types.Position(line=finding.line - 1, character=units(line_text[:at], encoding))
+        position = _lsp_position(doc, finding.line, at + 1, encoding)
         return types.TextEdit(range=types.Range(start=position, end=position), new_text=f",{finding.code}")
     if not comment_fits(doc, finding.line):
         return None
-    end = types.Position(line=finding.line - 1, character=units(line_text, encoding))
+    end = _lsp_position(doc, finding.line, len(line_text) + 1, encoding)
     gap = " " if line_text.endswith((" ", "\t")) else "  "
     if not line_text.strip():
         gap = ""
     return types.TextEdit(range=types.Range(start=end, end=end), new_text=f"{gap}# pipelint: disable={finding.code}")
+
+
+def _lsp_position(doc: Document, line: int, col: int, encoding: str) -> types.Position:
+    """The LSP position of pipelint's 1-based ``(line, col)`` in the document."""
+    at = doc.positions.to_lsp(line, col, encoding)
+    return types.Position(line=at[0], character=at[1])
 
 
 _PARSED: dict[str, Any] = {}

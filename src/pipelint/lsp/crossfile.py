@@ -7,8 +7,9 @@ disk: ``Source.BuildSpec`` as a path relative to the project root, or ``buildspe
 is absent. This module follows the same references with the same helpers
 (:mod:`pipelint.rules.pipeline._crossfile`), so the language server knows, for each pipeline
 file it has linted, the buildspec files whose save must re-run its rules. It reads only what the
-rules themselves would read (inside the project root, through
-:class:`~pipelint.engine.project.Project`), and only on open and save.
+rules themselves would read (inside the project root by real path, through
+:meth:`~pipelint.engine.project.Project.allowed`, the check ``pipelint check`` applies), and only
+on open and save.
 """
 
 from __future__ import annotations
@@ -57,6 +58,15 @@ def _documents(entry: FileEntry, settings: Any) -> list[Any]:
     return list(docs)
 
 
+def readable(path: str, project: Any) -> bool:
+    """Whether the project rules may read ``path``, exactly as ``pipelint check`` decides
+    (:meth:`~pipelint.engine.project.Project.allowed`: inside the project root by its real path,
+    every link resolved; no link unless links are followed; no FIFO, socket or device)."""
+    from ..discover import inside
+
+    return inside(path, project.root) and bool(project.allowed(path))
+
+
 def _buildspecs(project: Any, mine: set[int]) -> set[str]:
     from pipelint.models.pipeline import pipeline_of, text_of
     from pipelint.rules.pipeline._crossfile import DEFAULT_BUILDSPEC, buildspec_of, codebuild_project
@@ -73,7 +83,7 @@ def _buildspecs(project: Any, mine: set[int]) -> set[str]:
                 continue
             spec = buildspec_of(project, target)
             if spec is not None and spec.doc is not None:
-                if spec.doc.flavor != "inline":
+                if spec.doc.flavor != "inline" and readable(os.path.abspath(spec.doc.source.path), project):
                     found.add(os.path.abspath(spec.doc.source.path))
                 continue
             # Not there yet (or not read): the file whose creation or save would change the finding.
@@ -82,6 +92,6 @@ def _buildspecs(project: Any, mine: set[int]) -> set[str]:
             relative = DEFAULT_BUILDSPEC if source is not None and hasattr(source, "get") and source.get("BuildSpec") is None else written
             if relative and "\n" not in relative and not relative.startswith(("arn:", "s3:", "/")) and "$" not in relative:
                 candidate = os.path.normpath(os.path.join(project.root, relative))
-                if candidate.startswith(project.root.rstrip(os.sep) + os.sep):
+                if readable(candidate, project):
                     found.add(candidate)
     return found

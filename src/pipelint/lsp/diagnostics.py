@@ -12,7 +12,7 @@ from typing import Any
 from lsprotocol import types
 
 from ..findings import Finding, Severity
-from .positions import to_lsp
+from .positions import LineModel
 
 SOURCE = "pipelint"
 _SEVERITY = {
@@ -22,10 +22,11 @@ _SEVERITY = {
 }
 
 
-def lsp_range(lines: list[str], line: int, col: int, end_line: int, end_col: int, encoding: str) -> types.Range:
-    """An LSP range of a 1-based, end-exclusive code-point range (never ending before it starts)."""
-    start = to_lsp(lines, line, col, encoding)
-    end = to_lsp(lines, end_line, end_col, encoding)
+def lsp_range(positions: LineModel, line: int, col: int, end_line: int, end_col: int, encoding: str) -> types.Range:
+    """An LSP range of a 1-based, end-exclusive code-point range in pipelint's line numbering
+    (never ending before it starts)."""
+    start = positions.to_lsp(line, col, encoding)
+    end = positions.to_lsp(end_line, end_col, encoding)
     if end < start:
         end = start
     return types.Range(start=types.Position(line=start[0], character=start[1]), end=types.Position(line=end[0], character=end[1]))
@@ -52,20 +53,20 @@ def help_uri(registry: Any, code: str) -> str | None:
     return rule_help_uri(code)
 
 
-def to_diagnostic(finding: Finding, uri: str, lines: list[str], encoding: str, registry: Any) -> types.Diagnostic:
-    """The diagnostic of one finding of the document ``uri`` (whose text is ``lines``)."""
+def to_diagnostic(finding: Finding, uri: str, positions: LineModel, encoding: str, registry: Any) -> types.Diagnostic:
+    """The diagnostic of one finding of the document ``uri`` (whose lines are ``positions``)."""
     from ..reporters import with_fix
 
     href = help_uri(registry, finding.code)
     related = [
         types.DiagnosticRelatedInformation(
-            location=types.Location(uri=uri, range=lsp_range(lines, line, col, end_line, end_col, encoding)),
+            location=types.Location(uri=uri, range=lsp_range(positions, line, col, end_line, end_col, encoding)),
             message=shown_text(message),
         )
         for message, line, col, end_line, end_col in finding.related
     ]
     return types.Diagnostic(
-        range=lsp_range(lines, finding.line, finding.col, finding.end_line, finding.end_col, encoding),
+        range=lsp_range(positions, finding.line, finding.col, finding.end_line, finding.end_col, encoding),
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         code=finding.code,
         code_description=types.CodeDescription(href=href) if href else None,

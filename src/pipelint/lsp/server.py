@@ -6,7 +6,20 @@ published for every open document whose findings changed), ``textDocument/codeAc
 ``textDocument/hover``, ``workspace/didChangeWatchedFiles`` (config files; registered
 dynamically when the client allows it), ``shutdown`` and ``exit``.
 
-Robustness: every handler is guarded. Whatever goes wrong (a file that cannot be read, a rule
+Documents: the session keeps each open document's text; pygls' own copy is not used (it splits
+lines as ``str.splitlines`` does, at form feeds, NEL, U+2028 and more, where the LSP and the
+editor do not). Incremental changes are applied with the LSP's line breaks
+(:func:`~pipelint.lsp.positions.apply_change`). ``didSave`` of a document that is not open is
+ignored: nothing is ever read from disk for it.
+
+Linting while typing is debounced: a ``didChange`` only records the text, and the document is
+linted ``LINT_DELAY`` seconds after the last change (superseded versions are never linted). A
+request about a document (hover, code actions) lints its latest text first if it is pending, so
+it never waits behind stale lints and never answers from findings of an older text.
+
+Robustness: every handler is guarded. A request whose parameters do not match the protocol gets
+an ``InvalidParams`` error reply; pygls' own log records (tracebacks included) go to the client's
+log as one line each, never to stderr. Whatever goes wrong (a file that cannot be read, a rule
 that raises: the engine already makes that a ``PL001`` diagnostic) is logged to the client with
 ``window/logMessage``, masked and clipped, and the server goes on. Nothing but the protocol is
 written to stdout: ``sys.stdout`` is pointed at stderr while the server runs.
@@ -14,13 +27,18 @@ written to stdout: ``sys.stdout`` is pointed at stderr while the server runs.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import logging
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.language_server import lsp_method
 
 from .. import __version__
 from .actions import FIX_ALL_KIND
@@ -29,14 +47,129 @@ from .session import Session
 F = TypeVar("F", bound=Callable[..., Any])
 
 CONFIG_GLOBS = ("**/.pipelint.toml", "**/pyproject.toml")
+LINT_DELAY = 0.3  # seconds without a change before a changed document is linted
+
+
+class _Ignored:
+    """What a message that could not be read becomes (answered already, if it was a request)."""
+
+    jsonrpc = None
+
+
+_IGNORED = _Ignored()
+
+
+class PipelintProtocol(LanguageServerProtocol):
+    """pygls' protocol, except that it keeps no copy of the documents (the session does) and
+    answers a request it cannot read with ``InvalidParams`` instead of dropping it."""
+
+    _server: PipelintServer
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Generator[Any, Any, None]:
+        """Hand the notification to the server's handler only."""
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_OPEN)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams) -> Generator[Any, Any, None]:
+        """Hand the notification to the server's handler only."""
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CHANGE)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams) -> Generator[Any, Any, None]:
+        """Hand the notification to the server's handler only."""
+        if (handler := self.fm.features.get(types.TEXT_DOCUMENT_DID_CLOSE)) is not None:
+            yield handler, (params,), None
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        """The typed message of ``data``; a request whose parameters do not fit its method is
+        answered with ``InvalidParams`` (a notification is dropped), and logged in one line."""
+        try:
+            return super().structure_message(data)
+        except Exception:
+            from pygls.exceptions import JsonRpcInvalidParams
+
+            named = data.get("method")
+            method = named if isinstance(named, str) else "?"
+            msg_id = data.get("id")
+            if "method" in data and isinstance(msg_id, (int, str)) and not isinstance(msg_id, bool):
+                try:
+                    self._send_response(msg_id, error=JsonRpcInvalidParams(f"invalid parameters for {method[:80]}").to_response_error())
+                except Exception:
+                    pass
+            self._server.log(f"error: ignored a {method[:80]!r} message whose parameters do not match the protocol")
+            return _IGNORED
+
+    def handle_message(self, message: Any) -> None:
+        """Handle a message (one that could not be read was dealt with already)."""
+        if message is _IGNORED:
+            return
+        super().handle_message(message)
+
+
+class _ClientLogHandler(logging.Handler):
+    """pygls' log records, as one line each in the client's log (never a traceback on stderr)."""
+
+    def __init__(self, server: PipelintServer) -> None:
+        super().__init__(logging.WARNING)
+        self.server = server
+        self.busy = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if getattr(self.busy, "on", False):
+            return  # logging about sending the log message itself
+        self.busy.on = True
+        try:
+            first = record.getMessage().split("\n", 1)[0][:200]
+            self.server.log(f"{'error' if record.levelno >= logging.ERROR else 'warning'}: pygls: {first}")
+        except Exception:
+            pass
+        finally:
+            self.busy.on = False
 
 
 class PipelintServer(LanguageServer):
     """A pygls server holding one :class:`Session`."""
 
     def __init__(self, session_options: dict[str, Any]) -> None:
-        super().__init__("pipelint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("pipelint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=PipelintProtocol)
         self.session = Session(log=self.log, alert=self.alert, **session_options)
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """pygls' report of a failed handler: one line in the client's log."""
+        self.log(f"error: {type(error).__name__}: {str(error).splitlines()[0][:200] if str(error) else ''}")
+
+    def schedule_lint(self, uri: str) -> None:
+        """Lint the document ``LINT_DELAY`` seconds from now, unless it changes again before."""
+        self.cancel_lint(uri)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no event loop (driven directly): lint now
+            self.publish(self.session.flush(uri))
+            return
+        self._timers[uri] = loop.call_later(LINT_DELAY, self._lint_due, uri)
+
+    def cancel_lint(self, uri: str) -> None:
+        """Forget a scheduled lint of the document."""
+        timer = self._timers.pop(uri, None)
+        if timer is not None:
+            timer.cancel()
+
+    def flush(self, uri: str) -> None:
+        """Lint the document now if its text changed since its last lint (before a request about it)."""
+        self.cancel_lint(uri)
+        self.publish(self.session.flush(uri))
+
+    def _lint_due(self, uri: str) -> None:
+        self._timers.pop(uri, None)
+        try:
+            self.publish(self.session.flush(uri))
+        except Exception as error:
+            self.log(f"error: internal error in lint: {type(error).__name__}: {str(error)[:200]}")
 
     def log(self, message: str, level: types.MessageType = types.MessageType.Warning) -> None:
         """A line in the client's log (``window/logMessage``), masked and clipped."""
@@ -88,7 +221,9 @@ class PipelintServer(LanguageServer):
             if doc is None:
                 self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
                 continue
-            diagnostics = [to_diagnostic(f, uri, doc.lines, self.encoding, doc.registry) for f in self.session.findings_for(uri)]
+            if doc.pending:
+                continue  # published once its latest text is linted
+            diagnostics = [to_diagnostic(f, uri, doc.positions, self.encoding, doc.registry) for f in self.session.findings_for(uri)]
             self.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, version=doc.version, diagnostics=diagnostics))
 
 
@@ -132,20 +267,35 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     @guarded
     def did_change(ls: PipelintServer, params: types.DidChangeTextDocumentParams) -> None:
+        from .positions import apply_change
+
         uri = params.text_document.uri
-        text = ls.workspace.get_text_document(uri).source  # pygls applied the changes
-        ls.publish(ls.session.change(uri, text, params.text_document.version))
+        doc = ls.session.documents.get(uri)
+        if doc is None:
+            return  # not opened: nothing to apply the change to
+        text = doc.text
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start, end = change.range.start, change.range.end
+                text = apply_change(text, (start.line, start.character), (end.line, end.character), change.text, ls.encoding)
+            else:
+                text = change.text
+        ls.session.edit(uri, text, params.text_document.version)
+        ls.schedule_lint(uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False))
     @guarded
     def did_save(ls: PipelintServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
-        text = params.text if params.text is not None else ls.workspace.get_text_document(uri).source
-        ls.publish(ls.session.save(uri, text))
+        if uri not in ls.session.documents:
+            return  # never read a document the editor did not open (it may be any file, a FIFO, a device)
+        ls.cancel_lint(uri)
+        ls.publish(ls.session.save(uri, params.text))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     @guarded
     def did_close(ls: PipelintServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.cancel_lint(params.text_document.uri)
         ls.session.close(params.text_document.uri)
         ls.publish({params.text_document.uri})
 
@@ -159,14 +309,14 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
     @guarded
     def code_action(ls: PipelintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
         from .actions import code_actions
-        from .positions import from_lsp
 
         doc = ls.session.documents.get(params.text_document.uri)
         if doc is None:
             return None
+        ls.flush(doc.uri)
         every = ls.session.findings_for(doc.uri)
-        start = from_lsp(doc.lines, params.range.start.line, params.range.start.character, ls.encoding)
-        end = from_lsp(doc.lines, params.range.end.line, params.range.end.character, ls.encoding)
+        start = doc.positions.from_lsp(params.range.start.line, params.range.start.character, ls.encoding)
+        end = doc.positions.from_lsp(params.range.end.line, params.range.end.character, ls.encoding)
         wanted = [f for f in every if (f.line, f.col) <= end and start <= (f.end_line, f.end_col)]
         only = [str(getattr(k, "value", k)) for k in params.context.only] if params.context.only is not None else None
         return code_actions(doc, wanted, every, ls.encoding, only, lambda text: ls.session.lint_text(doc, text), ls.resolves_edits) or None
@@ -178,6 +328,8 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
 
         data = action.data if isinstance(action.data, dict) else {}
         doc = ls.session.documents.get(str(data.get("uri")))
+        if doc is not None:
+            ls.flush(doc.uri)
         if doc is None or action.edit is not None or data.get("version") != doc.version:
             return action  # nothing to add, or the text changed since: no edit rather than a wrong one
         return resolve_fix_all(action, doc, ls.encoding, lambda text: ls.session.lint_text(doc, text)) or action
@@ -187,19 +339,19 @@ def make_server(trust_config_plugins: bool | None = None, config_path: str | Non
     def hover(ls: PipelintServer, params: types.HoverParams) -> types.Hover | None:
         from .diagnostics import lsp_range
         from .hover import covering, rule_markdown
-        from .positions import from_lsp
 
         doc = ls.session.documents.get(params.text_document.uri)
         if doc is None:
             return None
-        line, col = from_lsp(doc.lines, params.position.line, params.position.character, ls.encoding)
+        ls.flush(doc.uri)
+        line, col = doc.positions.from_lsp(params.position.line, params.position.character, ls.encoding)
         hits = covering(ls.session.findings_for(doc.uri), line, col)
         text = rule_markdown(doc.registry, hits)
         if text is None:
             return None
         first = hits[0]
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text),
-                           range=lsp_range(doc.lines, first.line, first.col, first.end_line, first.end_col, ls.encoding))
+                           range=lsp_range(doc.positions, first.line, first.col, first.end_line, first.end_col, ls.encoding))
 
     return server
 
@@ -212,4 +364,7 @@ def serve(trust_config_plugins: bool = False, config_path: str | None = None, is
     protocol_out = sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but the protocol on stdout
     server = make_server(True if trust_config_plugins else None, config_path, isolated)
+    pygls_log = logging.getLogger("pygls")
+    pygls_log.addHandler(_ClientLogHandler(server))
+    pygls_log.propagate = False  # never Python's last-resort handler on stderr
     server.start_io(sys.stdin.buffer, protocol_out)

@@ -34,7 +34,7 @@ from typing import Any
 
 from ..discover import BufferEntry, FileEntry, display_path
 from ..findings import Finding
-from .positions import split_lines
+from .positions import LineModel
 
 # Kinds whose documents the project rules start from (the engine keeps their documents for them).
 # "terraform" is the kind the engine gives `.tf` files once it reads them.
@@ -53,16 +53,34 @@ class Document:
         self.findings: list[Finding] = []  # the document's own findings (not project ones)
         self.secrets: set[str] = set()
         self.registry: Any = None
-        self._lines: list[str] | None = None
-        self._lines_of: str | None = None
+        self.pending = False  # the text changed since its last lint (the server lints it soon)
+        self._positions: LineModel | None = None
+        self._positions_of: tuple[str, str | None] | None = None
+
+    @property
+    def line_format(self) -> str:
+        """Whose line breaks pipelint's line numbers follow in this document: ``"yaml"``
+        (libyaml's) or ``"lf"`` (``\\n`` only: JSON and Terraform files)."""
+        from ..load import detect_format
+
+        name = (self.path or self.display).lower()
+        if self.kind == "terraform" or name.endswith((".tf", ".tf.json")):
+            return "lf"
+        return "lf" if detect_format(name, self.text[:4096]) == "json" else "yaml"
+
+    @property
+    def positions(self) -> LineModel:
+        """The text's lines as the LSP and as pipelint count them (worked out once per text)."""
+        known = self._positions_of
+        if self._positions is None or known is None or known[0] is not self.text or known[1] != self.kind:
+            self._positions = LineModel(self.text, self.line_format)
+            self._positions_of = (self.text, self.kind)
+        return self._positions
 
     @property
     def lines(self) -> list[str]:
-        """The text split into LSP lines (worked out once per text)."""
-        if self._lines is None or self._lines_of is not self.text:
-            self._lines = split_lines(self.text)
-            self._lines_of = self.text
-        return self._lines
+        """The text's lines as pipelint numbers them (without their line breaks)."""
+        return self.positions.own_lines
 
     @property
     def display(self) -> str:
@@ -205,11 +223,28 @@ class Session:
 
     def change(self, uri: str, text: str, version: int | None = None) -> set[str]:
         """The text of an open document changed: lint it (without the cross-file rules)."""
+        if uri not in self.documents:
+            return self.open(uri, text, version)
+        self.edit(uri, text, version)
+        return self.flush(uri)
+
+    def edit(self, uri: str, text: str, version: int | None = None) -> bool:
+        """Take the new text of an open document without linting it yet (the server lints the
+        latest text once the user pauses: :meth:`flush`). ``False`` for a document not open."""
         doc = self.documents.get(uri)
         if doc is None:
-            return self.open(uri, text, version)
+            return False
         doc.text = text
         doc.version = version
+        doc.pending = True
+        return True
+
+    def flush(self, uri: str) -> set[str]:
+        """Lint the document's latest text if it changed since its last lint (document rules
+        only, as for a keystroke). Returns the URIs whose diagnostics changed."""
+        doc = self.documents.get(uri)
+        if doc is None or not doc.pending:
+            return set()
         self._lint_document(doc)
         return {uri}
 
@@ -287,6 +322,7 @@ class Session:
 
     def _lint_document(self, doc: Document) -> None:
         """Lint one document's text with the document rules (a keystroke)."""
+        doc.pending = False
         settings = self._prepare(doc)
         if settings is None:
             return
@@ -326,6 +362,7 @@ class Session:
         """Lint a document on open or save: its own findings and the cross-file rules of every
         pipeline that involves it. Returns the URIs of open documents whose findings changed."""
         changed = {doc.uri}
+        doc.pending = False
         settings = self._prepare(doc)
         if settings is None:
             return changed
@@ -353,6 +390,7 @@ class Session:
         """Run the project rules of the pipeline-bearing file ``origin`` (its editor text when
         open, else the file on disk) together with the files they read, as ``pipelint check``
         would over those files. Returns the files whose project findings changed."""
+        from ..engine.runner import project_root
         from .crossfile import referenced_files
 
         before = set(self.project.get(origin, {}))
@@ -365,7 +403,7 @@ class Session:
         limit = settings.settings.limits.max_bytes + 1
         if origin_doc is not None:
             entry: FileEntry = self._entry(origin_doc, limit)
-        elif os.path.isfile(origin):
+        elif regular_file(origin) and confined(origin, project_root(settings.settings), False):
             entry = FileEntry(origin, display_path(origin), True)
         else:
             self.project.pop(origin, None)
@@ -384,13 +422,15 @@ class Session:
         self.supports[origin] = set(support)
         entries = [entry, *support.values()]
         members = {origin, *support}
+        root = project_root(settings.settings)
+        follow = bool(getattr(settings.settings.config, "follow_symlinks", False))
         for path in sorted(depends):
-            if path in members:
-                continue
+            if path in members or not confined(path, root, follow):
+                continue  # never a file outside the project (by its real path), a link, a FIFO or a device
             open_doc = self._open_document(path)
             if open_doc is not None:
                 entries.append(self._entry(open_doc, limit))
-            elif os.path.isfile(path):
+            elif regular_file(path):
                 entries.append(FileEntry(path, display_path(path), True))
             else:
                 continue
@@ -433,6 +473,24 @@ class Session:
         if notice not in self._logged:
             self._logged.add(notice)
             self.log(notice)
+
+
+def confined(path: str, root: str, follow_symlinks: bool) -> bool:
+    """Whether a file the project rules name may be read, as ``pipelint check`` decides: inside
+    the project root by its real path, and not a link unless links are followed."""
+    from ..discover import inside
+
+    return inside(path, root) and (follow_symlinks or not os.path.islink(path))
+
+
+def regular_file(path: str) -> bool:
+    """Whether ``path`` is a regular file (``stat``, never opening it: no FIFO, socket or device)."""
+    import stat
+
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _may_hold_pipeline(doc: Document, session: Session, settings: FileSettings) -> bool:
