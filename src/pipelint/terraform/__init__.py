@@ -47,6 +47,9 @@ TRANSLATOR_MODULES = ("codebuild", "pipeline", "codedeploy", "iam", "secrets")
 
 # The tag of a project's buildspec read from a file by `file()`/`templatefile()`.
 FILE_BUILDSPEC = "tag:pipelint.terraform:file-buildspec"
+# The tag of an action's `run_order` written as 0 or below: the AWS provider sends no RunOrder
+# then, so CodePipeline uses 1 (the node holds 1; its text is what the file says).
+UNSET_RUN_ORDER = "tag:pipelint.terraform:unset-run-order"
 
 # resource type → (phase, translator function)
 TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
