@@ -61,3 +61,10 @@ def test_run_order_zero_stays_an_error_in_cloudformation(tmp_path):
     [finding] = lint(str(template), select=["CP107"])
     assert (finding.severity.name, finding.line, finding.col) == ("ERROR", 20, 25)
     assert finding.edit is not None and not finding.edit.safe
+
+
+def test_the_rule_knows_the_tag_of_an_unset_run_order():
+    from pipelint.rules.pipeline.names import UNSET_RUN_ORDER as seen_by_the_rule
+    from pipelint.terraform import UNSET_RUN_ORDER
+
+    assert seen_by_the_rule == UNSET_RUN_ORDER

@@ -790,7 +790,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
     if file_result.kind == "terraform":
         from ..terraform.wording import reword_findings
 
-        reword_findings(kept, json=source.fmt == "json")
+        reword_findings(kept, json=source.fmt == "json", text=source.text, documents=file_result.documents)
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
     return file_result
