@@ -272,7 +272,9 @@ def unrecognised_file() -> None:
     """A file named on the command line is not a kind pipelint reads.
 
     Files found by walking a directory are skipped silently when they are not buildspecs,
-    appspecs, CloudFormation templates, ``aws codepipeline`` definitions or IAM policies; a file
-    you name explicitly is reported, so a typo in a CI step does not pass unnoticed. Map it to
-    a kind with the ``kinds`` configuration key if pipelint should read it.
+    appspecs, CloudFormation templates, ``aws codepipeline`` definitions, IAM policies or
+    Terraform files; a file you name explicitly is reported, so a typo in a CI step does not pass
+    unnoticed. Map it to a kind with the ``kinds`` configuration key if pipelint should read it.
+    Terraform is read only from ``.tf`` and ``.tf.json`` files: Terraform text in another file,
+    or on standard input without ``--stdin-filename main.tf``, is reported with that advice.
     """

@@ -726,9 +726,10 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
 
                     record_secret_like(result.source)
             elif "PL014" not in settings.ignored_codes:
+                from .plan import unrecognised_message
+
                 findings.append(_finding_from_problem(
-                    LoadProblem("PL014", "not a buildspec, appspec, CloudFormation template, CodePipeline definition or IAM policy; not linted (map it with the `kinds` config key)"),
-                    entry.display, settings))
+                    LoadProblem("PL014", unrecognised_message(entry.display, result.source.text)), entry.display, settings))
         elif result.fatal and result.problems and result.problems[0].code in ("PL004",):
             pass
         return _finish(FileResult(findings, None, text=result.source.text), result.source, settings, suppressions)

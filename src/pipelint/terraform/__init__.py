@@ -55,6 +55,16 @@ UNSET_RUN_ORDER = "tag:pipelint.terraform:unset-run-order"
 TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
 
 
+def looks_like_terraform(text: str) -> bool:
+    """Whether a text that is no other kind reads like Terraform: a line (among the first 200)
+    opening a ``resource``/``data``/``module``/``provider``/``variable``/``terraform`` block."""
+    import re
+
+    head = "\n".join(text.splitlines()[:200])
+    return re.search(r'^[ \t]*(?:resource|data|module|provider|variable|output|terraform|locals)[ \t]*(?:"[^"\n]{0,200}"[ \t]*){0,2}\{',
+                     head, re.MULTILINE) is not None
+
+
 def is_terraform_path(path: str) -> bool:
     """Whether a file's name makes it a Terraform file (``.tf`` or ``.tf.json``)."""
     return path.lower().endswith(TERRAFORM_SUFFIXES)
