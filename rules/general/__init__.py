@@ -227,7 +227,9 @@ def bad_suppression() -> None:
     ignored, so a typo never hides a finding you meant to keep, or keeps one you meant to hide.
     So is a comment that starts with ``# pipelint:`` but does not have the form
     ``disable=``, ``disable-next-line=`` or ``disable-file=`` (a missing ``=`` is the usual
-    slip): it silences nothing.
+    slip): it silences nothing. In Terraform files, ``//`` and one-line ``/* … */`` comments
+    work like ``#``; a ``pipelint:`` line inside a block comment that spans lines is not read,
+    and is reported too.
 
     Failing::
 
