@@ -278,5 +278,7 @@ def unrecognised_file() -> None:
     Terraform files; a file you name explicitly is reported, so a typo in a CI step does not pass
     unnoticed. Map it to a kind with the ``kinds`` configuration key if pipelint should read it.
     Terraform is read only from ``.tf`` and ``.tf.json`` files: Terraform text in another file,
-    or on standard input without ``--stdin-filename main.tf``, is reported with that advice.
+    or on standard input without ``--stdin-filename main.tf``, is reported with that advice. A
+    buildspec-named file that a Terraform ``templatefile()`` call renders, and that is not YAML
+    until rendered (``%{ if … }`` directives), is not linted on its own either.
     """

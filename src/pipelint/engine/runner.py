@@ -713,6 +713,10 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
         return FileResult([_finding_from_problem(problem, entry.display, settings)] if _reportable(problem, settings) else [], None)
     if result is None:
         return FileResult([], None)
+    if kind == "buildspec" and result.fatal and result.problems and result.problems[0].code == "PL002" and "%{" in result.source.text:
+        template = _terraform_template(entry, result, settings)
+        if template is not None:
+            return template
     findings: list[Finding] = []
     suppressions = parse_suppressions(result.source.text, hcl=result.source.fmt == "hcl") if result.source.fmt in ("yaml", "hcl") else Suppressions()
     if kind is None:
@@ -759,6 +763,21 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     if kind in ("template", "pipeline", "terraform"):
         file_result.documents = docs
     return _finish(file_result, result.source, settings, suppressions)
+
+
+def _terraform_template(entry: FileEntry, result: Any, settings: Settings) -> FileResult | None:
+    """A buildspec-named file that Terraform renders with ``templatefile()`` (its directives are
+    not YAML): not linted, with a ``PL014`` note when named; ``None`` for any other file."""
+    from ..terraform.templates import rendered_by_terraform
+
+    if not rendered_by_terraform(entry.path, result.source.text, result.problems[0].line, project_root(settings)):
+        return None
+    findings: list[Finding] = []
+    if entry.explicit and settings.report_unrecognised and "PL014" not in settings.ignored_codes:
+        findings.append(_finding_from_problem(LoadProblem(
+            "PL014", "a Terraform `templatefile()` template (it holds `%{…}` directives, YAML only once Terraform renders it); "
+            "not linted on its own: the project that renders it reads it as unknown", result.problems[0].line, 1), entry.display, settings))
+    return FileResult(findings, None, text=result.source.text)
 
 
 def _reportable(problem: LoadProblem, settings: Settings) -> bool:
