@@ -68,3 +68,13 @@ def test_the_rule_knows_the_tag_of_an_unset_run_order():
     from pipelint.terraform import UNSET_RUN_ORDER
 
     assert seen_by_the_rule == UNSET_RUN_ORDER
+
+
+def test_a_short_wildcard_arn_is_accepted_without_a_crash(tmp_path):
+    # corpus/terraform/130 writes `arn:aws:logs:*`: IAM accepts it (the wildcard covers the rest).
+    policy = tmp_path / "roles.tf"
+    policy.write_text('resource "aws_iam_policy" "logs" {\n'
+                      '  policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow",\n'
+                      '    Action = ["logs:CreateLogStream", "logs:PutLogEvents"], Resource = "arn:aws:logs:*" }] })\n'
+                      '}\n')
+    assert [f.code for f in lint(str(policy), select=["IAM008", "PL"])] == []
