@@ -168,7 +168,7 @@ def reword_findings(findings: list[Any], json: bool = False, text: str | None = 
     for finding in findings:
         code = str(finding.code)
         if text is not None and finding.message.startswith("`#{"):
-            narrow_to_reference(finding, text)
+            narrow_to_reference(finding, places.lines())
         if code == "SEC009":
             reword_hard_coded(finding, places.resource_type(finding.line), places.in_buildspec(finding.line))
         reword_security(finding, document_form=code.startswith(("IAM", "SEC")) and places.in_policy_document(finding))
@@ -189,7 +189,14 @@ class _Places:
         self.text = text
         self.documents = documents or []
         self._blocks: list[tuple[int, int, str]] | None = None
-        self._statements: list[tuple[int, int, int, int]] | None = None
+        self._statements: set[int] | None = None
+        self._lines: list[str] | None = None
+
+    def lines(self) -> list[str]:
+        """The file's lines (split once)."""
+        if self._lines is None:
+            self._lines = self.text.splitlines() if self.text is not None else []
+        return self._lines
 
     def resource_type(self, line: int) -> str | None:
         """The type of the ``resource`` block holding ``line`` (``None``: none, or not known)."""
@@ -207,17 +214,18 @@ class _Places:
     def in_policy_document(self, finding: Any) -> bool:
         """Whether a finding points into a ``data "aws_iam_policy_document"`` (its keys are
         written as that data source's attributes: ``actions``, ``resources``, ``effect``)."""
-        if self._statements is None:
-            self._statements = _document_spans(self.documents)
-        where = (finding.line, finding.col)
-        return any((s[0], s[1]) <= where <= (s[2], s[3]) for s in self._statements)
+        if self._statements is None:  # the lines the data sources' statements cover (blocks take whole lines)
+            self._statements = set()
+            for first, last in set(_document_spans(self.documents)):
+                self._statements.update(range(first, last + 1))
+        return finding.line in self._statements
 
 
-def _document_spans(documents: list[Any]) -> list[tuple[int, int, int, int]]:
-    """The spans of the policy documents, and of their statements, written as ``aws_iam_policy_document``."""
+def _document_spans(documents: list[Any]) -> list[tuple[int, int]]:
+    """The line spans of the policy documents, and of their statements, written as ``aws_iam_policy_document``."""
     from ..load.nodes import Mapping, Scalar, Sequence
 
-    spans: list[tuple[int, int, int, int]] = []
+    spans: list[tuple[int, int]] = []
     for doc in documents:
         root = doc.root
         if doc.kind != "policy" or not isinstance(root, Mapping):
@@ -227,10 +235,10 @@ def _document_spans(documents: list[Any]) -> list[tuple[int, int, int, int]]:
         found = False
         for item in items:
             if isinstance(item, Mapping) and any(isinstance(k, Scalar) and k.raw in _POLICY_DOCUMENT_NAMES for k, _ in item.pairs):
-                spans.append((item.line, item.col, item.end_line, item.end_col))
+                spans.append((item.line, item.end_line))
                 found = True
         if found or any(isinstance(k, Scalar) and k.raw in ("version", "policy_id") for k, _ in root.pairs):
-            spans.append((root.line, root.col, root.end_line, root.end_col))
+            spans.append((root.line, root.end_line))
     return spans
 
 
@@ -306,14 +314,13 @@ def _braces(line: str, depth: int, in_comment: bool) -> tuple[int, bool]:
     return depth, in_comment
 
 
-def narrow_to_reference(finding: Any, text: str) -> None:
-    """Point a finding about a ``#{Namespace.Variable}`` reference at the reference itself when its
-    range is a whole expression (``EnvironmentVariables = jsonencode([...])``, whose JSON text
+def narrow_to_reference(finding: Any, lines: list[str]) -> None:
+    """Point a finding about a ``#{Namespace.Variable}`` reference (the file's ``lines``) at the
+    reference itself when its range is a whole expression (``EnvironmentVariables = jsonencode([...])``, whose JSON text
     Terraform builds from the strings inside: the reference is one of them)."""
     token = finding.message[1:finding.message.find("`", 1)]
     if not token.startswith("#{") or not token.endswith("}"):
         return
-    lines = text.splitlines()
     if not 1 <= finding.line <= finding.end_line <= len(lines) or not lines[finding.line - 1].startswith("jsonencode(", finding.col - 1):
         return
     for number in range(finding.line, finding.end_line + 1):
