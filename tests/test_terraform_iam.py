@@ -377,7 +377,9 @@ def test_advice_is_written_for_terraform():
     assert "`authentication_configuration.secret_token`" in by_code["SEC005"].message
     assert '`"Condition": {"StringEquals": {"iam:PassedToService": "<service>.amazonaws.com"}}`' in by_code["IAM004"].message
     assert "`aws_iam_role.<name>.arn`" in by_code["IAM004"].message
-    assert '`"StringLike": {"token.actions.githubusercontent.com:sub": "repo:<org>/<repo>:ref:refs/heads/main"}`' in by_code["IAM007"].message
+    # github_oidc_fail.tf writes its trust policy as data "aws_iam_policy_document": advice in its blocks
+    assert ('`condition { test = "StringLike" variable = "token.actions.githubusercontent.com:sub" '
+            'values = ["repo:<org>/<repo>:ref:refs/heads/main"] }`') in by_code["IAM007"].message
 
 
 def test_documents_listing_documents_many_times_are_translated_once(tmp_path):

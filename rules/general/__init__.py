@@ -227,7 +227,9 @@ def bad_suppression() -> None:
     ignored, so a typo never hides a finding you meant to keep, or keeps one you meant to hide.
     So is a comment that starts with ``# pipelint:`` but does not have the form
     ``disable=``, ``disable-next-line=`` or ``disable-file=`` (a missing ``=`` is the usual
-    slip): it silences nothing.
+    slip): it silences nothing. In Terraform files, ``//`` and one-line ``/* … */`` comments
+    work like ``#``; a ``pipelint:`` line inside a block comment that spans lines is not read,
+    and is reported too.
 
     Failing::
 
@@ -272,7 +274,11 @@ def unrecognised_file() -> None:
     """A file named on the command line is not a kind pipelint reads.
 
     Files found by walking a directory are skipped silently when they are not buildspecs,
-    appspecs, CloudFormation templates, ``aws codepipeline`` definitions or IAM policies; a file
-    you name explicitly is reported, so a typo in a CI step does not pass unnoticed. Map it to
-    a kind with the ``kinds`` configuration key if pipelint should read it.
+    appspecs, CloudFormation templates, ``aws codepipeline`` definitions, IAM policies or
+    Terraform files; a file you name explicitly is reported, so a typo in a CI step does not pass
+    unnoticed. Map it to a kind with the ``kinds`` configuration key if pipelint should read it.
+    Terraform is read only from ``.tf`` and ``.tf.json`` files: Terraform text in another file,
+    or on standard input without ``--stdin-filename main.tf``, is reported with that advice. A
+    buildspec-named file that a Terraform ``templatefile()`` call renders, and that is not YAML
+    until rendered (``%{ if … }`` directives), is not linted on its own either.
     """

@@ -12,6 +12,10 @@ from pipelint.load.scalars import clip_number
 from pipelint.models.pipeline import Pipeline, as_number, exclusive, pipeline_of, text_of
 from pipelint.rules.general._format import placeholder, sub
 
+# pipelint.terraform.UNSET_RUN_ORDER, spelt out: importing that package would put it on the
+# cold path of every run (tests/test_terraform_semantics.py checks that the two agree).
+UNSET_RUN_ORDER = "tag:pipelint.terraform:unset-run-order"
+
 _NAME = re.compile(r"^[A-Za-z0-9.@\-_]+$")
 _ARTIFACT = re.compile(r"^[a-zA-Z0-9_\-]+$")
 _NAMESPACE = re.compile(r"^[A-Za-z0-9@\-_]+$")
@@ -387,6 +391,10 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
                       InputArtifacts: [{Name: Src}]
                       RunOrder: 1
 
+    Terraform: the AWS provider sends ``run_order`` only when it is above 0, so ``run_order = 0``
+    (or a negative value) is not rejected: it means "unset", which CodePipeline runs at 1. It is
+    reported as a note, and the ordering rules (CP201) judge the action at run order 1.
+
     Fix: unsafe, for a run order of 0 or below: sets it to 1. The action then runs first in its
     stage, together with the stage's other run-order-1 actions; check that this is the order
     you meant.
@@ -398,7 +406,12 @@ def run_order_out_of_range(doc: Document, config: Any) -> Iterator[Report]:
             continue
         value = as_number(node)
         key = action.keys.name("runOrder")
-        if value is not None and not 1 <= value <= 999:
+        if isinstance(node, Scalar) and node.tag == UNSET_RUN_ORDER:
+            written = clip_number(source_text(node) or node.raw)
+            yield Report(node, f"`run_order = {written}` on action `{action.label}` in stage `{action.stage.label}` is the same as "
+                         "leaving it out: the AWS provider sends a run order only when it is above 0, so the action runs at 1",
+                         fix="remove `run_order`, or write `run_order = 1`", severity="note")
+        elif value is not None and not 1 <= value <= 999:
             written = clip_number(text_of(node) or str(value))
             edit = _run_order_one(node) if value < 1 and value == int(value) else None
             yield Report(node, f"{key} of action `{action.label}` in stage `{action.stage.label}` is {written}; "

@@ -95,8 +95,18 @@ def _command_matches(text: str) -> list[TokenMatch]:
     return [TokenMatch("command", found.describe(), found.value, found.start, found.end) for found in find_in_text(text)]
 
 
-def scan(source: Source, taken: set[str]) -> Iterator[Report]:
-    """Reports for every unclaimed credential in a source's text, each value once."""
+def _advice(match_kind: str, doc_kind: str) -> str:
+    """What to do about one credential kind: a value on a command line or in a URL is read at run
+    time from a variable mapped under ``env.secrets-manager:`` in a buildspec, through a dynamic
+    reference in a template (whose text may hold inline buildspecs too, so both are named)."""
+    if match_kind == "command" and doc_kind in ("template", "pipeline", "policy"):
+        return ("keep it in Secrets Manager and read it at run time (in a buildspec, a variable mapped under "
+                "`env.secrets-manager:`; in a template, a `{{resolve:secretsmanager:…}}` dynamic reference), and rotate it")
+    return _ADVICE[match_kind]
+
+
+def scan(source: Source, taken: set[str], kind: str = "buildspec") -> Iterator[Report]:
+    """Reports for every unclaimed credential in a source's text (a document of ``kind``), each value once."""
     text = source.text
     claims = _Claims(taken)
     reported: set[str] = set()
@@ -114,8 +124,9 @@ def scan(source: Source, taken: set[str]) -> Iterator[Report]:
         register_lines(node, match.value)
         yield Report(
             node,
-            f"{match.label} is hard-coded here ({redact(match.value)}); {_ADVICE[match.kind]}",
-            fix=_ADVICE[match.kind].split(", then ")[-1] if match.kind not in ("keyword", "command")
+            f"{match.label} {'are' if match.label.startswith('credentials') else 'is'} hard-coded here ({redact(match.value)}); "
+            f"{_advice(match.kind, kind)}",
+            fix=_advice(match.kind, kind).split(", then ")[-1] if match.kind not in ("keyword", "command")
             else "move the value to Secrets Manager and reference it",
             secret=match.value,
         )
@@ -171,7 +182,7 @@ def hard_coded_token(doc: Document, config: dict) -> Iterator[Report]:
         return  # embedded documents share their template's text, which is scanned once
     if doc.kind == "text":
         mask_assignments(doc.source)
-    yield from scan(doc.source, claimed(doc))
+    yield from scan(doc.source, claimed(doc), doc.kind)
     if doc.kind == "appspec":
         for script in hook_scripts(doc):
             yield from scan(script.source, {found.value for found in find_in_text(script.source.text)})

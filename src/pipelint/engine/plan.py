@@ -269,8 +269,24 @@ def empty_notices(plan: Plan, result: RunResult) -> list[str]:
         empty = [t for t, entries in plan.by_target.items() if os.path.isdir(t) and not linted(entries)]
     if not empty:
         return []
-    return [f"warning: nothing to lint in {', '.join(empty)}: no buildspec, appspec, CloudFormation template, "
-            "CodePipeline definition or IAM policy found (check the path, `exclude`, or map files with `kinds`)"]
+    return [f"warning: nothing to lint in {', '.join(empty)}: no {KINDS_READ} found (check the path, `exclude`, "
+            "or map files with `kinds`)"]
+
+
+# What pipelint reads, for the notices about files it did not read.
+KINDS_READ = "buildspec, appspec, CloudFormation template, CodePipeline definition, IAM policy or Terraform file (`.tf`, `.tf.json`)"
+
+
+def unrecognised_message(display: str, text: str) -> str:
+    """The ``PL014`` message for a named file of no kind pipelint reads; for Terraform text in a
+    file not named ``.tf`` (standard input above all), how to have it read as Terraform."""
+    from ..terraform import looks_like_terraform
+
+    if looks_like_terraform(text):
+        how = ("name standard input with `--stdin-filename main.tf`" if display == "<stdin>"
+               else "rename it to end in `.tf`, or map it to `terraform` with the `kinds` config key")
+        return f"looks like Terraform, which is read only from `.tf` and `.tf.json` files; not linted ({how})"
+    return f"not a {KINDS_READ}; not linted (map it with the `kinds` config key)"
 
 
 def show_settings(path: str, *, config_path: str | None = None, isolated: bool = False, **options: Any) -> str:

@@ -761,6 +761,10 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
         return FileResult([_finding_from_problem(problem, entry.display, settings)] if _reportable(problem, settings) else [], None)
     if result is None:
         return FileResult([], None)
+    if kind == "buildspec" and result.fatal and result.problems and result.problems[0].code == "PL002" and "%{" in result.source.text:
+        template = _terraform_template(entry, result, settings)
+        if template is not None:
+            return template
     findings: list[Finding] = []
     suppressions = parse_suppressions(result.source.text, hcl=result.source.fmt == "hcl") if result.source.fmt in ("yaml", "hcl") else Suppressions()
     if kind is None:
@@ -774,9 +778,10 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
 
                     record_secret_like(result.source)
             elif "PL014" not in settings.ignored_codes:
+                from .plan import unrecognised_message
+
                 findings.append(_finding_from_problem(
-                    LoadProblem("PL014", "not a buildspec, appspec, CloudFormation template, CodePipeline definition or IAM policy; not linted (map it with the `kinds` config key)"),
-                    entry.display, settings))
+                    LoadProblem("PL014", unrecognised_message(entry.display, result.source.text)), entry.display, settings))
         elif result.fatal and result.problems and result.problems[0].code in ("PL004",):
             pass
         return _finish(FileResult(findings, None), result.source, settings, suppressions)
@@ -806,6 +811,21 @@ def _lint_entry(entry: FileEntry, settings: Settings) -> FileResult:
     if kind in ("template", "pipeline", "terraform"):
         file_result.documents = docs
     return _finish(file_result, result.source, settings, suppressions)
+
+
+def _terraform_template(entry: FileEntry, result: Any, settings: Settings) -> FileResult | None:
+    """A buildspec-named file that Terraform renders with ``templatefile()`` (its directives are
+    not YAML): not linted, with a ``PL014`` note when named; ``None`` for any other file."""
+    from ..terraform.templates import rendered_by_terraform
+
+    if not rendered_by_terraform(entry.path, result.source.text, result.problems[0].line, project_root(settings)):
+        return None
+    findings: list[Finding] = []
+    if entry.explicit and settings.report_unrecognised and "PL014" not in settings.ignored_codes:
+        findings.append(_finding_from_problem(LoadProblem(
+            "PL014", "a Terraform `templatefile()` template (it holds `%{…}` directives, YAML only once Terraform renders it); "
+            "not linted on its own: the project that renders it reads it as unknown", result.problems[0].line, 1), entry.display, settings))
+    return FileResult(findings, None, text=result.source.text)
 
 
 def _reportable(problem: LoadProblem, settings: Settings) -> bool:
@@ -838,7 +858,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
     if file_result.kind == "terraform":
         from ..terraform.wording import reword_findings
 
-        reword_findings(kept, json=source.fmt == "json")
+        reword_findings(kept, json=source.fmt == "json", text=source.text, documents=file_result.documents)
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
     if kept and source.text:

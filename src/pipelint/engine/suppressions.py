@@ -20,9 +20,12 @@ from ..records import ValueRecord
 _COMMENT = re.compile(r"#\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
 # Anything that starts like a suppression comment; what follows is checked against _COMMENT.
 _MARKER = re.compile(r"#[ \t]*pipelint[ \t]*:", re.IGNORECASE)
-# The same in HCL (Terraform), whose line comments start with `#` or `//`.
-_HCL_COMMENT = re.compile(r"(?:#|//)\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
-_HCL_MARKER = re.compile(r"(?:#|//)[ \t]*pipelint[ \t]*:", re.IGNORECASE)
+# The same in HCL (Terraform), whose line comments start with `#` or `//`, and whose block
+# comments `/* … */` are read the same way when the comment starts on the line it names.
+_HCL_COMMENT = re.compile(r"(?:#|//|/\*)\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
+_HCL_MARKER = re.compile(r"(?:#|//|/\*)[ \t]*pipelint[ \t]*:", re.IGNORECASE)
+# A line of a block comment that spans lines (`/*` on an earlier line): not read, reported.
+_HCL_INNER = re.compile(r"^[ \t]*\*?[ \t]*(pipelint[ \t]*:)", re.IGNORECASE)
 _IDENT = re.compile(r"[A-Za-z0-9_\-]+")
 
 
@@ -95,7 +98,8 @@ def _matches(ident: str, code: str, name: str) -> bool:
 
 def parse_suppressions(text: str, hcl: bool = False) -> Suppressions:
     """Find every suppression comment in ``text`` (YAML comments; JSON has none; with ``hcl``,
-    Terraform's ``#`` and ``//`` comments)."""
+    Terraform's ``#`` and ``//`` comments, and ``/* pipelint: … */`` block comments, read by the
+    line their ``/*`` is on)."""
     result = Suppressions()
     comment, marker_re = (_HCL_COMMENT, _HCL_MARKER) if hcl else (_COMMENT, _MARKER)
     if "pipelint" not in text.lower():
@@ -111,6 +115,10 @@ def parse_suppressions(text: str, hcl: bool = False) -> Suppressions:
             if marker.start() not in valid:
                 shown = line[marker.start():marker.start() + 80].rstrip()
                 result.malformed.append((index, marker.start() + 1, min(len(line), marker.start() + 80) + 1, shown))
+        inner = _HCL_INNER.match(line) if hcl else None
+        if inner is not None:
+            start = inner.start(1)
+            result.malformed.append((index, start + 1, min(len(line), start + 80) + 1, line[start:start + 80].rstrip()))
     return result
 
 
@@ -148,7 +156,8 @@ def comment_findings(suppressions: Suppressions, path: str, settings: Any) -> li
             out.append(Finding(bad.code, bad.name, settings.severity.get(bad.code, bad.severity),
                                f"`{text}` is not a suppression comment and silences nothing; write `# pipelint: disable=CODE` "
                                "(or `disable-next-line=`, `disable-file=`)", path, line, col, line, end_col, anchor=text,
-                               fix="add `=` between the verb and the rule codes"))
+                               fix="add `=` between the verb and the rule codes" if text.startswith(("#", "//", "/*"))
+                               else "write the whole comment on one line: `/* pipelint: disable=CODE */` or `# pipelint: disable=CODE`"))
     unused = registry.by_code.get("PL015")
     if unused is not None and "PL015" in settings.active_codes:
         active = settings.active_codes

@@ -47,9 +47,22 @@ TRANSLATOR_MODULES = ("codebuild", "pipeline", "codedeploy", "iam", "secrets")
 
 # The tag of a project's buildspec read from a file by `file()`/`templatefile()`.
 FILE_BUILDSPEC = "tag:pipelint.terraform:file-buildspec"
+# The tag of an action's `run_order` written as 0 or below: the AWS provider sends no RunOrder
+# then, so CodePipeline uses 1 (the node holds 1; its text is what the file says).
+UNSET_RUN_ORDER = "tag:pipelint.terraform:unset-run-order"
 
 # resource type → (phase, translator function)
 TRANSLATORS: dict[str, tuple[int, Callable[..., Any]]] = {}
+
+
+def looks_like_terraform(text: str) -> bool:
+    """Whether a text that is no other kind reads like Terraform: a line (among the first 200)
+    opening a ``resource``/``data``/``module``/``provider``/``variable``/``terraform`` block."""
+    import re
+
+    head = "\n".join(text.splitlines()[:200])
+    return re.search(r'^[ \t]*(?:resource|data|module|provider|variable|output|terraform|locals)[ \t]*(?:"[^"\n]{0,200}"[ \t]*){0,2}\{',
+                     head, re.MULTILINE) is not None
 
 
 def is_terraform_path(path: str) -> bool:

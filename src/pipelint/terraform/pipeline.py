@@ -11,8 +11,10 @@ the rules know the list is incomplete. Names follow the AWS provider's documenta
 
 from __future__ import annotations
 
+import re
+
 from ..load.nodes import Node, Scalar
-from . import translator
+from . import UNSET_RUN_ORDER, translator
 from .context import ModuleContext, Resource
 from .model import Attribute, Block, Expr
 from .shapes import Custom, Many, One, Shape, translate_body
@@ -31,6 +33,31 @@ def artifact_names(attribute: Attribute, ctx: ModuleContext) -> Node | None:
     return ctx.sequence(items, expr.span)
 
 
+_NEGATIVE = re.compile(r"-[ \t]*[0-9]{1,18}")
+
+
+def run_order(attribute: Attribute, ctx: ModuleContext) -> Node | None:
+    """An action's ``run_order``; 0 or below is the provider's "unset", which CodePipeline runs at 1.
+
+    The AWS provider (``expandActions`` in ``internal/service/codepipeline/codepipeline.go``)
+    sends ``RunOrder`` only when ``run_order > 0``: a literal 0 or a negative number reaches AWS
+    as no run order at all, which CodePipeline reads as 1. The node then holds 1, tagged
+    :data:`~pipelint.terraform.UNSET_RUN_ORDER` (its text stays what the file says), so the
+    ordering rules see the order AWS uses and CP107 only notes that the value means "unset"."""
+    expr = attribute.expr
+    if expr.kind == "other" and _NEGATIVE.fullmatch(expr.text):  # `-1`: a unary minus on a literal
+        span = expr.span
+        return Scalar(1, expr.text, UNSET_RUN_ORDER, "", ctx.source, span.line, span.col, span.end_line, span.end_col)
+    node = ctx.node(expr)
+    if isinstance(node, Scalar) and node.tag is None and not isinstance(node.value, bool):
+        value = node.value
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?[0-9]{1,18}\s*", value):
+            value = int(value)
+        if isinstance(value, int) and value <= 0:
+            return Scalar(1, node.raw, UNSET_RUN_ORDER, node.style, node.source, node.line, node.col, node.end_line, node.end_col)
+    return node
+
+
 def configuration(attribute: Attribute, ctx: ModuleContext) -> Node | None:
     """An action's ``configuration`` map, its keys as written (they are CodePipeline's names)."""
     return ctx.node(attribute.expr)
@@ -42,7 +69,7 @@ ACTION: Shape = {
     "input_artifacts": Custom("InputArtifacts", artifact_names),
     "output_artifacts": Custom("OutputArtifacts", artifact_names),
     "role_arn": "RoleArn",
-    "run_order": "RunOrder",
+    "run_order": Custom("RunOrder", run_order),
     "region": "Region",
     "namespace": "Namespace",
     "timeout_in_minutes": "TimeoutInMinutes",
