@@ -40,8 +40,6 @@ def _arn_problem(value: Value) -> str | None:
                 "keep the empty region/account fields, e.g. `arn:aws:s3:::my-bucket/*`")
     if not parts[1] or not parts[2]:
         return "has an empty partition or service field; write e.g. `arn:aws:s3:::my-bucket/*`"
-    if len(parts) < 6:  # the short form ending in a wildcard, accepted above
-        return None
     if not parts[5]:
         return "has an empty resource part; name the resource (or `*`) after the fifth colon"
     return None
