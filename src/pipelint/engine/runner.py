@@ -825,7 +825,10 @@ def _terraform_template(entry: FileEntry, result: Any, settings: Settings) -> Fi
         findings.append(_finding_from_problem(LoadProblem(
             "PL014", "a Terraform `templatefile()` template (it holds `%{…}` directives, YAML only once Terraform renders it); "
             "not linted on its own: the project that renders it reads it as unknown", result.problems[0].line, 1), entry.display, settings))
-    return FileResult(findings, None, text=result.source.text)
+    file_result = FileResult(findings, None)
+    if findings:
+        file_result.lines = keep_lines(result.source.lines, findings, result.source.path)
+    return file_result
 
 
 def _reportable(problem: LoadProblem, settings: Settings) -> bool:
@@ -862,7 +865,7 @@ def _finish(file_result: FileResult, source: Source, settings: Settings, suppres
     file_result.findings = kept
     file_result.secrets = set(source.secrets)
     if kept and source.text:
-        file_result.lines = keep_lines(source.text.splitlines(), kept, source.path)
+        file_result.lines = keep_lines(source.lines, kept, source.path)  # numbered as the loader numbers lines
     return file_result
 
 
@@ -914,7 +917,7 @@ def run_project_rules(docs: list[Document], settings: Settings, root: str) -> tu
         if doc.source.secrets:
             secrets.setdefault(doc.source.path, set()).update(doc.source.secrets)
         if doc.source.path in pointed and doc.source.path not in lines and doc.source.text:
-            lines[doc.source.path] = keep_lines(doc.source.text.splitlines(), findings, doc.source.path)
+            lines[doc.source.path] = keep_lines(doc.source.lines, findings, doc.source.path)
     return findings, secrets, lines
 
 
