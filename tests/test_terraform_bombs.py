@@ -205,3 +205,44 @@ def test_columns_count_code_points_on_mixed_lines():
     for row, line in enumerate(lines):
         for index in range(len(line) + 1):
             assert converter.col(row, len(line[:index].encode("utf-8"))) == index + 1
+
+
+def _policy_uses(policy: str, uses: int) -> str:
+    text = "locals {\n" + policy + "}\n"
+    for r in range(uses):
+        text += f'resource "aws_iam_role_policy" "r{r}" {{\n  role = "x"\n  policy = {"jsonencode(local.p)" if "p = {" in policy else "local.p"}\n}}\n'
+    return text
+
+
+def _policy_trees(text: str) -> list[Node]:
+    result = load_terraform(text, "main.tf", None)
+    resources = result.roots[0].get("Resources")
+    assert isinstance(resources, Mapping)
+    trees = []
+    for _, resource in resources.pairs:
+        props = resource.get("Properties") if isinstance(resource, Mapping) else None
+        tree = props.get("PolicyDocument") if isinstance(props, Mapping) else None
+        assert tree is not None
+        trees.append(tree)
+    return trees
+
+
+def test_a_policy_local_read_at_every_use_is_bounded():
+    # IAM reads a policy local from its text at each use: 400 uses of a 250-statement heredoc
+    # were 700,000 values (a 330 KB file of 2,500 statements and 1,500 uses: 3 GB, MemoryError).
+    statements = ",\n".join(f'    {{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b{i}/*"}}' for i in range(250))
+    text = _policy_uses('  p = <<EOF\n{"Version": "2012-10-17", "Statement": [\n' + statements + "\n]}\nEOF\n", 400)
+    trees = _policy_trees(text)
+    assert len(trees) == 400
+    read = [tree for tree in trees if intrinsic(tree) is None]
+    assert 10 < len(read) < 400  # the first uses are read, the rest are unknown
+    assert sum(_expanded(tree)[0] for tree in trees) <= tf_context.MAX_EXPANDED_NODES + 2_000
+    statement = read[-1].get("Statement")
+    assert isinstance(statement, Sequence) and len(statement) == 250 and statement.items[0].line == 4
+
+
+def test_a_jsonencoded_policy_local_read_at_every_use_is_bounded():
+    statements = ", ".join(f'{{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::b{i}/*" }}' for i in range(250))
+    trees = _policy_trees(_policy_uses('  p = { Version = "2012-10-17", Statement = [' + statements + "] }\n", 400))
+    assert 10 < len([tree for tree in trees if intrinsic(tree) is None]) < 400
+    assert sum(_expanded(tree)[0] for tree in trees) <= tf_context.MAX_EXPANDED_NODES + 2_000

@@ -20,6 +20,7 @@ the CloudFormation-shaped tree (:meth:`ModuleContext.node`):
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
@@ -96,6 +97,10 @@ class ModuleContext:
         # The expanded size of every collection in a resolved local's value, by identity: the
         # node (kept, so that its id is not reused), its node count and its characters.
         self._sizes: dict[int, tuple[Node, int, int]] = {}
+        # The largest node other readers made of a local (see `budgeted_local`), and the locals
+        # being read that way now (a cycle back to one is unknown).
+        self._largest: dict[object, tuple[int, int]] = {}
+        self._building: set[object] = set()
         # What uses of locals may still add to the file (see MAX_EXPANDED_NODES).
         self.expanded_nodes_left = MAX_EXPANDED_NODES
         self.expanded_chars_left = max(EXPANDED_CHARS_FLOOR, EXPANDED_CHARS_PER_CHAR * len(source.text))
@@ -250,17 +255,40 @@ class ModuleContext:
     # ----------------------------------------------------------------------------------------
     # The expansion budget
 
+    def budgeted_local(self, key: object, build: Callable[[], Node | None]) -> Node | None:
+        """The node ``build`` makes of a local for a reader with its own view of it (a policy
+        read from a local's heredoc or object), each use charged against the expansion budget
+        as a resolved local's is. ``None`` past the budget (then ``build`` is not called when
+        an earlier build of ``key`` was already too large), when ``build`` gives none, or for a
+        cycle back to ``key``."""
+        largest = self._largest.get(key, (0, 0))
+        if key in self._building or largest[0] > self.expanded_nodes_left or largest[1] > self.expanded_chars_left:
+            return None
+        self._building.add(key)
+        try:
+            node = build()
+        finally:
+            self._building.discard(key)
+        if node is None:
+            return None
+        nodes, chars = self._size(node, known_only=False)
+        self._largest[key] = (max(largest[0], nodes), max(largest[1], chars))
+        return node if self._spend(nodes, chars) else None
+
     def _charge(self, value: Node) -> bool:
         """Count one use of a local's ``value`` against the file's budget; ``False`` (the use is
         unknown) when it does not fit. Constant time: the value's size was measured once."""
-        nodes, chars = self._size(value)
+        return self._spend(*self._size(value))
+
+    def _spend(self, nodes: int, chars: int) -> bool:
+        """Take ``nodes`` and ``chars`` from the budget if both fit (``False``: they do not)."""
         if nodes > self.expanded_nodes_left or chars > self.expanded_chars_left:
             return False
         self.expanded_nodes_left -= nodes
         self.expanded_chars_left -= chars
         return True
 
-    def _size(self, node: Node) -> tuple[int, int]:
+    def _size(self, node: Node, known_only: bool = True) -> tuple[int, int]:
         """The expanded node count and characters of a scalar or of a measured collection (a
         collection not measured yet is measured now, without recording it)."""
         if isinstance(node, Scalar):
@@ -268,14 +296,15 @@ class ModuleContext:
         known = self._sizes.get(id(node))
         if known is not None:
             return known[1], known[2]
-        sizes = self._measure(node)
+        sizes = self._measure(node, known_only)
         if sizes is None or id(node) not in sizes:
             return 1, 0
         return sizes[id(node)][1], sizes[id(node)][2]
 
-    def _measure(self, root: Node) -> dict[int, tuple[Node, int, int]] | None:
+    def _measure(self, root: Node, known_only: bool = True) -> dict[int, tuple[Node, int, int]] | None:
         """The expanded size of every collection of ``root`` not measured before, or ``None``
-        when it holds an unknown part (an intrinsic-shaped mapping). Collections of resolved
+        when it holds an unknown part (an intrinsic-shaped mapping; with ``known_only`` false,
+        unknown parts are measured as any other). Collections of resolved
         locals are known and measured already, so each node is visited once however often it is
         shared: the cost is that of the nodes this expression wrote itself."""
         from ..load.nodes import intrinsic
@@ -288,7 +317,7 @@ class ModuleContext:
                 continue
             children = _children(node)
             if not children_done:
-                if intrinsic(node) is not None:
+                if known_only and intrinsic(node) is not None:
                     return None
                 stack.append((node, True))
                 stack.extend((child, False) for child in children)
