@@ -8,6 +8,7 @@ the loader builds is bounded (sizes and counts, not times) and that ordinary loc
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from helpers import lint
 from pipelint.load.nodes import Mapping, Node, Scalar, Sequence, intrinsic, walk
@@ -183,8 +184,8 @@ def test_columns_on_a_long_non_ascii_line_cost_constant_work_per_node(monkeypatc
     # node's position copied gigabytes (93 s for the reviewer's 990 KB line).
     line = '  x = ["é", ' + ", ".join(["1234567890"] * 18_000) + "]"
     class Converter(hcl._Converter):
-        def __init__(self, data: bytes, text: str) -> None:
-            super().__init__(data, text)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
             self.lines = [_CountingBytes(part) for part in self.lines]
 
     monkeypatch.setattr(hcl, "_Converter", Converter)

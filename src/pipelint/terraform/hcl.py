@@ -76,9 +76,9 @@ class _Converter:
         self.data = data
         self.lines = data.split(b"\n")
         self.ascii = data.isascii()
-        self.problems: list[LoadProblem] = []
         # Per non-ASCII line: the continuation bytes before every `_COL_STRIDE`-th byte (built once).
         self._col_marks: dict[int, list[int]] = {}
+        self.problems: list[LoadProblem] = []
 
     def col(self, row: int, byte_col: int) -> int:
         """1-based code-point column of a 0-based (row, byte column) point.
