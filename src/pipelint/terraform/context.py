@@ -5,7 +5,8 @@ the CloudFormation-shaped tree (:meth:`ModuleContext.node`):
 
 * literals become scalars; objects mappings; tuples sequences (an unknown item marks the list
   as not fully known, as an intrinsic function item does in CloudFormation);
-* ``local.x`` whose value is itself resolvable becomes that value (positioned where it is used);
+* ``local.x`` whose value is itself resolvable becomes that value (positioned where it is used),
+  as long as the file's expansion budget allows (see :data:`MAX_EXPANDED_NODES`);
 * ``aws_x.name.attr`` of a resource translated in the same file becomes ``{"Ref": logical id}``
   for its name/id and ``{"Fn::GetAtt": [logical id, "Arn"]}`` for its ARN; a resource of another
   file of the module whose ``name`` is a literal becomes that literal (the cross-file rules
@@ -19,6 +20,7 @@ the CloudFormation-shaped tree (:meth:`ModuleContext.node`):
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
@@ -26,6 +28,14 @@ from .model import Block, Body, Expr, Span
 
 # How deep local-to-local references are followed (a cycle stops there too).
 MAX_LOCAL_DEPTH = 8
+# What resolving locals may add to one file, as for YAML aliases (``Limits.max_expanded_nodes``
+# and the alias character budget): every use of a local hands its whole value to the rules once
+# more, so ten locals each repeating the previous one ten times stand for 10^9 strings or values.
+# Each use of a local is counted against these budgets, and a use past them is unknown, as any
+# value pipelint cannot know (real modules use a few hundred values of locals).
+MAX_EXPANDED_NODES = 200_000
+EXPANDED_CHARS_FLOOR = 1 << 20
+EXPANDED_CHARS_PER_CHAR = 2
 # What each resource attribute of a same-file resource stands for in CloudFormation.
 _NAME_ATTRIBUTES = ("name", "id")
 _ARN_ATTRIBUTES = ("arn",)
@@ -84,6 +94,16 @@ class ModuleContext:
         self.locals: dict[str, Expr] = {}
         # A local's node, converted once however often it is used (None: unknown or a cycle).
         self._local_nodes: dict[str, Node | None] = {}
+        # The expanded size of every collection in a resolved local's value, by identity: the
+        # node (kept, so that its id is not reused), its node count and its characters.
+        self._sizes: dict[int, tuple[Node, int, int]] = {}
+        # The largest node other readers made of a local (see `budgeted_local`), and the locals
+        # being read that way now (a cycle back to one is unknown).
+        self._largest: dict[object, tuple[int, int]] = {}
+        self._building: set[object] = set()
+        # What uses of locals may still add to the file (see MAX_EXPANDED_NODES).
+        self.expanded_nodes_left = MAX_EXPANDED_NODES
+        self.expanded_chars_left = max(EXPANDED_CHARS_FLOOR, EXPANDED_CHARS_PER_CHAR * len(source.text))
         for block in body.blocks:
             if block.type == "resource" and len(block.labels) == 2:
                 self.blocks[f"{block.labels[0]}.{block.labels[1]}"] = block
@@ -155,7 +175,7 @@ class ModuleContext:
             # A known value, encoded, is a known JSON string (a CodeBuild action's
             # `EnvironmentVariables = jsonencode([...])` is read like CloudFormation's JSON string).
             encoded = self.node((expr.items or [])[0], depth)
-            if encoded is not None and _known(encoded):
+            if encoded is not None and self._measure(encoded) is not None:
                 import json
 
                 return self.scalar(json.dumps(encoded.to_python(), separators=(",", ":")), expr.span, expr.text, '"')
@@ -200,7 +220,7 @@ class ModuleContext:
             value = self.local_node(parts[1], depth)
             for step in parts[2:]:
                 value = _step(value, step)
-            if value is not None:
+            if value is not None and self._charge(value):
                 return _moved(value, expr.span) if isinstance(value, Scalar) else value
         if len(parts) >= 3 and isinstance(parts[0], str) and isinstance(parts[1], str) and isinstance(parts[2], str) and head not in ("var", "local", "data", "module", "path", "each", "count", "self", "terraform"):
             address = f"{parts[0]}.{parts[1]}"
@@ -225,9 +245,93 @@ class ModuleContext:
             return None
         self._local_nodes[name] = None  # while converting: a cycle back to it is unknown
         value = self.node(target, depth + 1)
-        known = value if value is not None and _known(value) else None
-        self._local_nodes[name] = known
-        return known
+        sizes = self._measure(value) if value is not None else None
+        if sizes is None:
+            return None
+        self._sizes.update(sizes)
+        self._local_nodes[name] = value
+        return value
+
+    # ----------------------------------------------------------------------------------------
+    # The expansion budget
+
+    def budgeted_local(self, key: object, build: Callable[[], Node | None]) -> Node | None:
+        """The node ``build`` makes of a local for a reader with its own view of it (a policy
+        read from a local's heredoc or object), each use charged against the expansion budget
+        as a resolved local's is. ``None`` past the budget (then ``build`` is not called when
+        an earlier build of ``key`` was already too large), when ``build`` gives none, or for a
+        cycle back to ``key``."""
+        largest = self._largest.get(key, (0, 0))
+        if key in self._building or largest[0] > self.expanded_nodes_left or largest[1] > self.expanded_chars_left:
+            return None
+        self._building.add(key)
+        try:
+            node = build()
+        finally:
+            self._building.discard(key)
+        if node is None:
+            return None
+        nodes, chars = self._size(node, known_only=False)
+        self._largest[key] = (max(largest[0], nodes), max(largest[1], chars))
+        return node if self._spend(nodes, chars) else None
+
+    def _charge(self, value: Node) -> bool:
+        """Count one use of a local's ``value`` against the file's budget; ``False`` (the use is
+        unknown) when it does not fit. Constant time: the value's size was measured once."""
+        return self._spend(*self._size(value))
+
+    def _spend(self, nodes: int, chars: int) -> bool:
+        """Take ``nodes`` and ``chars`` from the budget if both fit (``False``: they do not)."""
+        if nodes > self.expanded_nodes_left or chars > self.expanded_chars_left:
+            return False
+        self.expanded_nodes_left -= nodes
+        self.expanded_chars_left -= chars
+        return True
+
+    def _size(self, node: Node, known_only: bool = True) -> tuple[int, int]:
+        """The expanded node count and characters of a scalar or of a measured collection (a
+        collection not measured yet is measured now, without recording it)."""
+        if isinstance(node, Scalar):
+            return 1, _chars(node)
+        known = self._sizes.get(id(node))
+        if known is not None:
+            return known[1], known[2]
+        sizes = self._measure(node, known_only)
+        if sizes is None or id(node) not in sizes:
+            return 1, 0
+        return sizes[id(node)][1], sizes[id(node)][2]
+
+    def _measure(self, root: Node, known_only: bool = True) -> dict[int, tuple[Node, int, int]] | None:
+        """The expanded size of every collection of ``root`` not measured before, or ``None``
+        when it holds an unknown part (an intrinsic-shaped mapping; with ``known_only`` false,
+        unknown parts are measured as any other). Collections of resolved
+        locals are known and measured already, so each node is visited once however often it is
+        shared: the cost is that of the nodes this expression wrote itself."""
+        from ..load.nodes import intrinsic
+
+        sizes: dict[int, tuple[Node, int, int]] = {}
+        stack: list[tuple[Node, bool]] = [(root, False)]
+        while stack:
+            node, children_done = stack.pop()
+            if isinstance(node, Scalar) or id(node) in self._sizes or (not children_done and id(node) in sizes):
+                continue
+            children = _children(node)
+            if not children_done:
+                if known_only and intrinsic(node) is not None:
+                    return None
+                stack.append((node, True))
+                stack.extend((child, False) for child in children)
+                continue
+            count, chars = 1, 0
+            for child in children:
+                if isinstance(child, Scalar):
+                    count, chars = count + 1, chars + _chars(child)
+                else:
+                    found = self._sizes.get(id(child)) or sizes.get(id(child))
+                    if found is not None:
+                        count, chars = count + found[1], chars + found[2]
+            sizes[id(node)] = (node, count, chars)
+        return sizes
 
     # ----------------------------------------------------------------------------------------
     # Files the module reads
@@ -266,11 +370,18 @@ def _step(node: Node | None, step: str | int) -> Node | None:
     return None
 
 
-def _known(node: Node) -> bool:
-    """Whether a node holds no unknown part (an intrinsic-shaped mapping anywhere)."""
-    from ..load.nodes import intrinsic, walk
+def _children(node: Node) -> list[Node]:
+    """A collection's keys and values (a mapping) or items (a sequence)."""
+    if isinstance(node, Mapping):
+        return [part for pair in node.pairs for part in pair]
+    if isinstance(node, Sequence):
+        return list(node.items)
+    return []
 
-    return not any(intrinsic(n) is not None for n in walk(node) if isinstance(n, Mapping))
+
+def _chars(node: Scalar) -> int:
+    """The characters a scalar hands to the rules."""
+    return len(node.value) if isinstance(node.value, str) else len(node.text)
 
 
 def _moved(node: Scalar, span: Span) -> Scalar:

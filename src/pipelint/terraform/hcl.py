@@ -31,6 +31,11 @@ MAX_DEPTH = 64
 
 _ESCAPE = re.compile(r"\\(?:u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)|\$\$\{|%%\{", re.S)
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+# UTF-8 continuation bytes: every other byte starts a code point (a lone surrogate, which the
+# text is encoded with `surrogatepass`, is one lead byte and two continuation bytes too).
+_CONTINUATION = bytes(range(0x80, 0xC0))
+# A non-ASCII line's continuation bytes are counted once per this many bytes (`_Converter.col`).
+_COL_STRIDE = 256
 
 
 def _parser() -> tree_sitter.Parser:
@@ -71,13 +76,36 @@ class _Converter:
         self.data = data
         self.lines = data.split(b"\n")
         self.ascii = data.isascii()
+        # Per non-ASCII line: the continuation bytes before every `_COL_STRIDE`-th byte (built once).
+        self._col_marks: dict[int, list[int]] = {}
         self.problems: list[LoadProblem] = []
 
     def col(self, row: int, byte_col: int) -> int:
-        """1-based code-point column of a 0-based (row, byte column) point."""
+        """1-based code-point column of a 0-based (row, byte column) point.
+
+        Constant time per point: a non-ASCII line's continuation bytes are counted once per
+        :data:`_COL_STRIDE` bytes, and a point counts only the bytes after the mark before it
+        (decoding the whole prefix for every node took minutes on a long line)."""
         if self.ascii or row >= len(self.lines):
             return byte_col + 1
-        return len(self.lines[row][:byte_col].decode("utf-8", "replace")) + 1
+        line = self.lines[row]
+        marks = self._col_marks.get(row)
+        if marks is None:
+            if line.isascii():
+                marks = []
+            else:
+                marks = [0]
+                for start in range(0, len(line), _COL_STRIDE):
+                    chunk = line[start:start + _COL_STRIDE]
+                    marks.append(marks[-1] + len(chunk) - len(chunk.translate(None, _CONTINUATION)))
+            self._col_marks[row] = marks
+        if not marks:
+            return byte_col + 1
+        byte_col = min(byte_col, len(line))
+        mark = byte_col // _COL_STRIDE
+        start = mark * _COL_STRIDE
+        continuations = marks[mark] + (byte_col - start) - len(line[start:byte_col].translate(None, _CONTINUATION))
+        return byte_col - continuations + 1
 
     def span(self, node: Any) -> Span:
         """The :class:`Span` of a tree-sitter node."""

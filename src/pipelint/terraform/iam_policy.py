@@ -68,8 +68,13 @@ def policy_node(expr: Expr | None, ctx: ModuleContext, depth: int = 0, seen: fro
     if depth > MAX_DEPTH:
         return ctx.unknown(expr)
     if expr.kind == "call" and expr.name == "jsonencode" and len(expr.items or ()) == 1:
-        argument = _local_object(bare((expr.items or [])[0]), ctx)
-        return ctx.node(argument)
+        written = bare((expr.items or [])[0])
+        argument = _local_object(written, ctx)
+        if argument is written:
+            return ctx.node(argument)
+        # Read at every use, within the file's budget of expanded locals.
+        tree = ctx.budgeted_local(("jsonencode", id(argument)), lambda: ctx.node(argument))
+        return tree if tree is not None else ctx.unknown(expr)
     if expr.kind in ("literal", "template") and expr.style.startswith("<<"):
         tree = heredoc_json(expr, ctx)
         if tree is not None:
@@ -83,7 +88,9 @@ def policy_node(expr: Expr | None, ctx: ModuleContext, depth: int = 0, seen: fro
         if len(parts) == 2 and parts[0] == "local" and isinstance(parts[1], str):
             target = ctx.locals.get(parts[1])
             if target is not None and (target.kind != "reference" or target.parts != parts):
-                return policy_node(target, ctx, depth + 1, seen)
+                # Read at every use, within the file's budget of expanded locals.
+                tree = ctx.budgeted_local(("policy", parts[1]), lambda: policy_node(target, ctx, depth + 1, seen))
+                return tree if tree is not None else ctx.unknown(expr)
     return ctx.node(expr)
 
 
