@@ -59,7 +59,7 @@ def test_a_fix_that_adds_a_finding_is_left_out_and_the_others_kept():
     lint = linter({"R1": ("one", "two"), "R2": ("two", None), "R3": ("tri", "ok")})
     out = fix_text("one\ntri\n", lint, unsafe=False)
     assert out.text == "one\nok\n"
-    assert [f.code for f in out.fixed] == ["R3"] and "would add a R2 finding" in out.notes[0]
+    assert [f.code for f in out.fixed] == ["R3"] and "would add an R2 finding" in out.notes[0]
 
 
 def test_a_fix_that_leaves_its_finding_is_refused():

@@ -254,7 +254,7 @@ def _fix(request: CheckRequest, plan: Any, result: Any, reading_stdin: bool, job
 
     for item in changed:
         try:
-            write_fixed(item.entry, item.outcome)
+            write_fixed(item.entry, item.outcome, item.root)
         except OSError as error:
             _error(f"{item.path}: not fixed: cannot write it: {error.strerror or error}")
             item.outcome.text = item.outcome.original

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..records import ValueRecord
-from .apply import apply_fixes
+from .apply import LineIndex, OffsetMap, apply_fixes
 
 MAX_ROUNDS = 10
 
@@ -65,11 +65,14 @@ class FileFix(ValueRecord):
 
     ``text`` is the fixed text (the original when nothing was fixed or the fix was refused),
     ``fixed`` the findings that were fixed (as first reported), ``refused`` why the file was
-    left untouched (``""`` when it was not), ``remaining`` the findings of the final text, and
-    ``notes`` why single fixes were left out of a file that was otherwise fixed.
+    left untouched (``""`` when it was not), ``remaining`` the findings of the final text,
+    ``notes`` why single fixes were left out of a file that was otherwise fixed, and ``where``
+    the ``(line, col)`` of each fixed finding in the original text (a finding a later round
+    fixed was reported in the text earlier rounds made; ``--show-fixes`` shows where it was in
+    the file as written).
     """
 
-    __slots__ = ("original", "text", "fixed", "refused", "remaining", "notes")
+    __slots__ = ("original", "text", "fixed", "refused", "remaining", "notes", "where")
 
     original: str
     text: str
@@ -77,15 +80,17 @@ class FileFix(ValueRecord):
     refused: str
     remaining: list[Any]
     notes: list[str]
+    where: list[tuple[int, int]]
 
     def __init__(self, original: str, text: str, fixed: list[Any], refused: str = "", remaining: list[Any] | None = None,
-                 notes: list[str] | None = None) -> None:
+                 notes: list[str] | None = None, where: list[tuple[int, int]] | None = None) -> None:
         self.original = original
         self.text = text
         self.fixed = fixed
         self.refused = refused
         self.remaining = [] if remaining is None else remaining
         self.notes = [] if notes is None else notes
+        self.where = [(f.line, f.col) for f in fixed] if where is None else where
 
     @property
     def changed(self) -> bool:
@@ -103,38 +108,55 @@ def fix_text(text: str, lint: Callable[[str], Linted], unsafe: bool, first: Lint
     before = first or lint(text)
     if not before.fixable(unsafe):
         return FileFix(text, text, [], "", before.visible())
-    current, linted, fixed, reason = _rounds(text, before, lint, unsafe)
+    current, linted, fixed, reason, where = _rounds(text, before, lint, unsafe)
     if not reason:
         reason = verify(before, linted, fixed) if fixed else ""
         if not reason:
-            return FileFix(text, current, fixed, "", linted.visible() if fixed else before.visible())
+            return FileFix(text, current, fixed, "", linted.visible() if fixed else before.visible(), where=where)
     if len(before.fixable(unsafe)) < 2:
         return FileFix(text, text, [], reason, before.visible())
     return _one_by_one(text, before, lint, unsafe, reason)
 
 
-def _rounds(text: str, before: Linted, lint: Callable[[str], Linted], unsafe: bool) -> tuple[str, Linted, list[Any], str]:
-    """Apply, lint, repeat: the text, its lint, the findings fixed, and a reason if it failed."""
+def _first_seen(before: Linted, finding: Any) -> tuple[int, int] | None:
+    """Where the original text had ``finding``, when a later round reports it again: the
+    finding with its fingerprint, else the only one of its rule with its message (a fix that
+    moved a block moves the findings inside it, which offsets alone cannot follow)."""
+    same = [f for f in before.findings if f.fingerprint == finding.fingerprint]
+    if not same:
+        same = [f for f in before.findings if f.code == finding.code and f.message == finding.message]
+    return (same[0].line, same[0].col) if len(same) == 1 else None
+
+
+def _rounds(text: str, before: Linted, lint: Callable[[str], Linted],
+            unsafe: bool) -> tuple[str, Linted, list[Any], str, list[tuple[int, int]]]:
+    """Apply, lint, repeat: the text, its lint, the findings fixed, a reason if it failed, and
+    where the fixed findings were in ``text``."""
     current, linted = text, before
     fixed: list[Any] = []
+    where: list[tuple[int, int]] = []
+    offsets = OffsetMap(text)
     for _round in range(MAX_ROUNDS):
         candidates = linted.fixable(unsafe)
         if not candidates:
-            return current, linted, fixed, ""
+            return current, linted, fixed, "", where
         outcome = apply_fixes(current, candidates, unsafe)
         if outcome.refused:
-            return current, linted, fixed, f"not fixed: {outcome.refused}"
+            return current, linted, fixed, f"not fixed: {outcome.refused}", where
         if not outcome.changed or outcome.text == current:
             if outcome.invalid and not fixed:
                 finding, why = outcome.invalid[0]
-                return current, linted, fixed, f"not fixed: the {finding.code} fix at {finding.line}:{finding.col} does not fit the text ({why})"
-            return current, linted, fixed, ""
+                return current, linted, fixed, f"not fixed: the {finding.code} fix at {finding.line}:{finding.col} does not fit the text ({why})", where
+            return current, linted, fixed, "", where
+        index = LineIndex(current)
+        where.extend(_first_seen(before, f) or offsets.original_position(index, f.line, f.col) for f in outcome.applied)
+        offsets.record(outcome.changes)
         fixed.extend(outcome.applied)
         current = outcome.text
         linted = lint(current)
     # Rounds left over (a file with more than 100 fixable findings of one rule lists 100 a
     # round): what was fixed so far is verified and kept; the next --fix goes on.
-    return current, linted, fixed, ""
+    return current, linted, fixed, "", where
 
 
 # At most this many fixes of one file are tried one by one (each costs a lint of the file).
@@ -145,6 +167,8 @@ def _one_by_one(text: str, before: Linted, lint: Callable[[str], Linted], unsafe
     """Try each fix of the original text alone, on top of those already kept."""
     current, linted = text, before
     kept: list[Any] = []
+    where: list[tuple[int, int]] = []
+    offsets = OffsetMap(text)
     notes: list[str] = []
     tried: set[str] = set()
     for _try in range(MAX_SINGLE_TRIES):
@@ -158,14 +182,17 @@ def _one_by_one(text: str, before: Linted, lint: Callable[[str], Linted], unsafe
             continue
         trial = lint(outcome.text)
         why = verify(before, trial, [*kept, candidate])
+        position = offsets.original_position(LineIndex(current), candidate.line, candidate.col)
         if why:
-            notes.append(f"{candidate.code} at {candidate.line}:{candidate.col} {why}")
+            notes.append(f"{candidate.code} at {position[0]}:{position[1]} {why}")
             continue
         kept.append(candidate)
+        where.append(position)
+        offsets.record(outcome.changes)
         current, linted = outcome.text, trial
     if not kept:
         return FileFix(text, text, [], reason, before.visible())
-    return FileFix(text, current, kept, "", linted.visible(), notes)
+    return FileFix(text, current, kept, "", linted.visible(), notes, where)
 
 
 _OMITTED = re.compile(r"^(?:at least )?([0-9][0-9,]{0,20}) more ")
@@ -208,5 +235,6 @@ def verify(before: Linted, after: Linted, fixed: list[Any]) -> str:
     for code, count in sorted(found.items()):
         if count > allowed[code]:
             new = next(f for f in after.findings if f.code == code)
-            return f"not fixed: the fixes would add a {code} finding (at {new.line}:{new.col} of the fixed text)"
+            article = "an" if code[:1].upper() in "AEFHILMNORSX" else "a"  # "an AS303", "a BS901"
+            return f"not fixed: the fixes would add {article} {code} finding (at {new.line}:{new.col} of the fixed text)"
     return ""

@@ -13,6 +13,15 @@ from .. import __version__
 from .safe import clean_json
 
 
+def _finding(finding: Any) -> dict[str, Any]:
+    """One finding's JSON object; ``fix`` falls back to its automatic fix's title."""
+    from ..fixes.edit import fix_hint
+
+    data: dict[str, Any] = finding.to_dict()
+    data["fix"] = fix_hint(finding)
+    return data
+
+
 def render(result: Any, stream: IO[str], **_: Any) -> None:
     """Write the JSON report."""
     counts = Counter(str(f.severity) for f in result.findings)
@@ -30,6 +39,6 @@ def render(result: Any, stream: IO[str], **_: Any) -> None:
             "baseline_suppressed": getattr(result, "baseline_suppressed", 0),
             "baseline_fixed": getattr(result, "baseline_fixed", 0),
         },
-        "findings": [f.to_dict() for f in result.findings],
+        "findings": [_finding(f) for f in result.findings],
     }
     stream.write(clean_json(json.dumps(data, indent=2, ensure_ascii=False)) + "\n")
