@@ -146,3 +146,15 @@ def test_a_fixable_finding_always_shows_its_fix_as_hint(tmp_path):
     assert "buildspec.yml:6:1: BS001" in text and "  fix: Rename the key to `artifacts`\n" in text
     finding = json.loads(pipelint(tmp_path, "-f", "json", "--select", "BS001", "buildspec.yml").stdout)["findings"][0]
     assert finding["fix"] == "Rename the key to `artifacts`" and finding["edit"]["title"] == finding["fix"]
+
+
+def test_rdjson_carries_each_edit_as_a_suggestion_in_utf8_byte_columns(tmp_path):
+    (tmp_path / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - echo é: done\n      - make\n")
+    document = json.loads(pipelint(tmp_path, "-f", "rdjson", "--select", "BS120", "buildspec.yml").stdout)
+    (diagnostic,) = document["diagnostics"]
+    assert diagnostic["suggestions"] == [
+        {"range": {"start": {"line": 5, "column": 9}, "end": {"line": 5, "column": 22}}, "text": "'echo é: done'"}]
+    assert diagnostic["location"]["range"]["end"] == {"line": 5, "column": 22}
+    (tmp_path / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
+    clean = json.loads(pipelint(tmp_path, "-f", "rdjson", "buildspec.yml").stdout)
+    assert all("suggestions" not in d for d in clean["diagnostics"])
