@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import sys
 
 import pytest
 from test_fix_cli import pipelint
@@ -158,3 +160,14 @@ def test_rdjson_carries_each_edit_as_a_suggestion_in_utf8_byte_columns(tmp_path)
     (tmp_path / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n")
     clean = json.loads(pipelint(tmp_path, "-f", "rdjson", "buildspec.yml").stdout)
     assert all("suggestions" not in d for d in clean["diagnostics"])
+
+
+@pytest.mark.skipif(shutil.which("shellcheck") is None and not os.path.exists(os.path.join(os.path.dirname(sys.executable), "shellcheck")),
+                    reason="needs shellcheck for BS901")
+def test_renaming_a_phase_is_kept_although_its_commands_now_get_shell_findings(tmp_path):
+    text = "version: 0.2\nphases:\n  bulid:\n    commands:\n      - echo `ls`\n      - make\n"
+    path = tmp_path / "buildspec.yml"
+    path.write_text(text)
+    proc = pipelint(tmp_path, "--fix", "buildspec.yml")
+    assert path.read_text() == text.replace("bulid:", "build:"), proc.stderr
+    assert "not fixed" not in proc.stderr and "buildspec.yml:5:" in proc.stdout and "BS901" in proc.stdout

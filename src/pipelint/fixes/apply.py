@@ -190,6 +190,30 @@ class OffsetMap:
         """Add the changes of one more round (:attr:`FixOutcome.changes`)."""
         self.rounds.append(sorted(changes))
 
+    def extended(self, changes: list[tuple[int, int, int]]) -> OffsetMap:
+        """A copy with one more round of ``changes`` (for a trial that may not be kept)."""
+        copy = OffsetMap.__new__(OffsetMap)
+        copy.original, copy._lines = self.original, self._lines
+        copy.rounds = [*self.rounds, sorted(changes)]
+        return copy
+
+    def unchanged_line(self, index: LineIndex, line: int) -> int | None:
+        """The original line number of line ``line`` of the fixed text ``index`` indexes, or
+        ``None`` when a fix wrote, deleted or inserted anything on it (or it is not in the text)."""
+        if not 1 <= line <= len(index.starts):
+            return None
+        low = index.starts[line - 1]
+        high = index.starts[line] - 1 if line < len(index.starts) else len(index.text)  # its line break
+        for changes in reversed(self.rounds):
+            (low, in_low), (high, in_high) = _before(low, changes), _before(high, changes)
+            if in_low or in_high:
+                return None
+            if any((low <= start <= high and (end > start or length)) or start < low < end for start, end, length in changes):
+                return None
+        from bisect import bisect_right
+
+        return bisect_right(self.original.starts, low)
+
     def original_position(self, index: LineIndex, line: int, col: int) -> tuple[int, int]:
         """The ``(line, col)`` in the original text of position ``(line, col)`` of the text
         ``index`` indexes, which is the text after every recorded round. A position inside text

@@ -9,7 +9,9 @@ The result is kept only if it passes every check:
 * it loads, as the same kind of document as before (no syntax error, no loading problem);
 * every finding a fix was applied for is gone;
 * no finding appeared: for every rule, the fixed text has no more findings than the original
-  had, less those fixed (fixes that undo each other fail the check before).
+  had, less those fixed (fixes that undo each other fail the check before). Findings in
+  content a fix made readable (:class:`Revealed`: the block under a renamed phase or key, on
+  lines no fix wrote, of a rule no fix was for) do not count: they were there all along.
 
 Otherwise each fix is tried on its own and kept only if the text with it passes them; if none
 passes, the original text stands and :attr:`FileFix.refused` says why.
@@ -108,9 +110,9 @@ def fix_text(text: str, lint: Callable[[str], Linted], unsafe: bool, first: Lint
     before = first or lint(text)
     if not before.fixable(unsafe):
         return FileFix(text, text, [], "", before.visible())
-    current, linted, fixed, reason, where = _rounds(text, before, lint, unsafe)
+    current, linted, fixed, reason, where, offsets = _rounds(text, before, lint, unsafe)
     if not reason:
-        reason = verify(before, linted, fixed) if fixed else ""
+        reason = verify(before, linted, fixed, Revealed(text, offsets, fixed, where, current)) if fixed else ""
         if not reason:
             return FileFix(text, current, fixed, "", linted.visible() if fixed else before.visible(), where=where)
     if len(before.fixable(unsafe)) < 2:
@@ -129,9 +131,9 @@ def _first_seen(before: Linted, finding: Any) -> tuple[int, int] | None:
 
 
 def _rounds(text: str, before: Linted, lint: Callable[[str], Linted],
-            unsafe: bool) -> tuple[str, Linted, list[Any], str, list[tuple[int, int]]]:
-    """Apply, lint, repeat: the text, its lint, the findings fixed, a reason if it failed, and
-    where the fixed findings were in ``text``."""
+            unsafe: bool) -> tuple[str, Linted, list[Any], str, list[tuple[int, int]], OffsetMap]:
+    """Apply, lint, repeat: the text, its lint, the findings fixed, a reason if it failed,
+    where the fixed findings were in ``text``, and the map of the rounds' changes."""
     current, linted = text, before
     fixed: list[Any] = []
     where: list[tuple[int, int]] = []
@@ -139,15 +141,15 @@ def _rounds(text: str, before: Linted, lint: Callable[[str], Linted],
     for _round in range(MAX_ROUNDS):
         candidates = linted.fixable(unsafe)
         if not candidates:
-            return current, linted, fixed, "", where
+            return current, linted, fixed, "", where, offsets
         outcome = apply_fixes(current, candidates, unsafe)
         if outcome.refused:
-            return current, linted, fixed, f"not fixed: {outcome.refused}", where
+            return current, linted, fixed, f"not fixed: {outcome.refused}", where, offsets
         if not outcome.changed or outcome.text == current:
             if outcome.invalid and not fixed:
                 finding, why = outcome.invalid[0]
-                return current, linted, fixed, f"not fixed: the {finding.code} fix at {finding.line}:{finding.col} does not fit the text ({why})", where
-            return current, linted, fixed, "", where
+                return current, linted, fixed, f"not fixed: the {finding.code} fix at {finding.line}:{finding.col} does not fit the text ({why})", where, offsets
+            return current, linted, fixed, "", where, offsets
         index = LineIndex(current)
         where.extend(_first_seen(before, f) or offsets.original_position(index, f.line, f.col) for f in outcome.applied)
         offsets.record(outcome.changes)
@@ -156,7 +158,7 @@ def _rounds(text: str, before: Linted, lint: Callable[[str], Linted],
         linted = lint(current)
     # Rounds left over (a file with more than 100 fixable findings of one rule lists 100 a
     # round): what was fixed so far is verified and kept; the next --fix goes on.
-    return current, linted, fixed, "", where
+    return current, linted, fixed, "", where, offsets
 
 
 # At most this many fixes of one file are tried one by one (each costs a lint of the file).
@@ -181,14 +183,15 @@ def _one_by_one(text: str, before: Linted, lint: Callable[[str], Linted], unsafe
         if not outcome.changed or outcome.text == current:
             continue
         trial = lint(outcome.text)
-        why = verify(before, trial, [*kept, candidate])
         position = offsets.original_position(LineIndex(current), candidate.line, candidate.col)
+        trial_offsets = offsets.extended(outcome.changes)
+        why = verify(before, trial, [*kept, candidate], Revealed(text, trial_offsets, [*kept, candidate], [*where, position], outcome.text))
         if why:
             notes.append(f"{candidate.code} at {position[0]}:{position[1]} {why}")
             continue
         kept.append(candidate)
         where.append(position)
-        offsets.record(outcome.changes)
+        offsets = trial_offsets
         current, linted = outcome.text, trial
     if not kept:
         return FileFix(text, text, [], reason, before.visible())
@@ -211,8 +214,54 @@ def totals(findings: list[Any]) -> Counter[str]:
     return counts
 
 
-def verify(before: Linted, after: Linted, fixed: list[Any]) -> str:
-    """Why the fixed text must not be kept (see the module documentation), or ``""``."""
+class Revealed:
+    """Which findings lie in content a fix made pipelint read for the first time: lines below a
+    fixed finding's place indented deeper than it (the block under a renamed phase or key),
+    that no fix wrote on. Renaming ``bulid`` to ``build`` makes pipelint check the commands
+    under it; their findings were there all along, unseen, and do not make the fix wrong."""
+
+    def __init__(self, original: str, offsets: OffsetMap, fixed: list[Any], where: list[tuple[int, int]], text: str) -> None:
+        self.offsets = offsets
+        self.index = LineIndex(text)
+        self.codes = {f.code for f in fixed}
+        lines = original.split("\n")
+        self.blocks = [block for line, col in where if (block := _block_below(lines, line, col)) is not None]
+
+    def __call__(self, finding: Any, fixed_text: bool) -> bool:
+        """Whether ``finding`` (of the fixed text, else of the original) is in such a block and
+        of a rule no applied fix was for."""
+        if not self.blocks or finding.code in self.codes:
+            return False
+        first = finding.line
+        last = finding.end_line - 1 if finding.end_col == 1 and finding.end_line > finding.line else finding.end_line
+        if fixed_text:
+            mapped_first, mapped_last = self.offsets.unchanged_line(self.index, first), self.offsets.unchanged_line(self.index, last)
+            if mapped_first is None or mapped_last is None:
+                return False
+            first, last = mapped_first, mapped_last
+        return any(low <= first and last <= high for low, high in self.blocks)
+
+
+def _block_below(lines: list[str], line: int, col: int) -> tuple[int, int] | None:
+    """The lines after ``line`` indented deeper than column ``col`` (blank and comment lines
+    inside included), or ``None`` when there are none."""
+    last = line
+    for number in range(line + 1, len(lines) + 1):
+        text = lines[number - 1].rstrip("\r")
+        stripped = text.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        if len(text) - len(stripped) <= col - 1:
+            break
+        last = number
+    return (line + 1, last) if last > line else None
+
+
+def verify(before: Linted, after: Linted, fixed: list[Any], revealed: Revealed | None = None) -> str:
+    """Why the fixed text must not be kept (see the module documentation), or ``""``.
+
+    With ``revealed``, findings in content a fix made readable (:class:`Revealed`) are not
+    counted as new; findings on the lines a fix wrote, and of the rules fixed, still are."""
     if after.kind != before.kind:
         return f"not fixed: the fixed text would no longer read as a {before.kind or 'known kind of file'}"
     loading = [f for f in after.findings if f.code in _LOAD_CODES and f.code not in {b.code for b in before.findings}]
@@ -228,13 +277,13 @@ def verify(before: Linted, after: Linted, fixed: list[Any]) -> str:
         place = (finding.code, finding.node_path)
         if finding.fingerprint in remaining or (finding.node_path and once[place] == 1 and place in places):
             return f"not fixed: the {finding.code} finding at {finding.line}:{finding.col} would remain after its fix"
-    allowed = totals(before.findings)
+    allowed = totals([f for f in before.findings if not (revealed is not None and revealed(f, False))])
     original = {f.fingerprint for f in before.findings}
     allowed.subtract(f.code for f in fixed if f.fingerprint in original)  # not those a round made and the next fixed
-    found = totals(after.findings)
+    found = totals([f for f in after.findings if not (revealed is not None and revealed(f, True))])
     for code, count in sorted(found.items()):
         if count > allowed[code]:
-            new = next(f for f in after.findings if f.code == code)
+            new = next(f for f in after.findings if f.code == code and not (revealed is not None and revealed(f, True)))
             article = "an" if code[:1].upper() in "AEFHILMNORSX" else "a"  # "an AS303", "a BS901"
             return f"not fixed: the fixes would add {article} {code} finding (at {new.line}:{new.col} of the fixed text)"
     return ""
