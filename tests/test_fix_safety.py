@@ -113,6 +113,10 @@ def test_malformed_plugin_fixes_are_left_out_with_a_notice_and_the_others_apply(
     assert path.read_text() == QUOTED and other.read_text() == QUOTED
     for why in ("its new text is not valid Unicode", "the edit 3:5-2:1 is not a valid range", "its edits overlap"):
         assert f"rule XB101 offered a fix that cannot be applied ({why}); the fix was left out" in proc.stderr
+    path.write_text(QUOTE_ME)
+    diff = pipelint(tmp_path, "--diff", "--rules-dir", BAD_PLUGIN, "--select", "XB,BS", "buildspec.yml")
+    assert diff.returncode == 1 and "+      - 'echo result: done'" in diff.stdout
+    assert "rule XB101 offered a fix that cannot be applied (its edits overlap)" in diff.stderr
     report = json.loads(pipelint(tmp_path, "-f", "json", "--rules-dir", BAD_PLUGIN, "--select", "XB", "buildspec.yml").stdout)
     assert [f["edit"] for f in report["findings"]] == [None, None, None]
 
