@@ -55,7 +55,7 @@ def _texts(root: str) -> dict[str, bytes]:
 @pytest.mark.slow
 def test_fix_on_the_corpus_keeps_every_file_loading_adds_no_finding_and_is_idempotent(tmp_path):
     root = str(tmp_path / "corpus")
-    shutil.copytree(CORPUS, root)
+    shutil.copytree(CORPUS, root, copy_function=shutil.copyfile)  # writable copies: --fix refuses read-only files
     original = _texts(root)
     before, files = _fix_all(root)
     changed = [item for item in files if item.outcome.changed]

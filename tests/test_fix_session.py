@@ -59,7 +59,7 @@ def test_a_fix_that_adds_a_finding_is_left_out_and_the_others_kept():
     lint = linter({"R1": ("one", "two"), "R2": ("two", None), "R3": ("tri", "ok")})
     out = fix_text("one\ntri\n", lint, unsafe=False)
     assert out.text == "one\nok\n"
-    assert [f.code for f in out.fixed] == ["R3"] and "would add a R2 finding" in out.notes[0]
+    assert [f.code for f in out.fixed] == ["R3"] and "would add an R2 finding" in out.notes[0]
 
 
 def test_a_fix_that_leaves_its_finding_is_refused():
@@ -107,3 +107,35 @@ def test_totals_count_the_findings_the_cap_left_out():
     omitted = _finding("BS120", 9, 1, 2, None, anchor="BS120:omitted")
     omitted.message = "1,900 more BS120 findings in this file not listed (at most 100 per rule and file); this is the first of them"
     assert totals([*listed, omitted])["BS120"] == 1903
+
+
+def _reading_linter(hidden_code: str = "H1"):
+    """`bda:` is a misspelt key (R1 renames it to `ok:`); the lines indented below `ok:` are read,
+    and each `hid` on them is a `hidden_code` finding; `hid` elsewhere is not looked at."""
+
+    def lint(text: str) -> Linted:
+        findings = []
+        reading = False
+        for number, line in enumerate(text.split("\n"), start=1):
+            if line.startswith("bda:"):
+                findings.append(_finding("R1", number, 1, 4, Fix([Edit(number, 1, number, 4, "ok")], True, "rename")))
+            reading = line.startswith("ok:") or (reading and line.startswith(" "))
+            at = line.find("hid")
+            if at >= 0 and (reading and not line.startswith("ok:") or line.startswith("ok: hid")):
+                findings.append(_finding(hidden_code, number, at + 1, at + 4, None, anchor=str(number)))
+        return Linted("buildspec", findings)
+
+    return lint
+
+
+def test_findings_in_content_a_fix_made_readable_do_not_refuse_it():
+    out = fix_text("top: 1\nbda:\n  - hid\n  - hid\nend: 2\n", _reading_linter(), unsafe=False)
+    assert not out.refused and out.text == "top: 1\nok:\n  - hid\n  - hid\nend: 2\n"
+    assert [f.code for f in out.remaining] == ["H1", "H1"]
+
+
+def test_a_new_finding_on_the_edited_line_or_of_the_fixed_rule_still_refuses():
+    on_line = fix_text("bda: hid\n", _reading_linter(), unsafe=False)
+    assert on_line.text == "bda: hid\n" and "would add an H1 finding (at 1:5" in on_line.refused
+    same_rule = fix_text("bda:\n  - hid\n", _reading_linter("R1"), unsafe=False)
+    assert same_rule.text == "bda:\n  - hid\n" and "would add an R1 finding" in same_rule.refused

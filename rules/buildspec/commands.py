@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Edit, Fix, Mapping, Report, Scalar, Sequence, intrinsic, rule
-from pipelint.fixes.build import yaml_quoted
+from pipelint.fixes.build import source_text, yaml_quoted
+from pipelint.load.nodes import Node
 from pipelint.models import buildspec as bs
 from pipelint.textutil import mask_secret_like
 
@@ -33,11 +34,20 @@ def _codebuild_error(block: str, index: int) -> str:
     return "CodeBuild fails because the item is not a string"
 
 
+def _exactly_placed(key: Scalar) -> bool:
+    """Whether a plain key's position holds its own text. In a buildspec embedded in a quoted
+    string (Terraform ``buildspec = "…"``, CloudFormation ``BuildSpec: "…"``) every node carries
+    the position of the key owning the string, so the file's text there is that key."""
+    return key.style == "" and source_text(key) == key.raw
+
+
 def _written(item: Mapping) -> str:
-    """The mapping item as it was written on its line (``echo a: b``)."""
+    """The mapping item as it was written on its line (``echo a: b``); with positions that do
+    not hold it, as read (key, ``: ``, value)."""
     if len(item.pairs) == 1:
         key, value = item.pairs[0]
-        if isinstance(key, Scalar) and isinstance(value, Scalar) and key.line == value.line and key.source is not None:
+        if (isinstance(key, Scalar) and isinstance(value, Scalar) and key.line == value.line and key.source is not None
+                and _exactly_placed(key)):
             line = key.source.lines[key.line - 1] if key.line <= len(key.source.lines) else ""
             text = line[key.col - 1 : value.end_col - 1]
             if text.strip():
@@ -45,6 +55,15 @@ def _written(item: Mapping) -> str:
         if isinstance(key, Scalar) and isinstance(value, Scalar):
             return f"{key.text}: {value.text if value.value is not None else ''}".rstrip()
     return ""
+
+
+def _content_end(item: Mapping) -> Node:
+    """The node whose end ends the command's text: its value, or its key when nothing follows
+    the colon (a mapping's own end is where the next token starts, often lines below)."""
+    key, value = item.pairs[-1]
+    if isinstance(value, Scalar) and (value.end_line, value.end_col) > (value.line, value.col):
+        return value
+    return key
 
 
 def _quote_fix(item: Mapping) -> Fix | None:
@@ -56,6 +75,8 @@ def _quote_fix(item: Mapping) -> Fix | None:
         return None
     key, value = item.pairs[0]
     if not isinstance(key, Scalar) or not isinstance(value, Scalar) or key.style != "" or key.tag is not None or key.source is None:
+        return None
+    if not _exactly_placed(key):
         return None
     line_number = key.line
     lines = key.source.lines
@@ -124,14 +145,17 @@ def command_is_mapping(doc: Document, config: dict[str, Any]) -> Iterator[Report
         if not isinstance(node, Mapping) or intrinsic(node) is not None:
             continue
         written = _written(node)
-        fix = f"- {_quote(written)}" if written else "quote the whole command"
+        exact = len(node.pairs) == 1 and isinstance(node.pairs[0][0], Scalar) and _exactly_placed(node.pairs[0][0])
+        # The quoted hint repeats the text on the line; without exact positions it is not known.
+        fix = f"- {_quote(written)}" if written and exact else "quote the whole command"
         quoted = mask_secret_like(written)  # before clipping: a clipped secret would slip past the engine's mask
         shown = f" `{quoted if len(quoted) <= 80 else quoted[:79] + '…'}`" if quoted else ""
         yield Report(
             node,
             f"command{shown} in `{command.phase}.{command.block}` was read as a mapping because of an unquoted `: ` or trailing `:`; "
-            f"{_codebuild_error(command.block, command.index)}. Quote the whole command: {fix}",
+            f"{_codebuild_error(command.block, command.index)}. Quote the whole command" + (f": {fix}" if fix.startswith("- ") else "."),
             fix=fix,
+            end=_content_end(node) if exact else None,
             edit=_quote_fix(node),
         )
 

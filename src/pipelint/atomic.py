@@ -85,3 +85,22 @@ def atomic_path(path: str) -> Iterator[str]:
     except BaseException:
         _discard(temp)
         raise
+
+
+def write_in_place(path: str, data: bytes) -> None:
+    """Overwrite the file ``path`` with ``data`` in place, as ruff and most editors do: the file
+    keeps its inode, so its hard links, owner, group, permissions and extended attributes stay.
+    Not atomic (a crash mid-write can leave it partly written), so it is used only where a
+    rename would change what the file is (see :mod:`pipelint.fixes.files`). A symbolic link is
+    refused (``OSError``), never followed."""
+    flags = os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        view = memoryview(data)
+        while view:
+            written = os.write(fd, view)
+            view = view[written:]
+        os.ftruncate(fd, len(data))
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -238,6 +238,9 @@ def _fix(request: CheckRequest, plan: Any, result: Any, reading_stdin: bool, job
     if request.diff:
         from .fixes.diff import unified_diff
 
+        for notice in result.notices:  # the report, which prints them otherwise, is not written
+            _error(notice)
+
         try:
             for item in changed:
                 sys.stdout.write(unified_diff(item.path, item.outcome.original, item.outcome.text, item.secrets))
@@ -254,7 +257,7 @@ def _fix(request: CheckRequest, plan: Any, result: Any, reading_stdin: bool, job
 
     for item in changed:
         try:
-            write_fixed(item.entry, item.outcome)
+            write_fixed(item.entry, item.outcome, item.root)
         except OSError as error:
             _error(f"{item.path}: not fixed: cannot write it: {error.strerror or error}")
             item.outcome.text = item.outcome.original

@@ -18,7 +18,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..records import ValueRecord
-from .edit import Edit, Fix
+from .edit import Edit, Fix, fix_problem, newline_of
+
+__all__ = ["FixOutcome", "LineIndex", "apply_fixes", "edit_offsets", "newline_of", "unmappable_breaks", "wanted"]
 
 _OTHER_BREAKS = ("\x85", "\u2028", "\u2029")
 
@@ -30,24 +32,29 @@ class FixOutcome(ValueRecord):
     * ``applied``: the findings whose fixes were applied, in text order;
     * ``deferred``: findings whose fixes overlap an applied one (try again next round);
     * ``invalid``: ``(finding, reason)`` for fixes whose positions are not in the text;
-    * ``refused``: why nothing could be applied to this text at all, else ``""``.
+    * ``refused``: why nothing could be applied to this text at all, else ``""``;
+    * ``changes``: ``(start, end, new length)`` of each replacement, offsets in the old text, in
+      text order (what :class:`OffsetMap` needs to map positions back).
     """
 
-    __slots__ = ("text", "applied", "deferred", "invalid", "refused")
+    __slots__ = ("text", "applied", "deferred", "invalid", "refused", "changes")
 
     text: str
     applied: list[Any]
     deferred: list[Any]
     invalid: list[tuple[Any, str]]
     refused: str
+    changes: list[tuple[int, int, int]]
 
     def __init__(self, text: str, applied: list[Any] | None = None, deferred: list[Any] | None = None,
-                 invalid: list[tuple[Any, str]] | None = None, refused: str = "") -> None:
+                 invalid: list[tuple[Any, str]] | None = None, refused: str = "",
+                 changes: list[tuple[int, int, int]] | None = None) -> None:
         self.text = text
         self.applied = [] if applied is None else applied
         self.deferred = [] if deferred is None else deferred
         self.invalid = [] if invalid is None else invalid
         self.refused = refused
+        self.changes = [] if changes is None else changes
 
     @property
     def changed(self) -> bool:
@@ -62,12 +69,6 @@ def unmappable_breaks(text: str) -> str:
     if "\r" in text and text.count("\r") != text.count("\r\n"):
         return "the file contains a carriage return that does not end a CRLF line"
     return ""
-
-
-def newline_of(text: str) -> str:
-    """The file's line ending: ``"\\r\\n"`` when its first line ends so, else ``"\\n"``."""
-    first = text.find("\n")
-    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
 
 
 class LineIndex:
@@ -96,6 +97,9 @@ class LineIndex:
 
 def _spans(fix: Fix, index: LineIndex) -> list[tuple[int, int, str]] | str:
     """``(start, end, text)`` offsets of a fix's edits, or why they are not valid."""
+    problem = fix_problem(fix)
+    if problem:
+        return problem
     spans = []
     for edit in fix.edits:
         start = index.offset(edit.line, edit.col)
@@ -161,13 +165,108 @@ def apply_fixes(text: str, findings: Iterable[Any], unsafe: bool) -> FixOutcome:
     newline = newline_of(text)
     taken.sort()
     parts: list[str] = []
+    changes: list[tuple[int, int, int]] = []
     last = 0
     for start, end, new in taken:
         parts.append(text[last:start])
-        parts.append(new.replace("\r\n", "\n").replace("\n", newline) if newline != "\n" else new)
+        written = new.replace("\r\n", "\n").replace("\n", newline) if newline != "\n" else new
+        parts.append(written)
+        changes.append((start, end, len(written)))
         last = end
     parts.append(text[last:])
-    return FixOutcome("".join(parts), applied, deferred, invalid)
+    return FixOutcome("".join(parts), applied, deferred, invalid, changes=changes)
+
+
+class OffsetMap:
+    """Maps positions in a text that fixes changed, round after round, back to the original
+    text the user wrote (``--show-fixes`` says where each fixed finding was in that text)."""
+
+    def __init__(self, original: str) -> None:
+        self.original = LineIndex(original)
+        self.rounds: list[list[tuple[int, int, int]]] = []
+        self._lines: dict[str, list[int]] | None = None
+
+    def record(self, changes: list[tuple[int, int, int]]) -> None:
+        """Add the changes of one more round (:attr:`FixOutcome.changes`)."""
+        self.rounds.append(sorted(changes))
+
+    def extended(self, changes: list[tuple[int, int, int]]) -> OffsetMap:
+        """A copy with one more round of ``changes`` (for a trial that may not be kept)."""
+        copy = OffsetMap.__new__(OffsetMap)
+        copy.original, copy._lines = self.original, self._lines
+        copy.rounds = [*self.rounds, sorted(changes)]
+        return copy
+
+    def unchanged_line(self, index: LineIndex, line: int) -> int | None:
+        """The original line number of line ``line`` of the fixed text ``index`` indexes, or
+        ``None`` when a fix wrote, deleted or inserted anything on it (or it is not in the text)."""
+        if not 1 <= line <= len(index.starts):
+            return None
+        low = index.starts[line - 1]
+        high = index.starts[line] - 1 if line < len(index.starts) else len(index.text)  # its line break
+        for changes in reversed(self.rounds):
+            (low, in_low), (high, in_high) = _before(low, changes), _before(high, changes)
+            if in_low or in_high:
+                return None
+            if any((low <= start <= high and (end > start or length)) or start < low < end for start, end, length in changes):
+                return None
+        from bisect import bisect_right
+
+        return bisect_right(self.original.starts, low)
+
+    def original_position(self, index: LineIndex, line: int, col: int) -> tuple[int, int]:
+        """The ``(line, col)`` in the original text of position ``(line, col)`` of the text
+        ``index`` indexes, which is the text after every recorded round. A position inside text
+        a fix wrote is on a line the fix moved when the original has exactly one line with the
+        same content (the same column within that content); else it maps to the start of the
+        range that fix replaced."""
+        offset = index.offset(line, col)
+        if offset is None:
+            return (line, col)
+        written = False
+        for changes in reversed(self.rounds):
+            offset, inside = _before(offset, changes)
+            written = written or inside
+        if written:
+            moved = self._moved(index, line, col)
+            if moved is not None:
+                return moved
+        from bisect import bisect_right
+
+        row = bisect_right(self.original.starts, offset)
+        return (row, offset - self.original.starts[row - 1] + 1)
+
+    def _moved(self, index: LineIndex, line: int, col: int) -> tuple[int, int] | None:
+        """Where the only original line with the content of line ``line`` of ``index`` is."""
+        if self._lines is None:
+            self._lines = {}
+            for number, text in enumerate(self.original.text.split("\n"), 1):
+                self._lines.setdefault(text.strip(), []).append(number)
+        start = index.starts[line - 1]
+        end = index.starts[line] if line < len(index.starts) else len(index.text)
+        current = index.text[start:end].rstrip("\r\n")
+        found = self._lines.get(current.strip(), [])
+        if not current.strip() or len(found) != 1:
+            return None
+        old_start = self.original.starts[found[0] - 1]
+        old_end = self.original.starts[found[0]] if found[0] < len(self.original.starts) else len(self.original.text)
+        old = self.original.text[old_start:old_end]
+        shift = (len(old) - len(old.lstrip())) - (len(current) - len(current.lstrip()))
+        return (found[0], max(1, col + shift))
+
+
+def _before(offset: int, changes: list[tuple[int, int, int]]) -> tuple[int, bool]:
+    """The offset in the text before ``changes`` of ``offset`` in the text after them, and
+    whether it was inside text a change wrote (then: the start of the range it replaced)."""
+    delta = 0
+    for start, end, length in changes:
+        new_start = start + delta
+        if offset < new_start:
+            break
+        if offset < new_start + length:
+            return start, True
+        delta += length - (end - start)
+    return offset - delta, False
 
 
 def edit_offsets(text: str, edit: Edit) -> tuple[int, int] | None:

@@ -17,18 +17,20 @@ from .session import FileFix
 class FixedFile(ValueRecord):
     """One file ``--fix`` looked at: its entry, display path, outcome and known secrets."""
 
-    __slots__ = ("entry", "path", "outcome", "secrets")
+    __slots__ = ("entry", "path", "outcome", "secrets", "root")
 
     entry: Any
     path: str
     outcome: FileFix
     secrets: set[str]
+    root: str | None
 
-    def __init__(self, entry: Any, path: str, outcome: FileFix, secrets: set[str]) -> None:
+    def __init__(self, entry: Any, path: str, outcome: FileFix, secrets: set[str], root: str | None = None) -> None:
         self.entry = entry
         self.path = path
         self.outcome = outcome
         self.secrets = secrets
+        self.root = root
 
 
 def baselined_fingerprints(path: str | None) -> set[str]:
@@ -41,17 +43,29 @@ def baselined_fingerprints(path: str | None) -> set[str]:
 
 
 def fix_plan(plan: Any, result: Any, unsafe: bool, baselined: set[str]) -> list[FixedFile]:
-    """Fix every file of the plan that has a fix to apply; nothing is written."""
-    from .files import fix_entry
+    """Fix every file of the plan that has a fix to apply; nothing is written. A file reached
+    twice (through a linked folder, or a link with ``--follow-symlinks``) is fixed once: by its
+    first path that is not a link."""
+    import os
+
+    from .files import confinement_root, fix_entry
 
     wanted_paths = {f.path for f in result.findings if wanted(f, unsafe) and f.fingerprint not in baselined}
+    targets = {id(entry): target for target, entries in getattr(plan, "by_target", {}).items() for entry in entries}
+    entries = [(group, entry) for group in plan.groups.values() for entry in group.entries if entry.display in wanted_paths]
+    entries.sort(key=lambda item: (os.path.islink(item[1].path), item[1].display))
     done: list[FixedFile] = []
-    for group in plan.groups.values():
-        for entry in group.entries:
-            if entry.display in wanted_paths:
-                source = result.sources.get(entry.display)
-                secrets = set(source.secrets) if source is not None else set()
-                done.append(FixedFile(entry, entry.display, fix_entry(entry, group.settings, unsafe, baselined), secrets))
+    seen: set[str] = set()
+    for group, entry in entries:
+        real = os.path.realpath(entry.path)
+        if real in seen:
+            continue
+        seen.add(real)
+        target = targets.get(id(entry))
+        root = confinement_root(entry.path, target) if target is not None else None
+        source = result.sources.get(entry.display)
+        secrets = set(source.secrets) if source is not None else set()
+        done.append(FixedFile(entry, entry.display, fix_entry(entry, group.settings, unsafe, baselined, root), secrets, root))
     done.sort(key=lambda item: item.path)
     return done
 
@@ -62,8 +76,8 @@ def count_fixed(files: list[FixedFile]) -> int:
 
 
 def show_fixes(files: list[FixedFile]) -> str:
-    """``--show-fixes``: per file, each fixed finding (where it was before the fix, in the order
-    the fixes were applied), its code and its fix's title."""
+    """``--show-fixes``: per file, each fixed finding (where it was in the file as written, in
+    file order), its code and its fix's title."""
     from ..reporters.safe import clean
 
     lines = []
@@ -71,9 +85,10 @@ def show_fixes(files: list[FixedFile]) -> str:
         if not item.outcome.changed:
             continue
         lines.append(f"{clean(item.path)}:")
-        for finding in item.outcome.fixed:
+        where = item.outcome.where if len(item.outcome.where) == len(item.outcome.fixed) else [(f.line, f.col) for f in item.outcome.fixed]
+        for (line, col), finding in sorted(zip(where, item.outcome.fixed), key=lambda pair: (pair[0], pair[1].code)):
             title = finding.edit.title if finding.edit is not None else ""
-            lines.append(f"  {finding.line}:{finding.col} {finding.code} {clean(title)}")
+            lines.append(f"  {line}:{col} {finding.code} {clean(title)}")
     if not lines:
         return "No findings were fixed.\n"
     return "Fixed findings:\n" + "\n".join(lines) + "\n"

@@ -86,6 +86,16 @@ class Fix(ValueRecord):
         return any(secret and secret in edit.text for edit in self.edits for secret in secrets)
 
 
+def fix_hint(finding: Any) -> str | None:
+    """The fix hint a report shows for ``finding``: the rule's own, else its automatic fix's
+    title (a fixable finding always says how it is fixed)."""
+    hint = getattr(finding, "fix", None)
+    if hint:
+        return str(hint)
+    edit = getattr(finding, "edit", None)
+    return str(edit.title) if edit is not None and edit.title else None
+
+
 def edit_allowed(fix: Fix, found: Rule, doc: Document | None, report: Report) -> Fix | None:
     """``fix`` if the engine may attach it to the finding, else ``None``.
 
@@ -110,7 +120,56 @@ def edit_allowed(fix: Fix, found: Rule, doc: Document | None, report: Report) ->
         return None
     if doc is not None and (doc.context.get("embedded") or doc.flavor == "inline") and not exactly_mapped(doc):
         return None
-    return fix
+    problem = fix_problem(fix)
+    if problem:
+        from ..engine.notices import notify
+
+        notify(f"rule {found.code} offered a fix that cannot be applied ({problem}); the fix was left out")
+        return None
+    text = (doc.source.text if doc is not None else None) or source.text
+    return in_line_ending(fix, newline_of(text))
+
+
+# A fix's new text is written into a file of at most max-file-size; more is a rule's mistake.
+MAX_EDIT_TEXT = 1 << 20
+
+
+def fix_problem(fix: Fix) -> str:
+    """Why ``fix`` is not a well-formed fix, or ``""``: every edit's range starts at line and
+    column 1 or later and does not end before it starts, its text can be written as UTF-8 (no
+    lone surrogate) and is at most :data:`MAX_EDIT_TEXT` characters, and the fix's edits do not
+    overlap one another. Whether the range lies in the file is checked when it is applied."""
+    total = 0
+    for edit in fix.edits:
+        if edit.line < 1 or edit.col < 1 or (edit.end_line, edit.end_col) < (edit.line, edit.col):
+            return f"the edit {edit.line}:{edit.col}-{edit.end_line}:{edit.end_col} is not a valid range"
+        total += len(edit.text)
+        if total > MAX_EDIT_TEXT:
+            return "its new text is too long"
+        try:
+            edit.text.encode("utf-8")
+        except UnicodeEncodeError:
+            return "its new text is not valid Unicode"
+    for first, second in zip(fix.edits, fix.edits[1:]):  # sorted by start
+        if second.start < first.end or (second.start == first.start):
+            return "its edits overlap"
+    return ""
+
+
+def newline_of(text: str) -> str:
+    """The file's line ending: ``"\\r\\n"`` when its first line ends so, else ``"\\n"``."""
+    first = text.find("\n")
+    return "\r\n" if first > 0 and text[first - 1] == "\r" else "\n"
+
+
+def in_line_ending(fix: Fix, newline: str) -> Fix:
+    """``fix`` with the line breaks of its new text written as ``newline`` (rules write
+    ``\\n``), so every consumer (``--fix``, the JSON and SARIF edits, the language server's code
+    actions) inserts the file's own line ending."""
+    if newline == "\n" or not any("\n" in edit.text for edit in fix.edits):
+        return fix
+    edits = [Edit(e.line, e.col, e.end_line, e.end_col, e.text.replace("\r\n", "\n").replace("\n", newline)) for e in fix.edits]
+    return Fix(edits, fix.safe, fix.title)
 
 
 def exactly_mapped(doc: Document) -> bool:

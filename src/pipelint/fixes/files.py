@@ -4,8 +4,20 @@ texts exactly as the file itself is linted, and write the result atomically.
 A candidate text is linted from a private temporary copy under the file's own name and display
 path, with the file's own settings, so kind, configuration, suppression comments,
 ``per-file-ignores`` and the baseline apply as they do to the file. Only UTF-8 files are fixed
-(a byte-order mark is kept); a symbolic link is written through to its target, which discovery
-has already confined to the linted tree.
+(a byte-order mark is kept).
+
+Where a fixed file is written (:func:`refusal` says why not):
+
+* never through a symbolic link: a file that is a link is not fixed (fix its target), as the
+  command line does not lint a named link without ``--follow-symlinks``;
+* never outside the tree it was named under: its real path must lie in the real path of the
+  folder named on the command line, or, for a file named itself, of the working directory (when
+  it was named by a path below it) or of the folder it was named in. A folder in the path that
+  is a link leading elsewhere makes the file refused, for reading and for writing;
+* never a read-only file (no write permission for anyone, or not writable by this user);
+* a file with one name, owned by this user, is replaced atomically (a temporary file renamed
+  over it, permissions kept); a file with several hard links or another owner is overwritten in
+  place, as ruff does, so its links, owner and permissions stay.
 """
 
 from __future__ import annotations
@@ -40,11 +52,49 @@ def read_text(path: str, max_bytes: int) -> tuple[str, str] | str:
         return "it is not valid UTF-8"
 
 
-def fix_entry(entry: Any, settings: Any, unsafe: bool, baselined: set[str] | None = None) -> FileFix:
-    """Fix the file of a discovered ``entry`` in memory (nothing is written)."""
+def confinement_root(entry_path: str, target: str, cwd: str | None = None) -> str:
+    """The folder a file found under the command-line path ``target`` must stay in: ``target``
+    itself when it is a folder, else the working directory when the file was named by a path
+    below it, else the folder it was named in."""
+    if os.path.isdir(target):
+        return target
+    cwd = cwd or os.getcwd()
+    absolute = os.path.abspath(entry_path)
+    if absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return cwd
+    return os.path.dirname(absolute)
+
+
+def refusal(path: str, root: str | None) -> str:
+    """Why ``--fix`` must not read or write the file at ``path`` (see the module
+    documentation), ``""`` when it may."""
+    from ..discover import inside
+
+    if os.path.islink(path):
+        return "it is a symbolic link; --fix does not write through links (fix the file it points to)"
+    if root is not None and not inside(path, root):
+        return "a folder in its path is a symbolic link that leads outside the folder it was named under"
+    return ""
+
+
+def read_only(path: str) -> bool:
+    """Whether the file has no write permission at all, or none for this user."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not mode & 0o222 or not os.access(path, os.W_OK)
+
+
+def fix_entry(entry: Any, settings: Any, unsafe: bool, baselined: set[str] | None = None, root: str | None = None) -> FileFix:
+    """Fix the file of a discovered ``entry`` in memory (nothing is written); ``root`` is the
+    folder it must stay in (:func:`confinement_root`)."""
     from ..discover import FileEntry
     from ..engine.runner import _apply_path_ignores, lint_entry
 
+    refused = refusal(entry.path, root)
+    if refused:
+        return FileFix("", "", [], f"not fixed: {refused}")
     read = read_text(entry.path, settings.limits.max_bytes)
     if isinstance(read, str):
         return FileFix("", "", [], f"not fixed: {read}")
@@ -66,16 +116,27 @@ def fix_entry(entry: Any, settings: Any, unsafe: bool, baselined: set[str] | Non
         return fix_text(text, lint, unsafe)
 
 
-def write_fixed(entry: Any, fixed: FileFix) -> None:
-    """Replace the file with its fixed text, atomically (``OSError`` if it cannot be written)."""
-    from ..atomic import atomic_path
+def write_fixed(entry: Any, fixed: FileFix, root: str | None = None) -> None:
+    """Write the file's fixed text (``OSError`` if it cannot or must not be written; see the
+    module documentation)."""
+    from ..atomic import atomic_path, write_in_place
 
-    target = os.path.realpath(entry.path) if os.path.islink(entry.path) else entry.path
+    refused = refusal(entry.path, root)
+    if refused:
+        raise PermissionError(1, refused, entry.display)
+    target = os.path.realpath(entry.path)  # the checked place, whatever the path's links do next
+    if read_only(target):
+        raise PermissionError(13, "the file is read-only", entry.display)
     read = read_text(target, 1 << 62)
     if isinstance(read, str) or read[1] != fixed.original:
         raise OSError(0, "the file changed while it was being fixed", entry.display)
+    data = (read[0] + fixed.text).encode("utf-8")
+    info = os.stat(target)
+    if info.st_nlink > 1 or info.st_uid != getattr(os, "geteuid", lambda: info.st_uid)():
+        write_in_place(target, data)
+        return
     with atomic_path(target) as temp:
         with open(temp, "wb") as handle:
-            handle.write((read[0] + fixed.text).encode("utf-8"))
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

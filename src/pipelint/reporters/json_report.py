@@ -14,12 +14,21 @@ from .. import __version__
 from .safe import clean_json
 
 
+def _finding(finding: Any) -> dict[str, Any]:
+    """One finding's JSON object; ``fix`` falls back to its automatic fix's title."""
+    from ..fixes.edit import fix_hint
+
+    data: dict[str, Any] = finding.to_dict()
+    data["fix"] = fix_hint(finding)
+    return data
+
+
 class _AsDicts(list):  # type: ignore[type-arg]
     """The findings, serialised one at a time: ``json`` sees a list of their dicts."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         for finding in super().__iter__():
-            yield finding.to_dict()
+            yield _finding(finding)
 
 
 def render(result: Any, stream: IO[str], **_: Any) -> None:

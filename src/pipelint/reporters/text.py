@@ -72,6 +72,8 @@ def frame(result: Any, finding: Any, color: bool, lines: SourceLines | None = No
 
 def render(result: Any, stream: IO[str], color: bool = False, quiet: bool = False, statistics: bool = False, **_: Any) -> None:
     """Write the text report."""
+    from ..fixes.edit import fix_hint
+
     lines = SourceLines(result)
     for finding in result.findings:
         sev = str(finding.severity)
@@ -82,8 +84,9 @@ def render(result: Any, stream: IO[str], color: bool = False, quiet: bool = Fals
             head = f"{path}:{finding.line}:{finding.col}: {finding.code} [{sev}] {message} ({finding.name})"
         stream.write(head + "\n")
         if not quiet:
-            if finding.fix:
-                stream.write(f"  fix: {clean(finding.fix)}\n")
+            hint = fix_hint(finding)
+            if hint:
+                stream.write(f"  fix: {clean(hint)}\n")
             for text, line_no, col, _end_line, _end_col in getattr(finding, "related", ()):
                 stream.write(f"    also {line_no}:{col}: {clean(text)}\n")
             for line in frame(result, finding, color, lines):
