@@ -30,8 +30,9 @@ MAX_SIBLING_BYTES = 1_000_000
 _INDEX_CACHE: dict[str, dict[str, tuple[tuple[int, int], dict[str, str]]]] = {}
 
 
-def parse_body(text: str, source: Source, limits: Limits) -> tuple[Body | None, list[LoadProblem]]:
-    """The top-level body of a Terraform file's text, and its problems (``None``: did not load)."""
+def parse_body(text: str, source: Source, limits: Limits, outline: bool = False) -> tuple[Body | None, list[LoadProblem]]:
+    """The top-level body of a Terraform file's text, and its problems (``None``: did not load);
+    with ``outline``, only what other files of the module need (see :func:`.hcl.parse_hcl`)."""
     if source.fmt == "json":
         from .jsonmodel import file_body
 
@@ -43,7 +44,7 @@ def parse_body(text: str, source: Source, limits: Limits) -> tuple[Body | None, 
         return file_body(loaded.roots[0]), loaded.problems
     from .hcl import parse_hcl
 
-    return parse_hcl(text, limits.max_nodes)
+    return parse_hcl(text, limits.max_nodes, outline)
 
 
 def _rehome(root: Node, source: Source) -> None:
@@ -195,7 +196,7 @@ def _declared_names(path: str, name: str, size: int, limits: Limits) -> dict[str
         return {}
     fmt = "json" if name.lower().endswith(".json") else "hcl"
     source = Source(path, text, fmt)
-    body, _ = parse_body(text, source, limits)
+    body, _ = parse_body(text, source, limits, outline=True)
     if body is None:
         return {}
     context = ModuleContext(source, body, None, None)
