@@ -121,3 +121,56 @@ def test_each_sibling_is_parsed_at_most_once_per_run_in_each_form(tmp_path, monk
     # whole for the others to borrow from (12 files: a per-file re-read would be 12 × 11).
     assert len(calls) <= 3 * 12
     assert max(calls.count(call) for call in calls) <= 2
+
+
+_BLOCK_CONFIGURATION = '''resource "aws_codepipeline" "p" {
+  name     = "p"
+  role_arn = "arn:aws:iam::111111111111:role/p"
+  artifact_store {
+    location = "b"
+    type     = "S3"
+  }
+  variable {
+    name          = "Env"
+    default_value = "dev"
+  }
+  pipeline_type = "V2"
+  stage {
+    name = "Source"
+    action {
+      name             = "Source"
+      category         = "Source"
+      owner            = "AWS"
+      provider         = "S3"
+      version          = "1"
+      output_artifacts = ["src"]
+      configuration {
+        S3Bucket    = "b"
+        S3ObjectKey = "#{variables.Envv}.zip"
+      }
+    }
+  }
+  stage {
+    name = "Approve"
+    action {
+      name     = "Approve"
+      category = "Approval"
+      owner    = "AWS"
+      provider = "Manual"
+      version  = "1"
+    }
+  }
+}
+'''
+
+
+def test_a_configuration_block_is_reported_and_still_read_as_the_map(tmp_path):
+    path = tmp_path / "main.tf"
+    path.write_text(_BLOCK_CONFIGURATION)
+    found = lint(str(path))
+    # PL002 at the block's name (Terraform 0.12+ rejects it); CP303 still reads the map's value.
+    assert triples(found) == [("CP203", 21, 27), ("CP303", 24, 23), ("PL002", 22, 7)]
+    pl002 = next(f for f in found if f.code == "PL002")
+    assert "`configuration` is an argument in Terraform 0.12 and later" in pl002.message and pl002.fix == "write `configuration = {` (an equals sign before the brace)"
+    path.write_text(_BLOCK_CONFIGURATION.replace("configuration {", "configuration = {"))
+    assert triples(lint(str(path))) == [("CP203", 21, 27), ("CP303", 24, 23)]

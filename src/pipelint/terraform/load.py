@@ -88,6 +88,10 @@ def load_terraform(text: str, display: str, path: str | None, limits: Limits | N
         # a guess, so no rule reads it (the text rules, secret scanning, still do).
         result.fatal = True
         return result
+    from .legacy import configuration_blocks
+
+    # Terraform 0.11 forms: reported, and read as meant (the rest of the file is exact).
+    result.problems.extend(configuration_blocks(body))
     module_dir = os.path.dirname(os.path.abspath(path)) if path else None
     index = module_index(module_dir, os.path.abspath(path), limits) if module_dir and path else ModuleIndex()
     context = ModuleContext(source, body, module_dir, root, index)
