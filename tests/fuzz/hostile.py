@@ -391,6 +391,39 @@ def secrets(rng: random.Random) -> Sample:
     return sample
 
 
+_TF_PIECES = [
+    'resource "aws_codebuild_project" "b" {\n  name = "b"\n  source {\n    type = "GITHUB"\n    buildspec = <<-EOT\n      version: 0.2\n      phases:\n        build:\n          commands: ["make"]\n    EOT\n  }\n  environment {\n    privileged_mode = true\n  }\n}\n',
+    'resource "aws_codebuild_webhook" "w" {\n  project_name = aws_codebuild_project.b.name\n  filter_group {\n    filter {\n      type = "EVENT"\n      pattern = "PULL_REQUEST_CREATED"\n    }\n  }\n}\n',
+    'resource "aws_iam_role_policy" "p" {\n  role = aws_iam_role.r.id\n  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })\n}\n',
+    'resource "aws_iam_role" "r" {\n  name = "r"\n  assume_role_policy = "{}"\n}\n',
+    'locals {\n  x = "${var.a}-${local.x}"\n  y = [for i in var.l : "${i}"]\n}\n',
+    'resource "aws_codepipeline" "p" {\n  name = "p"\n  stage {\n    name = "S"\n    action {\n      name = "A"\n      category = "Source"\n      owner = "AWS"\n      provider = "S3"\n      version = "1"\n      configuration {\n        S3Bucket = "b"\n      }\n    }\n  }\n}\n',
+]
+
+
+def terraform(rng: random.Random) -> Sample:
+    """A Terraform file: real resource shapes, with what costs the HCL parser most (long strings
+    and heredocs, long blank runs, deep template nesting, unterminated blocks), or mutated."""
+    text = "".join(rng.choice(_TF_PIECES) for _ in range(rng.randint(1, 4)))
+    roll = rng.random()
+    size = rng.choice([1_000, 50_000, 300_000])
+    if roll < 0.15:
+        text += 'locals {\n  s = "' + rng.choice(["a", "a b ", "é", "$a", "}~", "\\n"]) * (size // 4) + '"\n}\n'
+    elif roll < 0.3:
+        text += "locals {\n  h = <<EOT\n" + (rng.choice(["x" * 70, "${var.a} text", "  %{ if true }y%{ endif }"]) + "\n") * (size // 70) + "EOT\n}\n"
+    elif roll < 0.45:
+        text = text.replace("= ", "=" + rng.choice([" ", "\n", "\t"]) * (size // 10), 1)
+    elif roll < 0.55:
+        depth = rng.choice([10, 40, 200, 2000])
+        text += 'locals {\n  d = ' + '"${' * depth + "1" + '}"' * depth + "\n}\n"
+    elif roll < 0.65:
+        text = text[:rng.randrange(len(text))]  # cut anywhere: unterminated blocks, strings, heredocs
+    data = text.encode("utf-8", "surrogatepass")
+    if rng.random() < 0.3:
+        data = _mutate(rng, data, rng.randint(1, 4))
+    return Sample(rng.choice(["main.tf", "ci/pipeline.tf"]), data)
+
+
 CLASSES: dict[str, tuple[int, Callable[[random.Random], Sample]]] = {
     # name: (weight, generator)
     "generated": (20, generated),
@@ -404,6 +437,7 @@ CLASSES: dict[str, tuple[int, Callable[[random.Random], Sample]]] = {
     "on-failure": (4, on_failures),
     "big": (1, big_probes),
     "bytes": (3, random_bytes),
+    "terraform": (6, terraform),
 }
 
 

@@ -83,11 +83,17 @@ def linted_elsewhere(doc: Any) -> bool:
 
 def lint_documents(docs: list[Any], run: Callable[[list[Any]], list[Any]]) -> list[Any]:
     """Run the document rules (``run``) on a Terraform file's documents: not on buildspecs
-    linted where their file lies (:func:`linted_elsewhere`), and without the findings on a value
+    linted where their file lies (:func:`linted_elsewhere`), without the findings in another file
+    (on a resource borrowed from it, reported when that file is linted), and without the findings on a value
     of an interpolated buildspec that holds ``${…}`` (``version: ${var.v}``, ``python:
     ${var.py}``): Terraform renders it at apply time, so the value the rule judged is unknown."""
     own = [doc for doc in docs if not linted_elsewhere(doc)]
     findings = run(own)
+    # Nodes of resources borrowed from other files of the module (see .borrow) are reported
+    # by the file that holds them, when it is linted: not here.
+    path = docs[0].source.path if docs and getattr(docs[0], "source", None) is not None else None
+    if path is not None:
+        findings = [f for f in findings if f.path == path or f.code.startswith("PL")]
     spans = _interpolated_spans(own)
     if not spans:
         return findings

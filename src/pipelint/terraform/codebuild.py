@@ -157,14 +157,17 @@ def codebuild_project(block: Block, ctx: ModuleContext) -> list[Resource]:
 
 @translator("aws_codebuild_webhook", phase=1)
 def codebuild_webhook(block: Block, ctx: ModuleContext) -> list[Resource]:
-    """An ``aws_codebuild_webhook`` whose ``project_name`` names a project of the same file
-    becomes that project's ``Triggers`` (``Webhook: true``, ``FilterGroups``, ``BuildType``);
-    a webhook of a project declared elsewhere is not translated."""
+    """An ``aws_codebuild_webhook`` becomes its project's ``Triggers`` (``Webhook: true``,
+    ``FilterGroups``, ``BuildType``): a project of the same file, or of another file of the
+    module (borrowed, see :mod:`.borrow`); a webhook of a project declared nowhere pipelint
+    reads (another module) is not translated."""
     name_attr = block.body.attr("project_name")
-    target = ctx.node(name_attr.expr) if name_attr is not None else None
-    project = _project_named(target, ctx)
-    if project is None or name_attr is None:
+    if name_attr is None:
         return []
+    target = ctx.node(name_attr.expr)
+    project = _project_named(target, ctx)
+    if project is None:
+        return []  # a project declared in no file pipelint reads (another module)
     pairs: list[tuple[Scalar, Node]] = [(ctx.key("Webhook", block.type_span, "aws_codebuild_webhook"), ctx.scalar(True, block.type_span, "true"))]
     pairs.extend(translate_body(block.body, WEBHOOK, ctx))
     groups: list[Node] = []

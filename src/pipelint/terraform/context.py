@@ -73,11 +73,12 @@ class ModuleIndex:
     """What the other ``.tf`` files of the module declare, for resolving references to them:
     resource addresses with their literal ``name``, and literal locals."""
 
-    __slots__ = ("names", "addresses")
+    __slots__ = ("names", "addresses", "files")
 
     def __init__(self) -> None:
         self.names: dict[str, str] = {}  # "aws_codebuild_project.build" → its literal name
         self.addresses: set[str] = set()
+        self.files: list[str] = []  # the other Terraform files of the folder (names)
 
 
 class ModuleContext:
@@ -90,7 +91,9 @@ class ModuleContext:
         self.root = root
         self.index = index or ModuleIndex()
         self.resources: dict[str, Resource] = {}
-        self.blocks: dict[str, Block] = {}  # address → resource block of this file
+        self.blocks: dict[str, Block] = {}  # address → resource block of this file (and borrowed ones)
+        # Blocks of other files of the module this file borrows, each with its file's context.
+        self.borrowed: list[tuple[ModuleContext, Block]] = []
         self.locals: dict[str, Expr] = {}
         # A local's node, converted once however often it is used (None: unknown or a cycle).
         self._local_nodes: dict[str, Node | None] = {}

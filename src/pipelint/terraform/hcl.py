@@ -13,12 +13,14 @@ points, end column exclusive. This module is imported only when a Terraform file
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import Any
 
 import tree_sitter
 import tree_sitter_hcl
 
 from ..load.problems import LoadProblem
+from .hcl_shrink import Offsets
 from .model import Attribute, Block, Body, Expr, Span
 
 _PARSER: tree_sitter.Parser | None = None
@@ -72,13 +74,44 @@ def unescape(text: str, quoted: bool) -> str:
 class _Converter:
     """Walks one tree-sitter tree into the model, converting byte columns to code points."""
 
-    def __init__(self, data: bytes, text: str) -> None:
+    def __init__(self, data: bytes, text: str, offsets: Offsets | None = None) -> None:
         self.data = data
         self.lines = data.split(b"\n")
         self.ascii = data.isascii()
         # Per non-ASCII line: the continuation bytes before every `_COL_STRIDE`-th byte (built once).
         self._col_marks: dict[int, list[int]] = {}
         self.problems: list[LoadProblem] = []
+        # Outline only: the resource blocks with just their `name`, and the locals (what the
+        # other files of a module need from a file).
+        self.outline = False
+        # When the parser read shortened bytes (see hcl_shrink): the map back, and where each
+        # original line starts (rows are then computed from original offsets).
+        self.offsets = offsets
+        self.starts: list[int] = []
+        if offsets is not None:
+            position = 0
+            for line in self.lines:
+                self.starts.append(position)
+                position += len(line) + 1
+
+    def point(self, offset: int) -> tuple[int, int]:
+        """The 0-based (row, byte column) of an original byte offset."""
+        row = bisect_right(self.starts, offset) - 1
+        return row, offset - self.starts[row]
+
+    def start_byte(self, node: Any) -> int:
+        """A node's start offset in the original bytes."""
+        return node.start_byte if self.offsets is None else self.offsets.start(node.start_byte)
+
+    def end_byte(self, node: Any) -> int:
+        """A node's end offset in the original bytes."""
+        return node.end_byte if self.offsets is None else self.offsets.end(node.end_byte)
+
+    def row(self, node: Any, end: bool = False) -> int:
+        """A node's 0-based start (or end) row in the original text."""
+        if self.offsets is None:
+            return int(node.end_point[0] if end else node.start_point[0])
+        return self.point(self.end_byte(node) if end else self.start_byte(node))[0]
 
     def col(self, row: int, byte_col: int) -> int:
         """1-based code-point column of a 0-based (row, byte column) point.
@@ -109,16 +142,20 @@ class _Converter:
 
     def span(self, node: Any) -> Span:
         """The :class:`Span` of a tree-sitter node."""
-        start, end = node.start_point, node.end_point
+        if self.offsets is None:
+            start, end = node.start_point, node.end_point
+        else:
+            start, end = self.point(self.start_byte(node)), self.point(max(self.end_byte(node), self.start_byte(node)))
         return Span(start[0] + 1, self.col(start[0], start[1]), end[0] + 1, self.col(end[0], end[1]))
 
     def text(self, node: Any) -> str:
         """The source text of a tree-sitter node."""
-        return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
+        return self.data[self.start_byte(node):self.end_byte(node)].decode("utf-8", "replace")
 
     # ----------------------------------------------------------------------------------------
-    def body(self, node: Any, depth: int) -> Body:
-        """The :class:`Body` of a ``body`` node: its attributes and blocks."""
+    def body(self, node: Any, depth: int, only: tuple[str, ...] | None = None) -> Body:
+        """The :class:`Body` of a ``body`` node: its attributes and blocks (with ``only``: just
+        those attributes, and no block)."""
         body = Body(self.span(node))
         for child in node.named_children:
             if child.type == "attribute":
@@ -126,12 +163,20 @@ class _Converter:
                 expr_node = child.named_children[-1] if len(child.named_children) > 1 else None
                 if name_node is None or expr_node is None:
                     continue
+                if only is not None and self.text(name_node) not in only:
+                    continue
                 body.add_attribute(Attribute(self.text(name_node), self.span(name_node), self.expr(expr_node, depth + 1), self.span(child)))
-            elif child.type == "block":
+            elif child.type == "block" and only is None:
+                if self.outline and depth == 0 and self._block_type(child) not in ("resource", "locals"):
+                    continue
                 block = self.block(child, depth + 1)
                 if block is not None:
                     body.add_block(block)
         return body
+
+    def _block_type(self, node: Any) -> str:
+        children = node.named_children
+        return self.text(children[0]) if children and children[0].type == "identifier" else ""
 
     def block(self, node: Any, depth: int) -> Block | None:
         """The :class:`Block` of a ``block`` node (``None`` for a block without a type)."""
@@ -149,7 +194,8 @@ class _Converter:
                 labels.append(self.text(child))
                 label_spans.append(self.span(child))
             elif child.type == "body":
-                inner = self.body(child, depth) if depth < MAX_DEPTH else Body(self.span(child))
+                only = ("name",) if self.outline and self.text(children[0]) == "resource" else None
+                inner = self.body(child, depth, only) if depth < MAX_DEPTH else Body(self.span(child))
         span = self.span(node)
         return Block(self.text(children[0]), self.span(children[0]), labels, label_spans, inner or Body(span), span)
 
@@ -252,8 +298,8 @@ class _Converter:
         """A heredoc: ``<<EOT`` keeps its text, ``<<-EOT`` strips the common indentation."""
         start = node.named_children[0] if node.named_children else None
         strip = start is not None and self.text(start).endswith("-")
-        opening = node.start_point[0]
-        closing = node.end_point[0]
+        opening = self.row(node)
+        closing = self.row(node, end=True)
         content_lines = self.lines[opening + 1:closing]
         has_template = any(c.type in ("template_interpolation", "template_directive") for c in node.named_children)
         style = "<<-" if strip else "<<"
@@ -294,6 +340,18 @@ class _Converter:
                 return Expr("other", span, self.text(node))
         return Expr("reference", span, self.text(node), parts=parts)
 
+    def _clamped(self, span: Span) -> Span:
+        """A span moved back onto the file's last character when it starts past it (a missing
+        ``}`` at the end of a file ending with a newline is placed after that newline)."""
+        last = len(self.lines) - 1
+        while last > 0 and not self.lines[last].strip():
+            last -= 1
+        if span.line - 1 < last or (span.line - 1 == last and span.col <= len(self.lines[last].decode("utf-8", "replace"))):
+            return span
+        width = len(self.lines[last].rstrip(b"\r").decode("utf-8", "replace"))
+        col = max(width, 1)
+        return Span(last + 1, col, last + 1, col + 1)
+
     def errors(self, root: Any) -> None:
         """A ``PL002`` problem for the first error or missing node (at most :data:`MAX_SYNTAX_ERRORS`)."""
         if not root.has_error:
@@ -302,7 +360,7 @@ class _Converter:
         while stack and len(self.problems) < MAX_SYNTAX_ERRORS:
             current = stack.pop()
             if current.is_error or current.is_missing:
-                span = self.span(current)
+                span = self._clamped(self.span(current))
                 end_line, end_col = (span.end_line, span.end_col) if current.is_error else (span.line, span.col + 1)
                 if end_line > span.line:
                     end_line, end_col = span.line, len(self.lines[span.line - 1].decode("utf-8", "replace")) + 1 if span.line - 1 < len(self.lines) else span.col + 1
@@ -330,21 +388,42 @@ def _dedent(lines: list[str]) -> str:
     return "".join(line[cut:].rstrip("\r") + "\n" for line in lines)
 
 
-def parse_hcl(text: str, max_nodes: int = 200_000) -> tuple[Body | None, list[LoadProblem]]:
+def parse_hcl(text: str, max_nodes: int = 200_000, outline: bool = False) -> tuple[Body | None, list[LoadProblem]]:
     """Parse HCL text into its top-level :class:`Body` and the syntax problems found.
 
     A file of more than ``2 * max_nodes`` syntax nodes (about 1 MB of dense HCL; real modules
     are a few kilobytes) is not converted (``None`` and a ``PL007`` problem): its syntax tree
-    alone takes about 160 bytes a node, and every rule would walk it."""
+    alone takes about 160 bytes a node, and every rule would walk it. Long strings, heredocs
+    and whitespace runs are shortened before parsing (:mod:`.hcl_shrink`), so that any file
+    under the size limit parses in bounded time and memory; what cannot be shortened within
+    bounds is refused as ``PL007``. With ``outline``, only the resource blocks (with just their
+    ``name`` attribute) and the ``locals`` are converted: what another file of the module needs."""
+    from .hcl_shrink import shrink, verified
+
     data = text.encode("utf-8", "surrogatepass")
     # A lower bound of the values, counted before the parser builds a tree that large.
     estimate = sum(data.count(c) for c in (b"=", b"{", b"[", b",", b"\n")) + data.count(b'"') // 2
     if estimate > max_nodes:
         return None, [_too_large(2 * max_nodes)]
-    tree = _parser().parse(data)
+    shrunk = shrink(data)
+    if shrunk.refusal is not None:
+        return None, [LoadProblem("PL007", f"file {shrunk.refusal}", 1, 1)]
+    tree = _parser().parse(shrunk.data)
     if tree.root_node.descendant_count > 2 * max_nodes:
         return None, [_too_large(2 * max_nodes)]
-    converter = _Converter(data, text)
+    offsets = shrunk.offsets
+    if offsets is not None and (tree.root_node.has_error or not verified(shrunk, tree.root_node)):
+        # Error recovery depends on the text's length: a file with a syntax error is parsed
+        # again as is when that stays bounded (else its error is located on the shortened text).
+        if shrunk.original_bounded:
+            tree, offsets = _parser().parse(data), None
+        elif not tree.root_node.has_error:
+            return None, [LoadProblem("PL007", "file holds long strings or blank runs pipelint could not shorten safely before parsing; "
+                                               "not linted", 1, 1)]
+        if tree.root_node.descendant_count > 2 * max_nodes:
+            return None, [_too_large(2 * max_nodes)]
+    converter = _Converter(data, text, offsets)
+    converter.outline = outline
     converter.errors(tree.root_node)
     root = tree.root_node
     body_node = next((c for c in root.named_children if c.type == "body"), None)

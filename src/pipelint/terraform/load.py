@@ -21,7 +21,7 @@ from ..load.nodes import Mapping, Node, Scalar, Sequence, Source
 from ..load.problems import Limits, LoadProblem
 from . import load_translators
 from .context import ModuleContext, ModuleIndex, Resource
-from .model import Body, Span
+from .model import Block, Body, Span
 
 MAX_SIBLINGS = 64
 # Siblings larger than this are not read for the index (a resource there is then unknown).
@@ -30,8 +30,9 @@ MAX_SIBLING_BYTES = 1_000_000
 _INDEX_CACHE: dict[str, dict[str, tuple[tuple[int, int], dict[str, str]]]] = {}
 
 
-def parse_body(text: str, source: Source, limits: Limits) -> tuple[Body | None, list[LoadProblem]]:
-    """The top-level body of a Terraform file's text, and its problems (``None``: did not load)."""
+def parse_body(text: str, source: Source, limits: Limits, outline: bool = False) -> tuple[Body | None, list[LoadProblem]]:
+    """The top-level body of a Terraform file's text, and its problems (``None``: did not load);
+    with ``outline``, only what other files of the module need (see :func:`.hcl.parse_hcl`)."""
     if source.fmt == "json":
         from .jsonmodel import file_body
 
@@ -43,7 +44,7 @@ def parse_body(text: str, source: Source, limits: Limits) -> tuple[Body | None, 
         return file_body(loaded.roots[0]), loaded.problems
     from .hcl import parse_hcl
 
-    return parse_hcl(text, limits.max_nodes)
+    return parse_hcl(text, limits.max_nodes, outline)
 
 
 def _rehome(root: Node, source: Source) -> None:
@@ -87,27 +88,54 @@ def load_terraform(text: str, display: str, path: str | None, limits: Limits | N
         # a guess, so no rule reads it (the text rules, secret scanning, still do).
         result.fatal = True
         return result
+    from .legacy import configuration_blocks
+
+    # Terraform 0.11 forms: reported, and read as meant (the rest of the file is exact).
+    result.problems.extend(configuration_blocks(body))
     module_dir = os.path.dirname(os.path.abspath(path)) if path else None
     index = module_index(module_dir, os.path.abspath(path), limits) if module_dir and path else ModuleIndex()
     context = ModuleContext(source, body, module_dir, root, index)
+    if module_dir and path and index.files:
+        from .borrow import borrowed_blocks, sibling_bodies, worth_borrowing
+
+        if worth_borrowing(body, index.addresses):
+            siblings = sibling_bodies(module_dir, os.path.abspath(path), os.path.dirname(display), limits, index.files)
+            context.borrowed = [(ModuleContext(s, b, module_dir, root, index), block) for s, b, block in borrowed_blocks(body, siblings)]
     result.roots = [template_root(context)]
     return result
 
 
 def translate(context: ModuleContext) -> list[Resource]:
-    """Run the translators over the file's resource blocks (phase 0, then phase 1)."""
+    """Run the translators over the file's resource blocks and the blocks it borrows from the
+    other files of its module (:mod:`.borrow`), phase 0, then phase 1. A borrowed block is
+    translated in its own file's context (its nodes point there), sharing the resources."""
     translators = load_translators()
+    pairs: list[tuple[Block, ModuleContext]] = [(block, context) for block in context.body.blocks]
+    for other, block in context.borrowed:
+        other.resources = context.resources
+        other.blocks.update(context.blocks)
+        context.blocks[".".join(block.labels)] = block
+        pairs.append((block, other))
+    for other, _block in context.borrowed:
+        other.blocks.update(context.blocks)
     ordered: list[Resource] = []
     for phase in (0, 1):
-        for block in context.body.blocks:
+        for block, owner in pairs:
             if block.type != "resource" or len(block.labels) != 2:
                 continue
             found = translators.get(block.labels[0])
             if found is None or found[0] != phase:
                 continue
-            for resource in found[1](block, context) or ():
+            for resource in found[1](block, owner) or ():
+                if owner is not context:
+                    resource.extra["borrowed"] = True
+                    resource.extra["owner"] = owner
                 context.resources[resource.logical_id] = resource
                 ordered.append(resource)
+    for resource in ordered:
+        if resource.extra.get("borrowed") and resource.cfn_type == "AWS::CodeBuild::Project":
+            # One project per name across the run's files: the file declaring it keeps `Name`.
+            resource.properties = [(k, v) for k, v in resource.properties if k.value != "Name"]
     return ordered
 
 
@@ -118,14 +146,15 @@ def template_root(context: ModuleContext) -> Mapping:
     pairs: list[tuple[Scalar, Node]] = []
     for resource in resources:
         block = resource.block
+        owner: ModuleContext = resource.extra.get("owner", context)  # a borrowed resource's own file
         name_span = block.label_spans[1] if len(block.label_spans) > 1 else block.type_span
         type_span = block.label_spans[0] if block.label_spans else block.type_span
-        props = context.mapping(resource.properties, block.body.span)
-        entry = context.mapping([
-            (context.key("Type", block.type_span, block.type), context.scalar(resource.cfn_type, type_span, block.labels[0] if block.labels else "")),
-            (context.key("Properties", block.body.span, "{"), props),
+        props = owner.mapping(resource.properties, block.body.span)
+        entry = owner.mapping([
+            (owner.key("Type", block.type_span, block.type), owner.scalar(resource.cfn_type, type_span, block.labels[0] if block.labels else "")),
+            (owner.key("Properties", block.body.span, "{"), props),
         ], block.span)
-        pairs.append((context.key(resource.logical_id, name_span), entry))
+        pairs.append((owner.key(resource.logical_id, name_span), entry))
     start = Span(1, 1, 1, 2)
     resources_node = context.mapping(pairs, body.span)
     root = context.mapping([(context.key("Resources", start, ""), resources_node)], body.span)
@@ -177,6 +206,7 @@ def module_index(module_dir: str, own: str, limits: Limits) -> ModuleIndex:
         cached = cache.get(entry.name)
         if cached is None or cached[0] != signature:
             cached = cache[entry.name] = (signature, _declared_names(entry.path, entry.name, info.st_size, limits))
+        index.files.append(entry.name)
         for address, name in cached[1].items():
             index.addresses.add(address)
             if name:
@@ -195,7 +225,7 @@ def _declared_names(path: str, name: str, size: int, limits: Limits) -> dict[str
         return {}
     fmt = "json" if name.lower().endswith(".json") else "hcl"
     source = Source(path, text, fmt)
-    body, _ = parse_body(text, source, limits)
+    body, _ = parse_body(text, source, limits, outline=True)
     if body is None:
         return {}
     context = ModuleContext(source, body, None, None)
