@@ -216,7 +216,9 @@ class _Places:
         written as that data source's attributes: ``actions``, ``resources``, ``effect``)."""
         if self._statements is None:  # the lines the data sources' statements cover (blocks take whole lines)
             self._statements = set()
-            for first, last in set(_document_spans(self.documents)):
+            # Only this file's documents: a module's other files lend documents whose lines are theirs.
+            own = [doc for doc in self.documents if getattr(doc.root.source, "path", None) == finding.path]
+            for first, last in set(_document_spans(own)):
                 self._statements.update(range(first, last + 1))
         return finding.line in self._statements
 
