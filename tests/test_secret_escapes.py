@@ -49,6 +49,7 @@ FORMS = [
     ("surrogate-pair", "outer", WITH_EMOJI, "Rt5\\ud83d\\uDE00Wq8Pl3Zx7Cv", ("json",)),
     ("line-continuation", "outer", SECRET, "Rt5ZWq8\\\n      Pl3Zx7Cv", ("yaml",)),
     ("hcl-dollar-brace", "outer", WITH_DOLLAR, "Rt5Z$${Wq8Pl3Zx7Cv", ("tf",)),
+    ("hcl-literal-interpolation", "outer", SECRET, 'Rt5${"Z"}Wq8Pl3Zx7Cv', ("tf",)),
     ("inner-u", "inner", SECRET, "Rt5\\u005aWq8Pl3Zx7Cv", ("yaml", "json", "tf")),
     ("inner-U", "inner", SECRET, "Rt5\\U0000005AWq8Pl3Zx7Cv", ("yaml", "json", "tf")),
     ("inner-x", "inner", SECRET, "Rt5\\x5aWq8Pl3Zx7Cv", ("yaml", "json", "tf")),
@@ -205,6 +206,8 @@ def test_language_server_diagnostics_mask_the_escaped_secret(tmp_path, monkeypat
     ('k: "a\\U0001F600bcdefgh"', "a\U0001f600bcdefgh", ["a\\U0001F600bcdefgh"]),
     ('k: "a\\uD83D\\uDE00bcdefgh"', "a\ud83d\ude00bcdefgh", ["a\\uD83D\\uDE00bcdefgh"]),  # as two code points
     ('k = "a$${bcdefgh"', "a${bcdefgh", ["a$${bcdefgh"]),
+    ('k = "a${ "Y" }bcdefgh"', "aYbcdefgh", ['a${ "Y" }bcdefgh']),
+    ('k = "a$${bcdefgh"', "a${bcdefgh", ["a$${bcdefgh"]),  # `$${` is a literal `${`, not an interpolation
     ("k: 'it''s-a-secret'", "it's-a-secret", ["it''s-a-secret"]),
     ('k: "plainsecret"', "plainsecret", []),  # written as it is: the value masks it
     ('k: "other\\u0041"', "plainsecret", []),
@@ -232,3 +235,49 @@ def test_a_secret_written_as_it_is_masks_the_secret_and_shows_the_key(tmp_path, 
     key = {"yaml": "BuildSpec", "json": "BuildSpec", "tf": "buildspec"}[carrier]
     assert frame and all(key in line and "Rt5…(15 chars)" in line for line in frame), output
     assert not _leaks(output, SECRET, SECRET)
+
+
+REFERENCED_TF = PROJECT_TF.replace('"@SPEC@"', "local.spec").replace(
+    'resource "aws_codebuild_project"', 'locals {\n  spec = "@SPEC@"\n}\nresource "aws_codebuild_project"', 1)
+
+
+def test_a_buildspec_referenced_from_locals_masks_its_escaped_secret_where_it_is_written(tmp_path):
+    """``buildspec = local.spec``: the nodes carry the reference's position and the secret is
+    written on another line; every excerpt of that line is masked and the reference shown."""
+    from pipelint.engine.runner import run
+    from pipelint.reporters import excerpt
+
+    text = REFERENCED_TF.replace("@SPEC@", _quote(_buildspec("Rt5\\u005aWq8Pl3Zx7Cv")))
+    (tmp_path / "main.tf").write_text(text)
+    result = run([str(tmp_path / "main.tf")], isolated=True, jobs=1)
+    assert [f.line for f in result.findings if f.code == "SEC001"] == [15]
+    rows = excerpt(result, str(tmp_path / "main.tf"), 1, 20)
+    assert "Rt5\\…(" in rows[1][1] and not _leaks(rows[1][1], SECRET, "Rt5\\\\u005aWq8Pl3Zx7Cv")
+    assert rows[14][1] == "    buildspec = local.spec"  # the reference is not taken for the secret
+    for fmt in FORMATS:
+        assert not _leaks(_check(tmp_path, "--format", fmt, "main.tf"), SECRET, "Rt5\\\\u005aWq8Pl3Zx7Cv"), fmt
+
+
+def test_many_escaped_secrets_in_one_file_unescape_it_once(tmp_path, monkeypatch):
+    """A file with hundreds of inline buildspecs, each with an escaped secret: the whole-file
+    search undoes the file's escapes once, not once per secret."""
+    from pipelint import textutil
+    from pipelint.engine.runner import run
+
+    built = []
+    real = textutil._Unescaped.__init__
+
+    def counting(self, raw):
+        built.append(len(raw))
+        real(self, raw)
+
+    monkeypatch.setattr(textutil._Unescaped, "__init__", counting)
+    locals_ = "\n".join(f'  spec{i} = "' + _quote(_buildspec(f"Rt{i:03d}\\u005aWq8Pl3Zx7Cv")) + '"' for i in range(300))
+    projects = "\n".join(PROJECT_TF.replace('"p"', f'"p{i}"').replace('"@SPEC@"', f"local.spec{i}") for i in range(300))
+    (tmp_path / "main.tf").write_text("locals {\n" + locals_ + "\n}\n" + projects)
+    result = run([str(tmp_path / "main.tf")], isolated=True, jobs=1)
+    assert sum(f.code == "SEC001" for f in result.findings) == 101  # 100 shown, one "more" finding
+    text_size = len((tmp_path / "main.tf").read_text())
+    assert sum(size for size in built if size >= text_size // 2) <= 3 * text_size  # ≤ one file's worth per level
+    secrets = result.sources[str(tmp_path / "main.tf")].secrets
+    assert all(f"Rt{i:03d}\\\\u005aWq8Pl3Zx7Cv" in secrets for i in range(300))

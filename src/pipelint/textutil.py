@@ -290,6 +290,11 @@ def record_secret(source: Any, secret: str, span: tuple[int, int, int, int] | No
     # key's position), where masking the range would mask the key and show the secret.
     window = _spelling_window(source.lines, span[0], span[1])
     spellings = _spellings_in(window, secret)
+    if not spellings and secret not in window and len(source.text) <= MAX_WHOLE_FILE_SEARCH:
+        # Not after the node: a Terraform reference (`buildspec = local.spec`) whose string is
+        # written elsewhere in the file. A small file is searched whole.
+        window = source.text
+        spellings = _spellings_in(window, secret, _unescaped_chain(window))
     if spellings:
         secrets.update(spellings)
         return
@@ -315,13 +320,15 @@ def _escape_token() -> re.Pattern[str]:
     """One escape of any format pipelint reads in strings: JSON/YAML/HCL ``\\uXXXX`` (a
     surrogate pair as one), ``\\UXXXXXXXX``, YAML ``\\xXX``, a YAML escaped line break (with
     the next line's indentation), any other backslash escape (``\\/``, ``\\"``, ``\\n``), HCL
-    ``$${``/``%%{`` and YAML ``''``. Fixed-length alternatives: linear."""
+    ``$${``/``%%{``, an HCL interpolation of a short literal string (``${"Z"}``) and YAML ``''``.
+    Bounded alternatives without nested repetition: linear."""
     global _ESCAPE_TOKEN
     if _ESCAPE_TOKEN is None:
         hex4 = "[0-9A-Fa-f]{4}"
         _ESCAPE_TOKEN = re.compile(
             rf"\\(?:u[dD][89abAB][0-9A-Fa-f]{{2}}\\u[dD][c-fC-F][0-9A-Fa-f]{{2}}|u{hex4}|U[0-9A-Fa-f]{{8}}|x[0-9A-Fa-f]{{2}}"
-            r"|\r?\n[ \t]*+|[\s\S])|\$\$\{|%%\{|''")
+            r"|\r?\n[ \t]*+|[\s\S])|\$\$\{|%%\{|''"
+            r'|\$\{[ \t]{0,8}+"[^"\\$%\n]{0,64}+"[ \t]{0,8}+\}')
     return _ESCAPE_TOKEN
 
 
@@ -332,6 +339,8 @@ _NAMED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\
 def _token_value(token: str) -> str:
     """What one escape token (see :func:`_escape_token`) stands for."""
     if token[0] != "\\":
+        if token.startswith("${"):  # an HCL interpolation of a literal string: `${"Z"}` → `Z`
+            return token[token.index('"') + 1:token.rindex('"')]
         return token[1:]  # `$${` → `${`, `%%{` → `%{`, `''` → `'`
     kind = token[1]
     if kind in "uUx" and len(token) > 2:
@@ -423,8 +432,39 @@ def escaped_spellings(lines: list[str], secret: str, line: int, col: int) -> lis
     return _spellings_in(_spelling_window(lines, line, col), secret)
 
 
-def _spellings_in(window: str, secret: str) -> list[str]:
-    """:func:`escaped_spellings` in ``window``, the file's text from the place searched on."""
+# A file up to this size is searched whole for a secret's spelling not found after its node.
+MAX_WHOLE_FILE_SEARCH = 262144
+_CHAIN: tuple[str, list[_Unescaped]] | None = None  # the last whole file unescaped, and its views
+
+
+def _unescaped_chain(text: str) -> list[_Unescaped]:
+    """The views of ``text`` with its escapes undone once, twice, … (see :func:`_spellings_in`);
+    the last text's are kept, so that many secrets of one file unescape it once."""
+    global _CHAIN
+    if _CHAIN is None or _CHAIN[0] is not text:
+        _CHAIN = (text, _unescaped_views(text))
+    return _CHAIN[1]
+
+
+def _unescaped_views(text: str) -> list[_Unescaped]:
+    """``text`` with its escapes undone once, then that again, … (at most
+    :data:`MAX_ESCAPE_LEVELS` times, while there are escapes left)."""
+    views: list[_Unescaped] = []
+    current = text
+    for _ in range(MAX_ESCAPE_LEVELS):
+        if "\\" not in current and "${" not in current and "%%{" not in current and "''" not in current:
+            break
+        view = _Unescaped(current)
+        if not view.starts:
+            break
+        views.append(view)
+        current = view.text
+    return views
+
+
+def _spellings_in(window: str, secret: str, chain: list[_Unescaped] | None = None) -> list[str]:
+    """:func:`escaped_spellings` in ``window``, the file's text from the place searched on
+    (``chain``: its unescaped views, if already worked out)."""
     if not secret or not window:
         return []
     try:  # a value holding a surrogate pair as two code points reads as the character
@@ -432,24 +472,17 @@ def _spellings_in(window: str, secret: str) -> list[str]:
     except UnicodeError:
         wanted = secret
     found: list[str] = []
-    chain: list[_Unescaped] = []
-    current = window
-    for _ in range(MAX_ESCAPE_LEVELS):
-        if "\\" not in current and "$${" not in current and "%%{" not in current and "''" not in current:
-            break
-        view = _Unescaped(current)
-        if not view.starts:
-            break
-        chain.append(view)
+    views = chain if chain is not None else _unescaped_views(window)
+    for depth, view in enumerate(views):
         current = view.text
         start = current.find(wanted)
         while start != -1 and len(found) < MAX_SPELLINGS:
             begin, end = start, start + len(wanted)
-            for level in reversed(chain):
+            for level in reversed(views[:depth + 1]):
                 begin, end = level.raw_start(begin), level.raw_end(end)
             raw = window[begin:end]
             if raw != secret:
-                found.extend(piece for piece in (part.strip() for part in raw.split("\n")) if len(piece) >= MIN_RANGE_PIECE)
+                found.extend(piece for piece in (part.strip() for part in raw.splitlines()) if len(piece) >= MIN_RANGE_PIECE)
             start = current.find(wanted, start + 1)
     return found
 
