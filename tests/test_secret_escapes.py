@@ -281,3 +281,24 @@ def test_many_escaped_secrets_in_one_file_unescape_it_once(tmp_path, monkeypatch
     assert sum(size for size in built if size >= text_size // 2) <= 3 * text_size  # ≤ one file's worth per level
     secrets = result.sources[str(tmp_path / "main.tf")].secrets
     assert all(f"Rt{i:03d}\\\\u005aWq8Pl3Zx7Cv" in secrets for i in range(300))
+
+
+def test_secrets_the_file_does_not_spell_cost_a_bounded_number_of_far_searches(monkeypatch):
+    """Secrets whose spelling is not near their node are looked for in the full window at most
+    MAX_FAR_SEARCHES times per file: many of them on one huge line stay cheap."""
+    from pipelint import textutil
+    from pipelint.load.nodes import Source
+
+    sizes = []
+    real = textutil._Unescaped.__init__
+
+    def counting(self, raw):
+        sizes.append(len(raw))
+        real(self, raw)
+
+    monkeypatch.setattr(textutil._Unescaped, "__init__", counting)
+    source = Source("t.json", '{"k": "' + "\\n" * (textutil.MAX_WHOLE_FILE_SEARCH // 2 + 1) + '"}', "json")
+    for number in range(200):
+        textutil.record_secret(source, f"Secret{number:04d}xyz", (1, 2, 1, 5))
+    far = [size for size in sizes if size > textutil.NEAR_SPELLING_WINDOW]
+    assert len(far) <= textutil.MAX_FAR_SEARCHES * textutil.MAX_ESCAPE_LEVELS

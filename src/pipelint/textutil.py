@@ -288,8 +288,11 @@ def record_secret(source: Any, secret: str, span: tuple[int, int, int, int] | No
     # The secret as the file writes it, wherever that is: inside the range, or after it when
     # the range is the key of a string holding an embedded document (its nodes all carry the
     # key's position), where masking the range would mask the key and show the secret.
-    window = _spelling_window(source.lines, span[0], span[1])
+    window = _spelling_window(source.lines, span[0], span[1], NEAR_SPELLING_WINDOW)
     spellings = _spellings_in(window, secret)
+    if not spellings and secret not in window and _far_search_allowed(source.text):
+        window = _spelling_window(source.lines, span[0], span[1])
+        spellings = _spellings_in(window, secret)
     if not spellings and secret not in window and len(source.text) <= MAX_WHOLE_FILE_SEARCH:
         # Not after the node: a Terraform reference (`buildspec = local.spec`) whose string is
         # written elsewhere in the file. A small file is searched whole.
@@ -308,6 +311,23 @@ def record_secret(source: Any, secret: str, span: tuple[int, int, int, int] | No
 # holds its string) that whole string. Bounded, so that many secrets in one huge line cost
 # a bounded amount each.
 MAX_SPELLING_WINDOW = 65536
+# The window searched first: a buildspec's `env` section, where secrets are, is near its top.
+NEAR_SPELLING_WINDOW = 2048
+# At most this many secrets of one file are searched for in the full window (each costs up to
+# MAX_SPELLING_WINDOW characters unescaped), so that many unexplained secrets in one huge line
+# cost seconds, not minutes; past it, a small file is still searched whole (unescaped once).
+MAX_FAR_SEARCHES = 16
+_FAR_SEARCHES: tuple[str, int] | None = None  # (the file's text, far searches done in it)
+
+
+def _far_search_allowed(text: str) -> bool:
+    """Whether one more secret of the file ``text`` may be searched for in the full window."""
+    global _FAR_SEARCHES
+    done = _FAR_SEARCHES[1] if _FAR_SEARCHES is not None and _FAR_SEARCHES[0] is text else 0
+    if done >= MAX_FAR_SEARCHES:
+        return False
+    _FAR_SEARCHES = (text, done + 1)
+    return True
 # Escapes are undone at most this many times: a YAML buildspec in an HCL or JSON string is two
 # levels (`\\u0059` → `\u0059` → `Y`); a third covers a template in a string of a template.
 MAX_ESCAPE_LEVELS = 3
@@ -406,17 +426,17 @@ class _Unescaped:
         return self.raw_start(last) + 1
 
 
-def _spelling_window(lines: list[str], line: int, col: int) -> str:
-    """The file's text from ``(line, col)`` on, at most :data:`MAX_SPELLING_WINDOW` characters
-    and :data:`MAX_RANGE_LINES` lines."""
+def _spelling_window(lines: list[str], line: int, col: int, limit: int = MAX_SPELLING_WINDOW) -> str:
+    """The file's text from ``(line, col)`` on, at most ``limit`` characters and
+    :data:`MAX_RANGE_LINES` lines."""
     if not 1 <= line <= len(lines):
         return ""
-    parts = [lines[line - 1][max(0, col - 1):max(0, col - 1) + MAX_SPELLING_WINDOW]]
+    parts = [lines[line - 1][max(0, col - 1):max(0, col - 1) + limit]]
     size = len(parts[0])
     for text in lines[line:line + MAX_RANGE_LINES]:
-        if size >= MAX_SPELLING_WINDOW:
+        if size >= limit:
             break
-        parts.append(text[:MAX_SPELLING_WINDOW - size])
+        parts.append(text[:limit - size])
         size += len(parts[-1]) + 1
     return "\n".join(parts)
 
