@@ -285,7 +285,226 @@ def record_secret(source: Any, secret: str, span: tuple[int, int, int, int] | No
     parts = [line.strip() for line in secret.splitlines()] or [secret]
     if all(any(part in piece for piece in pieces) for part in parts if part):
         return  # a multi-line value whose lines are written as they are
+    # The secret as the file writes it, wherever that is: inside the range, or after it when
+    # the range is the key of a string holding an embedded document (its nodes all carry the
+    # key's position), where masking the range would mask the key and show the secret.
+    window = _spelling_window(source.lines, span[0], span[1], NEAR_SPELLING_WINDOW)
+    spellings = _spellings_in(window, secret)
+    if not spellings and secret not in window and _far_search_allowed(source.text):
+        window = _spelling_window(source.lines, span[0], span[1])
+        spellings = _spellings_in(window, secret)
+    if not spellings and secret not in window and len(source.text) <= MAX_WHOLE_FILE_SEARCH:
+        # Not after the node: a Terraform reference (`buildspec = local.spec`) whose string is
+        # written elsewhere in the file. A small file is searched whole.
+        window = source.text
+        spellings = _spellings_in(window, secret, _unescaped_chain(window))
+    if spellings:
+        secrets.update(spellings)
+        return
+    if secret in window:
+        return  # written as it is, after the key: masking the value masks it
     secrets.update(piece for piece in pieces if len(piece) >= MIN_RANGE_PIECE)
+
+
+# How far after the start of a secret's node the file is searched for the secret's escaped
+# spellings: the node, or (for an embedded document whose positions collapse to the key that
+# holds its string) that whole string. Bounded, so that many secrets in one huge line cost
+# a bounded amount each.
+MAX_SPELLING_WINDOW = 65536
+# The window searched first: a buildspec's `env` section, where secrets are, is near its top.
+NEAR_SPELLING_WINDOW = 2048
+# At most this many secrets of one file are searched for in the full window (each costs up to
+# MAX_SPELLING_WINDOW characters unescaped), so that many unexplained secrets in one huge line
+# cost seconds, not minutes; past it, a small file is still searched whole (unescaped once).
+MAX_FAR_SEARCHES = 16
+_FAR_SEARCHES: tuple[str, int] | None = None  # (the file's text, far searches done in it)
+
+
+def _far_search_allowed(text: str) -> bool:
+    """Whether one more secret of the file ``text`` may be searched for in the full window."""
+    global _FAR_SEARCHES
+    done = _FAR_SEARCHES[1] if _FAR_SEARCHES is not None and _FAR_SEARCHES[0] is text else 0
+    if done >= MAX_FAR_SEARCHES:
+        return False
+    _FAR_SEARCHES = (text, done + 1)
+    return True
+# Escapes are undone at most this many times: a YAML buildspec in an HCL or JSON string is two
+# levels (`\\u0059` → `\u0059` → `Y`); a third covers a template in a string of a template.
+MAX_ESCAPE_LEVELS = 3
+MAX_SPELLINGS = 16
+
+_ESCAPE_TOKEN: re.Pattern[str] | None = None
+
+
+def _escape_token() -> re.Pattern[str]:
+    """One escape of any format pipelint reads in strings: JSON/YAML/HCL ``\\uXXXX`` (a
+    surrogate pair as one), ``\\UXXXXXXXX``, YAML ``\\xXX``, a YAML escaped line break (with
+    the next line's indentation), any other backslash escape (``\\/``, ``\\"``, ``\\n``), HCL
+    ``$${``/``%%{``, an HCL interpolation of a short literal string (``${"Z"}``) and YAML ``''``.
+    Bounded alternatives without nested repetition: linear."""
+    global _ESCAPE_TOKEN
+    if _ESCAPE_TOKEN is None:
+        hex4 = "[0-9A-Fa-f]{4}"
+        _ESCAPE_TOKEN = re.compile(
+            rf"\\(?:u[dD][89abAB][0-9A-Fa-f]{{2}}\\u[dD][c-fC-F][0-9A-Fa-f]{{2}}|u{hex4}|U[0-9A-Fa-f]{{8}}|x[0-9A-Fa-f]{{2}}"
+            r"|\r?\n[ \t]*+|[\s\S])|\$\$\{|%%\{|''"
+            r'|\$\{[ \t]{0,8}+"[^"\\$%\n]{0,64}+"[ \t]{0,8}+\}')
+    return _ESCAPE_TOKEN
+
+
+_NAMED_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "a": "\a", "b": "\b", "e": "\x1b", "f": "\f",
+                  "v": "\v", "N": "\x85", "_": "\xa0", "L": "\u2028", "P": "\u2029"}
+
+
+def _token_value(token: str) -> str:
+    """What one escape token (see :func:`_escape_token`) stands for."""
+    if token[0] != "\\":
+        if token.startswith("${"):  # an HCL interpolation of a literal string: `${"Z"}` → `Z`
+            return token[token.index('"') + 1:token.rindex('"')]
+        return token[1:]  # `$${` → `${`, `%%{` → `%{`, `''` → `'`
+    kind = token[1]
+    if kind in "uUx" and len(token) > 2:
+        if len(token) == 12:  # a surrogate pair
+            high, low = int(token[2:6], 16), int(token[8:12], 16)
+            return chr(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
+        code = int(token[2:], 16)
+        return chr(code) if code <= 0x10FFFF else token
+    if kind in "\r\n":
+        return ""  # an escaped line break joins the lines
+    return _NAMED_ESCAPES.get(kind, kind)
+
+
+class _Unescaped:
+    """A text with its escapes undone, and the map from its offsets back to the text's."""
+
+    __slots__ = ("text", "starts", "ends", "raw_starts", "raw_ends")
+
+    def __init__(self, raw: str) -> None:
+        out: list[str] = []
+        self.starts: list[int] = []  # per token: where its value starts and ends in `text`
+        self.ends: list[int] = []
+        self.raw_starts: list[int] = []  # and where the token starts and ends in `raw`
+        self.raw_ends: list[int] = []
+        done = length = 0
+        for match in _escape_token().finditer(raw):
+            literal = raw[done:match.start()]
+            out.append(literal)
+            length += len(literal)
+            value = _token_value(match.group())
+            self.starts.append(length)
+            self.raw_starts.append(match.start())
+            self.raw_ends.append(match.end())
+            out.append(value)
+            length += len(value)
+            self.ends.append(length)
+            done = match.end()
+        out.append(raw[done:])
+        self.text = "".join(out)
+
+    def _token_at(self, offset: int) -> int:
+        """The index of the escape whose value holds the character at ``offset``, else of the
+        last escape before it (an escape standing for nothing holds no character), else -1."""
+        from bisect import bisect_right
+
+        return bisect_right(self.starts, offset) - 1
+
+    def raw_start(self, offset: int) -> int:
+        """Where the character at ``offset`` of :attr:`text` starts in the raw text."""
+        index = self._token_at(offset)
+        if index < 0:
+            return offset
+        if offset < self.ends[index]:
+            return self.raw_starts[index]
+        return self.raw_ends[index] + offset - self.ends[index]
+
+    def raw_end(self, offset: int) -> int:
+        """Where the text up to ``offset`` (exclusive, > 0) ends in the raw text."""
+        last = offset - 1
+        index = self._token_at(last)
+        if index >= 0 and self.starts[index] <= last < self.ends[index]:
+            return self.raw_ends[index]
+        return self.raw_start(last) + 1
+
+
+def _spelling_window(lines: list[str], line: int, col: int, limit: int = MAX_SPELLING_WINDOW) -> str:
+    """The file's text from ``(line, col)`` on, at most ``limit`` characters and
+    :data:`MAX_RANGE_LINES` lines."""
+    if not 1 <= line <= len(lines):
+        return ""
+    parts = [lines[line - 1][max(0, col - 1):max(0, col - 1) + limit]]
+    size = len(parts[0])
+    for text in lines[line:line + MAX_RANGE_LINES]:
+        if size >= limit:
+            break
+        parts.append(text[:limit - size])
+        size += len(parts[-1]) + 1
+    return "\n".join(parts)
+
+
+def escaped_spellings(lines: list[str], secret: str, line: int, col: int) -> list[str]:
+    r"""The ways the file spells ``secret`` with escapes, from ``(line, col)`` on: each piece
+    (one per line it spans, white space stripped) of every stretch of the raw text that, with
+    its escapes undone once or more (a YAML buildspec in an HCL or JSON string is escaped
+    twice), reads as the secret. Escapes of JSON, YAML double quotes and HCL strings (``Y``,
+    ``Z``, ``Y``, surrogate pairs, ``\/``, escaped line breaks, ``$${``) in any case
+    of hex digit. Occurrences written as the secret itself are left out (masking the value
+    masks them)."""
+    return _spellings_in(_spelling_window(lines, line, col), secret)
+
+
+# A file up to this size is searched whole for a secret's spelling not found after its node.
+MAX_WHOLE_FILE_SEARCH = 262144
+_CHAIN: tuple[str, list[_Unescaped]] | None = None  # the last whole file unescaped, and its views
+
+
+def _unescaped_chain(text: str) -> list[_Unescaped]:
+    """The views of ``text`` with its escapes undone once, twice, … (see :func:`_spellings_in`);
+    the last text's are kept, so that many secrets of one file unescape it once."""
+    global _CHAIN
+    if _CHAIN is None or _CHAIN[0] is not text:
+        _CHAIN = (text, _unescaped_views(text))
+    return _CHAIN[1]
+
+
+def _unescaped_views(text: str) -> list[_Unescaped]:
+    """``text`` with its escapes undone once, then that again, … (at most
+    :data:`MAX_ESCAPE_LEVELS` times, while there are escapes left)."""
+    views: list[_Unescaped] = []
+    current = text
+    for _ in range(MAX_ESCAPE_LEVELS):
+        if "\\" not in current and "${" not in current and "%%{" not in current and "''" not in current:
+            break
+        view = _Unescaped(current)
+        if not view.starts:
+            break
+        views.append(view)
+        current = view.text
+    return views
+
+
+def _spellings_in(window: str, secret: str, chain: list[_Unescaped] | None = None) -> list[str]:
+    """:func:`escaped_spellings` in ``window``, the file's text from the place searched on
+    (``chain``: its unescaped views, if already worked out)."""
+    if not secret or not window:
+        return []
+    try:  # a value holding a surrogate pair as two code points reads as the character
+        wanted = secret.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeError:
+        wanted = secret
+    found: list[str] = []
+    views = chain if chain is not None else _unescaped_views(window)
+    for depth, view in enumerate(views):
+        current = view.text
+        start = current.find(wanted)
+        while start != -1 and len(found) < MAX_SPELLINGS:
+            begin, end = start, start + len(wanted)
+            for level in reversed(views[:depth + 1]):
+                begin, end = level.raw_start(begin), level.raw_end(end)
+            raw = window[begin:end]
+            if raw != secret:
+                found.extend(piece for piece in (part.strip() for part in raw.splitlines()) if len(piece) >= MIN_RANGE_PIECE)
+            start = current.find(wanted, start + 1)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
