@@ -13,6 +13,7 @@ as ``PL012``; with the opt-in rule ``PL015``, a rule named in a comment that sil
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ..records import ValueRecord
@@ -27,6 +28,13 @@ _HCL_MARKER = re.compile(r"(?:#|//|/\*)[ \t]*pipelint[ \t]*:", re.IGNORECASE)
 # A line of a block comment that spans lines (`/*` on an earlier line): not read, reported.
 _HCL_INNER = re.compile(r"^[ \t]*\*?[ \t]*(pipelint[ \t]*:)", re.IGNORECASE)
 _IDENT = re.compile(r"[A-Za-z0-9_\-]+")
+# What changes the HCL scanner's state, per state: in expressions, a string, a comment, a heredoc
+# opener (`<<EOT`/`<<-EOT` ending its line) or a brace; in a quoted string, an escape, the
+# closing quote, a literal `$${`/`%%{` or an interpolation; in a heredoc body, the last two.
+_HCL_CODE_TOKEN = re.compile(r'"|#|//|/\*|<<-?([A-Za-z_][A-Za-z0-9_\-]*)[ \t]*$|[{}]')
+_HCL_STRING_TOKEN = re.compile(r'\\.|"|\$\$\{|%%\{|[$%]\{')
+_HCL_TEMPLATE_TOKEN = re.compile(r"\$\$\{|%%\{|[$%]\{")
+_IN_STRING = -1
 
 
 class Mention(ValueRecord):
@@ -99,27 +107,119 @@ def _matches(ident: str, code: str, name: str) -> bool:
 def parse_suppressions(text: str, hcl: bool = False) -> Suppressions:
     """Find every suppression comment in ``text`` (YAML comments; JSON has none; with ``hcl``,
     Terraform's ``#`` and ``//`` comments, and ``/* pipelint: … */`` block comments, read by the
-    line their ``/*`` is on)."""
+    line their ``/*`` is on). In HCL only real comments count: a marker inside a quoted string,
+    an interpolation or a heredoc body is text, and neither silences nor is reported."""
     result = Suppressions()
-    comment, marker_re = (_HCL_COMMENT, _HCL_MARKER) if hcl else (_COMMENT, _MARKER)
     if "pipelint" not in text.lower():
         return result
-    for index, line in enumerate(text.splitlines(), start=1):
-        if "pipelint" not in line.lower():
-            continue
-        valid: set[int] = set()
-        for match in comment.finditer(line):
-            valid.add(match.start())
-            _record(result, index, line, match)
-        for marker in marker_re.finditer(line):
-            if marker.start() not in valid:
-                shown = line[marker.start():marker.start() + 80].rstrip()
-                result.malformed.append((index, marker.start() + 1, min(len(line), marker.start() + 80) + 1, shown))
-        inner = _HCL_INNER.match(line) if hcl else None
-        if inner is not None:
-            start = inner.start(1)
-            result.malformed.append((index, start + 1, min(len(line), start + 80) + 1, line[start:start + 80].rstrip()))
+    lines = text.splitlines()
+    if hcl:
+        for number, start, end, continued in _hcl_comment_spans(lines):
+            line = lines[number]
+            _scan_span(result, number + 1, line, start, end, _HCL_COMMENT, _HCL_MARKER)
+            inner = _HCL_INNER.match(line, 0, end) if continued else None
+            if inner is not None:
+                at = inner.start(1)
+                result.malformed.append((number + 1, at + 1, min(len(line), at + 80) + 1, line[at:at + 80].rstrip()))
+        return result
+    for index, line in enumerate(lines, start=1):
+        if "pipelint" in line.lower():
+            _scan_span(result, index, line, 0, len(line), _COMMENT, _MARKER)
     return result
+
+
+def _scan_span(result: Suppressions, index: int, line: str, start: int, end: int,
+               comment: re.Pattern[str], marker_re: re.Pattern[str]) -> None:
+    """Record the suppression comments in ``line[start:end]`` and report look-alikes."""
+    valid: set[int] = set()
+    for match in comment.finditer(line, start, end):
+        valid.add(match.start())
+        _record(result, index, line, match)
+    for marker in marker_re.finditer(line, start, end):
+        if marker.start() not in valid:
+            shown = line[marker.start():marker.start() + 80].rstrip()
+            result.malformed.append((index, marker.start() + 1, min(len(line), marker.start() + 80) + 1, shown))
+
+
+def _hcl_comment_spans(lines: list[str]) -> Iterator[tuple[int, int, int, bool]]:
+    """``(line number from 0, start, end, continued)`` of each part of a real HCL comment on a
+    line that mentions ``pipelint``; ``continued``: the line is inside a block comment opened on
+    an earlier line. One pass, each character looked at a bounded number of times.
+
+    Tracked: ``"…"`` strings with ``\\`` escapes (a string left open ends with its line),
+    ``${…}``/``%{…}`` interpolations (nested, with strings and braces of their own, and whose
+    comments are skipped but not read), heredocs from ``<<EOT``/``<<-EOT`` to the line that is
+    only ``EOT``, and ``/* … */`` block comments."""
+    # Innermost last: _IN_STRING, a heredoc's closing identifier, or an interpolation's count of
+    # open braces (an int >= 0). Plain ints and shared strings: hostile nesting stays small.
+    stack: list[int | str] = []
+    block: bool | None = None  # in a block comment: whether its text counts (not in an interpolation)
+    for number, line in enumerate(lines):
+        wanted = "pipelint" in line.lower()
+        pos, size = 0, len(line)
+        if block is not None:
+            close = line.find("*/")
+            if wanted and block:
+                yield number, 0, size if close < 0 else close, True
+            if close < 0:
+                continue
+            block, pos = None, close + 2
+        elif stack and isinstance(stack[-1], str):
+            if line.strip() == stack[-1]:
+                stack.pop()
+                continue
+        while pos < size:
+            top = stack[-1] if stack else None
+            if top is None or (isinstance(top, int) and top >= 0):
+                match = _HCL_CODE_TOKEN.search(line, pos)
+                if match is None:
+                    break
+                token, start = match.group(0), match.start()
+                pos = match.end()
+                if token == '"':
+                    stack.append(_IN_STRING)
+                elif token in ("#", "//"):
+                    if wanted and top is None:
+                        yield number, start, size, False
+                    break
+                elif token == "/*":
+                    close = line.find("*/", start + 2)
+                    if wanted and top is None:
+                        yield number, start, size if close < 0 else close + 2, False
+                    if close < 0:
+                        block = top is None
+                        break
+                    pos = close + 2
+                elif token == "{":
+                    if top is not None:
+                        stack[-1] = top + 1
+                elif token == "}":
+                    if top is not None:
+                        if top:
+                            stack[-1] = top - 1
+                        else:
+                            stack.pop()
+                else:
+                    stack.append(match.group(1))
+                    break
+            elif top == _IN_STRING:
+                match = _HCL_STRING_TOKEN.search(line, pos)
+                if match is None:
+                    break
+                pos = match.end()
+                if match.group(0) == '"':
+                    stack.pop()
+                elif match.group(0) in ("${", "%{"):
+                    stack.append(0)
+            else:
+                match = _HCL_TEMPLATE_TOKEN.search(line, pos)
+                if match is None:
+                    break
+                pos = match.end()
+                if match.group(0) in ("${", "%{"):
+                    stack.append(0)
+        if stack and stack[-1] == _IN_STRING:
+            stack.pop()
 
 
 def _record(result: Suppressions, index: int, line: str, match: re.Match[str]) -> None:
