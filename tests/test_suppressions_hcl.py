@@ -39,10 +39,17 @@ def test_marker_inside_a_string_does_not_hide_the_secret(tmp_path):
     assert not parse_suppressions(repro, hcl=True).mentions
 
 
-def test_disable_file_in_a_heredoc_is_text():
-    text = 'x = <<-EOT\n  # pipelint: disable-file\n  // pipelint: disable-file=ALL\n  EOT\ny = 1\n'
+def test_heredoc_text_is_read_as_yaml_comments_only():
+    # A heredoc body is an inline buildspec's YAML: `#` after a blank starts a comment there (as in
+    # a CloudFormation block scalar, also after an interpolation); `//`, a `#` inside a word or
+    # inside an interpolation is text.
+    text = 'x = <<-EOT\n  // pipelint: disable-file=ALL\n  a: b#pipelint: disable=A\n  c: ${f("# pipelint: disable=C")}\n  EOT\ny = 1\n'
     found = parse_suppressions(text, hcl=True)
     assert not found.malformed and not found.whole_file and not found.mentions
+    after = parse_suppressions('x = <<-EOT\n  c: ${d} # pipelint: disable=B\n  EOT\n', hcl=True)
+    assert [m.ident for m in after.mentions] == ["B"]
+    read = parse_suppressions('x = <<-EOT\n  buld: # pipelint: disable=BS105\n  # pipelint: disable-file\n  EOT\n', hcl=True)
+    assert read.matches(2, "BS105", "unknown-phase") and [(line, col) for line, col, _, _ in read.malformed] == [(3, 3)]
     # The heredoc ends at its closing line (any identifier, `<<` or `<<-`): comments after it count.
     after = parse_suppressions('x = <<JSON\n"#"\n  JSON\ny = 1 # pipelint: disable=CP107\n', hcl=True)
     assert after.matches(4, "CP107", "run-order-out-of-range")

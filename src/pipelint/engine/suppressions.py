@@ -35,6 +35,9 @@ _HCL_CODE_TOKEN = re.compile(r'"|#|//|/\*|<<-?([A-Za-z_][A-Za-z0-9_\-]*)[ \t]*$|
 _HCL_STRING_TOKEN = re.compile(r'\\.|"|\$\$\{|%%\{|[$%]\{')
 _HCL_TEMPLATE_TOKEN = re.compile(r"\$\$\{|%%\{|[$%]\{")
 _IN_STRING = -1
+# In a heredoc body (an inline buildspec's YAML, as in a CloudFormation block scalar): a `#` at the
+# start of the line's text or after a blank starts a YAML comment, which is read like `#` in YAML.
+_HEREDOC_COMMENT = re.compile(r"(?:^|[ \t])(#)")
 
 
 class Mention(ValueRecord):
@@ -212,6 +215,11 @@ def _hcl_comment_spans(lines: list[str]) -> Iterator[tuple[int, int, int, bool]]
                 elif match.group(0) in ("${", "%{"):
                     stack.append(0)
             else:
+                if isinstance(top, str) and wanted:
+                    comment = _HEREDOC_COMMENT.search(line, pos)
+                    if comment is not None and _HCL_TEMPLATE_TOKEN.search(line, pos, comment.start()) is None:
+                        yield number, comment.start(1), size, False  # a YAML comment of the heredoc's text
+                        break
                 match = _HCL_TEMPLATE_TOKEN.search(line, pos)
                 if match is None:
                     break
