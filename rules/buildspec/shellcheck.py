@@ -143,9 +143,19 @@ def shellcheck(doc, config):
     if not binary:
         notify(MISSING)
         return
-    fn_sub = _in_fn_sub(doc)
+    interpolations = _terraform_interpolations(doc)
+    fn_sub = interpolations is None and _in_fn_sub(doc)
     for command in commands:
         command.text, command.origin, command.placeholders = rewrite(command.node.value, fn_sub)
+    every_command = commands
+    if interpolations is not None:
+        # Terraform replaces `${…}` before CodeBuild sees the text: a command holding one is
+        # unknown shell, not checked (its parse errors would be Terraform syntax, not the shell's).
+        from pipelint.terraform.interpolation import holds_interpolation
+
+        commands = [c for c in commands if not holds_interpolation(c.node.value, interpolations)]
+        if not commands:
+            return
     excluded = set(DEFAULT_EXCLUDED)
     extra = config.get("exclude") or ()
     for code in extra.split(",") if isinstance(extra, str) else extra:
@@ -157,7 +167,7 @@ def shellcheck(doc, config):
         code = str(code).strip().upper()
         excluded.discard(code if code.startswith("SC") else f"SC{code}")
     separate = bs.version(doc) == "0.1"
-    safe = safe_variables(root, commands, _project_variables(doc))
+    safe = safe_variables(root, every_command, _project_variables(doc))
     elsewhere = other_text(root, commands)
     remaining = commands
     for round_ in range(_ROUNDS):
@@ -217,6 +227,20 @@ def _in_fn_sub(doc) -> bool:
     source = project.get("Source")
     spec = source.get("BuildSpec") if isinstance(source, Mapping) else None
     return intrinsic(spec) == "Fn::Sub"
+
+
+def _terraform_interpolations(doc) -> frozenset[str] | None:
+    """For an inline buildspec of a Terraform template (``${…}`` in a heredoc or a string), the
+    starts of its interpolations (names: :func:`pipelint.terraform.interpolation.interpolation_keys`);
+    None for any other buildspec. The template's value has Terraform's escapes decoded
+    (``$${X}`` is the literal ``${X}`` the shell sees), so the source text tells them apart."""
+    if not doc.path.lower().endswith((".tf", ".tf.json")) or not _in_fn_sub(doc):
+        return None
+    spec = doc.context["project"].get("Source").get("BuildSpec")
+    inner = spec.pairs[0][1]
+    from pipelint.terraform.interpolation import interpolation_keys
+
+    return interpolation_keys(inner.raw) if isinstance(inner, Scalar) and isinstance(inner.raw, str) else frozenset({""})
 
 
 def _project_variables(doc) -> dict[str, str | None]:

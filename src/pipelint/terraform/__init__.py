@@ -101,8 +101,10 @@ def lint_documents(docs: list[Any], run: Callable[[list[Any]], list[Any]]) -> li
 
 
 def _interpolated_spans(docs: list[Any]) -> list[tuple[int, int, int, int, str]]:
-    """The spans of the scalars holding ``${…}`` in the buildspecs written as templates."""
-    from ..load.nodes import Scalar, intrinsic, walk
+    """The spans of the scalars holding ``${…}`` in the buildspecs written as templates (not
+    a literal ``${X}`` written ``$${X}``: see :mod:`.interpolation`)."""
+    from ..load.nodes import Mapping, Scalar, intrinsic, walk
+    from .interpolation import holds_interpolation, interpolation_keys
 
     spans: list[tuple[int, int, int, int, str]] = []
     for doc in docs:
@@ -113,8 +115,10 @@ def _interpolated_spans(docs: list[Any]) -> list[tuple[int, int, int, int, str]]
         spec = source.get("BuildSpec") if source is not None and hasattr(source, "get") else None
         if intrinsic(spec) != "Fn::Sub":
             continue
+        template = spec.pairs[0][1] if isinstance(spec, Mapping) else None
+        keys = interpolation_keys(template.raw) if isinstance(template, Scalar) and isinstance(template.raw, str) else frozenset({""})
         for node in walk(doc.root):
-            if isinstance(node, Scalar) and isinstance(node.value, str) and "${" in node.value and node.source is not None:
+            if isinstance(node, Scalar) and isinstance(node.value, str) and holds_interpolation(node.value, keys) and node.source is not None:
                 spans.append((node.line, node.col, node.end_line, max(node.end_col, node.col + 1), node.source.path))
     return spans
 
