@@ -280,15 +280,33 @@ class _Converter:
         """A quoted or heredoc template: literal when it has no interpolation or directive."""
         parts: list[str | Expr] = []
         quoted = heredoc == ""
+        # A quoted template's literal text is read from the source between its interpolations:
+        # the grammar's `template_literal` nodes leave out the blanks next to an interpolation
+        # (`"a ${x} c"` would read as "a", x, "c").
+        cursor = self.start_byte(node) + 1 if quoted and self.data[self.start_byte(node):self.start_byte(node) + 1] == b'"' else None
         for child in node.named_children:
             if child.type == "template_literal":
-                parts.append(unescape(self.text(child), quoted))
-            elif child.type in ("template_interpolation", "template_directive"):
+                if cursor is None:
+                    parts.append(unescape(self.text(child), quoted))
+                continue
+            if cursor is not None and child.type in ("template_interpolation", "template_directive"):
+                gap = self.data[cursor:self.start_byte(child)].decode("utf-8", "replace")
+                if gap:
+                    parts.append(unescape(gap, True))
+                cursor = self.end_byte(child)
+            if child.type in ("template_interpolation", "template_directive"):
                 inner = [c for c in child.named_children if c.type == "expression"]
                 if child.type == "template_interpolation" and len(inner) == 1:
                     parts.append(self.expr(inner[0], depth + 1))
                 else:
                     parts.append(Expr("other", self.span(child), self.text(child)))
+        if cursor is not None:
+            end = self.end_byte(node)
+            if end > cursor and self.data[end - 1:end] == b'"':
+                end -= 1
+            tail = self.data[cursor:end].decode("utf-8", "replace")
+            if tail:
+                parts.append(unescape(tail, True))
         raw = self.text(node)
         if all(isinstance(p, str) for p in parts):
             return Expr("literal", span, raw, value="".join(p for p in parts if isinstance(p, str)), style=heredoc or '"')
