@@ -39,6 +39,9 @@ def test_terraform_pipeline_and_its_cloudformation_twin_give_the_same_codes():
 
 def test_pipeline_follows_a_project_of_another_file_to_its_file_buildspec():
     assert triples(lint(_tf("crossfile"))) == [("CP403", 56, 23)]
+    # The message names the file that holds the project's buildspec, not the pipeline's file.
+    [finding] = lint(_tf("crossfile"))
+    assert "crossfile/codebuild.tf:13)" in finding.message.replace("\\", "/")
 
 
 def test_pipeline_named_alone_reads_its_project_in_another_file_of_the_module():

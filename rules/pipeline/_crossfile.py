@@ -70,8 +70,10 @@ class Buildspec(ValueRecord):
     def label(self) -> str:
         """Where the buildspec is, for messages: a file, or the inline buildspec with its line."""
         if self.doc is not None and self.doc.flavor == "inline":
-            line = self.spec_node.line if self.spec_node is not None else self.doc.root.line
-            return f"the inline buildspec of project `{self.project.logical_id}` ({self.project.template.path}:{line})"
+            node = self.spec_node if self.spec_node is not None else self.doc.root
+            # The file that holds it: a Terraform project may be declared in a sibling file.
+            path = node.source.path if node.source is not None else self.project.template.path
+            return f"the inline buildspec of project `{self.project.logical_id}` ({path}:{node.line})"
         if self.doc is not None:
             return f"buildspec `{self.doc.path}`"
         return f"buildspec `{self.path}`"
@@ -81,7 +83,8 @@ class Buildspec(ValueRecord):
         if node is None or self.doc is None:
             return self.label
         if self.doc.flavor == "inline":
-            return f"the inline buildspec of project `{self.project.logical_id}` ({self.doc.path}:{node.line})"
+            path = node.source.path if node.source is not None else self.doc.path
+            return f"the inline buildspec of project `{self.project.logical_id}` ({path}:{node.line})"
         return f"{self.doc.path}:{node.line}"
 
 
