@@ -14,21 +14,17 @@ from .. import __version__
 from .safe import clean_json
 
 
-def _finding(finding: Any) -> dict[str, Any]:
-    """One finding's JSON object; ``fix`` falls back to its automatic fix's title."""
-    from ..fixes.edit import fix_hint
-
-    data: dict[str, Any] = finding.to_dict()
-    data["fix"] = fix_hint(finding)
-    return data
-
-
 class _AsDicts(list):  # type: ignore[type-arg]
-    """The findings, serialised one at a time: ``json`` sees a list of their dicts."""
+    """The findings, serialised one at a time: ``json`` sees a list of their dicts, whose
+    ``fix`` falls back to the title of the finding's automatic fix."""
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
+        from ..fixes.edit import fix_hint
+
         for finding in super().__iter__():
-            yield _finding(finding)
+            data: dict[str, Any] = finding.to_dict()
+            data["fix"] = fix_hint(finding)
+            yield data
 
 
 def render(result: Any, stream: IO[str], **_: Any) -> None:

@@ -31,7 +31,9 @@ def has_directive(line: str) -> bool:
 def rendered_by_terraform(path: str, text: str, error_line: int, root: str) -> bool:
     """Whether the file at ``path``, which failed to load as YAML at ``error_line``, is a
     ``templatefile()`` template: a directive on that line, and a ``.tf`` file nearby naming it."""
-    lines = text.splitlines()
+    from ..load.nodes import Source
+
+    lines = Source(path, text, "yaml").lines  # numbered as the YAML loader numbered error_line
     if not 1 <= error_line <= len(lines) or not has_directive(lines[error_line - 1]):
         return False
     name = os.path.basename(path)

@@ -195,7 +195,7 @@ class _Places:
     def lines(self) -> list[str]:
         """The file's lines (split once)."""
         if self._lines is None:
-            self._lines = self.text.splitlines() if self.text is not None else []
+            self._lines = hcl_lines(self.text) if self.text is not None else []
         return self._lines
 
     def resource_type(self, line: int) -> str | None:
@@ -259,7 +259,8 @@ def top_level_blocks(text: str) -> list[tuple[int, int, str]]:
     kind = ""
     heredoc: str | None = None
     in_comment = False
-    for number, line in enumerate(text.splitlines(), 1):
+    lines = hcl_lines(text)
+    for number, line in enumerate(lines, 1):
         if heredoc is not None:
             if line.strip() == heredoc:
                 heredoc = None
@@ -276,8 +277,16 @@ def top_level_blocks(text: str) -> list[tuple[int, int, str]]:
                 blocks.append((start, number, kind))
             depth, kind = 0, ""
     if kind:
-        blocks.append((start, len(text.splitlines()), kind))
+        blocks.append((start, len(lines), kind))
     return blocks
+
+
+def hcl_lines(text: str) -> list[str]:
+    """The lines of a Terraform file numbered as its findings are: HCL ends a line at ``\n``
+    only (:attr:`pipelint.load.nodes.Source.lines`), not at every break ``str.splitlines`` knows."""
+    from ..load.nodes import Source
+
+    return Source("", text, "hcl").lines
 
 
 def _braces(line: str, depth: int, in_comment: bool) -> tuple[int, bool]:
