@@ -13,10 +13,11 @@ from functools import lru_cache
 from typing import Any
 
 from pipelint.records import ValueRecord
+from pipelint.textutil import lazy_regex
 
-_DATED = re.compile(r"^(?P<base>.+:\d+(?:\.\d+)?)-\d+(?:\.\d+)*$")
+_DATED = lazy_regex(r"^(?P<base>.+:\d+(?:\.\d+)?)-\d+(?:\.\d+)*$")
 _ENV_VAR = re.compile(r"^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$")
-_MAJOR_X = re.compile(r"^(?P<major>[A-Za-z]*\d+)\.x$")
+_MAJOR_X = lazy_regex(r"^(?P<major>[A-Za-z]*\d+)\.x$")
 
 # Spellings people reach for, mapped to the runtime name CodeBuild uses.
 ALIASES = {

@@ -25,19 +25,19 @@ Model
 from __future__ import annotations
 
 import os
-import re
 import sys
 from functools import lru_cache
 
 from pipelint.api import Mapping, Node, Scalar, Sequence, walk
 from pipelint.records import ValueRecord
+from pipelint.textutil import lazy_regex
 
 PHASES = ("install", "pre_build", "build", "post_build")
 SECTIONS = ("commands", "finally")
 
-_PIPELINE_VAR = re.compile(r"#\{[A-Za-z0-9_@.:-]+\}")
+_PIPELINE_VAR = lazy_regex(r"#\{[A-Za-z0-9_@.:-]+\}")
 # Fn::Sub: `${!Literal}` is a literal `${Literal}`; any other `${...}` is CloudFormation's.
-_SUB_VAR = re.compile(r"\$\{(!?)([^}\s]*)\}")
+_SUB_VAR = lazy_regex(r"\$\{(!?)([^}\s]*)\}")
 
 # ----------------------------------------------------------------------------------------------
 # The binary
@@ -444,13 +444,13 @@ WORD_SAFE_VARIABLES = frozenset({
     "CODEBUILD_WEBHOOK_EVENT", "CODEBUILD_WEBHOOK_HEAD_REF", "CODEBUILD_WEBHOOK_MERGE_COMMIT",
     "CODEBUILD_WEBHOOK_PREV_COMMIT", "CODEBUILD_WEBHOOK_TRIGGER", "HOME",
 })
-_SAFE_VALUE = re.compile(r"^[A-Za-z0-9_./:@%+=,^-]+$")
-_SAFE_WORD = re.compile(r"^(?:[A-Za-z0-9_./:@%+=,^-]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
-_REFERENCE = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
-_ASSIGNMENT = re.compile(
+_SAFE_VALUE = lazy_regex(r"^[A-Za-z0-9_./:@%+=,^-]+$")
+_SAFE_WORD = lazy_regex(r"^(?:[A-Za-z0-9_./:@%+=,^-]|\$[A-Za-z_][A-Za-z0-9_]*|\$\{[A-Za-z_][A-Za-z0-9_]*\})+$")
+_REFERENCE = lazy_regex(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_ASSIGNMENT = lazy_regex(
     r"(?:^|(?<=[\s;&|(]))(?:(?:export|readonly|local|declare(?:\s+-\w+)*)\s+)?([A-Za-z_][A-Za-z0-9_]*)(\+?=)(\S*)"
 )
-_READ_FOR = re.compile(r"\b(?:read\b[^;&|\n]*?|for\s+)\b([A-Za-z_][A-Za-z0-9_]*)\b")
+_READ_FOR = lazy_regex(r"\b(?:read\b[^;&|\n]*?|for\s+)\b([A-Za-z_][A-Za-z0-9_]*)\b")
 
 
 def _literal_word(value: str) -> str | None:

@@ -26,13 +26,14 @@ import re
 from typing import Any
 
 from pipelint import cache
+from pipelint.textutil import lazy_regex
 
 FORMAT = "1"
 NAMESPACE = "shellcheck"
 MAX_SCRIPT = 256 * 1024  # larger scripts are not cached (encoding a message searches the script)
 
-_WORD = re.compile(r"[^\s!-/:-@\[-`{-~]+")  # no white space, no ASCII punctuation
-_VERSION = re.compile(r"^version:\s*(\S{1,40})\s*$", re.MULTILINE)
+_WORD = lazy_regex(r"[^\s!-/:-@\[-`{-~]+")  # no white space, no ASCII punctuation
+_VERSION = lazy_regex(r"^version:\s*(\S{1,40})\s*$", re.MULTILINE)
 _FIELDS = ("line", "column", "endLine", "endColumn")
 _LEVELS = frozenset({"error", "warning", "info", "style"})
 

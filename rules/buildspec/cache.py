@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic, rule
 from pipelint.models import buildspec as bs
+from pipelint.textutil import lazy_regex
 
-_FILE_SEGMENT = re.compile(r"^(?:[^.*?\[][^/]*|\*+)\.[A-Za-z][A-Za-z0-9]{1,7}$")
+_FILE_SEGMENT = lazy_regex(r"^(?:[^.*?\[][^/]*|\*+)\.[A-Za-z][A-Za-z0-9]{1,7}$")
 _MAX_FALLBACK_KEYS = 5
 
 

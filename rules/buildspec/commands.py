@@ -10,10 +10,10 @@ from pipelint.api import Document, Edit, Fix, Mapping, Report, Scalar, Sequence,
 from pipelint.fixes.build import source_text, yaml_quoted
 from pipelint.load.nodes import Node
 from pipelint.models import buildspec as bs
-from pipelint.textutil import mask_secret_like
+from pipelint.textutil import lazy_regex, mask_secret_like
 
-_ERREXIT = re.compile(r"(?m)^\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*\b|-o\s+errexit\b|-[a-zA-Z]*\s+-o\s+errexit\b)")
-_HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
+_ERREXIT = lazy_regex(r"(?m)^\s*set\s+(?:-[a-zA-Z]*e[a-zA-Z]*\b|-o\s+errexit\b|-[a-zA-Z]*\s+-o\s+errexit\b)")
+_HEREDOC = lazy_regex(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 _OPENERS = ("if", "for", "while", "until", "case", "select")
 _CLOSERS = ("fi", "done", "esac")
 _CONTINUES = ("\\", "&&", "||", "|", "(", "{", ",")
@@ -220,7 +220,7 @@ def _commented_out(node: Scalar) -> bool:
     return "#" in line[max(0, node.col - 2):]
 
 
-_HARMLESS = re.compile(
+_HARMLESS = lazy_regex(
     r"^(?:(?:export\s+|local\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?[A-Za-z_][A-Za-z0-9_]*=[^`]*$"
     r"|(?:echo|printf|:|true|set|shopt|sleep)\b[^`]*$)"
 )

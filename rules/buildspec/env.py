@@ -8,14 +8,15 @@ from typing import Any
 
 from pipelint.api import Document, Mapping, Report, Scalar, Sequence, did_you_mean, intrinsic, rule
 from pipelint.models import buildspec as bs
+from pipelint.textutil import lazy_regex
 
 _VARIABLE_MAPS = ("variables", "parameter-store", "secrets-manager")
 _SUB_PLACEHOLDER = re.compile(r"\$\{[^}]*\}")
 _SECRET_ARN = re.compile(r"^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:[^:]+")
-_SSM_NAME = re.compile(r"^[A-Za-z0-9_.\-/]+$")
-_SSM_ARN = re.compile(r"^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/.+$")
+_SSM_NAME = lazy_regex(r"^[A-Za-z0-9_.\-/]+$")
+_SSM_ARN = lazy_regex(r"^arn:[^:]+:ssm:[^:]*:[^:]*:parameter/.+$")
 # Variables CodeBuild itself sets in every build (the documented ones people export most).
-_BUILTIN = re.compile(r"^(CODEBUILD_[A-Z0-9_]+|HOME|PATH|PWD|USER)$")
+_BUILTIN = lazy_regex(r"^(CODEBUILD_[A-Z0-9_]+|HOME|PATH|PWD|USER)$")
 
 
 def _env(doc: Document) -> Mapping | None:

@@ -9,11 +9,12 @@ from typing import Any
 from pipelint.api import Document, Edit, Fix, Mapping, Report, Scalar, Sequence, did_you_mean, intrinsic, rule
 from pipelint.fixes.build import block_lines, delete_lines, reindented, rename_key, unambiguous_name
 from pipelint.models import buildspec as bs
+from pipelint.textutil import lazy_regex
 
 _TOP_LEVEL = ("version", "run-as", "env", "proxy", "batch", "reports", "artifacts", "cache")
 _PHASE_KEYS = ("commands", "finally", "runtime-versions", "run-as", "on-failure")
-_RETRY = re.compile(r"^RETRY(?:-(?P<rest>.+))?$", re.S)
-_COUNT = re.compile(r"^(?P<count>[0-9]+)(?:-(?P<regex>.+))?$", re.S)
+_RETRY = lazy_regex(r"^RETRY(?:-(?P<rest>.+))?$", re.S)
+_COUNT = lazy_regex(r"^(?P<count>[0-9]+)(?:-(?P<regex>.+))?$", re.S)
 # The retry pattern comes from the linted file, so it is measured before Python's `re` sees
 # it (a repeat count past 2**32 overflows, deep nesting exhausts the parser's recursion, a huge
 # pattern takes seconds): within these limits compiling it is fast and safe. Go's RE2

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from pipelint.api import Document, Report, Scalar, did_you_mean, intrinsic, rule
 from pipelint.models import buildspec as bs
+from pipelint.textutil import lazy_regex
 
 TEST_FORMATS = ("CUCUMBERJSON", "JUNITXML", "NUNITXML", "NUNIT3XML", "TESTNGXML", "VISUALSTUDIOTRX")
 COVERAGE_FORMATS = ("CLOVERXML", "COBERTURAXML", "JACOCOXML", "SIMPLECOV")
 MAX_REPORT_GROUPS = 5
-_SUB_REF = re.compile(r"^\$\{([A-Za-z0-9]+)(?:\.Arn)?\}$")
+_SUB_REF = lazy_regex(r"^\$\{([A-Za-z0-9]+)(?:\.Arn)?\}$")
 
 
 def _group_type(doc: Document, name: str) -> tuple[str, str] | None:

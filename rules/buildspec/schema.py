@@ -15,6 +15,7 @@ from typing import Any
 from pipelint.api import Document, Fix, Mapping, Node, Report, Scalar, Sequence, rule, walk
 from pipelint.fixes.build import rename_key, unambiguous_name
 from pipelint.models import buildspec as bs
+from pipelint.textutil import lazy_regex
 
 from .flags import _all_flags
 
@@ -64,7 +65,7 @@ def _about_missing_version(node: Node, message: str, doc: Document) -> bool:
     return node is first and "missing required key" in message and "`version`" in message
 
 
-_SUGGESTED = re.compile(r"^unknown key `[^`\n]*` under .*; did you mean `([a-z0-9_-]{1,40})`\?$", re.S)
+_SUGGESTED = lazy_regex(r"^unknown key `[^`\n]*` under .*; did you mean `([a-z0-9_-]{1,40})`\?$", re.S)
 
 
 def _rename_fix(doc: Document, node: Node, message: str) -> Fix | None:

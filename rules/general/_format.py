@@ -9,10 +9,11 @@ Rules build their ``fix=`` and "write …" advice with these helpers instead of 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-_PLACEHOLDER = re.compile(r"^(?:%[^%\s][^%]{0,200}%|<[^<>]{1,200}>|\{\{[^{}]{1,200}\}\}|__[A-Z0-9_]{1,100}__)$")
+from pipelint.textutil import lazy_regex
+
+_PLACEHOLDER = lazy_regex(r"^(?:%[^%\s][^%]{0,200}%|<[^<>]{1,200}>|\{\{[^{}]{1,200}\}\}|__[A-Z0-9_]{1,100}__)$")
 
 
 def is_json(node: Any) -> bool:

@@ -10,13 +10,13 @@ secret is reported once, by the most specific rule.
 from __future__ import annotations
 
 import json
-import re
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, redact
 from pipelint.load.nodes import branch_items as _items
 from pipelint.load.nodes import branches as _alternatives
 from pipelint.load.nodes import intrinsic_arg
 from pipelint.records import ValueRecord
+from pipelint.textutil import lazy_regex
 
 from ._commands import CommandSecret, find_in_text
 from ._locate import Cursor, locate, node_at, raw_text
@@ -370,7 +370,7 @@ def webhooks(root: Node) -> list[Hit]:
     return hits
 
 
-_PLAIN_SSM = re.compile(r"\{\{resolve:ssm:")
+_PLAIN_SSM = lazy_regex(r"\{\{resolve:ssm:")
 
 
 def _plain_ssm_reference(node: Node | None, label: str) -> list[Hit]:

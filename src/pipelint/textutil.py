@@ -7,6 +7,56 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 
+class LazyRegex:
+    """A compiled regular expression that compiles itself on first use.
+
+    Rule modules hold many patterns; compiling them all at import costs more than linting a
+    small file, and a run often needs only a few (cheap substring checks guard the rest).
+    Supports the methods rules use: ``search``, ``match``, ``fullmatch``, ``finditer``,
+    ``findall``, ``sub``, ``subn`` and ``split``, plus ``pattern`` and ``flags``.
+    """
+
+    __slots__ = ("_source", "_flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source = source
+        self._flags = flags
+        self._compiled: re.Pattern[str] | None = None
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        """The real pattern (compiled now if it was not yet)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    # The methods rules call in loops, defined here: a fallback through `__getattr__` costs
+    # about a microsecond per call, which a file with 100,000 values pays several times over.
+    def search(self, *args: Any) -> re.Match[str] | None:
+        """``re.Pattern.search``."""
+        return (self._compiled or self.compiled).search(*args)
+
+    def match(self, *args: Any) -> re.Match[str] | None:
+        """``re.Pattern.match``."""
+        return (self._compiled or self.compiled).match(*args)
+
+    def fullmatch(self, *args: Any) -> re.Match[str] | None:
+        """``re.Pattern.fullmatch``."""
+        return (self._compiled or self.compiled).fullmatch(*args)
+
+    def finditer(self, *args: Any) -> Iterator[re.Match[str]]:
+        """``re.Pattern.finditer``."""
+        return (self._compiled or self.compiled).finditer(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.compiled, name)
+
+
+def lazy_regex(source: str, flags: int = 0) -> LazyRegex:
+    """A :class:`LazyRegex` for ``source``: use like ``re.compile`` at module level."""
+    return LazyRegex(source, flags)
+
+
 def did_you_mean(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
     """The closest choice to ``word`` (case-insensitive), or ``None`` if nothing is close."""
     options = list(choices)
@@ -552,8 +602,8 @@ def record_secret_like(source: Any, shortest: int = 4) -> None:
 
 # The closing quote is optional, so that a match never fails once it has started: the next
 # search resumes after the body, and a line of unbalanced quotes is read once (linear).
-_QUOTED_WITH_ESCAPE = re.compile(r'"(?P<body>(?:[^"\\\n]|\\.)*+)"?')
-_ESCAPE = re.compile(r"\\(?:u(?P<u>[0-9A-Fa-f]{4})|x(?P<x>[0-9A-Fa-f]{2})|(?P<c>.))")
+_QUOTED_WITH_ESCAPE = lazy_regex(r'"(?P<body>(?:[^"\\\n]|\\.)*+)"?')
+_ESCAPE = lazy_regex(r"\\(?:u(?P<u>[0-9A-Fa-f]{4})|x(?P<x>[0-9A-Fa-f]{2})|(?P<c>.))")
 
 
 def _unescape(body: str) -> str:
@@ -613,53 +663,3 @@ def mask_secret_like(text: str) -> str:
         done = end
     pieces.append(text[done:])
     return "".join(pieces)
-
-
-class LazyRegex:
-    """A compiled regular expression that compiles itself on first use.
-
-    Rule modules hold many patterns; compiling them all at import costs more than linting a
-    small file, and a run often needs only a few (cheap substring checks guard the rest).
-    Supports the methods rules use: ``search``, ``match``, ``fullmatch``, ``finditer``,
-    ``findall``, ``sub``, ``subn`` and ``split``, plus ``pattern`` and ``flags``.
-    """
-
-    __slots__ = ("_source", "_flags", "_compiled")
-
-    def __init__(self, source: str, flags: int = 0) -> None:
-        self._source = source
-        self._flags = flags
-        self._compiled: re.Pattern[str] | None = None
-
-    @property
-    def compiled(self) -> re.Pattern[str]:
-        """The real pattern (compiled now if it was not yet)."""
-        if self._compiled is None:
-            self._compiled = re.compile(self._source, self._flags)
-        return self._compiled
-
-    # The methods rules call in loops, defined here: a fallback through `__getattr__` costs
-    # about a microsecond per call, which a file with 100,000 values pays several times over.
-    def search(self, *args: Any) -> re.Match[str] | None:
-        """``re.Pattern.search``."""
-        return (self._compiled or self.compiled).search(*args)
-
-    def match(self, *args: Any) -> re.Match[str] | None:
-        """``re.Pattern.match``."""
-        return (self._compiled or self.compiled).match(*args)
-
-    def fullmatch(self, *args: Any) -> re.Match[str] | None:
-        """``re.Pattern.fullmatch``."""
-        return (self._compiled or self.compiled).fullmatch(*args)
-
-    def finditer(self, *args: Any) -> Iterator[re.Match[str]]:
-        """``re.Pattern.finditer``."""
-        return (self._compiled or self.compiled).finditer(*args)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.compiled, name)
-
-
-def lazy_regex(source: str, flags: int = 0) -> LazyRegex:
-    """A :class:`LazyRegex` for ``source``: use like ``re.compile`` at module level."""
-    return LazyRegex(source, flags)

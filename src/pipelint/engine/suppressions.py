@@ -17,27 +17,28 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..records import ValueRecord
+from ..textutil import lazy_regex
 
-_COMMENT = re.compile(r"#\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
+_COMMENT = lazy_regex(r"#\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
 # Anything that starts like a suppression comment; what follows is checked against _COMMENT.
-_MARKER = re.compile(r"#[ \t]*pipelint[ \t]*:", re.IGNORECASE)
+_MARKER = lazy_regex(r"#[ \t]*pipelint[ \t]*:", re.IGNORECASE)
 # The same in HCL (Terraform), whose line comments start with `#` or `//`, and whose block
 # comments `/* … */` are read the same way when the comment starts on the line it names.
-_HCL_COMMENT = re.compile(r"(?:#|//|/\*)\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
-_HCL_MARKER = re.compile(r"(?:#|//|/\*)[ \t]*pipelint[ \t]*:", re.IGNORECASE)
+_HCL_COMMENT = lazy_regex(r"(?:#|//|/\*)\s*pipelint:\s*(disable-file|disable-next-line|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
+_HCL_MARKER = lazy_regex(r"(?:#|//|/\*)[ \t]*pipelint[ \t]*:", re.IGNORECASE)
 # A line of a block comment that spans lines (`/*` on an earlier line): not read, reported.
-_HCL_INNER = re.compile(r"^[ \t]*\*?[ \t]*(pipelint[ \t]*:)", re.IGNORECASE)
-_IDENT = re.compile(r"[A-Za-z0-9_\-]+")
+_HCL_INNER = lazy_regex(r"^[ \t]*\*?[ \t]*(pipelint[ \t]*:)", re.IGNORECASE)
+_IDENT = lazy_regex(r"[A-Za-z0-9_\-]+")
 # What changes the HCL scanner's state, per state: in expressions, a string, a comment, a heredoc
 # opener (`<<EOT`/`<<-EOT` ending its line) or a brace; in a quoted string, an escape, the
 # closing quote, a literal `$${`/`%%{` or an interpolation; in a heredoc body, the last two.
-_HCL_CODE_TOKEN = re.compile(r'"|#|//|/\*|<<-?([A-Za-z_][A-Za-z0-9_\-]*)[ \t]*$|[{}]')
-_HCL_STRING_TOKEN = re.compile(r'\\.|"|\$\$\{|%%\{|[$%]\{')
-_HCL_TEMPLATE_TOKEN = re.compile(r"\$\$\{|%%\{|[$%]\{")
+_HCL_CODE_TOKEN = lazy_regex(r'"|#|//|/\*|<<-?([A-Za-z_][A-Za-z0-9_\-]*)[ \t]*$|[{}]')
+_HCL_STRING_TOKEN = lazy_regex(r'\\.|"|\$\$\{|%%\{|[$%]\{')
+_HCL_TEMPLATE_TOKEN = lazy_regex(r"\$\$\{|%%\{|[$%]\{")
 _IN_STRING = -1
 # In a heredoc body (an inline buildspec's YAML, as in a CloudFormation block scalar): a `#` at the
 # start of the line's text or after a blank starts a YAML comment, which is read like `#` in YAML.
-_HEREDOC_COMMENT = re.compile(r"(?:^|[ \t])(#)")
+_HEREDOC_COMMENT = lazy_regex(r"(?:^|[ \t])(#)")
 
 
 class Mention(ValueRecord):
@@ -119,7 +120,7 @@ def parse_suppressions(text: str, hcl: bool = False) -> Suppressions:
     if hcl:
         for number, start, end, continued in _hcl_comment_spans(lines):
             line = lines[number]
-            _scan_span(result, number + 1, line, start, end, _HCL_COMMENT, _HCL_MARKER)
+            _scan_span(result, number + 1, line, start, end, _HCL_COMMENT.compiled, _HCL_MARKER.compiled)
             inner = _HCL_INNER.match(line, 0, end) if continued else None
             if inner is not None:
                 at = inner.start(1)
@@ -127,7 +128,7 @@ def parse_suppressions(text: str, hcl: bool = False) -> Suppressions:
         return result
     for index, line in enumerate(lines, start=1):
         if "pipelint" in line.lower():
-            _scan_span(result, index, line, 0, len(line), _COMMENT, _MARKER)
+            _scan_span(result, index, line, 0, len(line), _COMMENT.compiled, _MARKER.compiled)
     return result
 
 

@@ -7,12 +7,13 @@ import os
 import re
 
 from ..load.nodes import Mapping, Node, Scalar
+from ..textutil import lazy_regex
 
 BUILDSPEC_NAME = re.compile(r"^buildspec[^/]*\.ya?ml$", re.I)
 APPSPEC_NAME = re.compile(r"^appspec\.(?:ya?ml|json)$", re.I)
 CANDIDATE_EXTENSIONS = (".yml", ".yaml", ".json", ".template", ".tf")
 # Words one of which a file must contain before it is worth parsing to sniff its content.
-_SNIFF = re.compile(r"AWSTemplateFormatVersion|Resources|\"?pipeline\"?\s*:|Statement|phases|[Hh]ooks|AWS::|\"(?:computeType|filterGroups)\"")
+_SNIFF = lazy_regex(r"AWSTemplateFormatVersion|Resources|\"?pipeline\"?\s*:|Statement|phases|[Hh]ooks|AWS::|\"(?:computeType|filterGroups)\"")
 
 FILE_KINDS = ("buildspec", "appspec", "pipeline", "template", "policy", "terraform", "codebuild-json")
 
@@ -40,15 +41,15 @@ def worth_sniffing(text: str) -> bool:
 
 # Linear in the text: no `\s*` after `^` (which, with re.M, would run over every following
 # blank line from every line start), and no "anything, then a later word" searches.
-_TEXT_TEMPLATE = re.compile(r"AWSTemplateFormatVersion|^[ \t]*Type:[ \t]*['\"]?AWS::|\"Type\"[ \t]*:[ \t]*\"AWS::", re.M)
-_TEXT_PIPELINE_KEY = re.compile(r"pipeline[\"']?[ \t]*:")
-_TEXT_STAGES_KEY = re.compile(r"stages[\"']?[ \t]*:")
+_TEXT_TEMPLATE = lazy_regex(r"AWSTemplateFormatVersion|^[ \t]*Type:[ \t]*['\"]?AWS::|\"Type\"[ \t]*:[ \t]*\"AWS::", re.M)
+_TEXT_PIPELINE_KEY = lazy_regex(r"pipeline[\"']?[ \t]*:")
+_TEXT_STAGES_KEY = lazy_regex(r"stages[\"']?[ \t]*:")
 # A policy: a `Statement` key and an `Effect` or `Version` key (anywhere: a statement may follow
 # a long value). Each is one search for a literal word, linear in the text.
-_TEXT_STATEMENT_KEY = re.compile(r"\bStatement[\"']?[ \t]*:")
-_TEXT_POLICY_KEY = re.compile(r"\b(?:Effect|Version)[\"']?[ \t]*:")
+_TEXT_STATEMENT_KEY = lazy_regex(r"\bStatement[\"']?[ \t]*:")
+_TEXT_POLICY_KEY = lazy_regex(r"\b(?:Effect|Version)[\"']?[ \t]*:")
 # An `aws codebuild` input file: the environment's `computeType`, or a webhook's `filterGroups`.
-_TEXT_CODEBUILD_KEY = re.compile(r"\"(?:computeType|filterGroups)\"[ \t]*:")
+_TEXT_CODEBUILD_KEY = lazy_regex(r"\"(?:computeType|filterGroups)\"[ \t]*:")
 
 
 def kind_by_text(text: str) -> str | None:

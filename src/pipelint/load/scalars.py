@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..textutil import lazy_regex
+
 _BOOLS = {
     "yes": True, "Yes": True, "YES": True, "true": True, "True": True, "TRUE": True,
     "on": True, "On": True, "ON": True,
@@ -38,7 +40,7 @@ _FLOAT = re.compile(
     re.X,
 )
 _NUMBER_START = set("0123456789-+.")
-_BASE60_PART = re.compile(r"[^:]+")
+_BASE60_PART = lazy_regex(r"[^:]+")
 _INFINITY = float("inf")
 MAX_INT_DIGITS = 1000
 # Bits per digit of each notation, to bound a literal's size before converting it.

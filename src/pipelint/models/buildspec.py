@@ -13,6 +13,7 @@ from typing import Any
 
 from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
 from ..records import ValueRecord
+from ..textutil import lazy_regex
 
 PHASES = ("install", "pre_build", "build", "post_build")
 COMMAND_LISTS = ("commands", "finally")
@@ -171,7 +172,7 @@ def version(doc: Any) -> str | None:
 
 # -- shell text helpers ------------------------------------------------------------------------
 
-_SEPARATORS = re.compile(r"&&|\|\||[;\n|&]")
+_SEPARATORS = lazy_regex(r"&&|\|\||[;\n|&]")
 
 
 def split_statements(command: str) -> list[str]:
@@ -217,8 +218,8 @@ def split_statements(command: str) -> list[str]:
     return [part for part in parts if part]
 
 
-_ASSIGNMENT = re.compile(r"^(?:export\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=")
-_EXPORT_ONLY = re.compile(r"^export\s+((?:[A-Za-z_][A-Za-z0-9_]*\s*)+)$")
+_ASSIGNMENT = lazy_regex(r"^(?:export\s+|declare\s+(?:-\w+\s+)*|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)=")
+_EXPORT_ONLY = lazy_regex(r"^export\s+((?:[A-Za-z_][A-Za-z0-9_]*\s*)+)$")
 
 
 def assigned_names(statement: str) -> list[str]:

@@ -13,12 +13,12 @@ A 1 MB one-line file with thousands of findings must not print its line thousand
 
 from __future__ import annotations
 
-import re
+from ..textutil import lazy_regex
 
 # C0 controls but tab, DEL, C1 controls, Unicode line/paragraph separators, bidirectional
 # embeddings/overrides/isolates (they reorder what a reviewer sees) and surrogates.
-_UNSAFE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_UNSAFE = lazy_regex("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_JSON_UNSAFE = lazy_regex("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\x00": "\\0"}
 
 #: The widest window of a long line shown around a finding, in characters.
