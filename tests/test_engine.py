@@ -583,6 +583,33 @@ def test_an_interrupted_run_exits_128_plus_the_signal_and_leaves_no_worker(tmp_p
     assert not report.exists()
 
 
+def test_signal_handlers_are_installed_in_the_main_thread_only():
+    """`exit_on_signals` turns SIGINT/SIGTERM into an exit in the main thread, restores the
+    handlers afterwards, and in another thread (an embedding program's worker) leaves them
+    alone and still runs the block."""
+    import signal
+    import threading
+
+    from pipelint.engine.interrupt import exit_on_signals
+
+    before = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    assert before == (signal.default_int_handler, signal.SIG_DFL)  # Python's own, as under pytest
+    with exit_on_signals():
+        during = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    assert during[0] is during[1] and during[0] not in before
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+    seen: list[object] = []
+
+    def in_a_thread() -> None:
+        with exit_on_signals():
+            seen.append((signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)))
+
+    worker = threading.Thread(target=in_a_thread)
+    worker.start()
+    worker.join()
+    assert seen == [before]
+
+
 def _state(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/stat") as handle:

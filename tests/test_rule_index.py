@@ -28,3 +28,54 @@ def test_stale_index_is_ignored(tmp_path, monkeypatch):
     stale.write_text(json.dumps(data))
     monkeypatch.setattr(rule_index, "INDEX_PATH", str(stale))
     assert rule_index.load_index() is None
+
+
+def test_index_whose_documentation_file_changed_is_ignored(tmp_path, monkeypatch):
+    """The index records the size of rule_docs.json: a documentation file regenerated without
+    its index (or the other way round) makes the registry import the rule modules instead."""
+    docs = tmp_path / "rule_docs.json"
+    docs.write_text(open(rule_index.DOCS_PATH, encoding="utf-8").read() + " ", encoding="utf-8")
+    monkeypatch.setattr(rule_index, "DOCS_PATH", str(docs))
+    assert rule_index.load_index() is None
+    docs.unlink()
+    assert rule_index.load_index() is None
+
+
+def test_documentation_is_read_only_when_asked_for(monkeypatch):
+    """Linting with indexed rules never opens rule_docs.json; the first `doc` reads it once,
+    and every rule's doc is its docstring."""
+    import builtins
+
+    monkeypatch.setattr(rule_index, "_docs", None)
+    opened: list[str] = []
+    real_open = builtins.open
+
+    def spying_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", spying_open)
+    rules = rule_index.load_index()
+    assert rules is not None
+    assert rule_index.DOCS_PATH not in opened
+    by_code = {r.code: r for r in rules}
+    assert by_code["BS101"].doc.strip() and rule_index.DOCS_PATH in opened
+    assert opened.count(rule_index.DOCS_PATH) == 1
+    assert all(isinstance(r.doc, str) for r in rules)
+    assert opened.count(rule_index.DOCS_PATH) == 1
+
+
+def test_fingerprint_matches_a_plain_walk():
+    """The scandir walk of the cold path finds the same files and sizes as os.walk."""
+    import os
+
+    root = rule_index.rules_root()
+    expected = {}
+    for directory, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        for name in files:
+            if name.endswith(".py"):
+                path = os.path.join(directory, name)
+                expected[os.path.relpath(path, root).replace(os.sep, "/")] = os.path.getsize(path)
+    assert rule_index.fingerprint_files(root) == expected
+    assert len(expected) > 50

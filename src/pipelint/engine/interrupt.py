@@ -46,18 +46,16 @@ def exit_on_signals() -> Iterator[None]:
     """Within the block, SIGINT and SIGTERM raise :class:`Interrupted` (main thread only;
     handlers installed by someone else are left alone). The previous handlers come back
     afterwards."""
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
     defaults = {signal.SIGINT: signal.default_int_handler, signal.SIGTERM: signal.SIG_DFL}
     previous = {}
     for signum in _SIGNALS:
         current = signal.getsignal(signum)
         if current is defaults[signum]:
+            try:
+                signal.signal(signum, _stop)
+            except ValueError:  # not the main thread: Python delivers signals there only
+                break
             previous[signum] = current
-            signal.signal(signum, _stop)
     try:
         yield
     finally:

@@ -173,14 +173,15 @@ class Document(ValueRecord):
 class Rule(ValueRecord):
     """A registered rule: identity, documentation and the check function."""
 
-    __slots__ = ("code", "name", "severity", "kinds", "summary", "doc", "check", "scope", "tags", "security_severity", "flavors", "origin", "shared", "fixable")
+    __slots__ = ("code", "name", "severity", "kinds", "summary", "_doc", "check", "scope", "tags", "security_severity", "flavors", "origin", "shared", "fixable")
 
     code: str
     name: str
     severity: Severity
     kinds: tuple[str, ...]
     summary: str
-    doc: str
+    # The documentation, or (for a rule read from the index) a function that reads it: see `doc`.
+    _doc: str | Callable[[], str]
     check: Callable[..., Iterable[Report] | None]
     scope: str
     tags: tuple[str, ...]
@@ -201,7 +202,7 @@ class Rule(ValueRecord):
         severity: Severity,
         kinds: tuple[str, ...],
         summary: str,
-        doc: str,
+        doc: str | Callable[[], str],
         check: Callable[..., Iterable[Report] | None],
         scope: str = "document",
         tags: tuple[str, ...] = (),
@@ -216,7 +217,7 @@ class Rule(ValueRecord):
         self.severity = severity
         self.kinds = kinds
         self.summary = summary
-        self.doc = doc
+        self._doc = doc
         self.check = check
         self.scope = scope
         self.tags = tags
@@ -225,6 +226,14 @@ class Rule(ValueRecord):
         self.origin = origin
         self.shared = shared
         self.fixable = fixable
+
+    @property
+    def doc(self) -> str:
+        """The rule's user documentation (its docstring), read on first use for indexed rules."""
+        doc = self._doc
+        if not isinstance(doc, str):
+            doc = self._doc = doc()
+        return doc
 
     def applies_to(self, doc: Document) -> bool:
         """Whether this rule reads documents of this kind and flavor."""

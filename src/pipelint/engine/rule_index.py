@@ -2,13 +2,17 @@
 
 Importing every rule module (and compiling its regular expressions) costs more than linting a
 small file. The index (``pipelint/data/rule_index.json``) records, for every built-in rule, its
-metadata and documentation and the module attribute that holds it; the registry builds
+metadata and the module attribute that holds it; the registry builds
 :class:`~pipelint.engine.rule.Rule` objects from it whose check functions import their module on
-first use. A buildspec-only run never imports the pipeline or IAM rules.
+first use. A buildspec-only run never imports the pipeline or IAM rules. The rules'
+documentation (a third of a megabyte) is in a second file, ``rule_docs.json``, read the first
+time a rule's ``doc`` is asked for (``pipelint rules``, SARIF, hover), not by a run that only
+lints.
 
-The index also records the name and size of every file in ``rules/``; when they differ from what
-is on disk (a rule was edited and the index not regenerated), the registry ignores the index and
-imports everything, so a stale index can cost time but never correctness.
+The index also records the name and size of every file in ``rules/`` and the size of the
+documentation file; when they differ from what is on disk (a rule was edited and the index not
+regenerated), the registry ignores the index and imports everything, so a stale index can cost
+time but never correctness.
 ``tests/test_rule_index.py`` fails when the committed index is stale. Regenerate it with::
 
     python -m pipelint.engine.rule_index --write
@@ -26,6 +30,7 @@ from ..findings import Severity
 from .rule import Rule
 
 INDEX_PATH = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "rule_index.json")
+DOCS_PATH = os.path.join(os.path.dirname(INDEX_PATH), "rule_docs.json")
 
 
 def rules_root() -> str:
@@ -36,14 +41,19 @@ def rules_root() -> str:
 
 
 def fingerprint_files(root: str) -> dict[str, int]:
-    """``relative path → size`` of every ``.py`` file under the rules folder."""
+    """``relative path → size`` of every ``.py`` file under the rules folder (``__pycache__``
+    and linked folders left out)."""
     found: dict[str, int] = {}
-    for directory, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                path = os.path.join(directory, name)
-                found[os.path.relpath(path, root).replace(os.sep, "/")] = os.path.getsize(path)
+    pending = [("", root)]
+    while pending:  # os.scandir, not os.walk: this runs on every cold start, and walk costs 3x
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(".py"):
+                    found[prefix + name] = entry.stat().st_size
+                elif name != "__pycache__" and entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{name}/", entry.path))
     return found
 
 
@@ -78,6 +88,15 @@ def build_index(packages: tuple[str, ...]) -> dict[str, Any]:
     return {"files": fingerprint_files(rules_root()), "rules": entries}
 
 
+def split_docs(index: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """The index without the rules' documentation, and the text of ``rule_docs.json`` (code →
+    doc); the index records that text's size in UTF-8."""
+    docs = {entry["code"]: entry["doc"] for entry in index["rules"]}
+    docs_text = json.dumps(docs, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+    rules = [{key: value for key, value in entry.items() if key != "doc"} for entry in index["rules"]]
+    return {"files": index["files"], "docs_size": len(docs_text.encode("utf-8")), "rules": rules}, docs_text
+
+
 def _qualified(function: Any) -> list[str] | None:
     """``[module, attribute]`` of a module-level function (for a rule's ``shared`` predicate)."""
     if function is None:
@@ -86,6 +105,28 @@ def _qualified(function: Any) -> list[str] | None:
     if getattr(importlib.import_module(module), name, None) is not function:
         raise ValueError(f"{module}.{name}: a rule's `shared` must be a module-level function")
     return [module, name]
+
+
+_docs: dict[str, str] | None = None
+
+
+class _IndexedDoc:
+    """A rule's documentation, read from ``rule_docs.json`` when first asked for."""
+
+    __slots__ = ("code",)
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def __call__(self) -> str:
+        global _docs
+        if _docs is None:
+            with open(DOCS_PATH, encoding="utf-8") as handle:
+                _docs = json.load(handle)
+        return _docs.get(self.code, "")
+
+    def __repr__(self) -> str:
+        return f"<documentation of {self.code} in {os.path.basename(DOCS_PATH)}>"
 
 
 class _LazyCheck:
@@ -113,7 +154,7 @@ def load_index() -> list[Rule] | None:
     except (OSError, ValueError):
         return None
     try:
-        if data.get("files") != fingerprint_files(rules_root()):
+        if data.get("docs_size") != os.stat(DOCS_PATH).st_size or data.get("files") != fingerprint_files(rules_root()):
             return None
     except OSError:
         return None
@@ -122,7 +163,7 @@ def load_index() -> list[Rule] | None:
         rules.append(
             Rule(
                 code=entry["code"], name=entry["name"], severity=Severity.parse(entry["severity"]),
-                kinds=tuple(entry["kinds"]), summary=entry["summary"], doc=entry["doc"],
+                kinds=tuple(entry["kinds"]), summary=entry["summary"], doc=_IndexedDoc(entry["code"]),
                 check=_LazyCheck(entry["module"], entry["attr"]), scope=entry["scope"], tags=tuple(entry["tags"]),
                 security_severity=entry["security_severity"], flavors=tuple(entry["flavors"]),
                 origin=f"{entry['module']}.{entry['attr']}",
@@ -137,23 +178,24 @@ def main(argv: list[str]) -> int:
     """``--write`` regenerates the index; ``--check`` exits 1 when it is stale."""
     from .registry import BUILTIN_PACKAGES
 
-    fresh = build_index(BUILTIN_PACKAGES)
-    text = json.dumps(fresh, indent=1, sort_keys=True) + "\n"
+    index, docs_text = split_docs(build_index(BUILTIN_PACKAGES))
+    wanted = {INDEX_PATH: json.dumps(index, indent=1, sort_keys=True) + "\n", DOCS_PATH: docs_text}
     if "--write" in argv:
-        with open(INDEX_PATH, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        print(f"wrote {INDEX_PATH} ({len(fresh['rules'])} rules)")
+        for path, text in wanted.items():
+            with open(path, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        print(f"wrote {INDEX_PATH} and {os.path.basename(DOCS_PATH)} ({len(index['rules'])} rules)")
         return 0
-    try:
-        with open(INDEX_PATH, encoding="utf-8") as handle:
-            current = handle.read()
-    except OSError:
-        current = ""
-    if current != text:
-        print("the rule index is stale; run: python -m pipelint.engine.rule_index --write")
-        return 1
+    for path, text in wanted.items():
+        try:
+            with open(path, encoding="utf-8", newline="") as handle:
+                current = handle.read()
+        except OSError:
+            current = ""
+        if current != text:
+            print("the rule index is stale; run: python -m pipelint.engine.rule_index --write")
+            return 1
     return 0
-
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main(sys.argv[1:]))
