@@ -130,7 +130,9 @@ def load_yaml(text: str, source: Source, limits: Limits, problems: list[LoadProb
     Problems that still leave a usable tree (duplicate keys) are appended to ``problems``;
     fatal ones (syntax errors, depth, alias bombs) raise :class:`LoadAbort`.
     """
-    from ruamel.yaml.cyaml import CParser
+    from .ruamel_import import c_parser_class
+
+    CParser = c_parser_class()  # first: it imports ruamel.yaml without the package's __init__
     from ruamel.yaml.error import MarkedYAMLError
 
     found: list[LoadProblem] = []
