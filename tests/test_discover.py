@@ -264,3 +264,29 @@ def test_a_named_fifo_is_a_path_error_not_a_hang(tmp_path):
     os.mkfifo(tmp_path / "appspec.yml")
     with pytest.raises(PathError, match="not a regular file"):
         discover([str(tmp_path / "appspec.yml")])
+
+
+def test_a_file_reached_through_links_is_linted_once_by_its_own_name(tmp_path, monkeypatch):
+    """`--follow-symlinks` with a link to a file that is also linted under its own name (or
+    two links to one file): one entry, one set of findings, reported under the real name."""
+    repo = tmp_path / "repo"
+    (repo / "ci").mkdir(parents=True)
+    (repo / "ci" / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands:\n      - make\n  build:\n    commands: [x]\n")
+    (repo / "buildspec.yml").symlink_to(repo / "ci" / "buildspec.yml")
+    (repo / "ci" / "buildspec.yaml").symlink_to("buildspec.yml")
+    only_links = tmp_path / "links"
+    only_links.mkdir()
+    (only_links / "a").mkdir()
+    (only_links / "a" / "spec.txt").write_text("version: 0.2\nphases: {build: {commands: [make]}}\n")
+    (only_links / "buildspec.yml").symlink_to(only_links / "a" / "spec.txt")
+    (only_links / "buildspec.yaml").symlink_to(only_links / "a" / "spec.txt")
+    followed = discover([str(repo)], follow_symlinks=True)
+    assert [os.path.relpath(e.path, repo) for e in followed] == [os.path.join("ci", "buildspec.yml")]
+    assert [os.path.basename(e.path) for e in discover([str(only_links)], follow_symlinks=True)] == ["buildspec.yaml"]
+    monkeypatch.chdir(repo)
+    result = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--follow-symlinks", "--ignore", "BS901", "--format", "json", "."])
+    import json
+
+    findings = json.loads(result.output)["findings"]
+    assert [(f["code"], f["path"], f["line"]) for f in findings if f["code"] == "PL001"] == [] and findings
+    assert {f["path"] for f in findings} == {"ci/buildspec.yml"}

@@ -8,7 +8,8 @@ external diff switched off: see :func:`git_argv`).
 
 Nothing outside the linted tree is read: symbolic links to files are not followed (neither
 found by walking nor named on the command line) unless ``follow_symlinks`` is set, and even
-then only when the link's real path lies inside the linted path. Only regular files are
+then only when the link's real path lies inside the linted path, and a file reached both by
+its own name and through links is linted once, by its own name. Only regular files are
 linted: a FIFO, socket or device named ``appspec.yml`` would block or never end. Folders that
 cannot be read are reported. Each skip is given to ``on_skip(path, reason)``.
 
@@ -308,5 +309,22 @@ def discover(
             if absolute not in seen:
                 seen.add(absolute)
                 entries.append(FileEntry(path, display_path(path), True))
-    return entries
+    return _each_file_once(entries) if follow_symlinks else entries
+
+
+def _each_file_once(entries: list[FileEntry]) -> list[FileEntry]:
+    """``entries`` with every file once: a followed link to a file that is also linted under a
+    name that is not a link (or through an earlier link) is dropped, so its findings are not
+    reported twice under two names; the name that is not a link is kept."""
+    plain = {os.path.realpath(e.path) for e in entries if not os.path.islink(e.path)}
+    kept: list[FileEntry] = []
+    linked: set[str] = set()
+    for entry in entries:
+        if os.path.islink(entry.path):
+            real = os.path.realpath(entry.path)
+            if real in plain or real in linked:
+                continue
+            linked.add(real)
+        kept.append(entry)
+    return kept
 
