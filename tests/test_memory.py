@@ -150,3 +150,40 @@ def test_reports_are_byte_identical_across_jobs_and_cache(tmp_path):
     codes = {f["code"] for f in json.loads(_pipelint(["--format", "json", str(tree)], cache))["findings"]}
     assert {"CP402", "CP403", "BS901"} <= codes, codes
     assert b" | " in runs[0]  # the text report shows code frames
+
+
+def test_sarif_results_are_written_as_they_are_made(tmp_path):
+    """Rendering SARIF holds one result at a time, not the list of every result's dict: the
+    traced peak while writing 2,000 findings stays within a small bound of writing 250 (the whole
+    list cost about 2 KiB per finding)."""
+    import tracemalloc
+
+    from pipelint.engine.runner import build_settings, run
+    from pipelint.reporters import sarif
+
+    policy = "\n".join(["Version: '2012-10-17'", "Statement:"] + [f"  - {{Effect: Allow, Action: 's3:*', Resource: '*', Sid: S{i}}}" for i in range(20)])
+
+    def peak_for(copies: int) -> int:
+        folder = tmp_path / f"c{copies}"
+        folder.mkdir()
+        for number in range(copies):
+            (folder / f"p{number}.policy.yml").write_text(policy)
+        settings = build_settings(paths=[str(folder)], isolated=True)
+        result = run([str(folder)], settings=settings, jobs=1)
+        assert len(result.findings) >= copies * 8, len(result.findings)
+        tracemalloc.start()
+        try:
+            sarif.render(result, _Discard())
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak_for(25), peak_for(200)
+    assert large - small < 400_000, (small, large)
+
+
+class _Discard:
+    """A text stream that forgets what it is given."""
+
+    def write(self, text: str) -> int:
+        return len(text)

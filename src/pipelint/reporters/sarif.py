@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterator
 from typing import IO, Any
 from urllib.parse import quote
 
@@ -83,43 +84,61 @@ def _fix(finding: Any) -> dict[str, Any]:
     }
 
 
+class _Results(list):  # type: ignore[type-arg]
+    """The SARIF ``results``, built one at a time as the JSON writer asks for them: the findings
+    are held as they are, so the report's size in memory does not grow with its entries
+    (``json`` sees a list whose items are the results' dicts)."""
+
+    def __init__(self, result: Any, index: dict[str, int]) -> None:
+        super().__init__(result.findings)
+        self.result = result
+        self.rule_indexes = index
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        seen: Counter[str] = Counter()
+        lines = SourceLines(self.result)
+        for f in super().__iter__():
+            seen[f.fingerprint] += 1
+            yield _entry(f, self.rule_indexes[f.code], lines, seen[f.fingerprint])
+
+
+def _entry(f: Any, rule_index: int, lines: SourceLines, occurrence: int) -> dict[str, Any]:
+    """One finding as a SARIF result (``occurrence``: how many findings so far share its fingerprint)."""
+    region: dict[str, Any] = {"startLine": f.line, "startColumn": f.col, "endLine": f.end_line, "endColumn": max(1, f.end_col)}
+    line = lines.get(f.path, f.line)
+    if line is not None:
+        start = f.col - 1
+        end = f.end_col - 1 if f.end_line == f.line else len(line)
+        region["snippet"] = {"text": clip(line, *window(len(line), start, max(end, start + 1)))}
+    entry: dict[str, Any] = {
+        "ruleId": f.code,
+        "ruleIndex": rule_index,
+        "level": _LEVELS[str(f.severity)],
+        "message": {"text": with_fix(f)},
+        "locations": [{"physicalLocation": {"artifactLocation": _location(f.path), "region": region}}],
+        "partialFingerprints": {
+            "primaryLocationLineHash": f"{f.fingerprint}:{occurrence}",
+            "pipelint/v1": f.fingerprint,
+        },
+    }
+    if f.edit is not None:
+        entry["fixes"] = [_fix(f)]
+    if f.related:
+        entry["relatedLocations"] = [
+            {"id": number, "message": {"text": text},
+             "physicalLocation": {"artifactLocation": _location(f.path),
+                                  "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": max(1, end_col)}}}
+            for number, (text, line, col, end_line, end_col) in enumerate(f.related)
+        ]
+    return entry
+
+
 def build(result: Any) -> dict[str, Any]:
-    """The SARIF log as a dict."""
+    """The SARIF log as a dict; its ``results`` are made as they are iterated (see :class:`_Results`)."""
     used = sorted({f.code for f in result.findings})
     rules = [result.registry.by_code[code] for code in used if code in result.registry.by_code]
     index = {found.code: i for i, found in enumerate(rules)}
-    seen: Counter[str] = Counter()
-    lines = SourceLines(result)
-    results = []
-    for f in result.findings:
-        region: dict[str, Any] = {"startLine": f.line, "startColumn": f.col, "endLine": f.end_line, "endColumn": max(1, f.end_col)}
-        line = lines.get(f.path, f.line)
-        if line is not None:
-            start = f.col - 1
-            end = f.end_col - 1 if f.end_line == f.line else len(line)
-            region["snippet"] = {"text": clip(line, *window(len(line), start, max(end, start + 1)))}
-        seen[f.fingerprint] += 1
-        entry: dict[str, Any] = {
-            "ruleId": f.code,
-            "ruleIndex": index[f.code],
-            "level": _LEVELS[str(f.severity)],
-            "message": {"text": with_fix(f)},
-            "locations": [{"physicalLocation": {"artifactLocation": _location(f.path), "region": region}}],
-            "partialFingerprints": {
-                "primaryLocationLineHash": f"{f.fingerprint}:{seen[f.fingerprint]}",
-                "pipelint/v1": f.fingerprint,
-            },
-        }
-        if f.edit is not None:
-            entry["fixes"] = [_fix(f)]
-        if f.related:
-            entry["relatedLocations"] = [
-                {"id": number, "message": {"text": text},
-                 "physicalLocation": {"artifactLocation": _location(f.path),
-                                      "region": {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": max(1, end_col)}}}
-                for number, (text, line, col, end_line, end_col) in enumerate(f.related)
-            ]
-        results.append(entry)
+    results = _Results(result, index)
     cwd = os.getcwd().replace(os.sep, "/").rstrip("/") + "/"
     return {
         "$schema": SCHEMA_URI,
