@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelint.lsp.positions import UTF8, UTF16, UTF32, from_lsp, split_lines, to_lsp
+from pipelint.lsp.positions import UTF8, UTF16, UTF32, LineModel, split_lines
 from pipelint.lsp.session import Session, path_to_uri
 
 FIXTURES = Path(__file__).parent / "fixtures" / "lsp"
@@ -41,16 +41,19 @@ def codes(findings: list) -> list[tuple[str, int, int]]:
 
 
 def test_positions_count_utf16_code_units_for_non_ascii() -> None:
-    lines = split_lines('a: "é😀" # x\r\nb: 1\n')
+    text = 'a: "é😀" # x\r\nb: 1\n'
+    lines = split_lines(text)
+    model = LineModel(text)
     # `#` is the 10th code point of the line; before it: `a: "é😀" ` = 8 code points, 9 UTF-16 units, 12 UTF-8 bytes
-    assert to_lsp(lines, 1, 9, UTF16) == (0, 9)
-    assert to_lsp(lines, 1, 9, UTF8) == (0, 12)
-    assert to_lsp(lines, 1, 9, UTF32) == (0, 8)
-    assert from_lsp(lines, 0, 9, UTF16) == (1, 9)
-    assert from_lsp(lines, 0, 12, UTF8) == (1, 9)
+    assert model.to_lsp(1, 9, UTF16) == (0, 9)
+    assert model.to_lsp(1, 9, UTF8) == (0, 12)
+    assert model.to_lsp(1, 9, UTF32) == (0, 8)
+    assert model.from_lsp(0, 9, UTF16) == (1, 9)
+    assert model.from_lsp(0, 12, UTF8) == (1, 9)
+    assert model.from_lsp(0, 8, UTF8) == (1, 6)  # inside the emoji's bytes: the emoji itself
     assert lines[0].endswith("x")  # the \r is not part of the line
-    assert to_lsp(lines, 2, 99, UTF16) == (1, 4)  # a column past the end is the line's end
-    assert to_lsp(lines, 9, 1, UTF16) == (2, 0)  # a line past the end is the text's end
+    assert model.to_lsp(2, 99, UTF16) == (1, 4)  # a column past the end is the line's end
+    assert model.to_lsp(9, 1, UTF16) == (2, 0)  # a line past the end is the text's end
 
 
 # ------------------------------------------------------------------------------------------

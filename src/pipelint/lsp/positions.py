@@ -103,9 +103,10 @@ class LineModel:
             return start + max(0, min(character, len(content)))
         count = 0
         for index, char in enumerate(content):
-            if count >= character:
+            width = units(char, encoding)
+            if count + width > character:  # at this character's start, or inside it
                 return start + index
-            count += units(char, encoding)
+            count += width
         return end
 
     def to_lsp(self, line: int, col: int, encoding: str = UTF16) -> tuple[int, int]:
@@ -135,35 +136,3 @@ def units(text: str, encoding: str = UTF16) -> int:
     if encoding == UTF8:
         return len(text.encode("utf-8", "surrogatepass"))
     return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
-
-
-def to_lsp(lines: list[str], line: int, col: int, encoding: str = UTF16) -> tuple[int, int]:
-    """The LSP ``(line, character)`` of pipelint's 1-based ``(line, col)``, clamped to the text
-    (a column past the end of its line is the line's end; a line past the end is the text's end)."""
-    if not lines:
-        return 0, 0
-    index = line - 1
-    if index < 0:
-        return 0, 0
-    if index >= len(lines):
-        return len(lines) - 1, units(lines[-1], encoding)
-    text = lines[index]
-    return index, units(text[: max(0, col - 1)], encoding)
-
-
-def from_lsp(lines: list[str], line: int, character: int, encoding: str = UTF16) -> tuple[int, int]:
-    """pipelint's 1-based ``(line, col)`` of an LSP position (a character inside a surrogate pair
-    or a multi-byte sequence counts as the character it belongs to)."""
-    if not lines:
-        return 1, 1
-    if line >= len(lines):
-        return len(lines), len(lines[-1]) + 1
-    text = lines[max(0, line)]
-    if text.isascii() or encoding == UTF32:
-        return line + 1, min(character, len(text)) + 1
-    count = 0
-    for index, char in enumerate(text):
-        if count >= character:
-            return line + 1, index + 1
-        count += units(char, encoding)
-    return line + 1, len(text) + 1
