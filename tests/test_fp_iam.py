@@ -1,0 +1,52 @@
+"""False positives and wrong advice in the IAM rules, found on the real-file corpus
+(review items 4, 7, 8, 12, 16): exact rule id, line, column and the advice given."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import lint, triples
+
+MIXED_PASSROLE = """\
+Resources:
+  DeployPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action:
+              - cloudformation:CreateStack
+              - iam:PassRole
+            Resource: "*"
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: "*"
+          - Effect: Allow
+            Action: [iam:GetRole, iam:PassRole]
+            Resource: !Sub arn:aws:iam::${AWS::AccountId}:role/deploy-role
+"""
+
+
+def _lint_text(tmp_path: Path, name: str, text: str, code: str) -> list:
+    path = tmp_path / name
+    path.write_text(text)
+    return lint(str(path), select=[code])
+
+
+def test_iam004_mixed_statement_is_told_to_split_out_passrole_first(tmp_path):
+    findings = _lint_text(tmp_path, "template.yaml", MIXED_PASSROLE, "IAM004")
+    assert triples(findings) == [("IAM004", 11, 17), ("IAM004", 14, 21), ("IAM004", 17, 35)]
+    mixed, alone, named = sorted(findings, key=lambda f: f.line)
+    assert "move `iam:PassRole` into its own statement first" in mixed.message
+    assert "would also restrict `cloudformation:CreateStack`" in mixed.message
+    assert mixed.fix.startswith("move `iam:PassRole` into its own statement")
+    assert mixed.edit is None  # no automatic edit: scoping in place would break CreateStack
+    # A statement holding only iam:PassRole keeps the in-place advice.
+    assert "own statement" not in alone.message and "own statement" not in alone.fix
+    assert "set `Resource` to the ARNs of the roles it must pass" in alone.message
+    # The note (named roles, no iam:PassedToService) in a mixed statement: the condition would deny iam:GetRole.
+    assert named.severity.name == "NOTE"
+    assert "move `iam:PassRole` into its own statement first" in named.message
+    assert "would also restrict `iam:GetRole`" in named.message
