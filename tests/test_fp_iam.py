@@ -50,3 +50,63 @@ def test_iam004_mixed_statement_is_told_to_split_out_passrole_first(tmp_path):
     assert named.severity.name == "NOTE"
     assert "move `iam:PassRole` into its own statement first" in named.message
     assert "would also restrict `iam:GetRole`" in named.message
+
+
+RESOURCE_CONDITIONS = """\
+Resources:
+  BuildPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Resource: "*"
+            Condition:
+              StringEquals:
+                aws:ResourceTag/Role: pipeline-execution-role
+          - Effect: Allow
+            Action: s3:PutObject
+            Resource: "*"
+            Condition:
+              StringEquals:
+                aws:ResourceAccount: !Ref AWS::AccountId
+          - Effect: Allow
+            Action: ec2:TerminateInstances
+            Resource: "*"
+            Condition:
+              StringLike:
+                ec2:ResourceTag/Stage: "dev-*"
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Resource: "*"
+            Condition:
+              StringEqualsIfExists:
+                aws:ResourceTag/Role: pipeline-execution-role
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Resource: "*"
+            Condition:
+              "Null":
+                aws:ResourceTag/Role: "false"
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Resource: "*"
+            Condition:
+              StringLike:
+                aws:ResourceTag/Role: "*"
+          - Effect: Allow
+            Action: sts:AssumeRole
+            Resource: "*"
+            Condition:
+              StringEquals:
+                aws:RequestedRegion: eu-west-1
+"""
+
+
+def test_iam003_skips_statements_whose_condition_limits_the_resources(tmp_path):
+    findings = _lint_text(tmp_path, "template.yaml", RESOURCE_CONDITIONS, "IAM003")
+    # Reported: ...IfExists (true without the tag), Null, a `*`-only value, a key that says nothing about the resource.
+    # Not reported: aws:ResourceTag/Role (line 10), aws:ResourceAccount (16), ec2:ResourceTag/Stage with StringLike (22).
+    assert triples(findings) == [("IAM003", 28, 23), ("IAM003", 34, 23), ("IAM003", 40, 23), ("IAM003", 46, 23)]

@@ -8,7 +8,17 @@ from pipelint.api import Document, Report, rule
 from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
-from ._util import clip, is_kms_key_policy, is_stack_role, least_privilege, literal_actions, plural, resource_shape, where
+from ._util import (
+    clip,
+    is_kms_key_policy,
+    is_stack_role,
+    least_privilege,
+    literal_actions,
+    plural,
+    resource_condition,
+    resource_shape,
+    where,
+)
 
 
 @rule("IAM001", "action-wildcard", severity="warning", kinds=("policy",), flavors=("identity", "resource"),
@@ -185,6 +195,18 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     own VPC policy grants on ``"*"`` ("Allow CodeBuild access to AWS services required to create
     a VPC network interface": ``ec2:CreateNetworkInterface``, ``ec2:DeleteNetworkInterface``).
 
+    Also not reported: a statement whose ``Condition`` already limits the resources, so ``"*"``
+    is not every resource: ``aws:ResourceTag/<key>``, ``<service>:ResourceTag/<key>``,
+    ``aws:ResourceAccount``, ``aws:ResourceOrgID`` or ``aws:ResourceOrgPaths`` under
+    ``StringEquals``/``StringEqualsIgnoreCase``/``StringLike``/``ArnEquals``/``ArnLike`` (or their
+    ``ForAnyValue:`` form) with a concrete value (attribute-based access control, which finds
+    roles in other accounts by tag, as ``sam pipeline init``'s template does). These keys
+    describe the resource of the request (IAM User Guide, "AWS global condition context keys",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html),
+    and a key absent from the request makes such an operator false. A ``…IfExists`` or ``Null``
+    operator, a negated operator, ``ForAllValues:`` (true when the key is absent) or a value of
+    only ``*`` does not narrow, and the statement is still reported.
+
     Failing::
 
         Resources:
@@ -218,6 +240,8 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
         star = stmt.resource_star
         if not stmt.allow or star is None or service_wildcards(stmt) or any(v.is_star for v in stmt.actions):
             continue  # IAM001/IAM002 already ask to scope this statement
+        if resource_condition(stmt) is not None:
+            continue  # a resource tag, account or organization condition already limits "*"
         named: list[str] = []
         covered_all: list[str] = []
         for value in literal_actions(stmt):
