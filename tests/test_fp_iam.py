@@ -110,3 +110,57 @@ def test_iam003_skips_statements_whose_condition_limits_the_resources(tmp_path):
     # Reported: ...IfExists (true without the tag), Null, a `*`-only value, a key that says nothing about the resource.
     # Not reported: aws:ResourceTag/Role (line 10), aws:ResourceAccount (16), ec2:ResourceTag/Stage with StringLike (22).
     assert triples(findings) == [("IAM003", 28, 23), ("IAM003", 34, 23), ("IAM003", 40, 23), ("IAM003", 46, 23)]
+
+
+ARN_EXAMPLES = """\
+Resources:
+  DeployPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: ecs:RegisterTaskDefinition
+            Resource: "*"
+          - Effect: Allow
+            Action: ec2:CreateNetworkInterfacePermission
+            Resource: "*"
+          - Effect: Allow
+            Action: [cloudfront:CreateInvalidation, codebuild:StartBuild]
+            Resource: "*"
+"""
+
+
+def test_iam003_example_arn_is_the_actions_own_resource_type(tmp_path):
+    findings = sorted(_lint_text(tmp_path, "template.yaml", ARN_EXAMPLES, "IAM003"), key=lambda f: f.line)
+    assert triples(findings) == [("IAM003", 10, 23), ("IAM003", 13, 23), ("IAM003", 16, 23)]
+    task, eni, mixed = (f.message.split("e.g. ", 1)[1] for f in findings)
+    # RegisterTaskDefinition acts on a task definition (SAR), not on the ECS service.
+    assert task == "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`"
+    assert eni == "`arn:aws:ec2:<region>:<account>:network-interface/<network-interface-id>`"
+    # From the bundled ARN table for a service without an example; the service's example where it fits.
+    assert mixed == ("`arn:aws:cloudfront::<account>:distribution/<distribution-id>`; "
+                     "`arn:aws:codebuild:<region>:<account>:project/<project>`")
+
+
+def test_resource_arn_comes_from_the_bundled_table():
+    from pipelint.rules.iam import _actions
+
+    assert _actions.resource_arn("codedeploy:RegisterApplicationRevision") == (
+        "arn:aws:codedeploy:<region>:<account>:application:<application-name>")
+    assert _actions.resource_arn("states:StartExecution") == "arn:aws:states:<region>:<account>:stateMachine:<state-machine-name>"
+    assert _actions.resource_arn("ecs:DescribeTaskDefinition") is None  # a read, and it takes only "*"
+    assert _actions.resource_arn("s3:PutObject") is None  # object or access-point object: none required
+    assert _actions.resource_arn("nosuchservice:DoIt") is None
+
+
+def test_arn_table_reads_per_line_like_the_whole_file():
+    from pipelint.data import read_json
+    from pipelint.rules.iam import _actions
+
+    whole = {k.lower(): v for k, v in read_json("iam_arns.json").items() if not k.startswith("_")}
+    assert sorted(_actions._raw_arns()) == sorted(whole)
+    for prefix, (arns, actions) in whole.items():
+        assert all(a.count(":") >= 3 for a in arns), prefix
+        assert all(-1 <= index < len(arns) for index in actions.values()), prefix

@@ -290,7 +290,7 @@ def test_resource_hint_matches_each_actions_resource_type():
 
     assert resource_hint(["iam:CreatePolicy"]) == "`arn:aws:iam::<account>:policy/<name>`"
     assert resource_hint(["iam:AttachRolePolicy"]) == "`arn:aws:iam::<account>:role/<name>`"
-    assert resource_hint(["codebuild:CreateReport"]) == "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
+    assert resource_hint(["codebuild:CreateReport"]) == "`arn:aws:codebuild:<region>:<account>:report-group/<report-group-name>`"  # from the bundled ARN table
     assert resource_hint(["s3:PutBucketPolicy", "s3:GetObject"]) == (
         "`arn:aws:s3:::<bucket>` for bucket actions; `arn:aws:s3:::<bucket>/*` for object actions")
 

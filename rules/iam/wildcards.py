@@ -207,6 +207,15 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     operator, a negated operator, ``ForAllValues:`` (true when the key is absent) or a value of
     only ``*`` does not narrow, and the statement is still reported.
 
+    The example ARN is the one of the resource type each action acts on, per the Service
+    Authorization Reference (bundled as ``iam_arns.json``: the first required resource type of the
+    action, else its only one): ``ecs:RegisterTaskDefinition`` gets
+    ``arn:aws:ecs:<region>:<account>:task-definition/<family>:*``, not the ECS service ARN, and
+    ``ec2:CreateNetworkInterfacePermission`` a network-interface ARN
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    The service's usual example (``project/<project>`` for CodeBuild) is kept when it is an ARN
+    of that same type; S3 actions get the object or the bucket ARN.
+
     Failing::
 
         Resources:
@@ -292,20 +301,42 @@ def _actionable(action: str) -> bool:
 
 
 def resource_hint(actions: list[str]) -> str:
-    """ARN shapes for the given actions; S3 bucket-level actions get the bucket ARN, not ``bucket/*``."""
+    """ARN shapes for the given actions, at most three.
+
+    Each action gets the shape of the resource type it acts on: S3 object actions the object
+    ARN and bucket actions the bucket ARN; otherwise the service's usual example
+    (:func:`resource_shape`) when it names that resource type, else the ARN format the Service
+    Authorization Reference gives for the action's resource type (``ecs:RegisterTaskDefinition``
+    acts on a task definition, not on the ECS service the service's example names)."""
     shapes: list[str] = []
     for action in actions:
         service, _, name = action.partition(":")
-        shape = _ACTION_SHAPES.get(action.lower()) or _SERVICE_SHAPES.get(service.lower()) or resource_shape(service)
-        if service.lower() == "s3":
+        shape = _ACTION_SHAPES.get(action.lower()) or _SERVICE_SHAPES.get(service.lower())
+        if shape:
+            pass
+        elif service.lower() == "s3":
             shape = S3_OBJECT if _s3_object_action(name) else S3_BUCKET
         elif service.lower() == "iam":
             shape = _iam_shape(name)
-        elif service.lower() == "codebuild" and "report" in name.lower():
-            shape = "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
+        else:
+            shape = _typed_shape(action, resource_shape(service))
         if shape not in shapes:
             shapes.append(shape)
     return "; ".join(shapes[:3])
+
+
+def _typed_shape(action: str, usual: str) -> str:
+    """``usual`` (the service's example) if it is an ARN of the action's own resource type, else
+    that type's ARN format from the bundled table; ``usual`` when the table does not say."""
+    arn = _actions.resource_arn(action)
+    if arn is None:
+        return usual
+    # The part before the first name: `arn:aws:ecs:<region>:<account>:task-definition/`.
+    marked = arn.replace("<region>", "\0r").replace("<account>", "\0a")
+    kind = marked.split("<", 1)[0].replace("\0r", "<region>").replace("\0a", "<account>")
+    if kind in usual:
+        return usual
+    return f"`{arn}`"
 
 
 # Where the IAM002 hint of a service (which names the actions a CI/CD role needs) does not fit
@@ -321,9 +352,11 @@ def _iam_shape(name: str) -> str:
             kind = {"instanceprofile": "instance-profile", "samlprovider": "saml-provider", "oidcprovider": "oidc-provider"}.get(noun, noun)
             return f"`arn:aws:iam::<account>:{kind}/<name>`"
     return "the ARNs of the IAM roles, users or policies it changes"
+# Task definitions: every registration makes a new revision, so the example covers them all.
 _ACTION_SHAPES = {
     "ecs:runtask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
     "ecs:starttask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
+    "ecs:registertaskdefinition": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
 }
 S3_OBJECT = "`arn:aws:s3:::<bucket>/*` for object actions"
 S3_BUCKET = "`arn:aws:s3:::<bucket>` for bucket actions"
