@@ -164,3 +164,85 @@ def test_arn_table_reads_per_line_like_the_whole_file():
     for prefix, (arns, actions) in whole.items():
         assert all(a.count(":") >= 3 for a in arns), prefix
         assert all(-1 <= index < len(arns) for index in actions.values()), prefix
+
+
+ARNLESS_SERVICES = """\
+Resources:
+  DataPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: lakeformation:*
+            Resource: "*"
+          - Effect: Allow
+            Action: compute-optimizer:*
+            Resource: "*"
+          - Effect: Allow
+            Action: codebuild:*
+            Resource: "*"
+"""
+
+
+def test_iam002_service_without_resource_arns_is_not_told_to_scope_resource(tmp_path):
+    findings = sorted(_lint_text(tmp_path, "template.yaml", ARNLESS_SERVICES, "IAM002"), key=lambda f: f.line)
+    assert triples(findings) == [("IAM002", 9, 21), ("IAM002", 12, 21), ("IAM002", 15, 21)]
+    lake, optimizer, build = findings
+    for finding, service in ((lake, "lakeformation"), (optimizer, "compute-optimizer")):
+        assert f"no {service} action accepts a resource ARN, so `Resource` must stay `*`: list only the actions it calls" in finding.message
+        assert "scope" not in finding.message and "scope" not in finding.fix
+    # Lake Formation has permissions-management actions (GrantPermissions): still a warning.
+    assert (lake.severity.name, optimizer.severity.name, build.severity.name) == ("WARNING", "NOTE", "WARNING")
+    assert "arn:aws:codebuild:<region>:<account>:project/<project>" in build.message
+
+
+OWN_ACCOUNT_TRUST = """\
+Resources:
+  DeployRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              AWS:
+                - !Sub arn:aws:iam::${AWS::AccountId}:root
+                - !Sub arn:${AWS::Partition}:iam::${AWS::AccountId}:root
+                - !Ref AWS::AccountId
+                - !Sub arn:aws:iam::${ToolsAccount}:root
+                - arn:aws:iam::123456789012:root
+            Action: sts:AssumeRole
+"""
+
+OWN_ACCOUNT_TRUST_TF = """\
+data "aws_caller_identity" "current" {}
+
+resource "aws_iam_role" "deploy" {
+  name = "deploy"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+    }]
+  })
+}
+"""
+
+
+def test_iam007_trusting_the_templates_own_account_is_a_note(tmp_path):
+    findings = sorted(_lint_text(tmp_path, "template.yaml", OWN_ACCOUNT_TRUST, "IAM007"), key=lambda f: f.line)
+    assert triples(findings) == [("IAM007", line, 19) for line in (11, 12, 13, 14, 15)]
+    assert [f.severity.name for f in findings] == ["NOTE", "NOTE", "NOTE", "WARNING", "WARNING"]
+    assert "trusts its own account (its root)" in findings[0].message
+    assert "trusts a whole account (its root)" in findings[3].message
+
+
+def test_iam007_terraform_caller_identity_account_is_a_note(tmp_path):
+    findings = _lint_text(tmp_path, "main.tf", OWN_ACCOUNT_TRUST_TF, "IAM007")
+    assert triples(findings) == [("IAM007", 10, 27)]
+    assert findings[0].severity.name == "NOTE"

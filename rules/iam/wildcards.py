@@ -92,6 +92,18 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     CloudFormation execution role (trusted only by ``cloudformation.amazonaws.com``) is told to
     list the actions of the resource types its stacks declare instead of CI/CD examples.
 
+    A service none of whose actions accepts a resource ARN (per the bundled Service
+    Authorization Reference table: Lake Formation, Compute Optimizer, Inspector Classic…) cannot
+    be scoped by ``Resource``. The Service Authorization Reference, of its Resource types column:
+    "If there is no value for this column, you must specify all resources ("*") in the Resource
+    element of your policy statement" (e.g.
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    Its ``<service>:*`` is told to list only the actions it calls and keep ``Resource: "*"``.
+    That is a warning when the service has permissions-management actions (``lakeformation:*``
+    includes ``GrantPermissions`` and ``PutDataLakeSettings``, so the role can grant itself data
+    access), and a note otherwise: the wildcard then adds only more actions of the same kind, and
+    listing them is the whole fix.
+
     Failing::
 
         Resources:
@@ -136,6 +148,14 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
         first, service = found[0]
         text, service = clip(first.text), clip(service)
         stack_role = is_stack_role(doc)
+        if len(found) == 1 and arnless_service(service):
+            # Nothing to scope: `Resource` must stay "*" for this service; only the actions can shrink.
+            message = (f"{where(doc)} allows `{text}` on `Resource: \"*\"`: every {service} action{_extent(service)}; "
+                       f"no {service} action accepts a resource ARN, so `Resource` must stay `*`: list only the actions it calls")
+            fix = f"replace `{text}` with the specific {service} actions (keep `Resource: \"*\"`)"
+            severity = "warning" if _permission_actions(service) else "note"
+            yield Report(first.node, message, fix=fix, anchor=(first.text or "").lower(), severity=severity)
+            continue
         if len(found) == 1:
             hint = STACK_ROLE_HINT if stack_role else least_privilege(service)
             message = (f"{where(doc)} allows `{text}` on `Resource: \"*\"`: every {service} action{_extent(service)} "
@@ -147,9 +167,28 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
             message = (f"{where(doc)} allows `{text}` and {shown} on `Resource: \"*\"`: every action of "
                        f"{plural(len(found), 'service')} on every resource in the account; list only the actions it calls and scope them to their ARNs")
             fix = "replace each `<service>:*` with the specific actions and scope `Resource` to their ARNs"
-        related = tuple((v.node, f"`{clip(v.text)}`: every {clip(svc)} action{_extent(svc)}" + ("" if stack_role else f"; scope to {resource_shape(svc)}"))
+        related = tuple((v.node, f"`{clip(v.text)}`: every {clip(svc)} action{_extent(svc)}" + _related_scope(svc, stack_role))
                         for v, svc in found[1:])
         yield Report(first.node, message, fix=fix, anchor=",".join(sorted((v.text or "").lower() for v, _ in found)), related=related)
+
+
+def _related_scope(service: str, stack_role: bool) -> str:
+    """The scoping advice of one more service wildcard of a statement, for its related location."""
+    if arnless_service(service):
+        return f"; no {clip(service)} action accepts a resource ARN: list the actions, `Resource` stays `*`"
+    return "" if stack_role else f"; scope to {resource_shape(service)}"
+
+
+def arnless_service(service: str) -> bool:
+    """Whether the bundled table knows the service and none of its actions accepts a resource
+    ARN (Lake Formation: every action takes only ``Resource: "*"``)."""
+    actions = _actions.table().get(service.lower(), {})
+    return bool(actions) and not any(arn for _, arn in actions.values())
+
+
+def _permission_actions(service: str) -> int:
+    """How many of the service's actions are at the permissions-management access level."""
+    return sum(1 for level, _ in _actions.table().get(service.lower(), {}).values() if level == "P")
 
 
 STACK_ROLE_HINT = ("this CloudFormation execution role needs the create, update and delete actions of the resource types "
