@@ -258,3 +258,31 @@ _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]{1,64})\}")
 def _placeholder(match: re.Match[str]) -> str:
     """``${Region}`` → ``<region>``, ``${TaskDefinitionFamilyName}`` → ``<task-definition-family-name>``."""
     return "<" + _ARN_PLACEHOLDER_WORD.sub("-", match.group(1)).lower() + ">"
+
+
+@lru_cache(maxsize=1)
+def _cfn_handler_actions() -> frozenset[str]:
+    """``iam_cfn_actions.json`` as lower-cased ``service:action`` names, read on first use."""
+    import os
+
+    from pipelint.data import HERE
+
+    try:
+        with open(os.path.join(HERE, "iam_cfn_actions.json"), encoding="utf-8") as handle:
+            raw = json.load(handle)
+    except (OSError, ValueError):
+        return frozenset()
+    if not isinstance(raw, dict):
+        return frozenset()
+    return frozenset(
+        f"{prefix.lower()}:{str(entry).split('|', 1)[0].lower()}"
+        for prefix, entries in raw.items() if not prefix.startswith("_") and isinstance(entries, list)
+        for entry in entries
+    )
+
+
+def cloudformation_needs(action: str) -> bool:
+    """Whether a CloudFormation resource handler lists the action in its permissions although the
+    Service Authorization Reference table lacks it (``sso:UpdateApplicationProfileForAWSAccountInstance``):
+    the action exists."""
+    return action.lower() in _cfn_handler_actions()
