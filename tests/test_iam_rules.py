@@ -218,12 +218,15 @@ def test_pass_role_advice_names_the_receiving_service():
         ("IAM004", 19, 25, "warning", "role `PipelineRole` (inline policy `pass`) allows `iam:PassRole` on every role: it can hand any role, "
          "including an administrator role, to a service and run code as it; set `Resource` to the ARNs of the roles it must pass "
          "(e.g. `!GetAtt <Role>.Arn`)", "scope `Resource` to the passed roles' ARNs"),
-        # `role/*` is every role; the policy creates Lambda functions, so the service is Lambda.
+        # `role/*` is every role; the policy creates Lambda functions, so the service is Lambda. The statement
+        # also grants lambda:CreateFunction, which the role-ARN Resource and the condition would break: split first.
         ("IAM004", 25, 51, "warning", "role `PipelineRole` (inline policy `pass`) allows `iam:PassRole` on every role and without an "
          "`iam:PassedToService` condition: it can hand any role, including an administrator role, to a service and run code as it; "
-         "set `Resource` to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`) and add "
-         "`Condition: {StringEquals: {iam:PassedToService: lambda.amazonaws.com}}`",
-         "scope `Resource` to the passed roles' ARNs and add an `iam:PassedToService` condition"),
+         "move `iam:PassRole` into its own statement first (`Resource` and `Condition` apply to the whole statement and would "
+         "also restrict `lambda:CreateFunction`), then set its `Resource` to the ARNs of the roles it must pass "
+         "(e.g. `!GetAtt <Role>.Arn`) and add `Condition: {StringEquals: {iam:PassedToService: lambda.amazonaws.com}}`",
+         "move `iam:PassRole` into its own statement, with `Resource` set to the passed roles' ARNs and an "
+         "`iam:PassedToService` condition"),
     ]
 
 
@@ -287,7 +290,7 @@ def test_resource_hint_matches_each_actions_resource_type():
 
     assert resource_hint(["iam:CreatePolicy"]) == "`arn:aws:iam::<account>:policy/<name>`"
     assert resource_hint(["iam:AttachRolePolicy"]) == "`arn:aws:iam::<account>:role/<name>`"
-    assert resource_hint(["codebuild:CreateReport"]) == "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
+    assert resource_hint(["codebuild:CreateReport"]) == "`arn:aws:codebuild:<region>:<account>:report-group/<report-group-name>`"  # from the bundled ARN table
     assert resource_hint(["s3:PutBucketPolicy", "s3:GetObject"]) == (
         "`arn:aws:s3:::<bucket>` for bucket actions; `arn:aws:s3:::<bucket>/*` for object actions")
 

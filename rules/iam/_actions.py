@@ -4,11 +4,15 @@ The table maps a service prefix to ``{action: [access level letter, arn flag]}``
 is 1 when the action lists at least one resource type (so it can be limited to specific ARNs)
 and 0 when it only works with ``Resource: "*"``. It is read only when a rule actually needs it,
 so runs that lint no policy never pay for it.
+
+``pipelint/data/iam_arns.json`` (same source and refresh script) gives, for the writing actions,
+the ARN format of the resource type each acts on; :func:`resource_arn` reads it per service, on use.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from functools import cache, lru_cache
@@ -187,3 +191,98 @@ def restrictable(action: str) -> bool:
 def spell(action: str) -> str:
     """AWS's spelling of a known action, else the action as given."""
     return spellings().get(action.lower()) or action
+
+
+@lru_cache(maxsize=1)
+def _raw_arns() -> dict[str, str]:
+    """Service prefix → that service's line of ``iam_arns.json`` (parsed on first use), read once."""
+    import os
+
+    from pipelint.data import HERE
+
+    try:
+        with open(os.path.join(HERE, "iam_arns.json"), encoding="utf-8") as handle:
+            text = handle.read()
+    except OSError:
+        return {}
+    found: dict[str, str] = {}
+    for line in text.splitlines():
+        key, sep, value = line.partition('": ')
+        if sep and key.startswith('"') and not key.startswith('"_') and value.startswith("["):
+            found[key[1:].lower()] = value.rstrip().rstrip(",")
+    return found
+
+
+@cache
+def _service_arns(lower_prefix: str) -> tuple[list[str], dict[str, int]] | None:
+    """One service's ARN formats and ``{lower-cased action: index}``, parsed the first time it is needed."""
+    line = _raw_arns().get(lower_prefix)
+    if line is None:
+        return None
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and isinstance(value[0], list) and isinstance(value[1], dict)):
+        return None
+    arns = [str(a) for a in value[0]]
+    return arns, {str(k).lower(): int(v) for k, v in value[1].items() if isinstance(v, int)}
+
+
+_ARN_PLACEHOLDER_WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def resource_arn(action: str) -> str | None:
+    """The ARN shape of the resource type a writing action acts on, from the Service
+    Authorization Reference (``ecs:RegisterTaskDefinition`` →
+    ``arn:aws:ecs:<region>:<account>:task-definition/<task-definition-family-name>:<task-definition-revision-number>``),
+    or ``None`` when the table does not say (read and list actions, actions that work only on
+    ``"*"``, actions with several optional resource types)."""
+    entry = lookup(action)
+    if entry is None or entry[0] not in ("W", "T", "P") or not entry[1]:
+        return None
+    prefix, _, name = action.partition(":")
+    found = _service_arns(prefix.lower())
+    if found is None:
+        return None
+    arns, actions = found
+    index = actions.get(name.lower(), 0)
+    if not 0 <= index < len(arns):
+        return None
+    return "arn:aws:" + _PLACEHOLDER.sub(_placeholder, arns[index])
+
+
+_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]{1,64})\}")
+
+
+def _placeholder(match: re.Match[str]) -> str:
+    """``${Region}`` → ``<region>``, ``${TaskDefinitionFamilyName}`` → ``<task-definition-family-name>``."""
+    return "<" + _ARN_PLACEHOLDER_WORD.sub("-", match.group(1)).lower() + ">"
+
+
+@lru_cache(maxsize=1)
+def _cfn_handler_actions() -> frozenset[str]:
+    """``iam_cfn_actions.json`` as lower-cased ``service:action`` names, read on first use."""
+    import os
+
+    from pipelint.data import HERE
+
+    try:
+        with open(os.path.join(HERE, "iam_cfn_actions.json"), encoding="utf-8") as handle:
+            raw = json.load(handle)
+    except (OSError, ValueError):
+        return frozenset()
+    if not isinstance(raw, dict):
+        return frozenset()
+    return frozenset(
+        f"{prefix.lower()}:{str(entry).split('|', 1)[0].lower()}"
+        for prefix, entries in raw.items() if not prefix.startswith("_") and isinstance(entries, list)
+        for entry in entries
+    )
+
+
+def cloudformation_needs(action: str) -> bool:
+    """Whether a CloudFormation resource handler lists the action in its permissions although the
+    Service Authorization Reference table lacks it (``sso:UpdateApplicationProfileForAWSAccountInstance``):
+    the action exists."""
+    return action.lower() in _cfn_handler_actions()

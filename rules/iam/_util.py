@@ -249,3 +249,48 @@ def is_stack_role(doc: Document) -> bool:
     it needs whatever the stacks it deploys create, not a CI/CD role's few actions."""
     services = principal_services(doc)
     return bool(services) and all(s == "cloudformation.amazonaws.com" for s in services)
+
+
+# Condition keys that describe the resource a request acts on (IAM User Guide, "AWS global
+# condition context keys", resource properties; a service's own `<service>:ResourceTag/<key>`).
+_RESOURCE_KEYS = ("aws:resourceaccount", "aws:resourceorgid", "aws:resourceorgpaths")
+# Operators that fail when the key is absent and compare with the given values. `…IfExists`,
+# `Null`, the negated operators and `ForAllValues:` (true for an absent key) do not narrow.
+_NARROWING_OPERATORS = frozenset(("stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"))
+
+
+def _is_resource_key(key: str) -> bool:
+    lowered = key.lower()
+    if lowered in _RESOURCE_KEYS:
+        return True
+    prefix, sep, rest = lowered.partition(":")
+    return bool(sep and prefix and rest.startswith("resourcetag/") and len(rest) > len("resourcetag/"))
+
+
+def resource_condition(stmt: Statement) -> Scalar | None:
+    """The key of a ``Condition`` entry that limits which resources the statement applies to
+    (``StringEquals: {aws:ResourceTag/Role: deploy}``, ``aws:ResourceAccount``,
+    ``aws:ResourceOrgID``/``aws:ResourceOrgPaths``, ``<service>:ResourceTag/<key>``), or ``None``.
+
+    It counts only when the operator fails for a request without the key and every value is
+    concrete: a value that is only ``*``/``?`` wildcards matches any resource that has the key."""
+    for entry in stmt.conditions:
+        operator = entry.operator.lower()
+        if operator.startswith("foranyvalue:"):
+            operator = operator[len("foranyvalue:"):]
+        if operator not in _NARROWING_OPERATORS or not _is_resource_key(entry.key):
+            continue
+        values = entry.values()
+        if values and all(_concrete_condition_value(v) for v in values):
+            return entry.key_node
+    return None
+
+
+def _concrete_condition_value(value: Value) -> bool:
+    """Whether a condition value names something (an intrinsic counts: it is filled in with a
+    parameter or resource attribute); an empty string or a pure wildcard does not."""
+    if value.form == "dynamic":
+        return True
+    if value.form not in ("literal", "sub") or value.text is None:
+        return False
+    return value.text.strip("*?") != ""

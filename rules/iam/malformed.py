@@ -239,7 +239,19 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
     * otherwise only an action at most two edits away, starting with the same verb and of the
       same access level (a read is never "corrected" into a write or a delete);
     * actions that left the reference but that AWS still honours (``sso:GetPermissionsPolicy``,
-      ``sso:DescribePermissionsPolicies``) are valid legacy actions and not reported.
+      ``sso:DescribePermissionsPolicies``) are valid legacy actions and not reported;
+    * actions that an AWS CloudFormation resource handler needs are real even where the Service
+      Authorization Reference omits them or is newer than the bundled table, and are not
+      reported: ``sso:UpdateApplicationProfileForAWSAccountInstance`` is in the ``create`` handler
+      permissions of ``AWS::SSO::InstanceAccessControlAttributeConfiguration``. Every resource
+      provider schema lists, per handler, the IAM permissions it calls (``handlers.*.permissions``,
+      required by the provider definition meta-schema,
+      https://schema.cloudformation.us-east-1.amazonaws.com/provider.definition.schema.v1.json;
+      CloudFormation CLI User Guide, https://docs.aws.amazon.com/cloudformation-cli/latest/userguide/resource-type-schema.html).
+      The list is bundled as ``iam_cfn_actions.json`` (``scripts/refresh_cfn_actions.py``). Some
+      schemas name an API instead of its action (``s3:ListObjects``) or misspell one
+      (``ec2:DescribeSecurityGroup``), so the API-name check comes first, and a name within typo
+      distance of a listed action (the "did you mean" test below) is still reported.
 
     Failing::
 
@@ -294,6 +306,8 @@ def unknown_action(doc: Document, config: dict) -> Iterator[Report]:
                     target, why = mapped
                     yield Report(value.node, f"`{text}` is not an IAM action: {why}; write `{target}`", fix=f"write `{target}`")
                     continue
+                if _actions.cloudformation_needs(lowered) and close_action(prefix.lower(), name) is None:
+                    continue  # a handler needs it; not a near-typo of a listed action (schemas have typos too)
                 service = table.get(prefix.lower())
                 if service is None:
                     if "*" in prefix or "?" in prefix:

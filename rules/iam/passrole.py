@@ -9,6 +9,7 @@ from pipelint.api import Document, Mapping, Report, Scalar, Sequence, intrinsic,
 from pipelint.load.nodes import intrinsic_arg
 from pipelint.models.policy import Statement, Value, action_matches, policy_of
 
+from . import _actions
 from ._util import clip, covers_any, trusted_services, where
 
 
@@ -44,6 +45,17 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
     ``cloudformation.amazonaws.com``, an ECS task role ``ecs-tasks.amazonaws.com``), else from
     the role-taking actions the same policy grants (``lambda:CreateFunction`` → ``lambda``);
     IAM010 uses the same resource test, so the two rules never disagree.
+
+    When ``iam:PassRole`` shares its statement with other actions (``cloudformation:*``,
+    ``iam:CreateRole``…), the message and fix start with "move ``iam:PassRole`` into its own
+    statement": a statement's ``Resource`` and ``Condition`` apply to all of its actions, so
+    scoping ``Resource`` to role ARNs would stop ``cloudformation:CreateStack`` from reaching its
+    stacks, and an ``iam:PassedToService`` condition would deny the other actions outright, since
+    that key is present only in a request that passes a role. AWS: "If the key that you specify
+    in a policy condition is not present in the request context, the values do not match and
+    the condition is false" (IAM User Guide, "IAM JSON policy elements: Condition operators",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+    A statement whose only action is ``iam:PassRole`` is told to scope it in place.
 
     Failing::
 
@@ -84,15 +96,21 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
             continue
         has_service = "iam:passedtoservice" in stmt.condition_keys()
         value = values[0]
+        other = other_action(stmt)
+        split = (f"move `iam:PassRole` into its own statement first (`Resource` and `Condition` apply to the whole statement "
+                 f"and would also restrict {other}), then " if other else "")
+        split_fix = "move `iam:PassRole` into its own statement, " if other else ""
         if covers_any(stmt, "role"):
             services = receivers(doc, stmt) if not has_service else []
+            target = "its `Resource`" if other else "`Resource`"
             if has_service:
-                advice = "set `Resource` to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`)"
-                fix = "scope `Resource` to the passed roles' ARNs"
+                advice = f"{split}set {target} to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`)"
+                fix = split_fix + "scope `Resource` to the passed roles' ARNs"
             else:
-                advice = ("set `Resource` to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`) and add "
+                advice = (f"{split}set {target} to the ARNs of the roles it must pass (e.g. `!GetAtt <Role>.Arn`) and add "
                           f"`Condition: {{StringEquals: {{iam:PassedToService: {_shown(services)}}}}}`")
-                fix = "scope `Resource` to the passed roles' ARNs and add an `iam:PassedToService` condition"
+                fix = split_fix + ("with `Resource` set to the passed roles' ARNs and an `iam:PassedToService` condition" if other else
+                                   "scope `Resource` to the passed roles' ARNs and add an `iam:PassedToService` condition")
             condition = "" if has_service else " and without an `iam:PassedToService` condition"
             yield Report(
                 value.node,
@@ -105,11 +123,32 @@ def pass_role_unrestricted(doc: Document, config: dict) -> Iterator[Report]:
             yield Report(
                 value.node,
                 f"{where(doc)} allows `{clip(value.text)}` without an `iam:PassedToService` condition, so the roles can be passed to any service; "
-                f"add `Condition: {{StringEquals: {{iam:PassedToService: {_shown(services)}}}}}`"
+                f"{split}add `Condition: {{StringEquals: {{iam:PassedToService: {_shown(services)}}}}}`"
                 + ("" if services else " for the service that receives them"),
-                fix="add an `iam:PassedToService` condition",
+                fix=split_fix + ("with an `iam:PassedToService` condition" if other else "add an `iam:PassedToService` condition"),
                 severity="note",
             )
+
+
+def other_action(stmt: Statement) -> str | None:
+    """The first ``Action`` value of the statement that covers more than ``iam:PassRole``
+    (``iam:CreateRole``, ``cloudformation:*``, an intrinsic whose value is unknown), quoted for
+    a message, or ``None`` when every action of the statement is ``iam:PassRole`` itself (or ``iam:Pass*``).
+
+    Such a statement cannot be narrowed for ``iam:PassRole`` in place: its ``Resource`` and
+    ``Condition`` would narrow the other actions too."""
+    for value in stmt.actions:
+        text = value.text if value.form in ("literal", "sub") else None
+        if not text or not _only_passrole(text):
+            return f"`{clip(text)}`" if text else "its other actions"
+    return None
+
+
+def _only_passrole(text: str) -> bool:
+    """Whether an action value covers ``iam:PassRole`` and no other known action."""
+    if not action_matches(text, "iam:PassRole"):
+        return False
+    return [a.lower() for a in _actions.expand(text)] == ["iam:passrole"]
 
 
 def names_roles(stmt: Statement) -> bool:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, rule
-from pipelint.models.policy import Statement, policy_of
+from pipelint.models.policy import Statement, Value, policy_of
 
 from ._util import is_account_root, where
 
@@ -125,6 +126,17 @@ def broad_trust_policy(doc: Document, config: dict) -> Iterator[Report]:
     (or add an ``aws:PrincipalArn`` / ``sts:ExternalId`` condition; for GitHub, a
     ``token.actions.githubusercontent.com:sub`` condition naming your repository).
 
+    Trusting the template's *own* account (``!Sub arn:aws:iam::${AWS::AccountId}:root``,
+    ``!Ref AWS::AccountId``, Terraform's ``data.aws_caller_identity.current.account_id``) is a
+    note, not a warning: an account principal delegates the decision to that account's own
+    identity policies, and only principals that an identity policy there allows
+    ``sts:AssumeRole`` on the role can assume it (IAM User Guide, "AWS JSON policy elements:
+    Principal", AWS account principals,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-accounts).
+    No outsider gains anything, but any role of the account allowed ``sts:AssumeRole`` on ``*``
+    (PowerUserAccess allows every non-IAM action) can still take this role's permissions, so the
+    note stays. Another account's root (``${ToolsAccount}``, a literal id) stays a warning.
+
     Failing::
 
         Resources:
@@ -172,6 +184,16 @@ def broad_trust_policy(doc: Document, config: dict) -> Iterator[Report]:
             elif principal.type == "AWS" and is_account_root(value):
                 if _restricted(stmt, _TRUST_NARROWING):
                     continue
+                if own_account(value):
+                    yield Report(
+                        value.node,
+                        f"{where(doc)} trusts its own account (its root), so any principal of this account whose policies allow "
+                        "`sts:AssumeRole` on this role can assume it (a role allowed `sts:AssumeRole` on `*`, as PowerUserAccess "
+                        "is, too); if only a few roles assume it, trust their ARNs (`arn:aws:iam::<account>:role/<role>`)",
+                        fix="trust the ARNs of the roles that assume it, or check which principals may call `sts:AssumeRole` on `*`",
+                        severity="note",
+                    )
+                    continue
                 yield Report(
                     value.node,
                     f"{where(doc)} trusts a whole account (its root), so every principal there allowed `sts:AssumeRole` can assume this role; "
@@ -191,6 +213,21 @@ def broad_trust_policy(doc: Document, config: dict) -> Iterator[Report]:
                     f"(and `StringEquals: {{{_GITHUB_OIDC}:aud: sts.amazonaws.com}}`)",
                     fix="add a `sub` condition naming your repository and branch",
                 )
+
+
+_OWN_ACCOUNT_ID = r"\$\{(?:AWS::AccountId|data\.aws_caller_identity\.[A-Za-z0-9_-]{1,64}\.account_id)\}"
+_OWN_ACCOUNT = re.compile(rf"^(?:arn:(?:aws[a-z-]{{0,16}}|\$\{{AWS::Partition\}}):iam::{_OWN_ACCOUNT_ID}:root|{_OWN_ACCOUNT_ID})$")
+
+
+def own_account(value: Value) -> bool:
+    """Whether an account principal is the account the template deploys to: ``${AWS::AccountId}``
+    (``!Ref AWS::AccountId``, ``!Sub arn:aws:iam::${AWS::AccountId}:root``) or Terraform's
+    ``data.aws_caller_identity.<name>.account_id``."""
+    if value.form == "dynamic":
+        return getattr(value.node, "to_python", lambda: None)() == {"Ref": "AWS::AccountId"}
+    if value.form != "sub" or not value.text:
+        return False
+    return bool(_OWN_ACCOUNT.match(value.text))
 
 
 def _is_github(text: str | None, keys: set[str]) -> bool:

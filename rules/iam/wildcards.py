@@ -8,7 +8,17 @@ from pipelint.api import Document, Report, rule
 from pipelint.models.policy import Statement, Value, policy_of
 
 from . import _actions
-from ._util import clip, is_kms_key_policy, is_stack_role, least_privilege, literal_actions, plural, resource_shape, where
+from ._util import (
+    clip,
+    is_kms_key_policy,
+    is_stack_role,
+    least_privilege,
+    literal_actions,
+    plural,
+    resource_condition,
+    resource_shape,
+    where,
+)
 
 
 @rule("IAM001", "action-wildcard", severity="warning", kinds=("policy",), flavors=("identity", "resource"),
@@ -82,6 +92,18 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     CloudFormation execution role (trusted only by ``cloudformation.amazonaws.com``) is told to
     list the actions of the resource types its stacks declare instead of CI/CD examples.
 
+    A service none of whose actions accepts a resource ARN (per the bundled Service
+    Authorization Reference table: Lake Formation, Compute Optimizer, Inspector Classic…) cannot
+    be scoped by ``Resource``. The Service Authorization Reference, of its Resource types column:
+    "If there is no value for this column, you must specify all resources ("*") in the Resource
+    element of your policy statement" (e.g.
+    https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    Its ``<service>:*`` is told to list only the actions it calls and keep ``Resource: "*"``.
+    That is a warning when the service has permissions-management actions (``lakeformation:*``
+    includes ``GrantPermissions`` and ``PutDataLakeSettings``, so the role can grant itself data
+    access), and a note otherwise: the wildcard then adds only more actions of the same kind, and
+    listing them is the whole fix.
+
     Failing::
 
         Resources:
@@ -126,6 +148,14 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
         first, service = found[0]
         text, service = clip(first.text), clip(service)
         stack_role = is_stack_role(doc)
+        if len(found) == 1 and arnless_service(service):
+            # Nothing to scope: `Resource` must stay "*" for this service; only the actions can shrink.
+            message = (f"{where(doc)} allows `{text}` on `Resource: \"*\"`: every {service} action{_extent(service)}; "
+                       f"no {service} action accepts a resource ARN, so `Resource` must stay `*`: list only the actions it calls")
+            fix = f"replace `{text}` with the specific {service} actions (keep `Resource: \"*\"`)"
+            severity = "warning" if _permission_actions(service) else "note"
+            yield Report(first.node, message, fix=fix, anchor=(first.text or "").lower(), severity=severity)
+            continue
         if len(found) == 1:
             hint = STACK_ROLE_HINT if stack_role else least_privilege(service)
             message = (f"{where(doc)} allows `{text}` on `Resource: \"*\"`: every {service} action{_extent(service)} "
@@ -137,9 +167,28 @@ def service_wildcard(doc: Document, config: dict) -> Iterator[Report]:
             message = (f"{where(doc)} allows `{text}` and {shown} on `Resource: \"*\"`: every action of "
                        f"{plural(len(found), 'service')} on every resource in the account; list only the actions it calls and scope them to their ARNs")
             fix = "replace each `<service>:*` with the specific actions and scope `Resource` to their ARNs"
-        related = tuple((v.node, f"`{clip(v.text)}`: every {clip(svc)} action{_extent(svc)}" + ("" if stack_role else f"; scope to {resource_shape(svc)}"))
+        related = tuple((v.node, f"`{clip(v.text)}`: every {clip(svc)} action{_extent(svc)}" + _related_scope(svc, stack_role))
                         for v, svc in found[1:])
         yield Report(first.node, message, fix=fix, anchor=",".join(sorted((v.text or "").lower() for v, _ in found)), related=related)
+
+
+def _related_scope(service: str, stack_role: bool) -> str:
+    """The scoping advice of one more service wildcard of a statement, for its related location."""
+    if arnless_service(service):
+        return f"; no {clip(service)} action accepts a resource ARN: list the actions, `Resource` stays `*`"
+    return "" if stack_role else f"; scope to {resource_shape(service)}"
+
+
+def arnless_service(service: str) -> bool:
+    """Whether the bundled table knows the service and none of its actions accepts a resource
+    ARN (Lake Formation: every action takes only ``Resource: "*"``)."""
+    actions = _actions.table().get(service.lower(), {})
+    return bool(actions) and not any(arn for _, arn in actions.values())
+
+
+def _permission_actions(service: str) -> int:
+    """How many of the service's actions are at the permissions-management access level."""
+    return sum(1 for level, _ in _actions.table().get(service.lower(), {}).values() if level == "P")
 
 
 STACK_ROLE_HINT = ("this CloudFormation execution role needs the create, update and delete actions of the resource types "
@@ -185,6 +234,27 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
     own VPC policy grants on ``"*"`` ("Allow CodeBuild access to AWS services required to create
     a VPC network interface": ``ec2:CreateNetworkInterface``, ``ec2:DeleteNetworkInterface``).
 
+    Also not reported: a statement whose ``Condition`` already limits the resources, so ``"*"``
+    is not every resource: ``aws:ResourceTag/<key>``, ``<service>:ResourceTag/<key>``,
+    ``aws:ResourceAccount``, ``aws:ResourceOrgID`` or ``aws:ResourceOrgPaths`` under
+    ``StringEquals``/``StringEqualsIgnoreCase``/``StringLike``/``ArnEquals``/``ArnLike`` (or their
+    ``ForAnyValue:`` form) with a concrete value (attribute-based access control, which finds
+    roles in other accounts by tag, as ``sam pipeline init``'s template does). These keys
+    describe the resource of the request (IAM User Guide, "AWS global condition context keys",
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html),
+    and a key absent from the request makes such an operator false. A ``…IfExists`` or ``Null``
+    operator, a negated operator, ``ForAllValues:`` (true when the key is absent) or a value of
+    only ``*`` does not narrow, and the statement is still reported.
+
+    The example ARN is the one of the resource type each action acts on, per the Service
+    Authorization Reference (bundled as ``iam_arns.json``: the first required resource type of the
+    action, else its only one): ``ecs:RegisterTaskDefinition`` gets
+    ``arn:aws:ecs:<region>:<account>:task-definition/<family>:*``, not the ECS service ARN, and
+    ``ec2:CreateNetworkInterfacePermission`` a network-interface ARN
+    (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticcontainerservice.html).
+    The service's usual example (``project/<project>`` for CodeBuild) is kept when it is an ARN
+    of that same type; S3 actions get the object or the bucket ARN.
+
     Failing::
 
         Resources:
@@ -218,6 +288,8 @@ def resource_wildcard(doc: Document, config: dict) -> Iterator[Report]:
         star = stmt.resource_star
         if not stmt.allow or star is None or service_wildcards(stmt) or any(v.is_star for v in stmt.actions):
             continue  # IAM001/IAM002 already ask to scope this statement
+        if resource_condition(stmt) is not None:
+            continue  # a resource tag, account or organization condition already limits "*"
         named: list[str] = []
         covered_all: list[str] = []
         for value in literal_actions(stmt):
@@ -268,20 +340,42 @@ def _actionable(action: str) -> bool:
 
 
 def resource_hint(actions: list[str]) -> str:
-    """ARN shapes for the given actions; S3 bucket-level actions get the bucket ARN, not ``bucket/*``."""
+    """ARN shapes for the given actions, at most three.
+
+    Each action gets the shape of the resource type it acts on: S3 object actions the object
+    ARN and bucket actions the bucket ARN; otherwise the service's usual example
+    (:func:`resource_shape`) when it names that resource type, else the ARN format the Service
+    Authorization Reference gives for the action's resource type (``ecs:RegisterTaskDefinition``
+    acts on a task definition, not on the ECS service the service's example names)."""
     shapes: list[str] = []
     for action in actions:
         service, _, name = action.partition(":")
-        shape = _ACTION_SHAPES.get(action.lower()) or _SERVICE_SHAPES.get(service.lower()) or resource_shape(service)
-        if service.lower() == "s3":
+        shape = _ACTION_SHAPES.get(action.lower()) or _SERVICE_SHAPES.get(service.lower())
+        if shape:
+            pass
+        elif service.lower() == "s3":
             shape = S3_OBJECT if _s3_object_action(name) else S3_BUCKET
         elif service.lower() == "iam":
             shape = _iam_shape(name)
-        elif service.lower() == "codebuild" and "report" in name.lower():
-            shape = "`arn:aws:codebuild:<region>:<account>:report-group/<report-group>`"
+        else:
+            shape = _typed_shape(action, resource_shape(service))
         if shape not in shapes:
             shapes.append(shape)
     return "; ".join(shapes[:3])
+
+
+def _typed_shape(action: str, usual: str) -> str:
+    """``usual`` (the service's example) if it is an ARN of the action's own resource type, else
+    that type's ARN format from the bundled table; ``usual`` when the table does not say."""
+    arn = _actions.resource_arn(action)
+    if arn is None:
+        return usual
+    # The part before the first name: `arn:aws:ecs:<region>:<account>:task-definition/`.
+    marked = arn.replace("<region>", "\0r").replace("<account>", "\0a")
+    kind = marked.split("<", 1)[0].replace("\0r", "<region>").replace("\0a", "<account>")
+    if kind in usual:
+        return usual
+    return f"`{arn}`"
 
 
 # Where the IAM002 hint of a service (which names the actions a CI/CD role needs) does not fit
@@ -297,9 +391,11 @@ def _iam_shape(name: str) -> str:
             kind = {"instanceprofile": "instance-profile", "samlprovider": "saml-provider", "oidcprovider": "oidc-provider"}.get(noun, noun)
             return f"`arn:aws:iam::<account>:{kind}/<name>`"
     return "the ARNs of the IAM roles, users or policies it changes"
+# Task definitions: every registration makes a new revision, so the example covers them all.
 _ACTION_SHAPES = {
     "ecs:runtask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
     "ecs:starttask": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
+    "ecs:registertaskdefinition": "`arn:aws:ecs:<region>:<account>:task-definition/<family>:*`",
 }
 S3_OBJECT = "`arn:aws:s3:::<bucket>/*` for object actions"
 S3_BUCKET = "`arn:aws:s3:::<bucket>` for bucket actions"
