@@ -106,3 +106,60 @@ def test_corpus_export_assignments_are_not_reported():
     codes = findings(path)
     assert [c for c in codes if c[0] in ("SC2046", "SC2086")] == []
     assert ("SC2155", "warning", 14, 14) in codes
+
+
+# ------------------------------------------------------------------------------------------------
+# Item 11: `export $(printf "A=%s B=%s C=%s" $(aws sts assume-role … --output text))`
+
+ASSUME_ROLE = (
+    'export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s" '
+    '$(aws sts assume-role --role-arn "$ROLE" --role-session-name b '
+    '--query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]" --output text))'
+)
+
+
+def test_printf_exports_match_only_the_exact_idiom():
+    from pipelint.rules.buildspec._shell_words import printf_exports
+
+    (idiom,) = printf_exports(ASSUME_ROLE)
+    assert (idiom.outer, idiom.format) == (7, 16)
+    assert [ASSUME_ROLE[a:a + 6] for a in idiom.arguments] == ["$(aws "]
+    assert len(printf_exports('x; export $(printf \'A=%s B=%s\' $(cmd a) $(cmd b))')[0].arguments) == 2
+    for other in (
+        'export $(printf "A=%s %d" $(cmd))',  # a format word that is not NAME=%s
+        'export $(printf "A=%s" "$(cmd)")',  # quoted: one argument, SC2183 is right
+        'export $(printf "A=%s" $(cmd) extra)',  # another argument
+        'export $(printf "A=%s" $(a $(b)))',  # nested parentheses: not modelled
+        'export $(printf "A=%s" $(cmd)) more',  # more than the one substitution
+        'echo export $(printf "A=%s" $(cmd))',  # not the export builtin
+        'printf "A=%s B=%s" $(cmd)',  # not exported
+    ):
+        assert printf_exports(other) == [], other
+
+
+@needs_shellcheck
+def test_printf_export_idiom_gets_no_sc2046_or_sc2183(tmp_path):
+    path = buildspec(tmp_path, ASSUME_ROLE + """
+export $(printf "A=%s B=%s %s" $(cat f))
+printf "A=%s B=%s" $(cat f)
+export $(printf "A=%s B=%s" "$(cat f)")
+""")
+    assert findings(path) == [
+        ("SC2046", "warning", 6, 16),  # a bare %s word: not the idiom (both substitutions)
+        ("SC2046", "warning", 6, 40),
+        ("SC2046", "warning", 7, 28),  # printf alone: not exported
+        ("SC2046", "warning", 8, 16),  # the printf argument is quoted: not the idiom ...
+        ("SC2183", "warning", 6, 25),
+        ("SC2183", "warning", 7, 16),
+        ("SC2183", "warning", 8, 25),  # ... and one argument for two %s is a real bug
+    ]
+
+
+@needs_shellcheck
+def test_corpus_assume_role_idiom_is_not_reported():
+    path = os.path.join(CORPUS, "buildspec", "118", "buildspec.yaml")
+    if not os.path.isfile(path):
+        pytest.skip(f"corpus not found at {CORPUS}")
+    codes = findings(path)
+    assert [c for c in codes if c[2] == 20] == []
+    assert ("SC3046", "warning", 16, 9) in codes  # `source` on the line before: unchanged here

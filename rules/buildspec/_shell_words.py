@@ -209,3 +209,48 @@ def _end_word(frame: _Frame, text: str, end: int, found: list[DeclarationValue])
     elif frame.declaring and assignment:
         found.append(DeclarationValue(start + assignment.end(), end, tuple(frame.nested)))
     frame.word_count += 1
+
+
+# `export $(printf "A=%s B=%s" $(cmd …))`: the format holds only NAME=%s words, every other
+# argument of printf is an unquoted `$(…)` (without nested parentheses), and the outer `$(…)` is
+# the whole argument list of an `export` that is a command of its own.
+_NAME_FORMAT = r"[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*=%s[ \t]*)+"
+_PRINTF_EXPORT = lazy_regex(
+    r"(?m)(?:^|[;&|]|\bthen\b|\bdo\b|\belse\b)[ \t]*export[ \t]+"
+    r"(\$\([ \t]*printf[ \t]+"
+    rf"(\"{_NAME_FORMAT}\"|'{_NAME_FORMAT}')"
+    r"((?:[ \t]+\$\([^()`]*\))+)[ \t]*\))"
+    r"[ \t]*(?=[;&|\n]|$)"
+)
+
+
+class PrintfExport(ValueRecord):
+    """One ``export $(printf "A=%s B=%s" $(cmd))``: where its parts start, as text offsets."""
+
+    __slots__ = ("outer", "format", "arguments")
+
+    outer: int  # the `$(` around printf
+    format: int  # the format string's opening quote
+    arguments: tuple[int, ...]  # the `$(` of each argument after the format
+
+    def __init__(self, outer: int, format: int, arguments: tuple[int, ...]) -> None:
+        self.outer = outer
+        self.format = format
+        self.arguments = arguments
+
+
+def printf_exports(text: str) -> list[PrintfExport]:
+    """Every ``export $(printf "<NAME=%s words>" $(cmd) …)`` in ``text``: the idiom that exports
+    the words a command prints (``aws sts assume-role … --output text``) as variables, where
+    splitting both substitutions is the point."""
+    found: list[PrintfExport] = []
+    for match in _PRINTF_EXPORT.finditer(text):
+        arguments = match.group(3)
+        base = match.start(3)
+        starts: list[int] = []
+        position = arguments.find("$(")
+        while position != -1:
+            starts.append(base + position)
+            position = arguments.find("$(", position + 2)
+        found.append(PrintfExport(match.start(1), match.start(2), tuple(starts)))
+    return found

@@ -23,7 +23,7 @@ from ._shell_script import (
     safe_variables,
     source_positions,
 )
-from ._shell_words import DeclarationValue, declaration_values
+from ._shell_words import DeclarationValue, declaration_values, printf_exports
 from ._shellcheck_cache import load_comments, results_key, store_comments
 
 TIMEOUT = 20.0
@@ -103,7 +103,18 @@ def shellcheck(doc, config):
     gives SC2155 (which stays) on the same word. Older dash releases may still split such a
     value. A ``$(…)`` nested in the value runs a command whose own arguments do split
     (``export X=$(echo $DIR)`` keeps SC2086 on ``$DIR``), and ``export $(cmd)``, with no
-    ``NAME=``, splits and stays reported.
+    ``NAME=``, splits and stays reported. One such ``export $(…)`` is left alone: the idiom
+    ``export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"
+    $(aws sts assume-role … --query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]"
+    --output text))``. The AWS CLI's ``text`` output puts the three values on one line,
+    separated by tabs, and none of them can hold a blank or a glob character, so splitting the
+    inner ``$(…)`` gives printf its three arguments, and splitting printf's output gives
+    ``export`` its three ``NAME=value`` words: quoting either, as SC2046 advises, breaks the
+    command, and SC2183 ("3 variables, but is passed 1 argument") counts the arguments before
+    splitting. These three codes are dropped only for exactly this shape: an ``export`` (a
+    command of its own) whose one argument is ``$(printf <format> $(…) …)``, the format quoted
+    and made only of ``NAME=%s`` words, every printf argument after it an unquoted ``$(…)``.
+    With a quoted argument (``"$(cmd)"``) SC2183 is a real bug and stays.
 
     Options (``[tool.pipelint.rule-options.BS901]``): ``exclude``, more codes to leave out
     (``exclude = ["SC2086"]``); ``include``, codes left out by default to report after all
@@ -432,13 +443,14 @@ def _command_word(script: Script, line: int, column: int) -> str:
 class _Context(ValueRecord):
     """What the noise filters need besides the finding itself."""
 
-    __slots__ = ("script", "safe", "elsewhere", "separate", "declarations")
+    __slots__ = ("script", "safe", "elsewhere", "separate", "declarations", "printf_exports")
 
     script: Script
     safe: set[str]  # variables whose expansion cannot split or glob
     elsewhere: str  # the buildspec's text outside its commands
     separate: bool  # version 0.1: each command in its own shell
     declarations: dict[int, list[DeclarationValue]]  # per command (id): `export X=…` values, in node.value offsets
+    printf_exports: dict[int, tuple[set[int], set[int]]]  # per command (id): `export $(printf …)` offsets
 
     def __init__(self, script: Script, safe: set[str], elsewhere: str, separate: bool) -> None:
         self.script = script
@@ -446,6 +458,7 @@ class _Context(ValueRecord):
         self.elsewhere = elsewhere
         self.separate = separate
         self.declarations = {}
+        self.printf_exports = {}
 
 
 def _in_declaration_value(command: Command, span: tuple[int, int], context: _Context) -> bool:
@@ -463,6 +476,23 @@ def _in_declaration_value(command: Command, span: tuple[int, int], context: _Con
     return any(value.holds(*span) for value in values)
 
 
+def _in_printf_export(code: int, command: Command, start: int, context: _Context) -> bool:
+    """Whether a SC2046 or SC2183 at ``start`` (an offset in the command's value) is about
+    ``export $(printf "A=%s B=%s" $(cmd))`` (:func:`._shell_words.printf_exports`): SC2046 on
+    either substitution, SC2183 on the format. Found once per command."""
+    known = context.printf_exports.get(id(command))
+    if known is None:
+        origin = command.origin
+        substitutions: set[int] = set()
+        formats: set[int] = set()
+        for idiom in printf_exports(command.text) if "printf" in command.text else ():
+            substitutions.add(origin[idiom.outer])
+            substitutions.update(origin[argument] for argument in idiom.arguments)
+            formats.add(origin[idiom.format])
+        known = context.printf_exports[id(command)] = (substitutions, formats)
+    return start in (known[0] if code == 2046 else known[1])
+
+
 # Codes a placeholder (a CodePipeline or Fn::Sub variable replaced by a constant word) provokes.
 _CONSTANT_CODES = frozenset({2043, 2050, 2078, 2157, 2193, 2194})
 _UNUSED = lazy_regex(r"^([A-Za-z_][A-Za-z0-9_]*) appears unused")
@@ -477,6 +507,8 @@ def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, com
         # `cd dir` as a whole command: CodeBuild stops when a command fails, and a subshell
         # or a `{ }` group cannot span separate commands.
         return True
+    if code in (2046, 2183) and _in_printf_export(code, command, start, context):
+        return True  # `export $(printf "A=%s B=%s" $(aws … --output text))`: splitting is the point
     if code in (2046, 2086) and _in_declaration_value(command, span, context):
         return True  # `export X=$(cmd)`, `export PATH=$PATH:$PWD`: an assignment, never split
     if code == 2086:
