@@ -162,4 +162,76 @@ def test_corpus_assume_role_idiom_is_not_reported():
         pytest.skip(f"corpus not found at {CORPUS}")
     codes = findings(path)
     assert [c for c in codes if c[2] == 20] == []
-    assert ("SC3046", "warning", 16, 9) in codes  # `source` on the line before: unchanged here
+    assert ("SC3046", "note", 16, 9) in codes  # `source` on the line before: a note (item 6), not dropped
+
+
+# ------------------------------------------------------------------------------------------------
+# Item 6: sh-only portability codes (SC2240, SC3xxx) when nothing tells whether /bin/sh is dash
+
+PORTABILITY = """
+. ./assume-role.sh ${ROLE} deploy
+set -euo pipefail
+source ./env.sh
+shasum -a 256 -c <<< "$SUMS"
+diff <(sort a) <(sort b)
+"""
+
+
+@needs_shellcheck
+def test_portability_codes_are_notes_when_the_shell_is_unknown(tmp_path):
+    path = buildspec(tmp_path, PORTABILITY)
+    assert findings(path) == [
+        ("SC2086", "note", 5, 28),  # unchanged: `.` reads a file
+        ("SC2240", "note", 5, 28),  # `.` with arguments: bash passes them, dash drops them
+        ("SC3001", "warning", 9, 14),  # process substitution: also refused by bash < 5.1 as sh
+        ("SC3001", "warning", 9, 24),
+        ("SC3011", "note", 8, 26),  # here-string
+        ("SC3040", "note", 6, 18),  # set -o pipefail
+        ("SC3046", "note", 7, 9),  # source
+    ]
+    messages = {f.message for f in lint(path, select=["BS901"]) if f.message.startswith("SC3046")}
+    assert messages == {
+        "SC3046: In POSIX sh, 'source' in place of '.' is undefined; a problem only where /bin/sh is dash "
+        "(CodeBuild's Ubuntu `standard` images), not on Amazon Linux, where it is bash; `env.shell: bash` "
+        "makes it work on both"
+    }
+
+
+@needs_shellcheck
+def test_portability_codes_stay_warnings_when_sh_or_an_image_is_known(tmp_path):
+    expected = [
+        ("SC2086", "note", 7, 28),
+        ("SC2240", "warning", 7, 28),
+        ("SC3001", "warning", 11, 14),
+        ("SC3001", "warning", 11, 24),
+        ("SC3011", "warning", 10, 26),
+        ("SC3040", "warning", 8, 18),
+        ("SC3046", "warning", 9, 9),
+    ]
+    (tmp_path / "sh").mkdir()
+    assert findings(buildspec(tmp_path / "sh", PORTABILITY, head="env:\n  shell: /bin/sh\n")) == expected
+    config = tmp_path / ".pipelint.toml"
+    config.write_text('[rule-options.BS901]\nimage = "aws/codebuild/standard:7.0"\n')
+    (tmp_path / "ubuntu").mkdir()
+    shifted = [(code, severity, line - 2, col) for code, severity, line, col in expected]
+    assert findings(buildspec(tmp_path / "ubuntu", PORTABILITY), config_path=str(config)) == shifted
+    config.write_text('[rule-options.BS901]\nimage = "aws/codebuild/amazonlinux-x86_64-standard:5.0"\n')
+    # bash: none of the portability codes, only the unquoted argument of `.`
+    assert findings(buildspec(tmp_path / "ubuntu", PORTABILITY), config_path=str(config)) == [("SC2086", "note", 5, 28)]
+
+
+@needs_shellcheck
+def test_portability_notes_come_back_the_same_from_the_cache(tmp_path):
+    path = buildspec(tmp_path, PORTABILITY)
+    cache = str(tmp_path / "cache")
+    cold = findings(path, cache_dir=cache)
+    assert os.listdir(cache)  # the run stored ShellCheck's results
+    assert findings(path, cache_dir=cache) == cold
+
+
+@needs_shellcheck
+def test_corpus_sam_buildspec_dot_with_arguments_is_a_note():
+    path = os.path.join(CORPUS, "buildspec", "019", "buildspec_deploy.yml")
+    if not os.path.isfile(path):
+        pytest.skip(f"corpus not found at {CORPUS}")
+    assert ("SC2240", "note", 11, 28) in findings(path)

@@ -116,6 +116,24 @@ def shellcheck(doc, config):
     and made only of ``NAME=%s`` words, every printf argument after it an unquoted ``$(…)``.
     With a quoted argument (``"$(cmd)"``) SC2183 is a real bug and stays.
 
+    What ``sh`` is depends on the image. CodeBuild runs the commands as Shell Command Language
+    (``sh``) commands unless ``env.shell`` is ``bash`` ("Shells and commands in build
+    environments" and the ``env.shell`` entry of the buildspec reference, CodeBuild User Guide).
+    The Ubuntu ``standard`` images are built from Ubuntu (``standard:7.0`` from Ubuntu 22.04, per
+    its Dockerfile in github.com/aws/aws-codebuild-docker-images), whose /bin/sh is dash; the
+    Amazon Linux images are built from Amazon Linux, whose /bin/sh is bash. Constructs bash
+    accepts as ``sh`` and dash does not (observed with dash 0.5.12: ``. script a b`` runs the
+    script without its arguments, SC2240; ``set -o pipefail`` is an "Illegal option", SC3040;
+    ``source`` is "not found", SC3046; ``<<<`` is a syntax error, SC3011) are reported by
+    SC2240 and the SC3xxx codes ("In POSIX sh, … is undefined"). When nothing tells the shell
+    (no ``env.shell``, no ``default-shell`` or ``image`` option, no project image: a buildspec
+    file linted on its own), these are notes that say they matter only where /bin/sh is dash;
+    with ``env.shell: /bin/sh``, the ``default-shell`` option or a known image other than Amazon
+    Linux they stay warnings. SC3001 (``<(…)``) always stays a warning: bash before 5.1 rejects
+    process substitution when it runs as ``sh`` (Amazon Linux 2 has bash 4.2). BS901 checks one
+    document at a time, so a buildspec file is not matched to a project elsewhere in the tree
+    that names it; give such files the ``image`` option.
+
     Options (``[tool.pipelint.rule-options.BS901]``): ``exclude``, more codes to leave out
     (``exclude = ["SC2086"]``); ``include``, codes left out by default to report after all
     (``include = ["SC2006"]``); ``default-shell``, the dialect when ``env.shell`` is not set;
@@ -156,6 +174,7 @@ def shellcheck(doc, config):
         return
     config = config or {}
     dialect = _dialect(doc, config)
+    unknown_shell = dialect == DEFAULT_SHELL and _shell_unknown(doc, config)
     if dialect is None:
         return
     commands = commands_of(root)
@@ -207,7 +226,7 @@ def shellcheck(doc, config):
             if reported is not None and key is not None:
                 store_comments(key, reported, script.text)
             comments = reported or []
-        context = _Context(script, safe, elsewhere, separate)
+        context = _Context(script, safe, elsewhere, separate, unknown_shell)
         broken = _unparsable(comments, script)
         if broken is None or round_ == _ROUNDS - 1 or len(remaining) == 1:
             yield from _reports(comments, context)
@@ -239,6 +258,22 @@ def _dialect(doc, config: dict) -> str | None:
     if image and "amazonlinux" in image.lower():
         return "bash"
     return DEFAULT_SHELL
+
+
+def _shell_unknown(doc, config: dict) -> bool:
+    """Whether nothing tells which ``/bin/sh`` runs the commands: no ``env.shell``, no
+    ``default-shell`` option and no image (a buildspec file linted on its own)."""
+    return not bs.shell(doc) and not config.get("default-shell") and bs.image(doc, config) is None
+
+
+# SC2240 (`.` with arguments) and SC3xxx ("In POSIX sh, … is undefined"): constructs bash runs as
+# /bin/sh and dash does not. SC3001 (process substitution) is not one: bash before 5.1, invoked
+# as sh, rejects it too (Amazon Linux 2 has bash 4.2).
+_DASH_ONLY_CODES = frozenset({2240, *range(3002, 4000)})
+DASH_ONLY = (
+    "; a problem only where /bin/sh is dash (CodeBuild's Ubuntu `standard` images), not on Amazon "
+    "Linux, where it is bash; `env.shell: bash` makes it work on both"
+)
 
 
 def _in_fn_sub(doc) -> bool:
@@ -443,20 +478,22 @@ def _command_word(script: Script, line: int, column: int) -> str:
 class _Context(ValueRecord):
     """What the noise filters need besides the finding itself."""
 
-    __slots__ = ("script", "safe", "elsewhere", "separate", "declarations", "printf_exports")
+    __slots__ = ("script", "safe", "elsewhere", "separate", "unknown_shell", "declarations", "printf_exports")
 
     script: Script
     safe: set[str]  # variables whose expansion cannot split or glob
     elsewhere: str  # the buildspec's text outside its commands
     separate: bool  # version 0.1: each command in its own shell
+    unknown_shell: bool  # no env.shell, option or image says whether /bin/sh is dash or bash
     declarations: dict[int, list[DeclarationValue]]  # per command (id): `export X=…` values, in node.value offsets
     printf_exports: dict[int, tuple[set[int], set[int]]]  # per command (id): `export $(printf …)` offsets
 
-    def __init__(self, script: Script, safe: set[str], elsewhere: str, separate: bool) -> None:
+    def __init__(self, script: Script, safe: set[str], elsewhere: str, separate: bool, unknown_shell: bool = False) -> None:
         self.script = script
         self.safe = safe
         self.elsewhere = elsewhere
         self.separate = separate
+        self.unknown_shell = unknown_shell
         self.declarations = {}
         self.printf_exports = {}
 
@@ -575,6 +612,9 @@ def _reports(comments: list[dict], context: _Context):
             target = Scalar(snippet, snippet, None, "", node.source, start_line, start_col, end_line, end_col, node.path)
         if context.separate and code in (2030, 2031):
             message += "; buildspec version 0.1 runs each command in its own shell"
+        if context.unknown_shell and code in _DASH_ONLY_CODES:
+            level = "note"
+            message += DASH_ONLY
         yield Report(
             target,
             f"SC{code}: {message}",
