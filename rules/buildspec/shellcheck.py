@@ -23,6 +23,7 @@ from ._shell_script import (
     safe_variables,
     source_positions,
 )
+from ._shell_words import DeclarationValue, declaration_values, printf_exports
 from ._shellcheck_cache import load_comments, results_key, store_comments
 
 TIMEOUT = 20.0
@@ -92,7 +93,46 @@ def shellcheck(doc, config):
     and for any variable given to a file command (``rm``, ``cp``, ``mv``, ``find``, ``tar``, …),
     SC2164/SC2103 for a ``cd`` that is a whole command (CodeBuild stops when a command fails),
     SC2034 for variables named in ``exported-variables`` or used by ``artifacts``, SC2046 for
-    ``echo … $(date)``, and SC2091 for the ``$(aws ecr get-login …)`` idiom.
+    ``echo … $(date)``, and SC2091 for the ``$(aws ecr get-login …)`` idiom. SC2046 and SC2086
+    are also left out inside the value of a ``NAME=value`` argument of ``export``, ``readonly``,
+    ``local``, ``declare`` or ``typeset`` (``export X=$(cmd)``, ``export PATH=$PATH:$PWD``): the
+    shell assigns that value as one word, like a plain ``X=$(cmd)``. Observed with bash 5.2.15
+    and dash 0.5.12: ``export X=$(echo "a   b"); printf '[%s]' "$X"`` prints ``[a   b]``; and
+    POSIX.1-2024 makes ``export`` and ``readonly`` declaration utilities. ShellCheck 0.11.0
+    reports these two codes there with ``--shell=sh`` only, not with ``bash`` or ``dash``, and
+    gives SC2155 (which stays) on the same word. Older dash releases may still split such a
+    value. A ``$(…)`` nested in the value runs a command whose own arguments do split
+    (``export X=$(echo $DIR)`` keeps SC2086 on ``$DIR``), and ``export $(cmd)``, with no
+    ``NAME=``, splits and stays reported. One such ``export $(…)`` is left alone: the idiom
+    ``export $(printf "AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s AWS_SESSION_TOKEN=%s"
+    $(aws sts assume-role … --query "Credentials.[AccessKeyId,SecretAccessKey,SessionToken]"
+    --output text))``. The AWS CLI's ``text`` output puts the three values on one line,
+    separated by tabs, and none of them can hold a blank or a glob character, so splitting the
+    inner ``$(…)`` gives printf its three arguments, and splitting printf's output gives
+    ``export`` its three ``NAME=value`` words: quoting either, as SC2046 advises, breaks the
+    command, and SC2183 ("3 variables, but is passed 1 argument") counts the arguments before
+    splitting. These three codes are dropped only for exactly this shape: an ``export`` (a
+    command of its own) whose one argument is ``$(printf <format> $(…) …)``, the format quoted
+    and made only of ``NAME=%s`` words, every printf argument after it an unquoted ``$(…)``.
+    With a quoted argument (``"$(cmd)"``) SC2183 is a real bug and stays.
+
+    What ``sh`` is depends on the image. CodeBuild runs the commands as Shell Command Language
+    (``sh``) commands unless ``env.shell`` is ``bash`` ("Shells and commands in build
+    environments" and the ``env.shell`` entry of the buildspec reference, CodeBuild User Guide).
+    The Ubuntu ``standard`` images are built from Ubuntu (``standard:7.0`` from Ubuntu 22.04, per
+    its Dockerfile in github.com/aws/aws-codebuild-docker-images), whose /bin/sh is dash; the
+    Amazon Linux images are built from Amazon Linux, whose /bin/sh is bash. Constructs bash
+    accepts as ``sh`` and dash does not (observed with dash 0.5.12: ``. script a b`` runs the
+    script without its arguments, SC2240; ``set -o pipefail`` is an "Illegal option", SC3040;
+    ``source`` is "not found", SC3046; ``<<<`` is a syntax error, SC3011) are reported by
+    SC2240 and the SC3xxx codes ("In POSIX sh, … is undefined"). When nothing tells the shell
+    (no ``env.shell``, no ``default-shell`` or ``image`` option, no project image: a buildspec
+    file linted on its own), these are notes that say they matter only where /bin/sh is dash;
+    with ``env.shell: /bin/sh``, the ``default-shell`` option or a known image other than Amazon
+    Linux they stay warnings. SC3001 (``<(…)``) always stays a warning: bash before 5.1 rejects
+    process substitution when it runs as ``sh`` (Amazon Linux 2 has bash 4.2). BS901 checks one
+    document at a time, so a buildspec file is not matched to a project elsewhere in the tree
+    that names it; give such files the ``image`` option.
 
     Options (``[tool.pipelint.rule-options.BS901]``): ``exclude``, more codes to leave out
     (``exclude = ["SC2086"]``); ``include``, codes left out by default to report after all
@@ -134,6 +174,7 @@ def shellcheck(doc, config):
         return
     config = config or {}
     dialect = _dialect(doc, config)
+    unknown_shell = dialect == DEFAULT_SHELL and _shell_unknown(doc, config)
     if dialect is None:
         return
     commands = commands_of(root)
@@ -185,7 +226,7 @@ def shellcheck(doc, config):
             if reported is not None and key is not None:
                 store_comments(key, reported, script.text)
             comments = reported or []
-        context = _Context(script, safe, elsewhere, separate)
+        context = _Context(script, safe, elsewhere, separate, unknown_shell)
         broken = _unparsable(comments, script)
         if broken is None or round_ == _ROUNDS - 1 or len(remaining) == 1:
             yield from _reports(comments, context)
@@ -217,6 +258,22 @@ def _dialect(doc, config: dict) -> str | None:
     if image and "amazonlinux" in image.lower():
         return "bash"
     return DEFAULT_SHELL
+
+
+def _shell_unknown(doc, config: dict) -> bool:
+    """Whether nothing tells which ``/bin/sh`` runs the commands: no ``env.shell``, no
+    ``default-shell`` option and no image (a buildspec file linted on its own)."""
+    return not bs.shell(doc) and not config.get("default-shell") and bs.image(doc, config) is None
+
+
+# SC2240 (`.` with arguments) and SC3xxx ("In POSIX sh, … is undefined"): constructs bash runs as
+# /bin/sh and dash does not. SC3001 (process substitution) is not one: bash before 5.1, invoked
+# as sh, rejects it too (Amazon Linux 2 has bash 4.2).
+_DASH_ONLY_CODES = frozenset({2240, *range(3002, 4000)})
+DASH_ONLY = (
+    "; a problem only where /bin/sh is dash (CodeBuild's Ubuntu `standard` images), not on Amazon "
+    "Linux, where it is bash; `env.shell: bash` makes it work on both"
+)
 
 
 def _in_fn_sub(doc) -> bool:
@@ -421,18 +478,56 @@ def _command_word(script: Script, line: int, column: int) -> str:
 class _Context(ValueRecord):
     """What the noise filters need besides the finding itself."""
 
-    __slots__ = ("script", "safe", "elsewhere", "separate")
+    __slots__ = ("script", "safe", "elsewhere", "separate", "unknown_shell", "declarations", "printf_exports")
 
     script: Script
     safe: set[str]  # variables whose expansion cannot split or glob
     elsewhere: str  # the buildspec's text outside its commands
     separate: bool  # version 0.1: each command in its own shell
+    unknown_shell: bool  # no env.shell, option or image says whether /bin/sh is dash or bash
+    declarations: dict[int, list[DeclarationValue]]  # per command (id): `export X=…` values, in node.value offsets
+    printf_exports: dict[int, tuple[set[int], set[int]]]  # per command (id): `export $(printf …)` offsets
 
-    def __init__(self, script: Script, safe: set[str], elsewhere: str, separate: bool) -> None:
+    def __init__(self, script: Script, safe: set[str], elsewhere: str, separate: bool, unknown_shell: bool = False) -> None:
         self.script = script
         self.safe = safe
         self.elsewhere = elsewhere
         self.separate = separate
+        self.unknown_shell = unknown_shell
+        self.declarations = {}
+        self.printf_exports = {}
+
+
+def _in_declaration_value(command: Command, span: tuple[int, int], context: _Context) -> bool:
+    """Whether ``span`` (offsets in the command's value) lies in the value of a ``NAME=value``
+    argument of ``export``/``readonly``/``local``/``declare``/``typeset``, outside any ``$(…)``
+    nested in it. The command's text is scanned once per command (:mod:`._shell_words`)."""
+    values = context.declarations.get(id(command))
+    if values is None:
+        origin = command.origin
+        values = [
+            DeclarationValue(origin[v.start], origin[v.end], tuple((origin[a], origin[b]) for a, b in v.nested))
+            for v in declaration_values(command.text)
+        ]
+        context.declarations[id(command)] = values
+    return any(value.holds(*span) for value in values)
+
+
+def _in_printf_export(code: int, command: Command, start: int, context: _Context) -> bool:
+    """Whether a SC2046 or SC2183 at ``start`` (an offset in the command's value) is about
+    ``export $(printf "A=%s B=%s" $(cmd))`` (:func:`._shell_words.printf_exports`): SC2046 on
+    either substitution, SC2183 on the format. Found once per command."""
+    known = context.printf_exports.get(id(command))
+    if known is None:
+        origin = command.origin
+        substitutions: set[int] = set()
+        formats: set[int] = set()
+        for idiom in printf_exports(command.text) if "printf" in command.text else ():
+            substitutions.add(origin[idiom.outer])
+            substitutions.update(origin[argument] for argument in idiom.arguments)
+            formats.add(origin[idiom.format])
+        known = context.printf_exports[id(command)] = (substitutions, formats)
+    return start in (known[0] if code == 2046 else known[1])
 
 
 # Codes a placeholder (a CodePipeline or Fn::Sub variable replaced by a constant word) provokes.
@@ -449,6 +544,10 @@ def _noise(code: int, command: Command, span: tuple[int, int], snippet: str, com
         # `cd dir` as a whole command: CodeBuild stops when a command fails, and a subshell
         # or a `{ }` group cannot span separate commands.
         return True
+    if code in (2046, 2183) and _in_printf_export(code, command, start, context):
+        return True  # `export $(printf "A=%s B=%s" $(aws … --output text))`: splitting is the point
+    if code in (2046, 2086) and _in_declaration_value(command, span, context):
+        return True  # `export X=$(cmd)`, `export PATH=$PATH:$PWD`: an assignment, never split
     if code == 2086:
         match = _VARIABLE.match(snippet)
         if match and match.group(1) in context.safe:
@@ -513,6 +612,9 @@ def _reports(comments: list[dict], context: _Context):
             target = Scalar(snippet, snippet, None, "", node.source, start_line, start_col, end_line, end_col, node.path)
         if context.separate and code in (2030, 2031):
             message += "; buildspec version 0.1 runs each command in its own shell"
+        if context.unknown_shell and code in _DASH_ONLY_CODES:
+            level = "note"
+            message += DASH_ONLY
         yield Report(
             target,
             f"SC{code}: {message}",
