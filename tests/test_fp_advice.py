@@ -104,3 +104,85 @@ def test_cp406_terraform_advice_names_terraform_blocks() -> None:
     source = _one(findings, "CP406", 22, 16)
     assert source.fix == ("give the pipeline a project of its own with both `source.type` and `artifacts.type` set to `CODEPIPELINE`, "
                           "and keep this one for webhook builds (a `CODEPIPELINE` source cannot have a webhook)")
+
+
+# --- item 10: SEC003 and TPL001 on `aws` CLI input files ---------------------------------------
+
+# A made-up token of the shape GitHub gives personal access tokens (not a real credential).
+_TOKEN = "ghp_" + "Zq8Lm3Xv7Rt2Wn5Kp9Yd4Hs6Jc1Bf0Ga" + "TeUo"
+
+_CLI_PIPELINE = """\
+{
+  "pipeline": {
+    "name": "app",
+    "roleArn": "arn:aws:iam::111111111111:role/pipeline",
+    "artifactStore": {"type": "S3", "location": "artifacts-bucket"},
+    "stages": [
+      {"name": "Source", "actions": [
+        {"name": "Source",
+         "actionTypeId": {"category": "Source", "owner": "ThirdParty", "provider": "GitHub", "version": "1"},
+         "configuration": {"Owner": "acme", "Repo": "app", "Branch": "main", "OAuthToken": "TOKEN"},
+         "outputArtifacts": [{"name": "Src"}], "runOrder": 1}]},
+      {"name": "Build", "actions": [
+        {"name": "Build",
+         "actionTypeId": {"category": "Build", "owner": "AWS", "provider": "CodeBuild", "version": "1"},
+         "configuration": {"ProjectName": "arn:aws:codebuild:us-east-1:123456789012:project/app"},
+         "inputArtifacts": [{"name": "Src"}], "runOrder": 1}]}
+    ],
+    "version": 1
+  }
+}
+"""
+
+
+def test_sec003_in_a_cli_pipeline_file_advises_a_connection_not_a_dynamic_reference(tmp_path: Any) -> None:
+    findings = lint(_write(tmp_path, "codepipeline.json", _CLI_PIPELINE.replace("TOKEN", _TOKEN)), select=["SEC003"])
+    assert triples(findings) == [("SEC003", 10, 93)]
+    finding = _one(findings, "SEC003", 10, 93)
+    assert "{{resolve" not in finding.message and "{{resolve" not in (finding.fix or "")
+    assert finding.fix == ("use a CodeStar connection instead of the GitHub (version 1) OAuth action (`Provider: CodeStarSourceConnection` "
+                           "with a `ConnectionArn`), or fill the token in at deploy time from Secrets Manager and keep it out of the file")
+    assert _TOKEN not in finding.message
+
+
+def test_sec003_in_a_template_keeps_the_dynamic_reference_advice(tmp_path: Any) -> None:
+    text = "Resources:\n" + _PIPELINE.replace(
+        "Owner: AWS, Provider: CodeCommit", "Owner: ThirdParty, Provider: GitHub").replace(
+        "{RepositoryName: app, BranchName: main}", "{Owner: acme, Repo: app, Branch: main, OAuthToken: " + _TOKEN + "}")
+    findings = lint(_write(tmp_path, "template.yaml", text), select=["SEC003"])
+    assert triples(findings) == [("SEC003", 12, 81)]
+    assert (_one(findings, "SEC003", 12, 81).fix or "").startswith(
+        "read it with a dynamic reference such as `'{{resolve:secretsmanager:my/secret:SecretString:token}}'`")
+
+
+def test_tpl001_in_cli_files_advises_generating_the_file(tmp_path: Any) -> None:
+    pipeline = lint(_write(tmp_path, "codepipeline.json", _CLI_PIPELINE.replace("TOKEN", "x")), select=["TPL001"])
+    assert triples(pipeline) == [("TPL001", 15, 43)]
+    cli_fix = ("replace it with the real value, or generate the file at deploy time (e.g. with `envsubst`): the `aws` CLI "
+               "sends the file as written")
+    assert _one(pipeline, "TPL001", 15, 43).fix == cli_fix
+    project = _write(tmp_path, "create-project.json", """\
+{
+    "name": "<codebuild-project-name>",
+    "source": {"type": "S3", "location": "my-bucket/app.zip", "buildspec": "buildspec.yml"},
+    "artifacts": {"type": "NO_ARTIFACTS"},
+    "environment": {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL"},
+    "serviceRole": "arn:aws:iam::111111111111:role/build"
+}
+""")
+    found = lint(project, select=["TPL001"])
+    assert triples(found) == [("TPL001", 2, 13)]
+    assert _one(found, "TPL001", 2, 13).fix == cli_fix
+
+
+def test_tpl001_in_terraform_gives_terraform_references(tmp_path: Any) -> None:
+    path = _write(tmp_path, "main.tf", 'resource "aws_s3_bucket" "b" {\n  bucket = "YOUR_BUCKET_NAME"\n}\n'
+                  'resource "aws_codebuild_project" "p" {\n  name         = "p"\n'
+                  '  service_role = "arn:aws:iam::123456789012:role/build"\n'
+                  '  artifacts { type = "NO_ARTIFACTS" }\n  source { type = "NO_SOURCE" }\n'
+                  '  environment {\n    compute_type = "BUILD_GENERAL1_SMALL"\n    image = "aws/codebuild/standard:7.0"\n'
+                  '    type = "LINUX_CONTAINER"\n  }\n}\n')
+    found = lint(path, select=["TPL001"])
+    assert triples(found) == [("TPL001", 6, 18)]
+    assert _one(found, "TPL001", 6, 18).fix == \
+        "replace it with the real value, or a reference (`var.<name>`, `data.aws_caller_identity.current.account_id`)"
