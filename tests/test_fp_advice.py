@@ -186,3 +186,53 @@ def test_tpl001_in_terraform_gives_terraform_references(tmp_path: Any) -> None:
     assert triples(found) == [("TPL001", 6, 18)]
     assert _one(found, "TPL001", 6, 18).fix == \
         "replace it with the real value, or a reference (`var.<name>`, `data.aws_caller_identity.current.account_id`)"
+
+
+# --- item 9: CB010 ----------------------------------------------------------------------------
+
+def _cb010_template(location: str, bucket: str = "") -> str:
+    return ("Parameters:\n  SiteBucketName: {Type: String}\nResources:\n" + bucket + """\
+  Project:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      ServiceRole: arn:aws:iam::111111111111:role/build
+      Artifacts:
+        Type: S3
+        Location: LOCATION
+        EncryptionDisabled: true
+      Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+      Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+""".replace("LOCATION", location))
+
+
+_WEBSITE_BUCKET = """\
+  Site:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: acme-site
+      WebsiteConfiguration: {IndexDocument: index.html}
+"""
+
+
+def test_cb010_message_says_s3_still_encrypts(tmp_path: Any) -> None:
+    findings = lint(_write(tmp_path, "template.yaml", _cb010_template("!Ref SiteBucketName")), select=["CB010"])
+    assert triples(findings) == [("CB010", 11, 29)]
+    finding = _one(findings, "CB010", 11, 29)
+    assert "unencrypted" not in finding.message
+    assert finding.message == (
+        "CodeBuild project `Project` writes its build artifacts without CodeBuild's KMS encryption (S3 still applies SSE-S3), so "
+        "reading them needs no `kms:Decrypt`; remove `EncryptionDisabled: true` unless an S3 website endpoint serves them (it cannot "
+        "serve SSE-KMS objects)")
+    assert finding.fix == "remove `EncryptionDisabled: true`, unless an S3 website endpoint serves the bucket"
+
+
+def test_cb010_skips_a_website_bucket_of_the_template(tmp_path: Any) -> None:
+    for index, location in enumerate(["!Ref Site", "!Sub 'arn:aws:s3:::${Site}'", "acme-site", "!GetAtt Site.Arn"]):
+        path = _write(tmp_path, f"template{index}.yaml", _cb010_template(location, _WEBSITE_BUCKET))
+        assert triples(lint(path, select=["CB010"])) == [], location
+
+
+def test_cb010_still_reports_a_bucket_without_website_configuration(tmp_path: Any) -> None:
+    plain = _WEBSITE_BUCKET.replace("      WebsiteConfiguration: {IndexDocument: index.html}\n", "")
+    path = _write(tmp_path, "template.yaml", _cb010_template("!Ref Site", plain))
+    assert triples(lint(path, select=["CB010"])) == [("CB010", 15, 29)]
