@@ -236,3 +236,70 @@ def test_cb010_still_reports_a_bucket_without_website_configuration(tmp_path: An
     plain = _WEBSITE_BUCKET.replace("      WebsiteConfiguration: {IndexDocument: index.html}\n", "")
     path = _write(tmp_path, "template.yaml", _cb010_template("!Ref Site", plain))
     assert triples(lint(path, select=["CB010"])) == [("CB010", 15, 29)]
+
+
+# --- item 14: BS302 on an image AWS no longer maintains -----------------------------------------
+
+def _project_with_runtime(image: str, runtime: str, version: str) -> str:
+    return f"""\
+Resources:
+  Project:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      ServiceRole: arn:aws:iam::111111111111:role/build
+      Artifacts: {{Type: NO_ARTIFACTS}}
+      Source:
+        Type: GITHUB
+        Location: https://github.com/acme/app.git
+        BuildSpec: |
+          version: 0.2
+          phases:
+            install:
+              runtime-versions:
+                {runtime}: "{version}"
+            build:
+              commands:
+                - make
+      Environment: {{Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: {image}}}
+"""
+
+
+def test_bs302_on_an_unsupported_image_advises_a_maintained_image(tmp_path: Any) -> None:
+    """cfn-pipeline/087: python 3.9 on amazonlinux2-x86_64-standard:2.0, whose only Python is 3.8."""
+    path = _write(tmp_path, "template.yaml", _project_with_runtime("aws/codebuild/amazonlinux2-x86_64-standard:2.0", "python", "3.9"))
+    findings = lint(path, select=["BS302"])
+    assert triples(findings) == [("BS302", 15, 25)]
+    finding = _one(findings, "BS302", 15, 25)
+    assert str(finding.severity) == "warning"
+    assert "(an image AWS no longer maintains)" in finding.message
+    assert finding.fix == ("move the project to a maintained image that preinstalls python 3.9, "
+                           "e.g. `aws/codebuild/amazonlinux-x86_64-standard:5.0`")
+    assert finding.edit is None
+
+
+def test_bs302_on_an_unmaintained_image_never_offers_its_old_versions(tmp_path: Any) -> None:
+    """standard:6.0 (unmaintained) has only Python 3.10: CodeBuild fails on 3.12, and the way out
+    is standard:8.0 or 7.0, not Python 3.10."""
+    path = _write(tmp_path, "template.yaml", _project_with_runtime("aws/codebuild/standard:6.0", "python", "3.12"))
+    findings = lint(path, select=["BS302"])
+    assert triples(findings) == [("BS302", 15, 25)]
+    finding = _one(findings, "BS302", 15, 25)
+    assert str(finding.severity) == "error"
+    assert finding.fix == "move the project to a maintained image that preinstalls python 3.12, e.g. `aws/codebuild/standard:8.0`"
+    assert "3.10" not in (finding.fix or "")
+
+
+def test_bs302_on_a_maintained_image_still_suggests_its_versions(tmp_path: Any) -> None:
+    path = _write(tmp_path, "template.yaml", _project_with_runtime("aws/codebuild/standard:8.0", "python", "3.9"))
+    findings = lint(path, select=["BS302"])
+    assert triples(findings) == [("BS302", 15, 25)]
+    assert _one(findings, "BS302", 15, 25).fix == "use one of 3.10, 3.11, 3.12, 3.13, 3.14"
+
+
+def test_bs302_when_no_maintained_image_has_the_version_it_names_the_newest(tmp_path: Any) -> None:
+    path = _write(tmp_path, "template.yaml", _project_with_runtime("aws/codebuild/amazonlinux2-x86_64-standard:1.0", "python", "3.8"))
+    findings = lint(path, select=["BS302"])
+    assert triples(findings) == [("BS302", 15, 25)]
+    assert _one(findings, "BS302", 15, 25).fix == (
+        "move the project to a maintained image, e.g. `aws/codebuild/amazonlinux-x86_64-standard:6.0`, and use one of its python "
+        "versions (3.10, 3.11, 3.12, 3.13, 3.14)")
