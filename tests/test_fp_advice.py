@@ -303,3 +303,70 @@ def test_bs302_when_no_maintained_image_has_the_version_it_names_the_newest(tmp_
     assert _one(findings, "BS302", 15, 25).fix == (
         "move the project to a maintained image, e.g. `aws/codebuild/amazonlinux-x86_64-standard:6.0`, and use one of its python "
         "versions (3.10, 3.11, 3.12, 3.13, 3.14)")
+
+
+# --- item 15: CB008 when the inline buildspec builds containers ---------------------------------
+
+def _privileged_project(commands: str, triggers: str = "") -> str:
+    return """\
+Resources:
+  Project:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      ServiceRole: arn:aws:iam::111111111111:role/build
+      Artifacts: {Type: NO_ARTIFACTS}
+      Environment:
+        Type: LINUX_CONTAINER
+        ComputeType: BUILD_GENERAL1_SMALL
+        Image: aws/codebuild/standard:7.0
+        PrivilegedMode: true
+      Source:
+        Type: GITHUB
+        Location: https://github.com/acme/app.git
+        BuildSpec: |
+          version: 0.2
+          phases:
+            build:
+              commands:
+""" + commands + triggers
+
+
+_PULL_REQUESTS_FROM_ANYONE = """\
+      Triggers:
+        Webhook: true
+        FilterGroups:
+          - - Type: EVENT
+              Pattern: PULL_REQUEST_CREATED
+"""
+
+
+def test_cb008_note_is_left_out_when_the_inline_buildspec_builds_images(tmp_path: Any) -> None:
+    cases = {
+        "build": "                - docker build -t app .\n",
+        "buildx": "                - docker buildx build --platform linux/arm64 -t app .\n",
+        "push": "                - aws ecr get-login-password | docker login --username AWS --password-stdin $REPO\n"
+                "                - docker push $REPO:latest\n",
+        "compose": "                - docker-compose up -d\n",
+        "sam": "                - sam build --use-container --template template.yaml\n",
+    }
+    for name, commands in cases.items():
+        path = _write(tmp_path, f"{name}.yaml", _privileged_project(commands))
+        assert triples(lint(path, select=["CB008"])) == [], name
+    sub = _privileged_project("                - docker build -t ${AWS::AccountId}.dkr.ecr/app .\n").replace("BuildSpec: |", "BuildSpec: !Sub |")
+    assert triples(lint(_write(tmp_path, "sub.yaml", sub), select=["CB008"])) == []
+
+
+def test_cb008_note_stays_when_docker_is_only_in_a_comment_or_absent(tmp_path: Any) -> None:
+    for name, commands in {"comment": "                # - docker build -t app .\n                - make\n",
+                           "plain": "                - sam build\n"}.items():
+        findings = lint(_write(tmp_path, f"{name}.yaml", _privileged_project(commands)), select=["CB008"])
+        assert triples(findings) == [("CB008", 11, 25)], name
+        assert str(_one(findings, "CB008", 11, 25).severity) == "note"
+
+
+def test_cb008_warning_for_untrusted_pull_requests_is_kept_even_when_building_images(tmp_path: Any) -> None:
+    path = _write(tmp_path, "template.yaml", _privileged_project("                - docker build -t app .\n",
+                                                                  _PULL_REQUESTS_FROM_ANYONE))
+    findings = lint(path, select=["CB008"])
+    assert triples(findings) == [("CB008", 11, 25)]
+    assert str(_one(findings, "CB008", 11, 25).severity) == "warning"

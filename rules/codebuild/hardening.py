@@ -116,16 +116,25 @@ def privileged_mode(doc: Document, config: dict) -> Iterator[Report]:
                 ComputeType: BUILD_GENERAL1_SMALL
                 Image: aws/codebuild/standard:7.0
 
+    The note is left out when the project's inline buildspec (``Source.BuildSpec`` text, or the
+    text of an ``!Sub``) visibly needs the Docker daemon: a command line (not a comment) runs
+    ``docker build``/``buildx``/``push``/``compose``/``run``, ``docker-compose`` or
+    ``sam build … --use-container``. The warning (privileged and untrusted pull requests) is
+    reported whatever the buildspec runs. A buildspec kept in a file is not read for this.
+
     AWS: CloudFormation ``AWS::CodeBuild::Project Environment`` (``PrivilegedMode``: "Enables
     running the Docker daemon inside a Docker container. Set to true only if the build project
     is used to build Docker images"); Security Hub control CodeBuild.5 ("CodeBuild project
-    environments should not have privileged mode enabled").
+    environments should not have privileged mode enabled"); AWS SAM CLI reference, ``sam build
+    --use-container`` (builds inside a Docker container).
     """
     for project in projects_of(doc):
         nodes = project.privileged_nodes()
         if not nodes:
             continue
         untrusted = bool(_untrusted_pr_groups(project)) and project.comment_approval() is False
+        if not untrusted and _inline_buildspec_runs_docker(project):
+            continue  # the note asks what the inline buildspec already shows: it builds or runs containers
         for node in nodes:
             if untrusted:
                 yield Report(node, f"CodeBuild project `{project.logical_id}` runs in privileged mode and builds pull requests from "
@@ -169,6 +178,32 @@ def _own_or_aws_registry(image: str) -> bool:
     host = image.split("/", 1)[0] if "/" in image else ""
     private = ".dkr.ecr." in host and (host.endswith((".amazonaws.com", ".amazonaws.com.cn")) or "${" in host)
     return private or image.startswith(_AWS_PUBLIC_NAMESPACES)
+
+
+# A command that needs the Docker daemon, hence privileged mode: `docker build|buildx|push|compose|run`
+# or `docker-compose`. Searched line by line (each search is linear in its line).
+_DOCKER_COMMAND = re.compile(r"\bdocker(?:-compose\b|\s+(?:build|buildx|push|compose|run)\b)")
+_SAM_BUILD = re.compile(r"\bsam\s+build\b")
+
+
+def _inline_buildspec_runs_docker(project: Project) -> bool:
+    """Whether the project's inline buildspec has a (non-comment) line that needs the Docker
+    daemon: a ``docker`` build/push/compose/run command or ``sam build --use-container``."""
+    for source in mapping_options(project.props.get("Source")):
+        spec = source.get("BuildSpec")
+        text = text_of(spec)
+        if not isinstance(text, str) and intrinsic(spec) == "Fn::Sub":
+            arg = intrinsic_arg(spec)
+            text = arg_text(arg.items[0] if isinstance(arg, Sequence) and arg.items else arg)
+        if not isinstance(text, str) or "\n" not in text.strip():
+            continue  # a path to a buildspec file, or computed
+        for line in text.splitlines():
+            command = line.strip().removeprefix("- ").strip()
+            if not command or command.startswith("#"):
+                continue
+            if _DOCKER_COMMAND.search(command) or ("--use-container" in command and _SAM_BUILD.search(command)):
+                return True
+    return False
 
 
 @rule("CB009", "mutable-build-image", severity="note", kinds=("template",), security_severity=4.0)
