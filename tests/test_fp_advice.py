@@ -370,3 +370,84 @@ def test_cb008_warning_for_untrusted_pull_requests_is_kept_even_when_building_im
     findings = lint(path, select=["CB008"])
     assert triples(findings) == [("CB008", 11, 25)]
     assert str(_one(findings, "CB008", 11, 25).severity) == "warning"
+
+
+# --- item 17: small message points ------------------------------------------------------------
+
+def test_as001_overwrite_key_when_file_exists_behavior_is_already_set(tmp_path: Any) -> None:
+    """appspec/035: `overwrite: yes` in a files entry, and `file_exists_behavior: OVERWRITE` on the next line."""
+    text = ("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /home/ec2-user/app\n    overwrite: yes\n"
+            "file_exists_behavior: OVERWRITE\n")
+    findings = lint(_write(tmp_path, "appspec.yml", text), select=["AS001"])
+    assert triples(findings) == [("AS001", 6, 5)]
+    finding = _one(findings, "AS001", 6, 5)
+    assert finding.fix == "remove the key"
+    assert "already decides what happens to files that exist, so remove it" in finding.message
+    assert "set `file_exists_behavior: OVERWRITE`" not in finding.message
+    without = lint(_write(tmp_path, "other.yml", text.replace("file_exists_behavior: OVERWRITE\n", "")), select=["AS001"])
+    assert _one(without, "AS001", 6, 5).fix == "replace it with top-level `file_exists_behavior: OVERWRITE`"
+
+
+def test_as001_names_a_stray_character_before_a_top_level_event(tmp_path: Any) -> None:
+    """appspec/044: `\\   AfterInstall:` at the top level."""
+    text = ("version: 0.0\nos: linux\nhooks:\n  BeforeInstall:\n    - location: scripts/a.sh\n"
+            "\\   AfterInstall:\n    - location: scripts/b.sh\n")
+    findings = lint(_write(tmp_path, "appspec.yml", text), select=["AS001"])
+    assert triples(findings) == [("AS001", 6, 1)]
+    assert "(the key is written `\\   AfterInstall`: remove what precedes the name)" in _one(findings, "AS001", 6, 1).message
+
+
+_PR_PROJECT = """\
+Resources:
+  Project:
+    Type: AWS::CodeBuild::Project
+    Properties:
+      ServiceRole: arn:aws:iam::111111111111:role/build
+      Artifacts: {Type: NO_ARTIFACTS}
+      Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+      Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+      Triggers:
+        Webhook: true
+        FilterGroups:
+          - - Type: EVENT
+              Pattern: PULL_REQUEST_CREATED
+"""
+
+
+def test_cb005_names_the_cb003_finding_on_the_same_group(tmp_path: Any) -> None:
+    findings = lint(_write(tmp_path, "template.yaml", _PR_PROJECT), select=["CB003", "CB004", "CB005"])
+    assert triples(findings) == [("CB003", 13, 24), ("CB005", 7, 7)]
+    assert _one(findings, "CB005", 7, 7).message.endswith("(CB003 reports the missing comment approval of the same group)")
+    privileged = _PR_PROJECT.replace("Image: aws/codebuild/standard:7.0}", "Image: aws/codebuild/standard:7.0, PrivilegedMode: true}")
+    findings = lint(_write(tmp_path, "privileged.yaml", privileged), select=["CB003", "CB004", "CB005"])
+    assert triples(findings) == [("CB004", 13, 24), ("CB005", 7, 7)]
+    assert _one(findings, "CB005", 7, 7).message.endswith("(CB004 reports the missing comment approval of the same group)")
+
+
+def test_cb005_with_comment_approval_has_no_cross_reference(tmp_path: Any) -> None:
+    text = _PR_PROJECT.replace("        Webhook: true\n", "        Webhook: true\n        PullRequestBuildPolicy: {RequiresCommentApproval: ALL_PULL_REQUESTS}\n")
+    findings = lint(_write(tmp_path, "template.yaml", text), select=["CB003", "CB004", "CB005"])
+    assert triples(findings) == [("CB005", 7, 7)]
+    assert "reports the missing comment approval" not in _one(findings, "CB005", 7, 7).message
+
+
+def test_cp203_is_left_out_when_cp116_or_cp111_explain_the_unused_output(tmp_path: Any) -> None:
+    """cfn-pipeline/006: the deploy action's `InputArtifacts` is indented into `ActionTypeId`."""
+    nested = "Resources:\n" + _PIPELINE.replace(
+        "              ActionTypeId: {Category: Build, Owner: AWS, Provider: CodeBuild, Version: \"1\"}\n"
+        "              Configuration: {ProjectName: !Ref Project}\n"
+        "              InputArtifacts: [{Name: Src}]\n",
+        "              ActionTypeId:\n                Category: Build\n                Owner: AWS\n                Provider: CodeBuild\n"
+        "                Version: \"1\"\n                InputArtifacts: [{Name: Src}]\n"
+        "              Configuration: {ProjectName: app}\n")
+    findings = lint(_write(tmp_path, "nested.yaml", nested), select=["CP111", "CP116", "CP203"])
+    assert [code for code, _, _ in triples(findings)] == ["CP111", "CP116"]
+    plain = "Resources:\n" + _PIPELINE.replace("              InputArtifacts: [{Name: Src}]\n", "").replace("!Ref Project", "app")
+    findings = lint(_write(tmp_path, "plain.yaml", plain), select=["CP111", "CP203"])
+    assert [code for code, _, _ in triples(findings)] == ["CP111"]
+    unwired = "Resources:\n" + _PIPELINE.replace("!Ref Project", "app").replace(
+        "OutputArtifacts: [{Name: Src}]", "OutputArtifacts: [{Name: Src}]\n        - Name: Extra\n          Actions:\n"
+        "            - Name: Extra\n              ActionTypeId: {Category: Source, Owner: AWS, Provider: CodeCommit, Version: \"1\"}\n"
+        "              Configuration: {RepositoryName: other, BranchName: main}\n              OutputArtifacts: [{Name: Other}]", 1)
+    findings = lint(_write(tmp_path, "unwired.yaml", unwired), select=["CP111", "CP203"])
+    assert triples(findings) == [("CP203", 19, 40)]  # an unused source output with every input wired is still reported

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Mapping, Report, rule
+from pipelint.api import Mapping, Report, Scalar, rule
 from pipelint.models.pipeline import Action, text_of
 
 from ._crossfile import artifact_section, codebuild_project, may_contain, needs_other_files, pipeline_documents, producer_of
@@ -182,7 +182,7 @@ def _pipeline_shape_advice(props: Mapping) -> str:
     advice = "set both `Source.Type` and `Artifacts.Type` to `CODEPIPELINE` (CodeBuild rejects a project with only one)"
     if remove:
         advice += "; remove " + (", ".join(remove[:-1]) + " and " if len(remove) > 1 else "") + remove[-1]
-    if isinstance(artifacts, Mapping) and any(key.text != "Type" for key, _ in artifacts.pairs):
+    if isinstance(artifacts, Mapping) and any(isinstance(key, Scalar) and key.text != "Type" for key, _ in artifacts.pairs):
         advice += "; remove the other artifact settings (keep only `Artifacts.Type`)"
     return advice + "; builds started from the repository need a project of their own"
 
