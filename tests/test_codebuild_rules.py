@@ -115,7 +115,8 @@ def test_corpus_findings_are_the_reviewed_ones():
     counts: dict[str, int] = {}
     for code, _, _ in got:
         counts[code] = counts.get(code, 0) + 1
-    assert counts == {"CB002": 1, "CB003": 1, "CB004": 3, "CB005": 3, "CB008": 11, "CB009": 3, "CB010": 2}
+    # CB008: 9 since the note is left out for the inline buildspecs of 002 and 006, which run `docker build`.
+    assert counts == {"CB002": 1, "CB003": 1, "CB004": 3, "CB005": 3, "CB008": 9, "CB009": 3, "CB010": 2}
 
 
 # What a build runs: buildspec files (exact text spans), inline buildspecs, pipeline commands.

@@ -150,14 +150,19 @@ def _unknown_key(doc: Document, key: Scalar, message: str) -> Report | None:
         return Report(key, f"{message}; CodeDeploy does not read it", fix="remove the key or correct its spelling", severity="warning")
     event = re.sub(r"^[^A-Za-z]+", "", name)
     if path == () and (event in EC2_EVENTS or event in EC2_RESERVED):
+        stray = f" (the key is written `{name}`: remove what precedes the name)" if event != name else ""
         return Report(
             key,
-            f"lifecycle event `{event}` is at the top level, where the agent ignores it, so its scripts never run; "
+            f"lifecycle event `{event}` is at the top level, where the agent ignores it, so its scripts never run{stray}; "
             "indent it under `hooks:`",
             fix="move it under `hooks:`",
             severity="warning",
         )
     hint = _HINTS_EC2.get(("top" if path == () else str(path[0]), name))
+    if hint and name == "overwrite" and isinstance(root, Mapping) and root.get("file_exists_behavior") is not None:
+        # The file already says what to do with existing files: the stray key only has to go.
+        return Report(key, "`overwrite` is not an AppSpec key and the agent ignores it; the top-level `file_exists_behavior` "
+                           "already decides what happens to files that exist, so remove it", fix="remove the key", severity="warning")
     if hint:
         fix = "replace it with top-level `file_exists_behavior: OVERWRITE`" if name == "overwrite" else "remove the key"
         return Report(key, hint, fix=fix, severity="warning")
@@ -228,7 +233,13 @@ def appspec_ec2_schema(doc: Document, config: dict) -> Iterator[Report]:
     keys above and never looks at others, so an unknown or misspelt key is silently dropped and the
     deployment goes on (a warning). A known key with the wrong type fails the deployment at the
     lifecycle event that parses the AppSpec (the first one the agent runs, usually ApplicationStop
-    or BeforeInstall) with a Ruby error such as NoMethodError (an error). Source:
+    or BeforeInstall) with a Ruby error such as NoMethodError (an error).
+
+    Advice for common slips: a lifecycle event written at the top level is told to go under
+    ``hooks:`` (and a key such as ``\\   AfterInstall``, with a stray character before the
+    event name, is pointed out); an ``overwrite:`` key in a ``files`` entry is told to become
+    the top-level ``file_exists_behavior: OVERWRITE``, or only to go when the file already has
+    a top-level ``file_exists_behavior``. Source:
     aws/aws-codedeploy-agent,
     lib/instance_agent/plugins/codedeploy/application_specification/application_specification.rb;
     AWS CodeDeploy User Guide, "CodeDeploy AppSpec file reference"

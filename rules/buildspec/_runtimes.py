@@ -200,3 +200,43 @@ def matches(version: str, available: list[str]) -> bool:
         prefix = major.group("major")
         return any(v == prefix or v.split(".")[0] == prefix for v in available)
     return False
+
+
+def _tag_number(image: str) -> float:
+    """The version in an image's tag (``standard:7.0`` → 7.0); 0 for a tag that is not a number."""
+    tag = image.rsplit(":", 1)[-1]
+    try:
+        return float(tag)
+    except ValueError:
+        return 0.0
+
+
+def maintained_replacements(image_name: str | None, runtime: str, version: str) -> tuple[list[str], bool]:
+    """Maintained EC2 images to move a buildspec to from ``image_name`` (an image the table
+    marks unmaintained or unsupported): those of the same OS family and architecture that
+    preinstall ``runtime`` ``version`` (then ``True``), or, when none does, all of them
+    (``False``). Newest first; ``([], False)`` when the image is not in the table."""
+    key = lookup_image(image_name) if image_name else None
+    images = _images()
+    if key is None:
+        return [], False
+    entry = images[key]
+    family = str(entry.get("os") or "").rstrip("0123456789")
+    same = [name for name, other in images.items()
+            if other.get("maintained") and other.get("compute", "ec2") == "ec2" and other.get("arch") == entry.get("arch")
+            and str(other.get("os") or "").rstrip("0123456789") == family]
+    same.sort(key=_tag_number, reverse=True)
+    having = [name for name in same if matches(version, _runtime_versions(images[name], runtime))]
+    return (having, True) if having else (same, False)
+
+
+def _runtime_versions(entry: dict[str, Any], runtime: str) -> list[str]:
+    runtimes = entry.get("runtimes")
+    versions = runtimes.get(runtime) if isinstance(runtimes, dict) else None
+    return [v for v in versions if isinstance(v, str)] if isinstance(versions, list) else []
+
+
+def preinstalled(image: str, runtime: str) -> list[str]:
+    """The versions of ``runtime`` preinstalled on a table image (``[]`` if none or unknown)."""
+    key = lookup_image(image)
+    return _runtime_versions(_images()[key], runtime) if key is not None else []

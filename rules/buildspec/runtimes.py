@@ -173,9 +173,22 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
             runtime-versions:
               nodejs: 22
 
+    On an image the runtime table marks unmaintained or unsupported (``standard:6.0`` and
+    older, ``amazonlinux2-x86_64-standard:*``), the advice is to move the project to a
+    maintained image of the same family and architecture, naming one that preinstalls the
+    version when there is one: the versions of a retired image are mostly end-of-life runtimes,
+    so downgrading to one of them is never suggested there. For example, ``python: 3.9`` on
+    ``aws/codebuild/amazonlinux2-x86_64-standard:2.0`` (only 3.8 preinstalled) gets "move the
+    project to a maintained image that preinstalls python 3.9, e.g.
+    ``aws/codebuild/amazonlinux-x86_64-standard:5.0``".
+
     Fix: unsafe, only for ``docker:`` on a current image, which is not a runtime there: deletes
     that line, when ``runtime-versions`` selects other runtimes too. Choosing another version of
-    a real runtime is a judgement and is not automated.
+    a real runtime (or another image) is a judgement and is not automated.
+
+    AWS: CodeBuild User Guide, "Docker images provided by CodeBuild" (the current images and
+    their runtimes; older images are listed as no longer maintained or unsupported) and
+    "Available runtimes"; the table is built from aws/aws-codebuild-docker-images.
     """
     target = _target(doc, config)
     if not _checkable(target) or target.kind == "other-aws":
@@ -198,15 +211,32 @@ def runtime_version_not_preinstalled(doc: Document, config: dict[str, Any]) -> I
         hint = ""
         if name == "java" and version.isdigit() and f"corretto{version}" in available:
             hint = f" (Java versions are written `corretto{version}`)"
+        retired = target.kind == "image" and target.status in ("unsupported", "unmaintained")
+        where = target.describe() + (" (an image AWS no longer maintains)" if retired else "")
+        # On a retired image the way out is a maintained image, not an older runtime from its list.
+        fix = _retired_image_fix(target, name, version) if retired else f"use one of {_listing(available)}"
         # Tables of unsupported images come from old snapshots that may miss late additions.
         if target.kind == "image" and name not in target.custom and target.status != "unsupported":
-            yield Report(value, f"{target.describe()} has no {name} {written}{hint}; CodeBuild fails with \"Unknown runtime version "
+            yield Report(value, f"{where} has no {name} {written}{hint}; CodeBuild fails with \"Unknown runtime version "
                                 f"named '{written}' of {name}\". Preinstalled: {_listing(available)}",
-                         severity="error", fix=f"use one of {_listing(available)}")
+                         severity="error", fix=fix)
         else:
-            yield Report(value, f"{name} {written} is not preinstalled on {target.describe()}{hint}; CodeBuild installs it at build "
+            yield Report(value, f"{name} {written} is not preinstalled on {where}{hint}; CodeBuild installs it at build "
                                 f"time if the image supports it, or fails. Preinstalled: {_listing(available)}",
-                         fix=f"use one of {_listing(available)}")
+                         fix=fix)
+
+
+def _retired_image_fix(target: rt.Target, name: str, version: str) -> str:
+    """BS302's fix on an unmaintained or unsupported image: move to a maintained image of the
+    same family, one that preinstalls the version when there is one."""
+    images, has_version = rt.maintained_replacements(target.image, name, version)
+    if not images:
+        return "move the project to an actively maintained CodeBuild image"
+    if has_version:
+        return f"move the project to a maintained image that preinstalls {name} {clip_number(version)}, e.g. `{images[0]}`"
+    versions = rt.preinstalled(images[0], name)
+    return (f"move the project to a maintained image, e.g. `{images[0]}`, and use one of its {name} versions "
+            f"({_listing(versions)})" if versions else f"move the project to a maintained image, e.g. `{images[0]}`")
 
 
 @rule("BS303", "runtime-version-yaml-number", severity="warning", kinds=("buildspec",), fixable="safe")

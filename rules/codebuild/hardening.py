@@ -6,9 +6,10 @@ computes (``!Ref``, ``!Sub``, an ``Fn::If`` whose branches differ) never produce
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Node, Report, intrinsic, rule
+from pipelint.api import Document, Mapping, Node, Report, Sequence, intrinsic, rule
 from pipelint.load.nodes import intrinsic_arg
 from pipelint.models.codebuild import Project, arg_text, flag_of, items_of, mapping_options, options_of, projects_of, text_of
 
@@ -115,16 +116,25 @@ def privileged_mode(doc: Document, config: dict) -> Iterator[Report]:
                 ComputeType: BUILD_GENERAL1_SMALL
                 Image: aws/codebuild/standard:7.0
 
+    The note is left out when the project's inline buildspec (``Source.BuildSpec`` text, or the
+    text of an ``!Sub``) visibly needs the Docker daemon: a command line (not a comment) runs
+    ``docker build``/``buildx``/``push``/``compose``/``run``, ``docker-compose`` or
+    ``sam build … --use-container``. The warning (privileged and untrusted pull requests) is
+    reported whatever the buildspec runs. A buildspec kept in a file is not read for this.
+
     AWS: CloudFormation ``AWS::CodeBuild::Project Environment`` (``PrivilegedMode``: "Enables
     running the Docker daemon inside a Docker container. Set to true only if the build project
     is used to build Docker images"); Security Hub control CodeBuild.5 ("CodeBuild project
-    environments should not have privileged mode enabled").
+    environments should not have privileged mode enabled"); AWS SAM CLI reference, ``sam build
+    --use-container`` (builds inside a Docker container).
     """
     for project in projects_of(doc):
         nodes = project.privileged_nodes()
         if not nodes:
             continue
         untrusted = bool(_untrusted_pr_groups(project)) and project.comment_approval() is False
+        if not untrusted and _inline_buildspec_runs_docker(project):
+            continue  # the note asks what the inline buildspec already shows: it builds or runs containers
         for node in nodes:
             if untrusted:
                 yield Report(node, f"CodeBuild project `{project.logical_id}` runs in privileged mode and builds pull requests from "
@@ -168,6 +178,32 @@ def _own_or_aws_registry(image: str) -> bool:
     host = image.split("/", 1)[0] if "/" in image else ""
     private = ".dkr.ecr." in host and (host.endswith((".amazonaws.com", ".amazonaws.com.cn")) or "${" in host)
     return private or image.startswith(_AWS_PUBLIC_NAMESPACES)
+
+
+# A command that needs the Docker daemon, hence privileged mode: `docker build|buildx|push|compose|run`
+# or `docker-compose`. Searched line by line (each search is linear in its line).
+_DOCKER_COMMAND = re.compile(r"\bdocker(?:-compose\b|\s+(?:build|buildx|push|compose|run)\b)")
+_SAM_BUILD = re.compile(r"\bsam\s+build\b")
+
+
+def _inline_buildspec_runs_docker(project: Project) -> bool:
+    """Whether the project's inline buildspec has a (non-comment) line that needs the Docker
+    daemon: a ``docker`` build/push/compose/run command or ``sam build --use-container``."""
+    for source in mapping_options(project.props.get("Source")):
+        spec = source.get("BuildSpec")
+        text = text_of(spec)
+        if not isinstance(text, str) and intrinsic(spec) == "Fn::Sub":
+            arg = intrinsic_arg(spec)
+            text = arg_text(arg.items[0] if isinstance(arg, Sequence) and arg.items else arg)
+        if not isinstance(text, str) or "\n" not in text.strip():
+            continue  # a path to a buildspec file, or computed
+        for line in text.splitlines():
+            command = line.strip().removeprefix("- ").strip()
+            if not command or command.startswith("#"):
+                continue
+            if _DOCKER_COMMAND.search(command) or ("--use-container" in command and _SAM_BUILD.search(command)):
+                return True
+    return False
 
 
 @rule("CB009", "mutable-build-image", severity="note", kinds=("template",), security_severity=4.0)
@@ -234,15 +270,24 @@ def mutable_build_image(doc: Document, config: dict) -> Iterator[Report]:
 
 @rule("CB010", "encryption-disabled", severity="note", kinds=("template",), security_severity=2.5)
 def encryption_disabled(doc: Document, config: dict) -> Iterator[Report]:
-    """Build artifacts or S3 build logs are stored unencrypted (``EncryptionDisabled: true``).
+    """Build artifacts or S3 build logs are written without CodeBuild's KMS encryption (``EncryptionDisabled: true``).
 
     Checked in ``Artifacts``, every ``SecondaryArtifacts`` item and ``LogsConfig.S3Logs`` (when
-    not ``Status: DISABLED``). A note: the bucket's default encryption (SSE-S3 on every new
-    bucket since January 2023) may still apply, and the data's sensitivity is yours to judge;
-    ``EncryptionDisabled`` is sometimes set on purpose, for a static website bucket.
+    ``Status: ENABLED``). ``EncryptionDisabled`` does not leave the objects unencrypted: since
+    5 January 2023 S3 encrypts every new object with SSE-S3 at least. It turns off CodeBuild's
+    own encryption with the project's KMS key (``EncryptionKey``, else the ``aws/s3`` managed
+    key), so reading the objects needs only ``s3:GetObject``, no ``kms:Decrypt``. A note: the
+    data's sensitivity is yours to judge.
 
-    Why: with it, CodeBuild writes the objects without its KMS encryption, so anyone who can
-    read the bucket reads the artifacts and logs, without any KMS key permission.
+    Not reported for artifacts written to a bucket the template declares with
+    ``WebsiteConfiguration`` (referenced from ``Artifacts.Location`` by ``!Ref``, ``!Sub`` or its
+    literal ``BucketName``): S3 website endpoints cannot serve SSE-KMS objects, so that
+    ``EncryptionDisabled`` is needed. A bucket that is only a parameter, or whose name merely
+    contains ``website`` or ``static``, is still reported: a name says nothing solid about the
+    bucket, and the message says when to keep the setting.
+
+    Why: with it, anyone who can read the bucket reads the artifacts and logs, without any
+    permission on the KMS key that would otherwise guard them.
 
     Failing::
 
@@ -271,9 +316,29 @@ def encryption_disabled(doc: Document, config: dict) -> Iterator[Report]:
               Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
               Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
+    Not reported (the artifacts are the site of a website bucket)::
+
+        Resources:
+          Site:
+            Type: AWS::S3::Bucket
+            Properties:
+              WebsiteConfiguration: {IndexDocument: index.html}
+          Project:
+            Type: AWS::CodeBuild::Project
+            Properties:
+              ServiceRole: !GetAtt BuildRole.Arn
+              Artifacts: {Type: S3, Location: !Ref Site, EncryptionDisabled: true}
+              Source: {Type: GITHUB, Location: https://github.com/acme/app.git}
+              Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
+
     AWS: CloudFormation ``AWS::CodeBuild::Project Artifacts`` and ``S3LogsConfig``
-    (``EncryptionDisabled``); checkov CKV_AWS_78 checks the artifacts case.
+    (``EncryptionDisabled``) and ``EncryptionKey`` (default: the ``aws/s3`` managed key); S3 User
+    Guide, "Protecting data with server-side encryption" (SSE-S3 on all new objects since
+    5 January 2023); AWS Knowledge Center, "S3 website endpoint as CloudFront origin: 403"
+    (objects served by a website endpoint can't be encrypted with AWS KMS); checkov CKV_AWS_78
+    checks the artifacts case.
     """
+    websites: set[str] | None = None
     for project in projects_of(doc):
         artifacts = mapping_options(project.props.get("Artifacts")) + [a for a in items_of(project.props.get("SecondaryArtifacts"))
                                                                        if isinstance(a, Mapping) and intrinsic(a) is None]
@@ -281,17 +346,74 @@ def encryption_disabled(doc: Document, config: dict) -> Iterator[Report]:
             node = artifact.get("EncryptionDisabled")
             kind = text_of(artifact.get("Type"))
             if node is not None and flag_of(node) is True and not (isinstance(kind, str) and kind.upper() in ("NO_ARTIFACTS", "CODEPIPELINE")):
-                yield Report(node, f"CodeBuild project `{project.logical_id}` stores its build artifacts unencrypted; remove "
-                                   "`EncryptionDisabled: true` unless the bucket must serve them publicly",
-                             fix="remove `EncryptionDisabled: true`")
+                if websites is None:
+                    websites = _website_buckets(doc)
+                if websites and _names_any(artifact.get("Location"), websites):
+                    continue  # a website endpoint cannot serve SSE-KMS objects: the setting is needed
+                yield Report(node, f"CodeBuild project `{project.logical_id}` writes its build artifacts without CodeBuild's KMS "
+                                   "encryption (S3 still applies SSE-S3), so reading them needs no `kms:Decrypt`; remove "
+                                   "`EncryptionDisabled: true` unless an S3 website endpoint serves them (it cannot serve SSE-KMS objects)",
+                             fix="remove `EncryptionDisabled: true`, unless an S3 website endpoint serves the bucket")
         for logs in mapping_options(project.props.get("LogsConfig")):
             for s3 in mapping_options(logs.get("S3Logs")):
                 status = text_of(s3.get("Status"))
                 node = s3.get("EncryptionDisabled")
                 if node is not None and flag_of(node) is True and isinstance(status, str) and status.upper() == "ENABLED":
-                    yield Report(node, f"CodeBuild project `{project.logical_id}` writes its S3 build logs unencrypted; build logs "
+                    yield Report(node, f"CodeBuild project `{project.logical_id}` writes its S3 build logs without CodeBuild's KMS "
+                                       "encryption (S3 still applies SSE-S3), so reading them needs no `kms:Decrypt`; build logs "
                                        "often contain internal names and output of commands; remove `EncryptionDisabled: true`",
                                  fix="remove `EncryptionDisabled: true`")
+
+
+def _website_buckets(doc: Document) -> set[str]:
+    """Logical ids and literal ``BucketName``s of the template's ``AWS::S3::Bucket`` resources
+    that have a ``WebsiteConfiguration``."""
+    root = doc.root
+    resources = root.get("Resources") if isinstance(root, Mapping) else None
+    found: set[str] = set()
+    if not isinstance(resources, Mapping):
+        return found
+    for key, resource in resources.items():
+        if not isinstance(resource, Mapping) or text_of(resource.get("Type")) != "AWS::S3::Bucket":
+            continue
+        props = resource.get("Properties")
+        if isinstance(props, Mapping) and props.get("WebsiteConfiguration") is not None:
+            found.add(key.text)
+            name = text_of(props.get("BucketName"))
+            if isinstance(name, str):
+                found.add(name)
+    return found
+
+
+_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]{1,255})(?:\.[A-Za-z0-9]{1,255})?\}")
+
+
+def _names_any(location: Node | None, names: set[str]) -> bool:
+    """Whether an artifacts ``Location`` names one of ``names``: a literal bucket name or
+    ``arn:aws:s3:::name``, ``!Ref Name``, ``!GetAtt Name.Arn``, or ``${Name}`` in a ``!Sub``."""
+    for option in options_of(location):
+        if option is None:
+            continue
+        literal = text_of(option)
+        if isinstance(literal, str):
+            if literal.removeprefix("arn:aws:s3:::").strip("/") in names:
+                return True
+            continue
+        name = intrinsic(option)
+        arg = intrinsic_arg(option)
+        if name == "Ref" and arg_text(arg) in names:
+            return True
+        if name == "Fn::GetAtt":
+            first = arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+            text = arg_text(first)
+            if text is not None and text.split(".", 1)[0] in names:
+                return True
+        if name == "Fn::Sub":
+            template = arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+            text = arg_text(template)
+            if text is not None and any(m.group(1) in names for m in _SUB_NAME.finditer(text[:4096])):
+                return True
+    return False
 
 
 @rule("CB011", "build-logs-disabled", severity="note", kinds=("template",), security_severity=3.5)

@@ -436,7 +436,9 @@ def pull_request_buildspec_from_repository(doc: Document, config: dict) -> Itera
     an ``ACTOR_ACCOUNT_ID`` allow-list and does not exclude changes to that file (a ``FILE_PATH``
     filter with ``ExcludeMatchedPattern: true`` whose pattern matches it). A warning when the
     project also lacks comment approval, a note when approval is required. Patterns too complex
-    to evaluate without running them count as excluding the file.
+    to evaluate without running them count as excluding the file. Without comment approval,
+    CB003 or CB004 also reports the group (anyone's code runs at all); the message names that
+    finding, since both are about the same filter group.
 
     Why: the pull request can rewrite the buildspec, so its author chooses every command the
     build runs, with the project's role and secrets. AWS recommends an inline or S3-stored
@@ -495,11 +497,16 @@ def pull_request_buildspec_from_repository(doc: Document, config: dict) -> Itera
             continue
         target = node if node is not None else project.props.key_node("Source") or project.props
         numbers = ", ".join(str(g.index) for g in open_groups)
+        # Without comment approval, CB003 or CB004 reports the same groups; say so rather than
+        # leave two unrelated-looking warnings on one filter group.
+        same = ""
+        if approval is False:
+            same = f" ({'CB004' if _aggravations(doc, project) else 'CB003'} reports the missing comment approval of the same group)"
         yield Report(
             target,
             f"CodeBuild project `{project.logical_id}` builds pull requests (filter group {numbers}) with `{path}` read from the "
             f"pull request itself, and no filter excludes changes to it: the pull request's author writes the commands; "
-            f"add a `FILE_PATH` filter `^{_escape(path)}$` with `ExcludeMatchedPattern: true`, or use an inline or S3 buildspec",
+            f"add a `FILE_PATH` filter `^{_escape(path)}$` with `ExcludeMatchedPattern: true`, or use an inline or S3 buildspec{same}",
             fix=f"add `- {{Type: FILE_PATH, Pattern: '^{_escape(path)}$', ExcludeMatchedPattern: true}}` to the group",
             severity="note" if approval is not False else None,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Document, Report, rule
+from pipelint.api import Document, Mapping, Report, Scalar, rule
 from pipelint.models.pipeline import SOURCE, Action, ArtifactRef, Pipeline, could_equal, exclusive, is_literal_key, pipeline_of
 
 from ._util import Hints, names
@@ -273,6 +273,10 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
     reports the other end), and an extra output of an action whose other outputs are consumed
     (declared for a consumer that was never wired, or left over).
 
+    Not reported in a pipeline where an action has lost its inputs: ``InputArtifacts`` indented
+    into ``ActionTypeId`` (CP116) or no inputs where the action type needs some (CP111). There
+    the unused output is only a symptom of those errors, which name the cause.
+
     Failing::
 
         Resources:
@@ -345,6 +349,8 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
     consumed = {ref.key for action in pipeline.actions for ref in action.inputs}
     if any(not is_literal_key(key) for key in consumed):
         return
+    if _lost_inputs(pipeline):
+        return  # CP111/CP116 report the cause; the unused outputs are only its symptom
     produced = {ref.key for action in pipeline.actions for ref in action.outputs}
     orphans = [key for key in consumed if key is not None and key not in produced]
     typos = Hints([key for key in orphans if key is not None])
@@ -365,6 +371,23 @@ def unused_output_artifact(doc: Document, config: Any) -> Iterator[Report]:
                 continue
             yield Report(ref.where, f"output artifact `{key}` of action `{action.label}` ({action.position()}) "
                          f"is not an input of any action{why}", fix="remove it, or list it as an input where it is needed")
+
+
+def _lost_inputs(pipeline: Pipeline) -> bool:
+    """Whether some action of the pipeline has lost its inputs: ``InputArtifacts`` nested inside
+    ``ActionTypeId`` (CP116), or no inputs where its action type needs at least one (CP111)."""
+    from . import _providers
+
+    for action in pipeline.actions:
+        type_node = action.type_node
+        if isinstance(type_node, Mapping) and any(isinstance(key, Scalar) and key.text in ("InputArtifacts", "inputArtifacts")
+                                                     for key, _ in type_node.pairs):
+            return True
+        spec = _providers.counts(action.category, action.owner, action.provider)
+        bounds = spec.get("input") if spec else None
+        if bounds and bounds[0] >= 1 and action.inputs_known and not action.inputs:
+            return True
+    return False
 
 
 @rule("CP204", "clone-ref-consumer", severity="error", kinds=("pipeline",))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipelint.api import Mapping, Report, rule
+from pipelint.api import Mapping, Report, Scalar, rule
 from pipelint.models.pipeline import Action, text_of
 
 from ._crossfile import artifact_section, codebuild_project, may_contain, needs_other_files, pipeline_documents, producer_of
@@ -37,8 +37,23 @@ def codebuild_project_not_pipeline_shaped(project: Any, config: Any) -> Iterator
     settings (the CodeBuild action reference: "adding the build action to your pipeline
     adjusts the source"). A project that also names a repository or ``NO_ARTIFACTS`` therefore
     describes a build the pipeline never runs, and builds started any other way (a webhook,
-    the console) fetch other code and keep no artifacts. Declare ``Type: CODEPIPELINE`` for
-    both, and give builds from a repository a project of their own.
+    the console) fetch other code and keep no artifacts. ``NO_ARTIFACTS`` is a setting the
+    pipeline does not use, not a missing output: the action still gets the files the
+    buildspec's ``artifacts`` section lists.
+
+    The advice: set **both** ``Source.Type`` and ``Artifacts.Type`` to ``CODEPIPELINE``, since
+    CodeBuild refuses a project where only one of them is (CreateProject/UpdateProject fail with
+    "InvalidInputException: Invalid input: when using CodePipeline both sourceType, and
+    artifactType must be set to: CODEPIPELINE"); remove the repository settings of ``Source``
+    (``Location``, ``Auth``, ``ReportBuildStatus``, ``GitCloneDepth``…, which CodePipeline
+    ignores or CodeBuild refuses for a non-repository source) and keep only ``Type`` in
+    ``Artifacts`` (``EncryptionDisabled`` is refused for any type but ``S3``). When the project
+    also serves a webhook (``Triggers.Webhook: true``, or an ``aws_codebuild_webhook`` in
+    Terraform), that change would break the webhook, which needs a repository source; the advice
+    is then to give the pipeline a separate ``CODEPIPELINE`` project and keep this one for
+    webhook builds (each commit otherwise starts two identical builds, one per trigger). The
+    finding carries no automatic fix: the right edit touches several keys and depends on
+    whether the repository builds are still wanted.
 
     Failing::
 
@@ -101,8 +116,17 @@ def codebuild_project_not_pipeline_shaped(project: Any, config: Any) -> Iterator
                       OutputArtifacts: [{Name: Built}]
 
     AWS: CodePipeline User Guide, "AWS CodeBuild build and test action reference" (the pipeline
-    adjusts the project's source); CloudFormation User Guide, "AWS::CodeBuild::Project Source"
-    and "Artifacts" (``CODEPIPELINE``: the build's source and output come from CodePipeline).
+    adjusts the project's source); CodeBuild API Reference, ``ProjectSource`` (``CODEPIPELINE``:
+    "the source code settings are specified in the source action of a pipeline"; ``location``
+    "should not be specified" for it, CodePipeline ignores it; ``reportBuildStatus`` with a
+    non-repository source raises ``invalidInputException``) and ``ProjectArtifacts``
+    (``CODEPIPELINE``: "build output generated through CodePipeline", which "manages its build
+    output locations"; ``encryptionDisabled`` is valid only for ``S3``); CodeBuild API
+    Reference, ``CreateWebhook`` (webhooks are for projects whose source is a GitHub or
+    Bitbucket repository; a webhook on a project a pipeline also runs creates two identical
+    builds per commit, and AWS recommends disabling it). The "both must be CODEPIPELINE"
+    refusal is CodeBuild's observed ``InvalidInputException`` (reported against Terraform's
+    CodeBuild module, cloudposse/terraform-aws-codebuild issue 23).
     """
     seen: set[int] = set()
     for doc, pipeline in pipeline_documents(project):
@@ -113,17 +137,54 @@ def codebuild_project_not_pipeline_shaped(project: Any, config: Any) -> Iterator
             if build is None or id(build.properties) in seen:
                 continue
             seen.add(id(build.properties))  # one report per project, however many actions run it
+            advice = _pipeline_shape_advice(build.properties)
             source_node, source = _type_of(build.properties, "Source")
             if source is not None and source != "CODEPIPELINE" and source_node is not None:
-                yield Report(source_node, f"CodeBuild project `{build.logical_id}` declares `Source.Type: {source}` but pipeline "
-                                          f"action `{action.label}` runs it on its input artifacts; the project's own source is used "
-                                          "only by builds started outside the pipeline",
-                             fix="write `Type: CODEPIPELINE`, and give repository builds a project of their own")
+                served = " (and serves its own webhook)" if _has_webhook(build.properties) else ""
+                yield Report(source_node, f"CodeBuild project `{build.logical_id}` declares `Source.Type: {source}`{served} but "
+                                          f"pipeline action `{action.label}` runs it on its input artifacts; the project's own "
+                                          "source is used only by builds started outside the pipeline", fix=advice)
             artifacts_node, artifacts = _type_of(build.properties, "Artifacts")
             if artifacts == "NO_ARTIFACTS" and action.outputs and artifacts_node is not None:
-                yield Report(artifacts_node, f"CodeBuild project `{build.logical_id}` declares `Artifacts.Type: NO_ARTIFACTS` but "
-                                             f"pipeline action `{action.label}` expects output artifact `{action.outputs[0].key}` "
-                                             "from it", fix="write `Type: CODEPIPELINE`")
+                yield Report(artifacts_node, f"CodeBuild project `{build.logical_id}` declares `Artifacts.Type: NO_ARTIFACTS`, a "
+                                             f"setting unused in the pipeline: pipeline action `{action.label}` still collects its "
+                                             f"output artifact `{action.outputs[0].key}` from the buildspec's `artifacts`",
+                             fix=advice)
+
+
+# `Source` keys that describe a repository: ignored or refused once the source is CODEPIPELINE.
+_REPOSITORY_KEYS = ("Location", "Auth", "ReportBuildStatus", "BuildStatusConfig", "GitCloneDepth", "GitSubmodulesConfig",
+                    "InsecureSsl")
+
+
+def _has_webhook(props: Mapping) -> bool:
+    """Whether the project's ``Triggers.Webhook`` is (or may be) on: a Terraform
+    ``aws_codebuild_webhook`` arrives here as ``Triggers: {Webhook: true}``."""
+    from pipelint.models.codebuild import UNKNOWN, flag_of
+
+    triggers = props.get("Triggers")
+    flag = flag_of(triggers.get("Webhook")) if isinstance(triggers, Mapping) else None
+    return flag is True or flag is UNKNOWN  # a computed flag may be on: the advice must hold either way
+
+
+def _pipeline_shape_advice(props: Mapping) -> str:
+    """The fix text of CP406 for one project: both types set to ``CODEPIPELINE`` (CodeBuild
+    rejects a project with only one) and the repository settings removed; a project that also
+    serves a webhook keeps them, and the pipeline gets a project of its own."""
+    if _has_webhook(props):
+        return ("give the pipeline a project of its own with both `Source.Type` and `Artifacts.Type` set to `CODEPIPELINE`, "
+                "and keep this one for webhook builds (a `CODEPIPELINE` source cannot have a webhook)")
+    source = props.get("Source")
+    artifacts = props.get("Artifacts")
+    remove = [f"`Source.{key}`" for key in _REPOSITORY_KEYS if isinstance(source, Mapping) and source.get(key) is not None]
+    if props.get("Triggers") is not None:
+        remove.append("`Triggers`")
+    advice = "set both `Source.Type` and `Artifacts.Type` to `CODEPIPELINE` (CodeBuild rejects a project with only one)"
+    if remove:
+        advice += "; remove " + (", ".join(remove[:-1]) + " and " if len(remove) > 1 else "") + remove[-1]
+    if isinstance(artifacts, Mapping) and any(isinstance(key, Scalar) and key.text != "Type" for key, _ in artifacts.pairs):
+        advice += "; remove the other artifact settings (keep only `Artifacts.Type`)"
+    return advice + "; builds started from the repository need a project of their own"
 
 
 def _image_inputs(project: Any) -> Iterator[tuple[Action, str, Action, Any, Any]]:

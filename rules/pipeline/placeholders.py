@@ -96,6 +96,12 @@ def template_placeholder(doc: Document, config: Any) -> Iterator[Report]:
     bucket named ``<bucket>`` fails when an action first writes to it. Fill the value in, or
     make it a parameter.
 
+    The advice follows the file: in a CloudFormation template, a parameter (``!Ref``,
+    ``${AWS::AccountId}``); in an ``aws codepipeline create-pipeline`` or ``aws codebuild
+    create-project`` JSON file, which the CLI sends as written (nothing resolves ``!Ref``,
+    ``${AWS::AccountId}`` or ``{{resolve:…}}`` there), generating the file at deploy time (e.g.
+    ``envsubst``); in Terraform, a variable or ``data.aws_caller_identity``.
+
     Failing::
 
         Resources:
@@ -172,4 +178,17 @@ def template_placeholder(doc: Document, config: Any) -> Iterator[Report]:
         if what is None:
             continue
         yield Report(node, f"this value holds {what}: a placeholder from a sample or a generator that was never filled in",
-                     fix="replace it with the real value, or a parameter (`!Ref`, `${AWS::AccountId}`)")
+                     fix=_placeholder_fix(doc))
+
+
+def _placeholder_fix(doc: Document) -> str:
+    """TPL001's advice for the kind of file: only CloudFormation resolves ``!Ref`` and
+    ``${AWS::AccountId}``; an ``aws`` CLI input file is sent as written, and Terraform has its
+    own references."""
+    flavor = doc.parent.flavor if doc.parent is not None else doc.flavor
+    if doc.flavor in ("cli", "codebuild-json"):
+        return ("replace it with the real value, or generate the file at deploy time (e.g. with `envsubst`): the `aws` CLI "
+                "sends the file as written")
+    if flavor == "terraform":
+        return "replace it with the real value, or a reference (`var.<name>`, `data.aws_caller_identity.current.account_id`)"
+    return "replace it with the real value, or a parameter (`!Ref`, `${AWS::AccountId}`)"

@@ -405,8 +405,18 @@ def _action_name(action: Mapping) -> str:
     return _text(_get(action, "Name")) or "?"
 
 
-def oauth_tokens(root: Node, template_root: Node | None) -> list[Hit]:
-    """GitHub (version 1) source actions whose ``OAuthToken`` is a literal or an echoing parameter."""
+# An `aws codepipeline create-pipeline` file is sent to CodePipeline as written: nothing resolves a
+# `{{resolve:…}}` reference in it, so the advice for a CloudFormation template would send the
+# reference text to GitHub as the token.
+_CLI_OAUTH_FIX = ("use a CodeStar connection instead of the GitHub (version 1) OAuth action (`Provider: CodeStarSourceConnection` "
+                  "with a `ConnectionArn`), or fill the token in at deploy time from Secrets Manager and keep it out of the file")
+
+
+def oauth_tokens(root: Node, template_root: Node | None, cli: bool = False) -> list[Hit]:
+    """GitHub (version 1) source actions whose ``OAuthToken`` is a literal or an echoing parameter.
+
+    ``cli``: the actions are in an ``aws codepipeline`` JSON file, where only CodePipeline's own
+    means (a CodeStar connection) or a deploy-time fill-in keep the token out of the file."""
     hits: list[Hit] = []
     for action in _actions(root):
         type_id = _get(action, "ActionTypeId")
@@ -419,8 +429,8 @@ def oauth_tokens(root: Node, template_root: Node | None) -> list[Hit]:
             pair = config.get_ci("OAuthToken")
             token = pair[1] if pair else None
         label = f"GitHub source action `{_action_name(action)}` `OAuthToken`"
-        fix = (_RESOLVE_FIX + "; better, replace the GitHub (version 1) OAuth action with a CodeStar connection "
-               "(`Provider: CodeStarSourceConnection` with a `ConnectionArn`)")
+        fix = _CLI_OAUTH_FIX if cli else (_RESOLVE_FIX + "; better, replace the GitHub (version 1) OAuth action with a CodeStar "
+                                          "connection (`Provider: CodeStarSourceConnection` with a `ConnectionArn`)")
         hits.extend(credential_property(token, template_root, label, fix))
     return hits
 

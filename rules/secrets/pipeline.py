@@ -17,6 +17,14 @@ def github_oauth_token(doc: Document, config: dict) -> Iterator[Report]:
     ``NoEcho: true`` or has a literal ``Default``; in an ``aws codepipeline`` JSON file only a
     literal is reported (``get-pipeline`` masks the token as ``****``, which is fine).
 
+    The advice depends on the file. In a template: a ``{{resolve:secretsmanager:…}}`` dynamic
+    reference, or better a CodeStar connection. In an ``aws codepipeline create-pipeline`` /
+    ``update-pipeline`` JSON file nothing resolves dynamic references, ``!Ref`` or ``${…}``: the
+    CLI sends the text as it is, so a ``{{resolve:…}}`` string would reach GitHub as the token.
+    There the advice is a CodeStar connection, or filling the token in at deploy time (from
+    Secrets Manager) without committing it. In Terraform, a ``sensitive`` variable or
+    ``data.aws_secretsmanager_secret_version`` (see the Terraform wording).
+
     Why: the token acts as you on GitHub. A literal is committed with the file; a parameter
     without ``NoEcho`` is shown by the CloudFormation console and API. AWS no longer recommends
     the OAuth-based GitHub action at all: a CodeStar connection needs no token in the pipeline.
@@ -36,9 +44,14 @@ def github_oauth_token(doc: Document, config: dict) -> Iterator[Report]:
           ConnectionArn: !Ref GitHubConnection
           FullRepositoryId: acme/app
           BranchName: main
+
+    AWS: CloudFormation User Guide, "Get values stored in other services using dynamic
+    references" (dynamic references are resolved by CloudFormation, in templates only);
+    CodePipeline User Guide, "GitHub (via OAuth app) connections" (not recommended) and
+    "CodeStarSourceConnection for Bitbucket Cloud, GitHub, … actions" (``ConnectionArn``).
     """
     template = doc.context.get("template") if doc.context else None
-    for hit in oauth_tokens(doc.root, template.root if template is not None else None):
+    for hit in oauth_tokens(doc.root, template.root if template is not None else None, cli=doc.flavor == "cli"):
         yield to_report(hit)
 
 
