@@ -31,6 +31,16 @@ def syntax_error() -> None:
     syntax error before anything reaches AWS. The finding points at the place the parser gave
     up (for HCL, the first error only).
 
+    Where the cause is recognisable the message names it: a merge-conflict marker, a stray
+    character before a key, a value starting with ``@``, a stray line, or a missing space in
+    ``key:value``. When the line below ``key:value`` is indented deeper than the key, that block
+    is the key's value, so the word after the colon is stray (``- TargetService:service`` over
+    ``Type: AWS::ECS::Service``): the fix deletes it (``TargetService:``) rather than adding a
+    space, which would give the key a value and a block at once and still fail. A replacement
+    line is suggested only after pipelint has read the file again with it (the same parser, this
+    file only) and the error is gone, with no new one at or before its place; otherwise the
+    finding carries no fix.
+
     AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE with YAML_FILE_ERROR and the
     parser's message ("found character that cannot start any token", "did not find expected ',' or
     ']'"); CloudFormation answers "Template format error: YAML not well-formed"; the CodeDeploy
