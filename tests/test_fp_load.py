@@ -254,3 +254,26 @@ def test_terraform_configuration_block_is_a_terraform_error_not_hcl_syntax(tmp_p
     assert [(f.code, f.line, f.col) for f in found] == [("PL002", 11, 7)]
     assert found[0].message.startswith("Terraform error (the HCL itself is valid): `configuration` is an argument in Terraform 0.12")
     assert "HCL syntax error" not in found[0].message
+
+
+def test_stray_character_fixes_are_checked_too():
+    lines = ["a:", "  @b: 1", "  c: 2"]
+    problem = explain_yaml_error(lines, "found character that cannot start any token", 2, 3, None, lambda text: False)
+    assert problem is not None and (problem.line, problem.col) == (2, 3) and problem.fix is None
+    problem = explain_yaml_error(lines, "found character that cannot start any token", 2, 3, None, lambda text: "  b: 1" in text)
+    assert problem is not None and problem.fix == "delete the `@`"
+    # cfn-codebuild/004: quoting the value reads; an error it leaves later in the file does not count.
+    problem = load_text("Properties:\n  ServiceRole: @TODO: CodeBuildRoleArn Here\n  Name: x\n", "x.yml").problems[0]
+    assert (problem.code, problem.line, problem.col, problem.fix) == ("PL002", 2, 16, "quote the value (`'...'`)")
+    problem = load_text("a:\n  b: @x\n   c: 1\n", "x.yml").problems[0]
+    assert (problem.line, problem.col, problem.fix) == (2, 6, "quote the value (`'...'`)")
+    lines = ["a:", "  b: @x"]
+    problem = explain_yaml_error(lines, "found character that cannot start any token", 2, 6, None, lambda text: False)
+    assert problem is not None and problem.fix is None
+
+
+def test_parses_past_places_an_unclosed_flow_collection_where_it_opens():
+    # `c: [1` fails at the end of the file, but the bracket the fix wrote is where it went wrong.
+    assert not parses_past("a:\n  b: 1\n  c: [1\n  d: 3\n", 4, 1)
+    # An error that lies after the place (a separate mistake further down) does not count.
+    assert parses_past("a:\n  b: '@x'\n   c: 1\n", 2, 6)

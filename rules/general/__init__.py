@@ -36,10 +36,11 @@ def syntax_error() -> None:
     ``key:value``. When the line below ``key:value`` is indented deeper than the key, that block
     is the key's value, so the word after the colon is stray (``- TargetService:service`` over
     ``Type: AWS::ECS::Service``): the fix deletes it (``TargetService:``) rather than adding a
-    space, which would give the key a value and a block at once and still fail. A replacement
-    line is suggested only after pipelint has read the file again with it (the same parser, this
-    file only) and the error is gone, with no new one at or before its place; otherwise the
-    finding carries no fix.
+    space, which would give the key a value and a block at once and still fail. A fix that
+    rewrites one line (adding the space, deleting the glued word or a stray character, quoting a
+    value) is suggested only after pipelint has read the file again with it (the same parser,
+    this file only) and the error is gone, with no new one at or before its place (an unclosed
+    bracket counts where it opens); otherwise the finding carries no fix.
 
     In JSON, a ``}`` or ``]`` right after a comma is reported on the comma, as "trailing comma
     after the last item on line N" (fix: delete the comma), not as an unexpected bracket on the

@@ -71,7 +71,7 @@ def explain_yaml_error(lines: list[str], problem: str, line: int, col: int, cont
                 return _glued_problem(lines, previous, glued, True, reparses)
         return None
     if "cannot start any token" in problem or "did not find expected key" in problem:
-        return _stray_character(lines, line, col)
+        return _stray_character(lines, line, col, reparses)
     return None
 
 
@@ -188,8 +188,9 @@ def _glued_or_stray_line(lines: list[str], line: int, reparses: Reparse | None =
     )
 
 
-def _stray_character(lines: list[str], line: int, col: int) -> LoadProblem | None:
-    """A character before a key, or a reserved one starting a value, at ``line``/``col``."""
+def _stray_character(lines: list[str], line: int, col: int, reparses: Reparse | None = None) -> LoadProblem | None:
+    """A character before a key, or a reserved one starting a value, at ``line``/``col``; the
+    fix (delete the character, quote the value) only if ``reparses`` confirms it."""
     if not 0 < line <= len(lines):
         return None
     text = lines[line - 1].rstrip("\r")
@@ -204,15 +205,16 @@ def _stray_character(lines: list[str], line: int, col: int) -> LoadProblem | Non
             "PL002",
             f"stray {_show(char)} before the key `{key_after.group(1)}`",
             line, col, line, col + 1,
-            fix=f"delete the {_show(char)}",
+            fix=f"delete the {_show(char)}" if _checked(lines, line, before + after, reparses) else None,
         )
     if char in _RESERVED_START and before.rstrip().endswith((":", "-", "[", "{", ",")):
         value = text[col - 1 :].strip()
         shown = value if len(value) <= 40 else value[:37] + "..."
+        quoted = "'" + value.replace("'", "''") + "'"
         return LoadProblem(
             "PL002",
             f"a value cannot start with {_show(char)} unless it is quoted (YAML reserves `@` and `` ` ``): `{shown}`",
             line, col, line, col + 1,
-            fix="quote the value (`'...'`)",
+            fix="quote the value (`'...'`)" if _checked(lines, line, before + quoted, reparses) else None,
         )
     return None

@@ -240,9 +240,11 @@ def parses_past(text: str, line: int, col: int) -> bool:
 
     Used to check a suggested fix for a syntax error at that place: the text with the fix applied
     must get past it. Reading stops at the first event that starts after the place (or at the
-    end of the stream): the scanner reports an error where it stands, so an error found later
-    lies after the place. At most two reads of the text up to there; no tree is built, and
-    nothing else (no hint, no second fix) is tried on the result.
+    end of the stream), or at an error, which counts as past the place when it lies after it
+    (where the parser gave up; for an unfinished key or flow collection, where that starts: an
+    unclosed ``[`` the fix wrote fails at the end of the file, but it went wrong there). At most two
+    reads of the text up to about there; no tree is built, and nothing else (no hint, no second
+    fix) is tried on the result.
     """
     from .ruamel_import import c_parser_class
 
@@ -268,8 +270,12 @@ def _reads_past(parser: Any, line: int, col: int) -> bool:
             mark = event.start_mark
             if (mark.line, mark.column) > place:
                 return True
-    except YAMLError:
-        return False
+    except YAMLError as error:
+        at = getattr(error, "problem_mark", None)
+        context = getattr(error, "context", None) or ""
+        if "simple key" in context or "flow" in context:  # the key or bracket where it went wrong
+            at = getattr(error, "context_mark", None) or at
+        return at is not None and (at.line, at.column) > place
     finally:
         try:
             parser.dispose()
