@@ -64,7 +64,7 @@ def test_json_allows_tabs_and_escapes_with_positions():
 @pytest.mark.parametrize(
     "text,expected",
     [
-        ('{"a": 1,}', [("PL002", 1, 9)]),
+        ('{"a": 1,}', [("PL002", 1, 8)]),  # on the trailing comma (tests/test_fp_load.py)
         ('{"a" 1}', [("PL002", 1, 6)]),
         ('{"a": 1} x', [("PL002", 1, 10)]),
         ('{"a": "unterminated}', [("PL002", 1, 7)]),

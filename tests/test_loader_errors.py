@@ -49,8 +49,7 @@ def test_marker_after_the_error_is_not_blamed():
 @pytest.mark.parametrize(
     "text,expected,fix",
     [
-        # The next line is indented under it: a mapping was meant.
-        ("version: 0.0\nResources:\n  - TargetService:service\n      Type: AWS::ECS::Service\n", ("PL002", 3, 18, 19), "TargetService: service"),
+        # (A key over an indented block, `- TargetService:service`, gets another fix: tests/test_fp_load.py.)
         # Its siblings are `key: value` lines at the same indentation.
         ('Resources:\n  - F:\n      Properties:\n        Alias: "live"\n        TargetVersion:"2"\nHooks:\n  - X: y\n', ("PL002", 5, 22, 23), 'TargetVersion: "2"'),
         ("a:\n  b: 1\n  c:2\n  d: 3\n", ("PL002", 3, 4, 5), "c: 2"),

@@ -31,6 +31,28 @@ def syntax_error() -> None:
     syntax error before anything reaches AWS. The finding points at the place the parser gave
     up (for HCL, the first error only).
 
+    Where the cause is recognisable the message names it: a merge-conflict marker, a stray
+    character before a key, a value starting with ``@``, a stray line, or a missing space in
+    ``key:value``. When the line below ``key:value`` is indented deeper than the key, that block
+    is the key's value, so the word after the colon is stray (``- TargetService:service`` over
+    ``Type: AWS::ECS::Service``): the fix deletes it (``TargetService:``) rather than adding a
+    space, which would give the key a value and a block at once and still fail. A fix that
+    rewrites one line (adding the space, deleting the glued word or a stray character, quoting a
+    value) is suggested only after pipelint has read the file again with it (the same parser,
+    this file only) and the error is gone, with no new one at or before its place (an unclosed
+    bracket counts where it opens); otherwise the finding carries no fix.
+
+    In JSON, a ``}`` or ``]`` right after a comma is reported on the comma, as "trailing comma
+    after the last item on line N" (fix: delete the comma), not as an unexpected bracket on the
+    next line. A Terraform 0.11 ``configuration { … }`` block in an ``aws_codepipeline`` action is
+    valid HCL that Terraform itself rejects ("Unsupported block type"): it is worded as a
+    Terraform error, not an HCL syntax error.
+
+    A ``.json`` file that holds YAML is read as YAML (see ``PL016``): an error in that YAML is
+    reported here at its own position, saying that the file holds YAML, instead of "unexpected
+    'v'" at the first character; and when the YAML is valid but the content is an AWS CLI JSON
+    input or an IAM policy document (read as JSON only), the file holding YAML is this error.
+
     AWS behaviour: CodeBuild fails the build in DOWNLOAD_SOURCE with YAML_FILE_ERROR and the
     parser's message ("found character that cannot start any token", "did not find expected ',' or
     ']'"); CloudFormation answers "Template format error: YAML not well-formed"; the CodeDeploy
@@ -52,6 +74,47 @@ def syntax_error() -> None:
           build:
             commands:
               - "echo it's done"
+    """
+
+
+@rule("PL016", "yaml-in-json-file", severity="warning", scope="loader")
+def yaml_in_json_file() -> None:
+    """A ``.json`` file holds YAML, not JSON.
+
+    A YAML AppSpec or template saved under a ``.json`` name fails JSON parsing at its first
+    character. When a ``.json`` file is not JSON, does not start with ``{`` or ``[``, and its
+    first line of content reads like YAML (``key:``, ``- item``, ``---``), pipelint reads it as
+    YAML: this finding sits on that first line, and the file is linted as the YAML it holds (so
+    its real mistakes are reported too). If the YAML is invalid as well, the YAML error is
+    reported as ``PL002``, saying that the file holds YAML, at the YAML error's position.
+
+    This is a warning because the services that read such files by content accept YAML:
+    CodeDeploy takes the AppSpec of an ECS or Lambda deployment as JSON or YAML, and
+    CloudFormation reads templates in either. Anything that trusts the ``.json`` name (an
+    editor, a JSON schema check, ``jq``) rejects it. When the content is an AWS CLI JSON input
+    (a CodePipeline or CodeBuild definition) or an IAM policy document, which are read as JSON
+    only, the same message is reported as ``PL002``, an error.
+
+    AWS behaviour: CodeDeploy: "An AppSpec file can be written using JSON or YAML" (ECS), and the
+    AppSpec content of a Lambda or ECS revision "is formatted as JSON or YAML"; an EC2/On-Premises
+    AppSpec must be named ``appspec.yml``. Source: AWS CodeDeploy User Guide, "Add an application
+    specification file to a revision for CodeDeploy"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/application-revisions-appspec-file.html) and
+    "CodeDeploy AppSpec file reference"
+    (docs.aws.amazon.com/codedeploy/latest/userguide/reference-appspec-file.html); CodeDeploy API
+    Reference, RevisionLocation (appSpecContent).
+
+    Failing (``appspec.json``)::
+
+        version: 0.0
+        Resources:
+          - TargetService:
+              Type: AWS::ECS::Service
+
+    Fixed: rename the file ``appspec.yaml`` (and name that file in the pipeline's
+    ``AppSpecTemplatePath``), or write it as JSON::
+
+        {"version": 0.0, "Resources": [{"TargetService": {"Type": "AWS::ECS::Service"}}]}
     """
 
 

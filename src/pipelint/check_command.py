@@ -231,6 +231,8 @@ def _check(request: CheckRequest, common: dict[str, Any]) -> None:
     _fix_lines(request, fixed_files, result, report_stream)
     if internal:
         sys.exit(EXIT_INTERNAL)
+    if request.fix and any(item.outcome.unwritten for item in fixed_files):
+        sys.exit(EXIT_USAGE)  # a file --fix had to write could not be: like an unwritable report
     if request.write_baseline:
         sys.exit(EXIT_CLEAN)
     sys.exit(EXIT_FINDINGS if failing(plan, result, common["fail_on"]) else EXIT_CLEAN)
@@ -311,7 +313,7 @@ def _fix_lines(request: CheckRequest, files: list[Any], result: Any, stream: Any
     """After the report: ``--show-fixes``, the ``--fix`` summary, or the hint that fixes exist."""
     if not request.fix and not any(f.edit is not None for f in result.findings):
         return
-    from .fixes.command import available_hint, count_fixed, show_fixes, summary
+    from .fixes.command import available_hint, count_fixed, show_fixes, summary, unwritten
 
     text_out = request.fmt == "text" and not request.output and stream is None
     target = sys.stdout if text_out and not request.quiet else sys.stderr
@@ -319,7 +321,7 @@ def _fix_lines(request: CheckRequest, files: list[Any], result: Any, stream: Any
         if request.fix:
             if request.show_fixes:
                 target.write(show_fixes(files))
-            target.write(summary(count_fixed(files), len(result.findings)) + "\n")
+            target.write(summary(count_fixed(files), len(result.findings), len(unwritten(files))) + "\n")
         elif text_out and not request.quiet:
             hint = available_hint(result.findings, request.unsafe_fixes)
             if hint:

@@ -107,9 +107,18 @@ def refusals(files: list[FixedFile]) -> list[str]:
     return lines
 
 
-def summary(fixed: int, remaining: int) -> str:
-    """The line after a ``--fix`` run: ``Fixed 3 findings (1 remaining).``"""
-    return f"Fixed {fixed} finding{'s' if fixed != 1 else ''} ({remaining} remaining)."
+def unwritten(files: list[FixedFile]) -> list[FixedFile]:
+    """The files whose fixed text could not be written (read-only, permission denied, …)."""
+    return [item for item in files if item.outcome.unwritten]
+
+
+def summary(fixed: int, remaining: int, not_written: int = 0) -> str:
+    """The line after a ``--fix`` run: ``Fixed 3 findings (1 remaining).``, and how many files
+    could not be written when some could not: ``…; 1 file could not be written (see above).``"""
+    line = f"Fixed {fixed} finding{'s' if fixed != 1 else ''} ({remaining} remaining)"
+    if not_written:
+        line += f"; {not_written} file{'s' if not_written != 1 else ''} could not be written (see the lines above)"
+    return line + "."
 
 
 def available_hint(findings: list[Any], unsafe: bool) -> str:

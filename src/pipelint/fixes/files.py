@@ -14,7 +14,9 @@ Where a fixed file is written (:func:`refusal` says why not):
   folder named on the command line, or, for a file named itself, of the working directory (when
   it was named by a path below it) or of the folder it was named in. A folder in the path that
   is a link leading elsewhere makes the file refused, for reading and for writing;
-* never a read-only file (no write permission for anyone, or not writable by this user);
+* never a read-only file (no write permission for anyone, or not writable by this user); a file
+  that could not be written is named on stderr, counted in the summary, and makes the run exit
+  with status 2 (as an unwritable report does), so a refusal is never silent;
 * a file with one name, owned by this user, is replaced atomically (a temporary file renamed
   over it, permissions kept); a file with several hard links or another owner is overwritten in
   place, as ruff does, so its links, owner and permissions stay.
@@ -118,7 +120,16 @@ def fix_entry(entry: Any, settings: Any, unsafe: bool, baselined: set[str] | Non
 
 def write_fixed(entry: Any, fixed: FileFix, root: str | None = None) -> None:
     """Write the file's fixed text (``OSError`` if it cannot or must not be written; see the
-    module documentation)."""
+    module documentation). On failure the reason is kept in ``fixed.unwritten`` as well, so the
+    summary and the exit status can say that a file was not written."""
+    try:
+        _write_fixed(entry, fixed, root)
+    except OSError as error:
+        fixed.unwritten = error.strerror or str(error) or type(error).__name__
+        raise
+
+
+def _write_fixed(entry: Any, fixed: FileFix, root: str | None) -> None:
     from ..atomic import atomic_path, write_in_place
 
     refused = refusal(entry.path, root)
@@ -126,7 +137,7 @@ def write_fixed(entry: Any, fixed: FileFix, root: str | None = None) -> None:
         raise PermissionError(1, refused, entry.display)
     target = os.path.realpath(entry.path)  # the checked place, whatever the path's links do next
     if read_only(target):
-        raise PermissionError(13, "the file is read-only", entry.display)
+        raise PermissionError(13, "permission denied: the file is read-only", entry.display)
     read = read_text(target, 1 << 62)
     if isinstance(read, str) or read[1] != fixed.original:
         raise OSError(0, "the file changed while it was being fixed", entry.display)

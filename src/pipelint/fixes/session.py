@@ -71,10 +71,11 @@ class FileFix(ValueRecord):
     ``notes`` why single fixes were left out of a file that was otherwise fixed, and ``where``
     the ``(line, col)`` of each fixed finding in the original text (a finding a later round
     fixed was reported in the text earlier rounds made; ``--show-fixes`` shows where it was in
-    the file as written).
+    the file as written). ``unwritten`` is why the fixed text could not be written to the file
+    (``""`` until :func:`~pipelint.fixes.files.write_fixed` fails on it).
     """
 
-    __slots__ = ("original", "text", "fixed", "refused", "remaining", "notes", "where")
+    __slots__ = ("original", "text", "fixed", "refused", "remaining", "notes", "where", "unwritten")
 
     original: str
     text: str
@@ -83,6 +84,7 @@ class FileFix(ValueRecord):
     remaining: list[Any]
     notes: list[str]
     where: list[tuple[int, int]]
+    unwritten: str
 
     def __init__(self, original: str, text: str, fixed: list[Any], refused: str = "", remaining: list[Any] | None = None,
                  notes: list[str] | None = None, where: list[tuple[int, int]] | None = None) -> None:
@@ -93,6 +95,7 @@ class FileFix(ValueRecord):
         self.remaining = [] if remaining is None else remaining
         self.notes = [] if notes is None else notes
         self.where = [(f.line, f.col) for f in fixed] if where is None else where
+        self.unwritten = ""
 
     @property
     def changed(self) -> bool:

@@ -83,6 +83,7 @@ def _decode(data: bytes) -> tuple[str | None, LoadProblem | None]:
 def load_text(text: str, path: str, fmt: str | None = None, limits: Limits | None = None, base_path: NodePath = ()) -> LoadResult:
     """Load already-decoded text (used for files and for buildspecs embedded in templates)."""
     limits = limits or Limits()
+    named_json = fmt is None and path.lower().endswith(".json")
     fmt = fmt or detect_format(path, text)
     source = Source(path, text, fmt)
     result = LoadResult(source)
@@ -104,7 +105,14 @@ def load_text(text: str, path: str, fmt: str | None = None, limits: Limits | Non
         if problem.code == "PL002":
             from .syntax_hints import conflict_marker
 
-            problem = conflict_marker(text, problem.line) or problem
+            marker = conflict_marker(text, problem.line)
+            if marker is None and named_json:
+                from .yaml_in_json import load_yaml_in_json
+
+                as_yaml = load_yaml_in_json(text, path, limits, base_path)
+                if as_yaml is not None:
+                    return as_yaml
+            problem = marker or problem
         result.problems.append(problem)
         result.fatal = True
         result.roots = []

@@ -57,6 +57,18 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
         line, col = pos.at(min(at, length))
         return LoadAbort(LoadProblem("PL002", f"JSON syntax error: {message}", line, col, line, col + 1))
 
+    def trailing_comma(char: str, at: int) -> LoadAbort:
+        """The error for `}`/`]` right after a comma: on the comma, naming the item's line.
+        Deleting the comma cannot fail there: after a value the bracket is expected."""
+        line, col = pos.at(last_comma)
+        closer = "`}`" if char == "}" else "`]`"
+        return LoadAbort(LoadProblem(
+            "PL002", f"JSON syntax error: trailing comma after the last item on line {line}: JSON allows no comma before {closer}",
+            line, col, line, col + 1, fix="delete the comma",
+            # The wording before the comma was named (at the bracket): baselines written then still match.
+            anchor=f"JSON syntax error: unexpected {char!r}",
+        ))
+
     def describe(at: int) -> str:
         if at >= length:
             return "end of file"
@@ -70,6 +82,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
     expect = "value"
     duplicates = DuplicateKeys(problems)
     values = 0
+    last_comma = 0  # offset of the last `,` read (a `}`/`]` right after it is a trailing comma)
 
     def scalar(value: object, raw: str, start: int, end: int, path: NodePath) -> Scalar:
         line, col = pos.at(start)
@@ -127,6 +140,8 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
                 expect = "key_or_end" if is_map else "value_or_end"
                 continue
             if char in "}]":
+                if top is not None and (char == "}") == top[0] and expect == ("key" if char == "}" else "value"):
+                    raise trailing_comma(char, start)
                 if top is None or (char == "}") != top[0] or expect not in ("comma_or_end", "key_or_end" if char == "}" else "value_or_end"):
                     raise fail(f"unexpected {char!r}", start)
                 stack.pop()
@@ -145,6 +160,7 @@ def load_json(text: str, source: Source, limits: Limits, problems: list[LoadProb
             else:  # ","
                 if expect != "comma_or_end":
                     raise fail("unexpected ','", start)
+                last_comma = start
                 expect = "key" if top is not None and top[0] else "value"
                 continue
         else:

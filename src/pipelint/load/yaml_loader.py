@@ -223,7 +223,7 @@ def _syntax_problem(error: Any, source: Source, restore: Callable[[str], str] = 
 
     context_mark = getattr(error, "context_mark", None)
     context_line = context_mark.line + 1 if context_mark is not None and "simple key" in context else None
-    hint = explain_yaml_error(lines, problem, line, col, context_line)
+    hint = explain_yaml_error(lines, problem, line, col, context_line, lambda candidate: parses_past(candidate, line, col))
     if hint is not None:
         return hint
     message = f"YAML syntax error: {problem}"
@@ -232,6 +232,55 @@ def _syntax_problem(error: Any, source: Source, restore: Callable[[str], str] = 
     if "mapping values are not allowed" in problem:
         message += "; quote a value that contains ': '"
     return LoadProblem("PL002", message, line, col, line, col + 1)
+
+
+def parses_past(text: str, line: int, col: int) -> bool:
+    """Whether ``text`` reads, as :func:`load_yaml` reads it (the C parser, then once more with
+    the colons of flow plain scalars relaxed), past ``line``/``col`` (1-based) with no syntax error.
+
+    Used to check a suggested fix for a syntax error at that place: the text with the fix applied
+    must get past it. Reading stops at the first event that starts after the place (or at the
+    end of the stream), or at an error, which counts as past the place when it lies after it
+    (where the parser gave up; for an unfinished key or flow collection, where that starts: an
+    unclosed ``[`` the fix wrote fails at the end of the file, but it went wrong there). At most two
+    reads of the text up to about there; no tree is built, and nothing else (no hint, no second
+    fix) is tried on the result.
+    """
+    from .ruamel_import import c_parser_class
+
+    parser_class = c_parser_class()
+    if _reads_past(parser_class(text), line, col):
+        return True
+    from .flow_plain import relax
+
+    relaxed = relax(text)
+    return relaxed is not None and _reads_past(parser_class(relaxed.text), line, col)
+
+
+def _reads_past(parser: Any, line: int, col: int) -> bool:
+    from ruamel.yaml.error import YAMLError
+    from ruamel.yaml.events import StreamEndEvent
+
+    place = (line - 1, col - 1)
+    try:
+        while True:
+            event = parser.get_event()
+            if event.__class__ is StreamEndEvent:
+                return True
+            mark = event.start_mark
+            if (mark.line, mark.column) > place:
+                return True
+    except YAMLError as error:
+        at = getattr(error, "problem_mark", None)
+        context = getattr(error, "context", None) or ""
+        if "simple key" in context or "flow" in context:  # the key or bracket where it went wrong
+            at = getattr(error, "context_mark", None) or at
+        return at is not None and (at.line, at.column) > place
+    finally:
+        try:
+            parser.dispose()
+        except Exception:  # pragma: no cover - best effort cleanup
+            pass
 
 
 # Characters that aliases may add to a file in any case, and per character of the file.

@@ -5,8 +5,9 @@ argument be written as a block (``configuration { Owner = "acme" }``); Terraform
 reject the file ("Unsupported block type: Blocks of type "configuration" are not expected here.
 Did you mean to define argument "configuration"? If so, use the equals sign to assign it a
 value."; Terraform's 0.12 upgrade guide, "Attributes vs. blocks"). Old modules still carry this
-form. Each such block is reported as ``PL002`` at its name, and read as the map it was meant to
-be, so that every other check of the action still runs.
+form. Each such block is reported as ``PL002`` at its name, worded as a Terraform error (the
+file is valid HCL: Terraform's schema check rejects it, not its parser), and read as the map it
+was meant to be, so that every other check of the action still runs.
 """
 
 from __future__ import annotations
@@ -33,9 +34,13 @@ def configuration_blocks(body: Body) -> list[LoadProblem]:
 
 def _problem(block: Block) -> LoadProblem:
     span = block.type_span
-    return LoadProblem("PL002", "HCL syntax error: `configuration` is an argument in Terraform 0.12 and later, not a block; "
-                                "Terraform rejects this file (\"Unsupported block type\")",
-                       span.line, span.col, span.end_line, span.end_col, fix="write `configuration = {` (an equals sign before the brace)")
+    # Valid HCL: Terraform's own schema check (`terraform validate`, `plan`) rejects it, not the parser.
+    return LoadProblem("PL002", "Terraform error (the HCL itself is valid): `configuration` is an argument in Terraform 0.12 "
+                                "and later, not a block; `terraform validate` and `plan` reject it (\"Unsupported block type\")",
+                       span.line, span.col, span.end_line, span.end_col, fix="write `configuration = {` (an equals sign before the brace)",
+                       # The earlier wording ("HCL syntax error"): baselines written with it still match.
+                       anchor="HCL syntax error: `configuration` is an argument in Terraform 0.12 and later, not a block; "
+                              "Terraform rejects this file (\"Unsupported block type\")")
 
 
 def _as_attribute(block: Block) -> Attribute:
