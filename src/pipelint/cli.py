@@ -2,7 +2,7 @@
 
 Exit status: 0 nothing at or above ``--fail-on`` (always with ``--exit-zero``, and once
 ``--write-baseline`` has written its file); 1 findings at or above it; 2 usage, path or config
-error, or a report/baseline file that cannot be written; 3 internal error (a rule or reporter
+error, or a report/baseline file (or a file ``--fix`` must rewrite) that cannot be written; 3 internal error (a rule or reporter
 crashed; other results are still reported); 128 + the signal number (130, 143) when SIGINT or
 SIGTERM stops the run. The status never depends on ``--format``, and a reader that closes the
 pipe early does not change it. No option ends in a traceback.
