@@ -1,0 +1,150 @@
+"""Work done once per file: the secret detectors SEC009 shares with the SEC rules, and the
+substring guards that keep regexes off text they cannot match.
+
+Each guard is a necessary condition of its regex; these tests check that on the inputs that
+match (so a guard never hides a finding) and count the work that guards and sharing save.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from helpers import fixture, lint, triples
+from pipelint.rules.secrets import _commands, _patterns, _structural
+from pipelint.textutil import LazyRegex
+
+# ---------------------------------------------------------------------------------------------
+# SEC009 shares the structural detectors' hits with the rules that report them
+
+
+def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
+    calls = [0]
+    original = getattr(_structural, name)
+
+    def counted(*args: object) -> object:
+        calls[0] += 1
+        return original(*args)
+
+    monkeypatch.setattr(_structural, name, counted)
+    return calls
+
+
+def test_buildspec_commands_are_read_once_for_sec008_and_sec009(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _counting(monkeypatch, "buildspec_commands")
+    path = fixture("secrets", "buildspec-sec008-fail.yml")
+    findings = lint(path, select=["SEC008", "SEC009"])
+    assert calls[0] == 1
+    assert triples(findings, "SEC008") == [("SEC008", 5, 36), ("SEC008", 6, 49), ("SEC008", 7, 34), ("SEC008", 10, 48),
+                                           ("SEC008", 12, 28), ("SEC008", 13, 37), ("SEC008", 14, 34)]
+    assert triples(findings, "SEC009") == []  # every secret is SEC008's
+
+
+def test_template_pipelines_are_read_once_for_sec003_sec006_and_sec009(monkeypatch: pytest.MonkeyPatch) -> None:
+    oauth = _counting(monkeypatch, "oauth_tokens")
+    env = _counting(monkeypatch, "pipeline_env")
+    path = fixture("secrets", "sec003_fail.yaml")
+    findings = lint(path, select=["SEC003", "SEC006", "SEC009"])
+    pipelines = _count_pipelines(path)
+    assert oauth[0] == pipelines and env[0] == pipelines
+    assert triples(findings, "SEC003") == [("SEC003", 9, 14), ("SEC003", 24, 29), ("SEC003", 32, 29)]
+
+
+def _count_pipelines(path: str) -> int:
+    with open(path, encoding="utf-8") as handle:
+        return handle.read().count("AWS::CodePipeline::Pipeline")
+
+
+# ---------------------------------------------------------------------------------------------
+# Command patterns: the `also` needles
+
+
+MATCHING_TEXTS = [
+    "docker login -u ci -p hunter2-Zq9x",
+    "docker   login --password=s3cr3t-Value registry",
+    "export AWS_SECRET_ACCESS_KEY=abcdEFGH1234ijklMNOP5678qrstUVWX9012yzAB",
+    "env AWS_ACCESS_KEY_ID=AKIAIOSFODNN7ABCDEFG aws s3 ls",
+    "x;AWS_SESSION_TOKEN=FwoGZXIvYXdzEJr//////////wEaDH",
+    "git clone https://ghp_abcdefghijklmnopqrstuvwxyz0123456789@github.com/acme/app.git",
+    'curl -H "Authorization: Bearer abcdef0123456789"',
+    'curl -H "AUTHORIZATION: token abcdef0123456789"',
+    'curl -H "X-Api-Key: abcdef0123456789"',
+    'curl -H "x-api-\u212aey: abcdef0123456789"',  # KELVIN SIGN: `(?i)` matches it with `k`
+    'curl -H "PRIVATE-TOKEN: abcdef0123456789"',
+    'curl -H "X-Auth-Token: abcdef0123456789"',
+    'curl -H "x-access-token: abcdef0123456789"',
+]
+
+
+@pytest.mark.parametrize("text", MATCHING_TEXTS)
+def test_also_needles_are_in_every_text_a_pattern_matches(text: str) -> None:
+    lowered = text.lower()
+    matched = False
+    for pattern in _commands.COMMAND_PATTERNS:
+        if pattern.also and pattern.regex.search(text):
+            matched = True
+            assert any(needle in lowered for needle in pattern.also), (pattern.kind, text)
+    assert matched
+    assert _commands.find_in_text(text), text
+
+
+class _CountingRegex(LazyRegex):
+    """A LazyRegex counting how often a scan asks for the compiled pattern."""
+
+    __slots__ = ("uses",)
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        super().__init__(source, flags)
+        self.uses = 0
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        self.uses += 1
+        return re.compile(self._source, self._flags)
+
+
+def test_header_pattern_does_not_run_over_a_template_full_of_oauth_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    counting = {}
+    patterns = []
+    for pattern in _commands.COMMAND_PATTERNS:
+        regex = _CountingRegex(pattern.regex.pattern, pattern.regex.flags)
+        counting[pattern.kind, pattern.needles] = regex
+        patterns.append(_commands.CommandPattern(pattern.kind, pattern.needles, regex, pattern.what, pattern.fix, pattern.lead, pattern.also))
+    monkeypatch.setattr(_commands, "COMMAND_PATTERNS", tuple(patterns))
+    text = "Configuration:\n  OAuthToken: '{{resolve:secretsmanager:gh}}'\n  ApiKeyName: api-key\n" * 1000
+    assert _commands.find_in_text(text) == []
+    assert counting["auth-header", ("token:", "api-key:")].uses == 0
+    assert all(regex.uses == 0 for regex in counting.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# Token shapes and keyword assignments
+
+OLD_KEYWORDS = (r"passw|pwd|pass|secret|token|api[_.-]?key|apikey|access[_.-]?key|private[_.-]?key|credential|signing[_.-]?key|"
+                r"auth[_.-]?key|client[_.-]?key|license[_.-]?key")
+
+
+def _random_texts(seed: int, count: int) -> list[str]:
+    pieces = ["pass", "passw", "password", "pwd", "secret", "token", "api", "_", "-", ".", "key", "apikey", "access", "private",
+              "credential", "signing", "auth", "client", "license", "x" * 41, "word", ": ", "=", " = ", "::", "==", '"', "'",
+              "\\\"", "abc123XYZ789", "Zq9wE3rT7yU1", "\n", " ", "\t", "arn:aws:", "${X}", "ſecret", "\u212a", "PASS", "Token"]
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("flags", [0, re.I])
+def test_grouped_keyword_alternation_matches_like_the_plain_one(flags: int) -> None:
+    grouped = re.compile(f"(?:{_patterns._KEYWORD_TEXT}){_patterns._ASSIGNMENT_TAIL}", flags)
+    plain = re.compile(f"(?:{OLD_KEYWORDS}){_patterns._ASSIGNMENT_TAIL}", flags)
+    for text in _random_texts(18, 3000):
+        spans = [(m.span(), m.span("rest"), m.span("value")) for m in grouped.finditer(text)]
+        assert spans == [(m.span(), m.span("rest"), m.span("value")) for m in plain.finditer(text)], text
+
+
+def test_token_shape_needle_regex_answers_like_substring_tests() -> None:
+    texts = ["", "AKIA", "xASIAy", "A3T", "AB1A", "ghp_", "gh_p", "ghr_x", "npm_", "xoxb", "hooks.slack.com", "nothing here"]
+    for shape in _patterns.TOKEN_SHAPES:
+        for text in texts:
+            assert shape.may_occur(text) == any(needle in text for needle in shape.needles), (shape.kind, text)
