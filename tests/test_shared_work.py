@@ -1,5 +1,5 @@
-"""Work done once per file: the secret detectors SEC009 shares with the SEC rules, and the
-substring guards that keep regexes off text they cannot match.
+"""Work done once per file: the secret detectors SEC009 shares with the SEC rules, the command
+lines the CB rules share, and the substring guards that keep regexes off text they cannot match.
 
 Each guard is a necessary condition of its regex; these tests check that on the inputs that
 match (so a guard never hides a finding) and count the work that guards and sharing save.
@@ -13,6 +13,7 @@ import re
 import pytest
 
 from helpers import fixture, lint, triples
+from pipelint.rules.codebuild import _shell
 from pipelint.rules.secrets import _commands, _patterns, _structural
 from pipelint.textutil import LazyRegex
 
@@ -148,3 +149,52 @@ def test_token_shape_needle_regex_answers_like_substring_tests() -> None:
     for shape in _patterns.TOKEN_SHAPES:
         for text in texts:
             assert shape.may_occur(text) == any(needle in text for needle in shape.needles), (shape.kind, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# CB rules: guards on each line
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("git config --global HTTP.SSLVERIFY false", "`http.sslVerify false` turns off git's TLS checks"),
+    ("git config --global http.sslVerify 0", "`http.sslVerify false` turns off git's TLS checks"),
+    ("wget --no-check-certificate https://x", "`wget --no-check-certificate` accepts any certificate"),
+    ("export GIT_SSL_NO_VERIFY=true", "`GIT_SSL_NO_VERIFY` turns off git's TLS checks"),
+    ("NODE_TLS_REJECT_UNAUTHORIZED=0 node x.js", "`NODE_TLS_REJECT_UNAUTHORIZED=0` turns off Node.js TLS checks"),
+    ("PYTHONHTTPSVERIFY=0 python x.py", "`PYTHONHTTPSVERIFY=0` turns off Python's TLS checks"),
+    ("yarn config set strict-ssl false", "`strict-ssl false` turns off npm's TLS checks"),
+    ("npm install --strict-ssl=false", "`--strict-ssl false` turns off npm's TLS checks"),
+    ("pip install --trusted-host pypi.internal x", "`pip --trusted-host` lets pip use that host without valid TLS"),
+    ("pip config set global.trusted-host pypi.internal", "pip's `trusted-host` lets pip use that host without valid TLS"),
+    ("PIP_TRUSTED_HOST=pypi.internal pip install x", "`PIP_TRUSTED_HOST` lets pip use that host without valid TLS"),
+    ("curl -sSLk https://x", "`curl -sSLk` accepts any certificate"),
+])
+def test_tls_needles_let_every_pattern_match(line: str, expected: str) -> None:
+    found = _shell.tls_off(line)
+    assert found is not None and found[1] == expected
+    for pattern, what, needle in _shell._TLS_PATTERNS:
+        if pattern.search(line):
+            assert (needle in line) if needle else (_shell._SSLVERIFY_NEEDLE in line.lower()), what
+
+
+def test_line_guards_keep_findings() -> None:
+    assert _shell.pipe_to_shell("curl -fsSL https://x/install.sh | bash") == "curl -fsSL https://x/install.sh | bash"
+    assert _shell.pipe_to_shell("bash <(wget -qO- https://x)") == "bash <(wget -qO- https://x)"
+    assert _shell.webhook_into_shell('eval "echo $CODEBUILD_WEBHOOK_HEAD_REF"') == ("$CODEBUILD_WEBHOOK_HEAD_REF", "`eval`")
+    assert _shell.credential_file_write('echo "//r/:_authToken=$T" > .npmrc') == ".npmrc"
+    assert _shell.credential_file_write('echo "$T" > ./.docker/config.json') == "./.docker/config.json"
+
+
+def test_cb_rules_read_the_command_lines_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelint.rules.codebuild import builds
+
+    calls = [0]
+    original = builds._command_lines
+
+    def counted(root: object) -> object:
+        calls[0] += 1
+        return original(root)
+
+    monkeypatch.setattr(builds, "_command_lines", counted)
+    lint(fixture("secrets", "buildspec-sec008-fail.yml"), select=["CB101", "CB102", "CB103", "CB106"])
+    assert calls[0] == 1
