@@ -198,3 +198,39 @@ def test_cb_rules_read_the_command_lines_once(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(builds, "_command_lines", counted)
     lint(fixture("secrets", "buildspec-sec008-fail.yml"), select=["CB101", "CB102", "CB103", "CB106"])
     assert calls[0] == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# TPL001: whole-value shapes are tried only on values starting with their character
+
+
+def _problem_unguarded(text: str, whole: bool) -> str | None:
+    """TPL001's test of one value, with every regex run (what the guarded version must equal)."""
+    from pipelint.rules.general._format import placeholder
+    from pipelint.rules.pipeline import placeholders as tpl
+
+    stripped = text.strip()
+    if whole and not stripped.startswith("{{resolve:") and placeholder(stripped):
+        return f"the placeholder `{stripped[:60]}`"
+    if whole and tpl._WHOLE_BRACKETS.fullmatch(stripped):
+        return f"the placeholder `{stripped[:60]}`"
+    word = tpl._placeholder_word(text)
+    if word is not None:
+        return f"the placeholder `{word[:60]}`"
+    if tpl._ARN_ACCOUNT.search(text) or (whole and stripped == tpl._SAMPLE_ACCOUNT):
+        return f"`{tpl._SAMPLE_ACCOUNT}`, the example account of the AWS documentation"
+    return None
+
+
+TPL_VALUES = ["<bucket>", "  <bucket>  ", "%ServiceName%", "% x%", "{{name}}", "{{resolve:ssm:x}}", "__TOKEN__", "__x__",
+              "[SNS ARN]", " [SNS ARN] ", "[1 ARN]", "YOUR_ACCOUNT_ID", "my-YOUR_BUCKET", "REPLACE_ME", "CHANGE_ME",
+              "arn:aws:iam::123456789012:role/x", "123456789012", " 123456789012\n", "1234567890123", "arn:aws:s3:::b",
+              "", "   ", "plain", "<a>b", "\t%X%\t", "_"]
+
+
+@pytest.mark.parametrize("whole", [True, False])
+def test_tpl001_guards_answer_like_every_regex(whole: bool) -> None:
+    from pipelint.rules.pipeline import placeholders as tpl
+
+    for text in TPL_VALUES:
+        assert tpl._problem(text, whole) == _problem_unguarded(text, whole), text
