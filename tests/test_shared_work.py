@@ -234,3 +234,23 @@ def test_tpl001_guards_answer_like_every_regex(whole: bool) -> None:
 
     for text in TPL_VALUES:
         assert tpl._problem(text, whole) == _problem_unguarded(text, whole), text
+
+
+# ---------------------------------------------------------------------------------------------
+# IAM: a statement's action patterns are compared without a call per plain value
+
+
+def test_first_matching_action_value_agrees_with_action_matches() -> None:
+    from pipelint.load.nodes import Scalar
+    from pipelint.models.policy import Value, _first_match, action_matches
+
+    node = Scalar("x", "x", None, "", None, 1, 1, 1, 2)
+    pieces = ["iam", "s3", ":", "Pass", "Role", "pass", "ROLE", "*", "?", "İ", "i̇", "\u212a", "k", "Get", "${X}", "a" * 130]
+    rng = random.Random(4)
+    patterns = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(400)]
+    actions = ["iam:PassRole", "IAM:passrole", "s3:GetObject", "iam:İ", "iam:i̇", "k", "\u212a", "a" * 300, "", "s3:" + "a" * 260]
+    for action in actions + patterns[:40]:
+        for start in range(0, len(patterns), 7):
+            values = [Value(node, text, rng.choice(["literal", "sub", "dynamic"])) for text in patterns[start:start + 7]]
+            expected = next((v for v in values if v.form in ("literal", "sub") and v.text and action_matches(v.text, action)), None)
+            assert _first_match(values, action) is expected, (values, action)
