@@ -120,6 +120,15 @@ def test_header_pattern_does_not_run_over_a_template_full_of_oauth_tokens(monkey
     assert all(regex.uses == 0 for regex in counting.values())
 
 
+def test_one_search_tells_whether_a_command_holds_any_needle() -> None:
+    needles = [needle for pattern in _commands.COMMAND_PATTERNS for needle in pattern.needles]
+    texts = MATCHING_TEXTS + ["echo hello", "make build", "npm ci", "x@y", "CURL", "api-key:", "token", "aws s3 cp", ""]
+    texts += [needle[:-1] for needle in needles] + [needle.upper() for needle in needles]
+    for text in texts:
+        lowered = text.lower()
+        assert (_commands._ANY_NEEDLE.search(lowered) is not None) == any(needle in lowered for needle in needles), text
+
+
 # ---------------------------------------------------------------------------------------------
 # Token shapes and keyword assignments
 
