@@ -263,3 +263,31 @@ def test_first_matching_action_value_agrees_with_action_matches() -> None:
             values = [Value(node, text, rng.choice(["literal", "sub", "dynamic"])) for text in patterns[start:start + 7]]
             expected = next((v for v in values if v.form in ("literal", "sub") and v.text and action_matches(v.text, action)), None)
             assert _first_match(values, action) is expected, (values, action)
+
+
+# ---------------------------------------------------------------------------------------------
+# Appspec hook scripts: the repository root is looked up only when a script is named
+
+
+def test_hook_scripts_look_for_the_repository_root_only_when_a_script_is_named(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelint.rules.secrets import _hooks
+
+    calls = [0]
+    original = _hooks.repository_root
+
+    def counted(path: str) -> str:
+        calls[0] += 1
+        return original(path)
+
+    monkeypatch.setattr(_hooks, "repository_root", counted)
+    bare = tmp_path / "bare"
+    bare.mkdir()
+    (bare / "appspec.yml").write_text("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv/app\n")
+    assert triples(lint(str(bare), select=["SEC008", "SEC009"])) == []
+    assert calls[0] == 0
+    hooked = tmp_path / "hooked"
+    (hooked / "scripts").mkdir(parents=True)
+    (hooked / "appspec.yml").write_text("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: scripts/start.sh\n")
+    (hooked / "scripts" / "start.sh").write_text("#!/bin/sh\ndocker login -u ci -p hunter2-Zq9x registry.example.com\n")
+    assert triples(lint(str(hooked), select=["SEC008"])) == [("SEC008", 2, 23)]
+    assert calls[0] == 1
