@@ -291,3 +291,56 @@ def test_hook_scripts_look_for_the_repository_root_only_when_a_script_is_named(t
     (hooked / "scripts" / "start.sh").write_text("#!/bin/sh\ndocker login -u ci -p hunter2-Zq9x registry.example.com\n")
     assert triples(lint(str(hooked), select=["SEC008"])) == [("SEC008", 2, 23)]
     assert calls[0] == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# IAM: a template's policy documents are read once, by whichever rule asks first
+
+_TEMPLATE_WITH_POLICIES = """\
+Resources:
+  BuildRole:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal: {Service: codebuild.amazonaws.com}
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: build
+          PolicyDocument:
+            Version: "2012-10-17"
+            Statement:
+              - Effect: Allow
+                Action: ["codebuild:*", "iam:PassRole"]
+                Resource: "*"
+  DeployPolicy:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles: [!Ref BuildRole]
+      PolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Action: iam:PassRole
+            Resource: "*"
+"""
+
+
+def test_template_policies_are_parsed_once_each(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipelint.models import policy
+
+    parsed: list[int] = []
+    original = policy.parse_policy
+
+    def counted(node: object) -> object:
+        parsed.append(id(node))
+        return original(node)
+
+    monkeypatch.setattr(policy, "parse_policy", counted)
+    path = tmp_path / "template.yaml"
+    path.write_text(_TEMPLATE_WITH_POLICIES)
+    findings = lint(str(path), select=["IAM"])
+    assert {code for code, _, _ in triples(findings)} >= {"IAM004", "IAM010"}
+    assert len(parsed) == len(set(parsed)) == 3  # the trust policy, the inline policy, the managed policy

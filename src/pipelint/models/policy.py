@@ -523,6 +523,15 @@ def parse_policy(root: Node) -> Policy:
 
 
 def policy_of(doc: Any) -> Policy:
-    """The (cached) :class:`Policy` of a ``policy`` document."""
-    policy: Policy = doc.cached("iam-policy", lambda: parse_policy(doc.root))
+    """The (cached) :class:`Policy` of a ``policy`` document (a template's policies are kept
+    with the template: see :func:`policy_at`)."""
+    return policy_at(doc.parent if doc.parent is not None else doc, doc.root)
+
+
+def policy_at(holder: Any, node: Node) -> Policy:
+    """The :class:`Policy` of a policy node of ``holder``'s file, read once per node: a template's
+    policy documents, the policies its principals combine (IAM010) and its roles' trust
+    policies (read for ``iam:PassedToService`` advice) are the same nodes, whichever rule
+    reads them first. ``holder``: the document (a template, or a policy file) owning ``node``."""
+    policy: Policy = holder.cached(f"iam-policy:{id(node)}", lambda: parse_policy(node))
     return policy
