@@ -20,18 +20,24 @@ _SHELL_C_FETCH = lazy_regex(r"(?:ba|z|k|da)?sh\s+-c\s+[\"']?\$\(\s*(?:curl|wget)
 
 # curl's short options that take an argument: in a cluster such as `-sSo-`, the rest is that argument.
 _CURL_ARG_OPTIONS = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+# (regex, what it does, a substring every match holds): the regex runs only on lines holding
+# the substring (in the lower-cased line for the case-insensitive regex, whose substring has no
+# `i` or `s`, which `(?i)` also matches with non-ASCII letters that lower-case to others).
 _TLS_PATTERNS = (
-    (lazy_regex(r"--no-check-certificate\b"), "`wget --no-check-certificate` accepts any certificate"),
-    (lazy_regex(r"(?i)\bhttp\.sslverify\s*[= ]\s*[\"']?(?:false|0|no|off)\b"), "`http.sslVerify false` turns off git's TLS checks"),
-    (lazy_regex(r"\bGIT_SSL_NO_VERIFY=[\"']?[^\s\"';]"), "`GIT_SSL_NO_VERIFY` turns off git's TLS checks"),
-    (lazy_regex(r"\bNODE_TLS_REJECT_UNAUTHORIZED=[\"']?0\b"), "`NODE_TLS_REJECT_UNAUTHORIZED=0` turns off Node.js TLS checks"),
-    (lazy_regex(r"\bPYTHONHTTPSVERIFY=[\"']?0\b"), "`PYTHONHTTPSVERIFY=0` turns off Python's TLS checks"),
-    (lazy_regex(r"\b(?:npm|yarn|pnpm)\s+(?:config\s+)?set\s+strict-ssl\s+[\"']?false\b"), "`strict-ssl false` turns off npm's TLS checks"),
-    (lazy_regex(r"--strict-ssl[= ][\"']?false\b"), "`--strict-ssl false` turns off npm's TLS checks"),
-    (lazy_regex(r"--trusted-host(?=[\s=])"), "`pip --trusted-host` lets pip use that host without valid TLS"),
-    (lazy_regex(r"\bglobal\.trusted-host\b"), "pip's `trusted-host` lets pip use that host without valid TLS"),
-    (lazy_regex(r"\bPIP_TRUSTED_HOST=[\"']?[^\s\"';]"), "`PIP_TRUSTED_HOST` lets pip use that host without valid TLS"),
+    (lazy_regex(r"--no-check-certificate\b"), "`wget --no-check-certificate` accepts any certificate", "--no-check-certificate"),
+    (lazy_regex(r"(?i)\bhttp\.sslverify\s*[= ]\s*[\"']?(?:false|0|no|off)\b"), "`http.sslVerify false` turns off git's TLS checks", ""),
+    (lazy_regex(r"\bGIT_SSL_NO_VERIFY=[\"']?[^\s\"';]"), "`GIT_SSL_NO_VERIFY` turns off git's TLS checks", "GIT_SSL_NO_VERIFY="),
+    (lazy_regex(r"\bNODE_TLS_REJECT_UNAUTHORIZED=[\"']?0\b"), "`NODE_TLS_REJECT_UNAUTHORIZED=0` turns off Node.js TLS checks",
+     "NODE_TLS_REJECT_UNAUTHORIZED="),
+    (lazy_regex(r"\bPYTHONHTTPSVERIFY=[\"']?0\b"), "`PYTHONHTTPSVERIFY=0` turns off Python's TLS checks", "PYTHONHTTPSVERIFY="),
+    (lazy_regex(r"\b(?:npm|yarn|pnpm)\s+(?:config\s+)?set\s+strict-ssl\s+[\"']?false\b"), "`strict-ssl false` turns off npm's TLS checks",
+     "strict-ssl"),
+    (lazy_regex(r"--strict-ssl[= ][\"']?false\b"), "`--strict-ssl false` turns off npm's TLS checks", "--strict-ssl"),
+    (lazy_regex(r"--trusted-host(?=[\s=])"), "`pip --trusted-host` lets pip use that host without valid TLS", "--trusted-host"),
+    (lazy_regex(r"\bglobal\.trusted-host\b"), "pip's `trusted-host` lets pip use that host without valid TLS", "global.trusted-host"),
+    (lazy_regex(r"\bPIP_TRUSTED_HOST=[\"']?[^\s\"';]"), "`PIP_TRUSTED_HOST` lets pip use that host without valid TLS", "PIP_TRUSTED_HOST="),
 )
+_SSLVERIFY_NEEDLE = "http."  # in the lower-cased line, for the case-insensitive `http.sslVerify` regex (its needle is "")
 TLS_ENV = {
     "GIT_SSL_NO_VERIFY": "turns off git's TLS checks",
     "NODE_TLS_REJECT_UNAUTHORIZED": "turns off Node.js TLS checks when `0`",
@@ -43,6 +49,7 @@ _WEBHOOK_USE = lazy_regex(r"\$\{?(" + "|".join(WEBHOOK_VARIABLES) + r")\b\}?")
 _CREDENTIAL_FILE = lazy_regex(
     r"(?:>>?|\btee\s+(?:-a\s+)?|--userconfig[= ])\s*[\"']?(?P<path>[^\s\"';|&<>]*?(?:\.npmrc|\.pypirc|\.git-credentials|\.netrc|"
     r"\.docker/config\.json))(?=[\s\"';|&]|$)")
+_CREDENTIAL_FILE_NAMES = (".npmrc", ".pypirc", ".git-credentials", ".netrc", ".docker/config.json")
 _EVAL = lazy_regex(r"(?:^|[\s;&|(`])(eval)(?=\s)")
 _SHELL_C = lazy_regex(r"(?:^|[\s;&|(`/])((?:ba|z|k|da)?sh)\s+(?:-[a-zA-Z]+\s+)*-[a-zA-Z]*c(?=\s)")
 
@@ -80,6 +87,8 @@ def point(node: Scalar, text: str) -> Node:
 
 def pipe_to_shell(line: str) -> str | None:
     """The ``curl … | sh`` (or ``sh <(curl …)``, ``sh -c "$(curl …)"``) text of a line, if any."""
+    if "curl" not in line and "wget" not in line:  # every shape names one of them
+        return None
     for pattern in (_PROCESS_SUBSTITUTION, _SHELL_C_FETCH):
         found = pattern.search(line)
         if found:
@@ -125,10 +134,12 @@ def _curl_insecure(line: str) -> str | None:
 
 def tls_off(line: str) -> tuple[str, str] | None:
     """``(text, what it does)`` if the line turns TLS verification off."""
-    token = _curl_insecure(line)
+    token = _curl_insecure(line) if "curl" in line else None
     if token is not None:
         return token, f"`curl {token}` accepts any certificate"
-    for pattern, what in _TLS_PATTERNS:
+    for pattern, what, needle in _TLS_PATTERNS:
+        if needle not in line if needle else _SSLVERIFY_NEEDLE not in line.lower():
+            continue
         found = pattern.search(line)
         if found:
             return found.group(0).strip(), what
@@ -137,6 +148,8 @@ def tls_off(line: str) -> tuple[str, str] | None:
 
 def webhook_into_shell(line: str) -> tuple[str, str] | None:
     """``(variable, how)`` when a webhook-controlled variable follows ``eval`` or ``sh -c``."""
+    if "CODEBUILD_" not in line:  # every variable of WEBHOOK_VARIABLES starts so
+        return None
     for pattern, how in ((_EVAL, "`eval`"), (_SHELL_C, "`sh -c`")):
         found = pattern.search(line)
         if not found:
@@ -151,6 +164,8 @@ def credential_file_write(line: str) -> str | None:
     """The relative path of a credentials file (``.npmrc``, ``.pypirc``, ``.git-credentials``,
     ``.netrc``, ``.docker/config.json``) a command line writes, if any; files under ``/``, ``~``
     or ``$HOME`` are outside the source directory and not returned."""
+    if not any(name in line for name in _CREDENTIAL_FILE_NAMES):
+        return None
     for found in _CREDENTIAL_FILE.finditer(line):
         path = found.group("path")
         if not path.startswith(("/", "~", "$HOME", "${HOME}")) and expands_variable(line[:found.start()]):

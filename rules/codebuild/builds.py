@@ -4,17 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Report, Scalar, Sequence, rule
+from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, rule
 from pipelint.textutil import lazy_regex
 
 from ._shell import TLS_ENV, command_scalars, credential_file_write, pipe_to_shell, point, tls_off, webhook_into_shell
 
 
-def _lines(doc: Document) -> Iterator[tuple[Scalar, str]]:
-    for scalar in command_scalars(doc.root):
+def _lines(doc: Document) -> list[tuple[Scalar, str]]:
+    """The command lines of a buildspec (not blank, not comments) with the scalar holding each;
+    built once per document for the rules that read them (CB101, CB102, CB103, CB106)."""
+    return doc.cached("codebuild-command-lines", lambda: _command_lines(doc.root))
+
+
+def _command_lines(root: Node) -> list[tuple[Scalar, str]]:
+    out = []
+    for scalar in command_scalars(root):
         for line in scalar.value.splitlines():
             if line.strip() and not line.lstrip().startswith("#"):
-                yield scalar, line
+                out.append((scalar, line))
+    return out
 
 
 _FETCH_TOOL = lazy_regex(r"\b(curl|wget)\b")

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
 from pipelint.load.nodes import branch_items as list_items
 from pipelint.load.nodes import intrinsic_arg
-from pipelint.models.policy import Element, Statement, Value, parse_policy
+from pipelint.models.policy import Element, Statement, Value, parse_policy, policy_at
 from pipelint.records import ValueRecord
 
 _PRINCIPAL_TYPES = {"AWS::IAM::Role": "role", "AWS::IAM::User": "user", "AWS::IAM::Group": "group"}
@@ -58,11 +58,11 @@ class Principal(ValueRecord):
         self.grants = [] if grants is None else grants
 
 
-def _policy_statements(node: Node | None, key: Node | None) -> list[Statement]:
+def _policy_statements(doc: Document, node: Node | None, key: Node | None) -> list[Statement]:
     if node is None:
         return []
     if isinstance(node, Mapping) and intrinsic(node) is None:
-        return parse_policy(node).statements
+        return policy_at(doc, node).statements  # the statements of that policy document's model
     if isinstance(node, Scalar) and isinstance(node.value, str) and node.value.lstrip().startswith("{") and node.source is not None:
         from pipelint.extract.embedded import load_embedded
 
@@ -113,10 +113,11 @@ def aws_managed_name(node: Node) -> str | None:
 
 def principals(doc: Document) -> list[Principal]:
     """Every principal of a template document with the statements that apply to it (cached)."""
-    return doc.cached("iam-principals", lambda: _gather(doc.root))
+    return doc.cached("iam-principals", lambda: _gather(doc))
 
 
-def _gather(root: Node) -> list[Principal]:
+def _gather(doc: Document) -> list[Principal]:
+    root = doc.root
     resources = root.get("Resources") if isinstance(root, Mapping) else None
     if not isinstance(resources, Mapping):
         return []
@@ -142,10 +143,10 @@ def _gather(root: Node) -> list[Principal]:
                 if isinstance(item, Mapping):
                     label_name = item.get("PolicyName")
                     label = f"inline policy `{label_name.text}`" if isinstance(label_name, Scalar) else f"inline policy #{index + 1}"
-                    for stmt in _policy_statements(item.get("PolicyDocument"), item.key_node("PolicyDocument")):
+                    for stmt in _policy_statements(doc, item.get("PolicyDocument"), item.key_node("PolicyDocument")):
                         principal.grants.append(Grant(stmt, label))
         elif rtype_text in _POLICY_TYPES and props is not None:
-            stmts = _policy_statements(props.get("PolicyDocument"), props.key_node("PolicyDocument"))
+            stmts = _policy_statements(doc, props.get("PolicyDocument"), props.key_node("PolicyDocument"))
             policies[key.text] = (key, rtype_text, stmts, props)
     attached: set[str] = set()
     added: dict[str, set[str]] = {name: set() for name in found}

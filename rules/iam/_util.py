@@ -6,7 +6,7 @@ import re
 
 from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
 from pipelint.load.nodes import intrinsic_arg
-from pipelint.models.policy import Statement, Value, arn_matches, parse_policy
+from pipelint.models.policy import Statement, Value, arn_matches, parse_policy, policy_at
 
 # Per service: (the actions a CI/CD role usually needs, the resource ARN shape to scope them to).
 LEAST_PRIVILEGE: dict[str, tuple[str, str]] = {
@@ -200,8 +200,9 @@ def _any_account(arn: str) -> str:
     return ":".join(parts)
 
 
-def trusted_services(role: Node | None) -> list[str]:
-    """The ``Service`` principals an ``AWS::IAM::Role``'s trust policy allows to assume it."""
+def trusted_services(role: Node | None, template: Document | None = None) -> list[str]:
+    """The ``Service`` principals an ``AWS::IAM::Role``'s trust policy allows to assume it
+    (``template``: the document holding the role, whose model of that policy is used)."""
     if not isinstance(role, Mapping):
         return []
     rtype = role.get("Type")
@@ -212,7 +213,7 @@ def trusted_services(role: Node | None) -> list[str]:
     if not isinstance(trust, Mapping):
         return []
     services: list[str] = []
-    for stmt in parse_policy(trust).statements:
+    for stmt in (policy_at(template, trust) if template is not None else parse_policy(trust)).statements:
         if not stmt.allow or stmt.principal is None:
             continue
         for item in stmt.principal.principals:
@@ -230,7 +231,7 @@ def principal_services(doc: Document) -> list[str]:
         return []
     rtype = ctx.get("resource_type")
     if rtype == "AWS::IAM::Role":
-        return trusted_services(resources.get(str(ctx.get("logical_id"))))
+        return trusted_services(resources.get(str(ctx.get("logical_id"))), doc.parent)
     resource = ctx.get("resource")
     props = resource.get("Properties") if isinstance(resource, Mapping) else None
     found: list[str] = []
@@ -238,7 +239,7 @@ def principal_services(doc: Document) -> list[str]:
     for item in roles.items if isinstance(roles, Sequence) else ():
         arg = intrinsic_arg(item) if intrinsic(item) == "Ref" else None
         if isinstance(arg, Scalar):
-            for service in trusted_services(resources.get(arg.text)):
+            for service in trusted_services(resources.get(arg.text), doc.parent):
                 if service not in found:
                     found.append(service)
     return found

@@ -74,7 +74,7 @@ def admin_managed_policy(doc: Document, config: dict) -> Iterator[Report]:
             name = aws_managed_name(item)
             if name not in _GRANTS:
                 continue
-            services = trusted_services(resource)
+            services = trusted_services(resource, doc)
             if services and all(s == "cloudformation.amazonaws.com" for s in services):
                 advice = ("a stack role gets what its stacks' resources need: attach a customer-managed policy listing the actions "
                           "of the resource types its stacks declare, plus a permissions boundary")

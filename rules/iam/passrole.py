@@ -223,7 +223,7 @@ def _role_trusts(doc: Document) -> Callable[[str], list[str]] | None:
         def trusts(logical: str) -> list[str]:
             services = known.get(logical)
             if services is None:
-                services = known[logical] = trusted_services(resources.get(logical))
+                services = known[logical] = trusted_services(resources.get(logical), doc.parent)
             return services
         return trusts
     lookup: Callable[[str], list[str]] | None = doc.cached("iam004-role-trusts", build)

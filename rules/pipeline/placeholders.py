@@ -25,21 +25,25 @@ _PLACEHOLDER_STARTS = ("YOUR_", "REPLACE_WITH_")
 _PLACEHOLDER_WORDS = frozenset({"REPLACE_ME", "CHANGE_ME"})
 _SAMPLE_ACCOUNT = "123456789012"
 _ARN_ACCOUNT = re.compile(r"arn:aws[a-z-]{0,20}:[a-z0-9-]{0,40}:[a-z0-9-]{0,30}:123456789012(?![0-9])")
+_WHOLE_STARTS = ("%", "<", "{", "_")  # the first characters of the shapes `placeholder` matches
 _SKIPPED_KEYS = frozenset({"Description", "Metadata", "Conditions", "Mappings", "Outputs", "Rules", "Transform"})
 _MAX_VALUES = 100_000
 
 
 def _problem(text: str, whole: bool) -> str | None:
     """What kind of placeholder ``text`` holds, or ``None``."""
-    stripped = text.strip()
-    if whole and not stripped.startswith("{{resolve:") and placeholder(stripped):
-        return f"the placeholder `{stripped[:60]}`"
-    if whole and _WHOLE_BRACKETS.fullmatch(stripped):
-        return f"the placeholder `{stripped[:60]}`"
+    if whole:
+        # Each whole-value shape starts with its own character (most values start with none).
+        stripped = text.strip()
+        first = stripped[:1]
+        if first in _WHOLE_STARTS and not stripped.startswith("{{resolve:") and placeholder(stripped):
+            return f"the placeholder `{stripped[:60]}`"
+        if first == "[" and _WHOLE_BRACKETS.fullmatch(stripped):
+            return f"the placeholder `{stripped[:60]}`"
     word = _placeholder_word(text)
     if word is not None:
         return f"the placeholder `{word[:60]}`"
-    if _ARN_ACCOUNT.search(text) or (whole and stripped == _SAMPLE_ACCOUNT):
+    if _SAMPLE_ACCOUNT in text and (_ARN_ACCOUNT.search(text) or (whole and text.strip() == _SAMPLE_ACCOUNT)):
         return f"`{_SAMPLE_ACCOUNT}`, the example account of the AWS documentation"
     return None
 
@@ -173,8 +177,6 @@ def template_placeholder(doc: Document, config: Any) -> Iterator[Report]:
                     _values(resource.get("Properties"), False, found)
     for node, whole in found:
         what = _problem(node.text, whole and not cli)
-        if what is None and cli:
-            what = _problem(node.text, False)
         if what is None:
             continue
         yield Report(node, f"this value holds {what}: a placeholder from a sample or a generator that was never filled in",

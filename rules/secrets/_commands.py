@@ -20,7 +20,7 @@ from ._patterns import TOKEN_SHAPES, is_placeholder, is_reference
 class CommandPattern(FrozenRecord):
     """One way a command line can carry a secret."""
 
-    __slots__ = ("kind", "needles", "regex", "what", "fix", "lead")
+    __slots__ = ("kind", "needles", "regex", "what", "fix", "lead", "also")
 
     kind: str
     needles: tuple[str, ...]  # lower-case substrings, one of which must occur before the regex runs
@@ -32,15 +32,23 @@ class CommandPattern(FrozenRecord):
     # command, at most MAX_ARGS_BEFORE characters earlier. Checked in a bounded window so that
     # the regex starts at the option, and no text is read again for every earlier command word.
     lead: LazyRegex | None
+    # More lower-case substrings, one of which must occur too: narrower than `needles` (which a
+    # word such as `token` in a template satisfies), so that the whole-text scan of SEC009 runs
+    # a regex only over files that can match it. Each is in every match (or in the `lead` that a
+    # match needs), lower-cased: the lower-cased text holds it whenever the regex matches, since
+    # a case-insensitive part of a needle has no `i` or `s` (which `(?i)` also matches with
+    # non-ASCII letters that lower-case to something else).
+    also: tuple[str, ...]
 
     def __init__(self, kind: str, needles: tuple[str, ...], regex: LazyRegex, what: str, fix: str,
-                 lead: LazyRegex | None = None) -> None:
+                 lead: LazyRegex | None = None, also: tuple[str, ...] = ()) -> None:
         self.kind = kind
         self.needles = needles
         self.regex = regex
         self.what = what
         self.fix = fix
         self.lead = lead
+        self.also = also
 
 
 # A value is read to its end, at most MAX_SECRET + 1 characters (possessive: no backtracking);
@@ -57,6 +65,7 @@ COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
         "pipe the password in with `--password-stdin` from a secret, e.g. `echo \"$DOCKERHUB_TOKEN\" | docker login -u <user> --password-stdin` "
         "with `DOCKERHUB_TOKEN` mapped under `env.secrets-manager` (for ECR: `aws ecr get-login-password | docker login --username AWS --password-stdin <registry>`)",
         lead=lazy_regex(r"(?s:.*)\bdocker\s{1,16}+login\b"),
+        also=("login",),
     ),
     CommandPattern(
         "aws-configure", ("configure",),
@@ -69,6 +78,7 @@ COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
         lazy_regex(r"(?:\bexport\s{1,16}+|^|[\s;&|(])(?P<key>AWS_SECRET_ACCESS_KEY|AWS_ACCESS_KEY_ID|AWS_SESSION_TOKEN)=" + _VALUE, re.M),
         "a literal AWS credential in an environment assignment",
         "remove the literal key: CodeBuild gives the build the service role's temporary credentials; for another account, use `aws sts assume-role`",
+        also=("aws_secret_access_key=", "aws_access_key_id=", "aws_session_token="),  # the regex is case-sensitive
     ),
     CommandPattern(
         "npm-auth", ("_auth",),
@@ -95,20 +105,31 @@ COMMAND_PATTERNS: tuple[CommandPattern, ...] = (
         lazy_regex(r"\bhttps?://(?P<secret>gh[pousr]_[0-9A-Za-z]{36}|github_pat_\w{82})@[\w.-]"),
         "a token embedded in a URL",
         "use a CodeStar connection or a git credential helper fed from `env.secrets-manager` instead of a token in the URL",
+        also=("://gh",),  # the regex is case-sensitive
     ),
     CommandPattern(
         "auth-header", ("authorization",),
         lazy_regex(r"(?i)\bauthorization:\s{0,16}+(?:bearer|token|basic)\s{1,16}+(?P<secret>[^\s\"'\\;|&`]{1,512}+)"),
         "a literal token in an `Authorization` header",
         "use `-H \"Authorization: Bearer $API_TOKEN\"` with `API_TOKEN` mapped under `env.secrets-manager`",
+        also=("zation:",),  # of `authorization:` (no `i`)
     ),
     CommandPattern(
         "auth-header", ("token:", "api-key:"),
         lazy_regex(r"(?i)(?<![/\w-])(?:private-token|x-api-key|x-auth-token|x-access-token):\s{0,16}+(?P<secret>[^\s\"'\\;|&`]{1,512}+)"),
         "a literal token in an API key header",
         "read the token from a variable mapped under `env.secrets-manager` (`-H \"X-Api-Key: $API_KEY\"`)",
+        also=("-token:", "-key:"),
     ),
 )
+
+
+# Any pattern's needle: one search tells that a short text (a command) holds none, instead of
+# one `in` test per pattern. Over a whole file the separate `in` tests are faster (each one is a
+# fast substring search, while this regex tries every place starting with one of the needles'
+# first letters), so only texts up to SHORT_TEXT characters are tested this way first.
+_ANY_NEEDLE = lazy_regex("|".join(sorted({re.escape(needle) for pattern in COMMAND_PATTERNS for needle in pattern.needles})))
+SHORT_TEXT = 2048
 
 
 class CommandSecret(FrozenRecord):
@@ -146,12 +167,16 @@ def _literal(value: str) -> bool:
 def find_in_text(text: str) -> list[CommandSecret]:
     """Every literal secret the command patterns find in ``text``, one per place."""
     lowered = text.lower()
+    if len(lowered) <= SHORT_TEXT and _ANY_NEEDLE.search(lowered) is None:
+        return []
     found: list[CommandSecret] = []
     # Spans taken by earlier patterns: disjoint, sorted by start (starts and ends both ascend).
     taken_starts: list[int] = []
     taken_ends: list[int] = []
     for pattern in COMMAND_PATTERNS:
         if not any(needle in lowered for needle in pattern.needles):
+            continue
+        if pattern.also and not any(needle in lowered for needle in pattern.also):
             continue
         mine: list[CommandSecret] = []
         regex = pattern.regex.compiled

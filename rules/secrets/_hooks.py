@@ -67,11 +67,14 @@ def _read(doc: Document) -> list[HookScript]:
     scripts: list[HookScript] = []
     if doc.parent is not None:
         return scripts
+    entries = _entries(doc.root)
+    if not entries:
+        return scripts  # no script named: no need to find the repository's root on disk
     base, display_dir = _root(doc)
     if not inside(base, repository_root(doc.source.path)):
         return scripts  # a `bundle-root` leading out of the repository: nothing outside is read
     seen: set[str] = set()
-    for node in _entries(doc.root):
+    for node in entries:
         relative = "/".join(p for p in node.value.strip().replace("\\", "/").split("/") if p not in ("", "."))
         if not relative or relative.lower().endswith((".yml", ".yaml", ".json")):
             continue

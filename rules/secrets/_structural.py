@@ -10,6 +10,7 @@ secret is reported once, by the most specific rule.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, redact
 from pipelint.load.nodes import branch_items as _items
@@ -511,6 +512,75 @@ def inline_buildspec_roots(root: Node) -> list[Node]:
     return out
 
 
+def _shared(holder: Document, name: str, node: Node, build: Callable[[], list[Hit]]) -> list[Hit]:
+    """``build()``, once per document and node: the SEC rule that reports these hits and the
+    token scan (which asks which values they claim) read the same nodes, so they share one list."""
+    return holder.cached(f"secret-hits:{name}:{id(node)}", build)
+
+
+def buildspec_env_hits(doc: Document, root: Node | None = None) -> list[Hit]:
+    """:func:`buildspec_env` of the document's root (or of ``root``, a buildspec inside it), built once."""
+    node = doc.root if root is None else root
+    return _shared(doc, "buildspec-env", node, lambda: buildspec_env(node))
+
+
+def buildspec_command_hits(doc: Document, root: Node | None = None) -> list[Hit]:
+    """:func:`buildspec_commands` of the document's root (or of ``root``), built once."""
+    node = doc.root if root is None else root
+    return _shared(doc, "buildspec-commands", node, lambda: buildspec_commands(node))
+
+
+def codebuild_env_hits(doc: Document) -> list[Hit]:
+    """:func:`codebuild_env` of a template document, built once."""
+    return _shared(doc, "codebuild-env", doc.root, lambda: codebuild_env(doc.root))
+
+
+def source_url_hits(doc: Document) -> list[Hit]:
+    """:func:`source_urls` of a template document, built once."""
+    return _shared(doc, "source-urls", doc.root, lambda: source_urls(doc.root))
+
+
+def source_credential_hits(doc: Document) -> list[Hit]:
+    """:func:`source_credentials` of a template document, built once."""
+    return _shared(doc, "source-credentials", doc.root, lambda: source_credentials(doc.root))
+
+
+def webhook_hits(doc: Document) -> list[Hit]:
+    """:func:`webhooks` of a template document, built once."""
+    return _shared(doc, "webhooks", doc.root, lambda: webhooks(doc.root))
+
+
+def _pipeline_holder(doc: Document) -> tuple[Document, Node | None]:
+    """The document that keeps a pipeline's hits (its template's, which the token scan of the
+    template reads too; else its own) and the template root its parameters are looked up in."""
+    template = doc.context.get("template") if doc.context else None
+    if template is not None:
+        return template, template.root
+    return doc, None
+
+
+def oauth_token_hits(doc: Document, pipeline: Node | None = None) -> list[Hit]:
+    """:func:`oauth_tokens` of a pipeline document (or, in a template document, of the
+    ``pipeline`` properties of one of its resources), built once per pipeline."""
+    if pipeline is None:
+        holder, template_root = _pipeline_holder(doc)
+        node = doc.root
+    else:
+        holder, template_root, node = doc, doc.root, pipeline
+    cli = pipeline is None and doc.flavor == "cli"  # an `aws codepipeline` JSON file: its own advice
+    return _shared(holder, "oauth-tokens", node, lambda: oauth_tokens(node, template_root, cli=cli))
+
+
+def pipeline_env_hits(doc: Document, pipeline: Node | None = None) -> list[Hit]:
+    """:func:`pipeline_env` of a pipeline document (or of one pipeline of a template), built once per pipeline."""
+    if pipeline is None:
+        holder, _ = _pipeline_holder(doc)
+        node = doc.root
+    else:
+        holder, node = doc, pipeline
+    return _shared(holder, "pipeline-env", node, lambda: pipeline_env(node))
+
+
 def _claimed(doc: Document) -> set[str]:
     # Only values a *selected* structural rule reports are left to it; when that rule is
     # deselected, SEC009 reports the value instead of nobody reporting it.
@@ -522,18 +592,17 @@ def _claimed(doc: Document) -> set[str]:
     hits: list[Hit] = []
     root = doc.root
     if doc.kind == "buildspec":
-        hits += (buildspec_env(root) if on("SEC001") else []) + (buildspec_commands(root) if on("SEC008") else [])
+        hits += (buildspec_env_hits(doc) if on("SEC001") else []) + (buildspec_command_hits(doc) if on("SEC008") else [])
     elif doc.kind == "pipeline":
-        template = doc.context.get("template") if doc.context else None
-        hits += (oauth_tokens(root, template.root if template is not None else None) if on("SEC003") else [])
-        hits += pipeline_env(root) if on("SEC006") else []
+        hits += oauth_token_hits(doc) if on("SEC003") else []
+        hits += pipeline_env_hits(doc) if on("SEC006") else []
     elif doc.kind == "template":
-        hits += codebuild_env(root) if on("SEC002") else []
-        hits += source_urls(root) if on("SEC007") else []
-        hits += source_credentials(root) if on("SEC004") else []
-        hits += webhooks(root) if on("SEC005") else []
+        hits += codebuild_env_hits(doc) if on("SEC002") else []
+        hits += source_url_hits(doc) if on("SEC007") else []
+        hits += source_credential_hits(doc) if on("SEC004") else []
+        hits += webhook_hits(doc) if on("SEC005") else []
         for _, props in _resources(root, "AWS::CodePipeline::Pipeline"):
-            hits += (oauth_tokens(props, root) if on("SEC003") else []) + (pipeline_env(props) if on("SEC006") else [])
+            hits += (oauth_token_hits(doc, props) if on("SEC003") else []) + (pipeline_env_hits(doc, props) if on("SEC006") else [])
         for inline in inline_buildspec_roots(root):
             hits += (buildspec_env(inline) if on("SEC001") else []) + (buildspec_commands(inline) if on("SEC008") else [])
     return {hit.secret for hit in hits if hit.secret}

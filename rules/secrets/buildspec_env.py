@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Report, rule
 
-from ._structural import buildspec_env, to_report
+from ._structural import buildspec_env_hits, to_report
 
 
 @rule("SEC001", "buildspec-env-secret", severity="warning", kinds=("buildspec",), security_severity=8.5)
@@ -39,5 +39,5 @@ def buildspec_env_secret(doc: Document, config: dict) -> Iterator[Report]:
           parameter-store:
             GITHUB_TOKEN: /ci/github-token
     """
-    for hit in buildspec_env(doc.root):
+    for hit in buildspec_env_hits(doc):
         yield to_report(hit)

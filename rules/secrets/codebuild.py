@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Report, rule
 
-from ._structural import codebuild_env, source_credentials, source_urls, to_report
+from ._structural import codebuild_env_hits, source_credential_hits, source_url_hits, to_report
 
 
 @rule("SEC002", "codebuild-env-secret", severity="warning", kinds=("template",), security_severity=8.5)
@@ -60,7 +60,7 @@ def codebuild_env_secret(doc: Document, config: dict) -> Iterator[Report]:
                     Value: ci/sonar:token
 
     """
-    for hit in codebuild_env(doc.root):
+    for hit in codebuild_env_hits(doc):
         yield to_report(hit)
 
 
@@ -86,7 +86,7 @@ def source_credential_token(doc: Document, config: dict) -> Iterator[Report]:
 
             Token: '{{resolve:secretsmanager:ci/github:SecretString:token}}'
     """
-    for hit in source_credentials(doc.root):
+    for hit in source_credential_hits(doc):
         yield to_report(hit)
 
 
@@ -127,5 +127,5 @@ def source_url_credentials(doc: Document, config: dict) -> Iterator[Report]:
               Environment: {Type: LINUX_CONTAINER, ComputeType: BUILD_GENERAL1_SMALL, Image: aws/codebuild/standard:7.0}
 
     """
-    for hit in source_urls(doc.root):
+    for hit in source_url_hits(doc):
         yield to_report(hit)

@@ -9,7 +9,7 @@ from pipelint.api import Document, Report, redact, rule
 from ._commands import find_in_text
 from ._hooks import hook_scripts
 from ._locate import node_at
-from ._structural import buildspec_commands, to_report
+from ._structural import buildspec_command_hits, to_report
 
 
 @rule("SEC008", "secret-in-command", severity="warning", kinds=("buildspec", "appspec"), security_severity=8.0)
@@ -49,7 +49,7 @@ def secret_in_command(doc: Document, config: dict) -> Iterator[Report]:
               - echo '//registry.npmjs.org/:_authToken=${NPM_TOKEN}' > .npmrc
     """
     if doc.kind == "buildspec":
-        for hit in buildspec_commands(doc.root):
+        for hit in buildspec_command_hits(doc):
             yield to_report(hit)
         return
     for script in hook_scripts(doc):

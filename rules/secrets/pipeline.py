@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pipelint.api import Document, Report, rule
 
-from ._structural import oauth_tokens, pipeline_env, to_report, webhooks
+from ._structural import oauth_token_hits, pipeline_env_hits, to_report, webhook_hits
 
 
 @rule("SEC003", "github-oauth-token", severity="warning", kinds=("pipeline",), security_severity=8.5)
@@ -50,8 +50,7 @@ def github_oauth_token(doc: Document, config: dict) -> Iterator[Report]:
     CodePipeline User Guide, "GitHub (via OAuth app) connections" (not recommended) and
     "CodeStarSourceConnection for Bitbucket Cloud, GitHub, … actions" (``ConnectionArn``).
     """
-    template = doc.context.get("template") if doc.context else None
-    for hit in oauth_tokens(doc.root, template.root if template is not None else None, cli=doc.flavor == "cli"):
+    for hit in oauth_token_hits(doc):
         yield to_report(hit)
 
 
@@ -95,7 +94,7 @@ def webhook_secret_token(doc: Document, config: dict) -> Iterator[Report]:
               TargetPipelineVersion: 1
 
     """
-    for hit in webhooks(doc.root):
+    for hit in webhook_hits(doc):
         yield to_report(hit)
 
 
@@ -160,5 +159,5 @@ def pipeline_env_secret(doc: Document, config: dict) -> Iterator[Report]:
                       InputArtifacts: [{Name: Src}]
 
     """
-    for hit in pipeline_env(doc.root):
+    for hit in pipeline_env_hits(doc):
         yield to_report(hit)

@@ -224,18 +224,34 @@ class Statement(ValueRecord):
         then is the first ``NotAction`` value, as the place to point at.
         """
         if self.action is not None:
-            for value in self.action.values:
-                if value.form in ("literal", "sub") and value.text and action_matches(value.text, action):
-                    return value
-            return None
+            return _first_match(self.action.values, action)
         if self.not_action is not None and self.not_action.values:
-            for value in self.not_action.values:
-                if value.form in ("literal", "sub") and value.text and action_matches(value.text, action):
-                    return None
+            if _first_match(self.not_action.values, action) is not None:
+                return None
             if any(v.form not in ("literal", "sub") for v in self.not_action.values):
                 return None  # unknown list: do not guess
             return self.not_action.values[0]
         return None
+
+
+def _first_match(values: list[Value], action: str) -> Value | None:
+    """The first known value whose action pattern covers ``action`` (:func:`action_matches`).
+
+    A pattern without wildcards covers an ASCII ``action`` exactly when both lower-case to the
+    same text (what :func:`glob_match` finds: its length test can only fail where the lower-cased
+    texts differ in length), so most values are compared without a call per value."""
+    plain = action.isascii()
+    lowered = action.lower()
+    for value in values:
+        text = value.text
+        if not text or value.form not in ("literal", "sub"):
+            continue
+        if plain and "*" not in text and "?" not in text:
+            if text.lower() == lowered:
+                return value
+        elif action_matches(text, action):
+            return value
+    return None
 
 
 class Policy(ValueRecord):
@@ -507,6 +523,15 @@ def parse_policy(root: Node) -> Policy:
 
 
 def policy_of(doc: Any) -> Policy:
-    """The (cached) :class:`Policy` of a ``policy`` document."""
-    policy: Policy = doc.cached("iam-policy", lambda: parse_policy(doc.root))
+    """The (cached) :class:`Policy` of a ``policy`` document (a template's policies are kept
+    with the template: see :func:`policy_at`)."""
+    return policy_at(doc.parent if doc.parent is not None else doc, doc.root)
+
+
+def policy_at(holder: Any, node: Node) -> Policy:
+    """The :class:`Policy` of a policy node of ``holder``'s file, read once per node: a template's
+    policy documents, the policies its principals combine (IAM010) and its roles' trust
+    policies (read for ``iam:PassedToService`` advice) are the same nodes, whichever rule
+    reads them first. ``holder``: the document (a template, or a policy file) owning ``node``."""
+    policy: Policy = holder.cached(f"iam-policy:{id(node)}", lambda: parse_policy(node))
     return policy
