@@ -25,9 +25,9 @@ def _counting(monkeypatch: pytest.MonkeyPatch, name: str) -> list[int]:
     calls = [0]
     original = getattr(_structural, name)
 
-    def counted(*args: object) -> object:
+    def counted(*args: object, **kwargs: object) -> object:
         calls[0] += 1
-        return original(*args)
+        return original(*args, **kwargs)
 
     monkeypatch.setattr(_structural, name, counted)
     return calls
