@@ -146,3 +146,17 @@ def test_rule_docs_follow_the_standard() -> None:
         assert re.search(r"^Fixed[^\n]*:", found.doc, re.M), found.code
         assert found.kinds == ("buildspec",), found.code
         assert found.summary.endswith("."), found.code
+
+
+def test_bs432_follows_a_chain_longer_than_the_recursion_limit(tmp_path) -> None:
+    """A build-graph of 5,000 tasks, each depending on the next and the last on the first: one
+    cycle, reported once on the last task's dependency, without exceeding the recursion limit."""
+    count = 5000
+    lines = ["version: 0.2", "batch:", "  build-graph:"]
+    for number in range(count):
+        lines += [f"    - identifier: t{number}", f"      depend-on: [t{(number + 1) % count}]"]
+    path = tmp_path / "buildspec.yml"
+    path.write_text("\n".join(lines) + "\n")
+    findings = [f for f in lint(str(path), select=["BS432", "PL001"]) if f.code in ("BS432", "PL001")]
+    assert triples(findings) == [("BS432", 5 + 2 * (count - 1), 19)]
+    assert findings[0].message.startswith("dependency cycle in build-graph: t0 → t1 → t2 → ")

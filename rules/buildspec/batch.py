@@ -148,11 +148,21 @@ def batch_dependency_cycle(doc: Document, config: dict[str, Any]) -> Iterator[Re
             edges[ident.text] = _depends(task)
     state: dict[str, int] = {}  # 1 visiting, 2 done
     reported: set[frozenset[str]] = set()
-
-    def visit(name: str, trail: list[str]) -> Iterator[Report]:
-        state[name] = 1
-        trail.append(name)
-        for dependency in edges.get(name, []):
+    # A depth-first walk with its own stack: a recursive inner function would refer to itself
+    # (a reference cycle that outlives the run, the cycle collector being off) and a chain of
+    # thousands of tasks would exceed Python's recursion limit.
+    for root in edges:
+        if state.get(root) is not None:
+            continue
+        state[root] = 1
+        trail = [root]
+        pending = [iter(edges[root])]
+        while pending:
+            dependency = next(pending[-1], None)
+            if dependency is None:
+                pending.pop()
+                state[trail.pop()] = 2
+                continue
             target = dependency.text
             if target not in edges:
                 continue
@@ -164,13 +174,9 @@ def batch_dependency_cycle(doc: Document, config: dict[str, Any]) -> Iterator[Re
                     yield Report(dependency, f"dependency cycle in build-graph: {' → '.join(cycle)} (→ means depends on); these tasks can never start",
                                  fix="remove one dependency of the cycle")
             elif state.get(target) is None:
-                yield from visit(target, trail)
-        trail.pop()
-        state[name] = 2
-
-    for name in edges:
-        if state.get(name) is None:
-            yield from visit(name, [])
+                state[target] = 1
+                trail.append(target)
+                pending.append(iter(edges[target]))
 
 
 @rule("BS433", "duplicate-batch-identifier", severity="warning", kinds=("buildspec",))

@@ -214,16 +214,19 @@ def _role_trusts(doc: Document) -> Callable[[str], list[str]] | None:
     """A lookup of the trusted services of a role of the parent template by logical id (each
     role's trust policy is read once per document), or ``None`` outside a template."""
     def build() -> Callable[[str], list[str]] | None:
-        template = doc.parent.root if doc.parent is not None else None
+        parent = doc.parent
+        template = parent.root if parent is not None else None
         resources = template.get("Resources") if isinstance(template, Mapping) else None
         if not isinstance(resources, Mapping):
             return None
         known: dict[str, list[str]] = {}
 
+        # The lookup is kept on `doc`: it must not refer to `doc` itself, or the document and
+        # its tree would form a cycle that outlives the run (the cycle collector is off).
         def trusts(logical: str) -> list[str]:
             services = known.get(logical)
             if services is None:
-                services = known[logical] = trusted_services(resources.get(logical), doc.parent)
+                services = known[logical] = trusted_services(resources.get(logical), parent)
             return services
         return trusts
     lookup: Callable[[str], list[str]] | None = doc.cached("iam004-role-trusts", build)

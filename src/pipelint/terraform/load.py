@@ -155,6 +155,11 @@ def template_root(context: ModuleContext) -> Mapping:
             (owner.key("Properties", block.body.span, "{"), props),
         ], block.span)
         pairs.append((owner.key(resource.logical_id, name_span), entry))
+    for resource in resources:
+        # A borrowed resource's owner shares `context.resources`, which holds the resource: a
+        # reference cycle that would keep both files' models alive for the rest of the run (the
+        # cycle collector is off). The owner is only needed above.
+        resource.extra.pop("owner", None)
     start = Span(1, 1, 1, 2)
     resources_node = context.mapping(pairs, body.span)
     root = context.mapping([(context.key("Resources", start, ""), resources_node)], body.span)
