@@ -30,20 +30,10 @@ def _raw() -> dict[str, Any]:
     parsing all 20,000 actions costs about 10 ms, more than linting a template. A file in any
     other layout is parsed whole.
     """
-    import os
-
-    from pipelint.data import HERE
-
-    try:
-        with open(os.path.join(HERE, "iam_actions.json"), encoding="utf-8") as handle:
-            text = handle.read()
-    except OSError:
+    text = _data_text("iam_actions.json")
+    if text is None:
         return {}
-    found: dict[str, Any] = {}
-    for line in text.splitlines():
-        key, sep, value = line.partition('": ')
-        if sep and key.startswith('"') and not key.startswith('"_') and value.startswith("{"):
-            found[key[1:]] = value.rstrip().rstrip(",")
+    found: dict[str, Any] = dict(_service_lines(text, "{"))
     if found:
         return found
     try:
@@ -196,21 +186,30 @@ def spell(action: str) -> str:
 @lru_cache(maxsize=1)
 def _raw_arns() -> dict[str, str]:
     """Service prefix → that service's line of ``iam_arns.json`` (parsed on first use), read once."""
+    text = _data_text("iam_arns.json")
+    return {} if text is None else {prefix.lower(): value for prefix, value in _service_lines(text, "[")}
+
+
+def _data_text(name: str) -> str | None:
+    """The text of one of pipelint's bundled data files, or ``None`` if it cannot be read."""
     import os
 
     from pipelint.data import HERE
 
     try:
-        with open(os.path.join(HERE, "iam_arns.json"), encoding="utf-8") as handle:
-            text = handle.read()
+        with open(os.path.join(HERE, name), encoding="utf-8") as handle:
+            return handle.read()
     except OSError:
-        return {}
-    found: dict[str, str] = {}
+        return None
+
+
+def _service_lines(text: str, opener: str) -> Iterator[tuple[str, str]]:
+    """``(service prefix, JSON text of its value)`` for each line ``"prefix": <opener>…,`` of a
+    data file written one service per line (keys starting with ``_`` are metadata)."""
     for line in text.splitlines():
         key, sep, value = line.partition('": ')
-        if sep and key.startswith('"') and not key.startswith('"_') and value.startswith("["):
-            found[key[1:].lower()] = value.rstrip().rstrip(",")
-    return found
+        if sep and key.startswith('"') and not key.startswith('"_') and value.startswith(opener):
+            yield key[1:], value.rstrip().rstrip(",")
 
 
 @cache

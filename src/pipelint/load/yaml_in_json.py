@@ -81,22 +81,15 @@ def load_yaml_in_json(text: str, path: str, limits: Limits, base_path: NodePath 
     kind = kind_by_content(collections[0])
     word = shown if len(shown) <= 30 else shown[:27] + "..."
     if kind in _JSON_ONLY_KINDS:
-        problem = LoadProblem(
-            "PL002",
-            f"this `.json` file holds YAML, not JSON (it starts with `{word}`): the AWS CLI reads JSON input files "
-            "(`--cli-input-json file://…`, a policy document) as JSON only and rejects it",
-            line, col, line, col + len(shown),
-            fix="convert it to JSON (or give the YAML to the AWS CLI v2 with `--cli-input-yaml`)",
-            anchor="this `.json` file holds YAML, not JSON",
-        )
+        code = "PL002"
+        why = "the AWS CLI reads JSON input files (`--cli-input-json file://…`, a policy document) as JSON only and rejects it"
+        fix = "convert it to JSON (or give the YAML to the AWS CLI v2 with `--cli-input-yaml`)"
     else:
-        problem = LoadProblem(
-            "PL016",
-            f"this `.json` file holds YAML, not JSON (it starts with `{word}`): CodeDeploy (ECS and Lambda AppSpec content) "
-            "and CloudFormation read YAML too, but a tool that reads a `.json` file as JSON rejects it",
-            line, col, line, col + len(shown),
-            fix="rename it `.yaml` (`appspec.yaml` for an AppSpec file), or convert it to JSON",
-            anchor="this `.json` file holds YAML, not JSON",
-        )
+        code = "PL016"
+        why = ("CodeDeploy (ECS and Lambda AppSpec content) and CloudFormation read YAML too, but a tool that reads "
+               "a `.json` file as JSON rejects it")
+        fix = "rename it `.yaml` (`appspec.yaml` for an AppSpec file), or convert it to JSON"
+    problem = LoadProblem(code, f"this `.json` file holds YAML, not JSON (it starts with `{word}`): {why}",
+                          line, col, line, col + len(shown), fix=fix, anchor="this `.json` file holds YAML, not JSON")
     result.problems.insert(0, problem)
     return result
