@@ -257,3 +257,17 @@ def test_verbose_says_why_discovery_passed_over_folders_and_files(tmp_path):
     finally:
         os.chdir(old)
     assert "pipelint: skipped build/buildspec.yml: ignored by git (.gitignore)" in lines
+
+
+def test_a_walked_template_over_the_size_limit_is_reported_not_skipped(repo):
+    """A file found by walking whose kind only its content tells (a template, a pipeline, a
+    policy) and that is over `--max-file-size` gets PL007, as a named one does: a linted tree
+    must not pass silently because its largest template was never read. A large YAML file that
+    is none of those is still skipped."""
+    (repo / "big-stack.yml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nResources: {}\n" + "# padding\n" * 300)
+    (repo / "big-notes.yml").write_text("just: a note\n" + "# padding\n" * 300)
+    result = invoke(repo, "--no-color", "--format", "json", "--max-file-size", "2000", ".")
+    findings = json.loads(result.output)["findings"]
+    assert [(f["code"], f["path"], f["line"], f["column"]) for f in findings if f["code"] == "PL007"] == [("PL007", "big-stack.yml", 1, 1)]
+    assert not any(f["path"] == "big-notes.yml" for f in findings)
+    assert result.exit_code == 1

@@ -288,6 +288,10 @@ def _merge_options(registry: Registry, config: Config) -> dict[str, dict[str, An
 # One file
 
 
+# How much of a file over the size limit is read to tell whether it is one pipelint lints.
+_OVERSIZED_SNIFF = 1 << 20
+
+
 def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
     """Load a file and decide its kind. Returns ``(kind, LoadResult or None)``."""
     from ..extract.classify import kind_by_content, kind_by_name, kind_by_text, worth_sniffing
@@ -305,8 +309,14 @@ def _classify(entry: FileEntry, settings: Settings) -> tuple[str | None, Any]:
         return kind, _load_terraform(entry, data, settings)
     if kind is None and not entry.explicit:
         # Found by walking and not named like a buildspec/appspec: sniff cheaply before parsing.
-        if len(data) > settings.limits.max_bytes or b"\x00" in data[:8192]:
+        if b"\x00" in data[:8192]:
             return None, None
+        if len(data) > settings.limits.max_bytes:
+            # Too large to parse: if its first mebibyte reads like a template, pipeline or policy,
+            # it is one pipelint would lint, and the user must hear that it was not (PL007).
+            head = data[:_OVERSIZED_SNIFF].decode("utf-8", "replace")
+            sniffed = kind_by_text(head) if worth_sniffing(head) else None
+            return (sniffed, load_bytes(data, entry.display, settings.limits)) if sniffed else (None, None)
         if not worth_sniffing(data.decode("utf-8", "replace")):
             return None, None
     result = load_bytes(data, entry.display, settings.limits)
