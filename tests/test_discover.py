@@ -290,3 +290,6 @@ def test_a_file_reached_through_links_is_linted_once_by_its_own_name(tmp_path, m
     findings = json.loads(result.output)["findings"]
     assert [(f["code"], f["path"], f["line"]) for f in findings if f["code"] == "PL001"] == [] and findings
     assert {f["path"] for f in findings} == {"ci/buildspec.yml"}
+    named = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--follow-symlinks", "--ignore", "BS901", "--format", "json",
+                                      "buildspec.yml", "ci/buildspec.yml"])
+    assert json.loads(named.output)["findings"] == findings  # both names given: still once, by its own name

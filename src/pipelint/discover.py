@@ -309,10 +309,10 @@ def discover(
             if absolute not in seen:
                 seen.add(absolute)
                 entries.append(FileEntry(path, display_path(path), True))
-    return _each_file_once(entries) if follow_symlinks else entries
+    return each_file_once(entries) if follow_symlinks else entries
 
 
-def _each_file_once(entries: list[FileEntry]) -> list[FileEntry]:
+def each_file_once(entries: list[FileEntry]) -> list[FileEntry]:
     """``entries`` with every file once: a followed link to a file that is also linted under a
     name that is not a link (or through an earlier link) is dropped, so its findings are not
     reported twice under two names; the name that is not a link is kept."""

@@ -113,16 +113,22 @@ def make_plan(
             settings_of[path] = built
         return settings_of[path]
 
+    owners: dict[str, str | None] = {}
     for target in targets:
-        owner = nearest(target)
-        settings = settings_for(owner)
-        config = settings.config
-        found = discover([target], config.exclude, force_exclude=force_exclude, follow_symlinks=follow_symlinks,
-                         exclude_root=config.root if config.path else None, on_skip=plan.skip)
-        plan.by_target[target] = found
-        for entry in found:
+        owner = owners[target] = nearest(target)
+        config = settings_for(owner).config
+        plan.by_target[target] = discover([target], config.exclude, force_exclude=force_exclude, follow_symlinks=follow_symlinks,
+                                          exclude_root=config.root if config.path else None, on_skip=plan.skip)
+    once: set[int] | None = None
+    if follow_symlinks:  # a file named once directly and once through a link is linted once
+        from ..discover import each_file_once
+
+        once = {id(entry) for entry in each_file_once([e for found in plan.by_target.values() for e in found])}
+    for target in targets:
+        owner = owners[target]
+        for entry in plan.by_target[target]:
             absolute = os.path.abspath(entry.path)
-            if absolute in seen:
+            if absolute in seen or (once is not None and id(entry) not in once):
                 continue
             seen.add(absolute)
             own = nearest(entry.path)
