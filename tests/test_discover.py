@@ -293,3 +293,18 @@ def test_a_file_reached_through_links_is_linted_once_by_its_own_name(tmp_path, m
     named = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--follow-symlinks", "--ignore", "BS901", "--format", "json",
                                       "buildspec.yml", "ci/buildspec.yml"])
     assert json.loads(named.output)["findings"] == findings  # both names given: still once, by its own name
+
+
+def test_skip_notice_suggests_follow_symlinks_only_when_it_was_not_given(tmp_path, monkeypatch):
+    """A link refused because it leaves the linted folder is reported without advice to pass
+    an option the user already gave; a link skipped for want of the option gets that advice."""
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "buildspec.yml").write_text("version: 0.2\nphases:\n  build:\n    commands: [make]\n")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "buildspec.yml").symlink_to(tmp_path / "b" / "buildspec.yml")
+    monkeypatch.chdir(tmp_path)
+    given = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--ignore", "BS901", "--follow-symlinks", "a", "b"])
+    refused = [line for line in given.output.splitlines() if "outside the linted folder" in line]
+    assert refused and "pass --follow-symlinks" not in refused[0]
+    missing = CliRunner().invoke(main, ["check", "--isolated", "--no-color", "--ignore", "BS901", "a", "b"])
+    assert any("pass --follow-symlinks" in line for line in missing.output.splitlines())

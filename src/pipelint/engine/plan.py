@@ -252,7 +252,7 @@ def skip_notices(plan: Plan) -> list[str]:
         shown = "; ".join(f"{display_path(p)} ({r.split(',')[0].split(' (')[0]})" for p, r in others[:5])
         more = f" and {len(others) - 5} more" if len(others) > 5 else ""
         lines.append(f"skipped {len(others)} path(s) that are not regular files inside the linted folder: {shown}{more}"
-                     + (" (pass --follow-symlinks to lint links that stay inside it)" if any("symbolic" in r for _, r in others) else ""))
+                     + (" (pass --follow-symlinks to lint links that stay inside it)" if any("not followed" in r for _, r in others) else ""))
     return lines
 
 
