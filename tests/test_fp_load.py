@@ -100,7 +100,7 @@ def test_json_file_holding_valid_yaml_is_linted_as_yaml():
     assert not result.fatal and result.source.fmt == "yaml"
     assert [(p.code, p.line, p.col, p.end_col) for p in result.problems] == [("PL016", 1, 1, 13)]
     assert result.problems[0].message.startswith("this `.json` file holds YAML, not JSON (it starts with `version: 0.0`)")
-    assert result.problems[0].fix == "rename it `.yaml` (`appspec.yaml` for an AppSpec file), or convert it to JSON"
+    assert result.problems[0].fix == "rename it `.yaml` (`appspec.yaml`, `buildspec.yml`), or convert it to JSON"
     resources = result.roots[0].get("Resources")
     assert resources is not None and (resources.line, resources.col) == (3, 3)
 

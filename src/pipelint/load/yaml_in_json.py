@@ -86,9 +86,9 @@ def load_yaml_in_json(text: str, path: str, limits: Limits, base_path: NodePath 
         fix = "convert it to JSON (or give the YAML to the AWS CLI v2 with `--cli-input-yaml`)"
     else:
         code = "PL016"
-        why = ("CodeDeploy (ECS and Lambda AppSpec content) and CloudFormation read YAML too, but a tool that reads "
-               "a `.json` file as JSON rejects it")
-        fix = "rename it `.yaml` (`appspec.yaml` for an AppSpec file), or convert it to JSON"
+        why = ("the AWS service may read YAML there too (CloudFormation templates, CodeDeploy AppSpec content, "
+               "CodeBuild buildspecs), but an editor, a schema check or a tool that reads a `.json` file as JSON rejects it")
+        fix = "rename it `.yaml` (`appspec.yaml`, `buildspec.yml`), or convert it to JSON"
     problem = LoadProblem(code, f"this `.json` file holds YAML, not JSON (it starts with `{word}`): {why}",
                           line, col, line, col + len(shown), fix=fix, anchor="this `.json` file holds YAML, not JSON")
     result.problems.insert(0, problem)
