@@ -126,6 +126,7 @@ def make_plan(
         once = {id(entry) for entry in each_file_once([e for found in plan.by_target.values() for e in found])}
     for target in targets:
         owner = owners[target]
+        target_root: str | None = None  # the root of files with no config file: the same for all of the target's
         for entry in plan.by_target[target]:
             absolute = os.path.abspath(entry.path)
             if absolute in seen or (once is not None and id(entry) not in once):
@@ -139,7 +140,11 @@ def make_plan(
                 if (not entry.explicit or force_exclude) and other.exclude and _excluded(
                         entry.display, other.exclude, other.root if other.path else None, entry.path):
                     continue
-            root = root_for(target, own) if own is None else os.path.dirname(own)
+            if own is None:
+                target_root = target_root or root_for(target, None)
+                root = target_root
+            else:
+                root = os.path.dirname(own)
             key = (own, root)
             group = plan.groups.get(key)
             if group is None:
