@@ -8,6 +8,7 @@ computes, adds nothing (an unknown value never produces a finding).
 from __future__ import annotations
 
 from pipelint.api import Document, Mapping, Node, Scalar, Sequence, intrinsic
+from pipelint.load.nodes import leading_arg
 from pipelint.models.codebuild import arg_text, get, items_of, resources, text_of
 
 _READ_VERBS = ("Get", "List", "Describe", "BatchGet", "Head", "Query", "Scan", "Select", "Search", "Lookup", "View", "Check",
@@ -33,7 +34,7 @@ def _target(role: Node | None) -> str | None:
         text = arg_text(arg)
         return text.split(".", 1)[0] if text is not None else None
     if name == "Fn::Sub":
-        text = arg_text(arg.items[0] if isinstance(arg, Sequence) and arg.items else arg)
+        text = arg_text(leading_arg(arg))
         if text is not None and text.count("${") == 1 and text.rstrip().endswith("}"):
             inner = text[text.index("${") + 2:text.rindex("}")]
             return inner.split(".", 1)[0] if inner and not inner.startswith("AWS::") else None

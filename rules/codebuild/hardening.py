@@ -6,12 +6,12 @@ computes (``!Ref``, ``!Sub``, an ``Fn::If`` whose branches differ) never produce
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from pipelint.api import Document, Mapping, Node, Report, Sequence, intrinsic, rule
-from pipelint.load.nodes import intrinsic_arg
+from pipelint.api import Document, Mapping, Node, Report, intrinsic, rule
+from pipelint.load.nodes import intrinsic_arg, leading_arg
 from pipelint.models.codebuild import Project, arg_text, flag_of, items_of, mapping_options, options_of, projects_of, text_of
+from pipelint.textutil import lazy_regex
 
 from .triggers import _untrusted_pr_groups
 
@@ -182,8 +182,8 @@ def _own_or_aws_registry(image: str) -> bool:
 
 # A command that needs the Docker daemon, hence privileged mode: `docker build|buildx|push|compose|run`
 # or `docker-compose`. Searched line by line (each search is linear in its line).
-_DOCKER_COMMAND = re.compile(r"\bdocker(?:-compose\b|\s+(?:build|buildx|push|compose|run)\b)")
-_SAM_BUILD = re.compile(r"\bsam\s+build\b")
+_DOCKER_COMMAND = lazy_regex(r"\bdocker(?:-compose\b|\s+(?:build|buildx|push|compose|run)\b)")
+_SAM_BUILD = lazy_regex(r"\bsam\s+build\b")
 
 
 def _inline_buildspec_runs_docker(project: Project) -> bool:
@@ -194,7 +194,7 @@ def _inline_buildspec_runs_docker(project: Project) -> bool:
         text = text_of(spec)
         if not isinstance(text, str) and intrinsic(spec) == "Fn::Sub":
             arg = intrinsic_arg(spec)
-            text = arg_text(arg.items[0] if isinstance(arg, Sequence) and arg.items else arg)
+            text = arg_text(leading_arg(arg))
         if not isinstance(text, str) or "\n" not in text.strip():
             continue  # a path to a buildspec file, or computed
         for line in text.splitlines():
@@ -385,7 +385,7 @@ def _website_buckets(doc: Document) -> set[str]:
     return found
 
 
-_SUB_NAME = re.compile(r"\$\{([A-Za-z0-9]{1,255})(?:\.[A-Za-z0-9]{1,255})?\}")
+_SUB_NAME = lazy_regex(r"\$\{([A-Za-z0-9]{1,255})(?:\.[A-Za-z0-9]{1,255})?\}")
 
 
 def _names_any(location: Node | None, names: set[str]) -> bool:
@@ -404,12 +404,12 @@ def _names_any(location: Node | None, names: set[str]) -> bool:
         if name == "Ref" and arg_text(arg) in names:
             return True
         if name == "Fn::GetAtt":
-            first = arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+            first = leading_arg(arg)
             text = arg_text(first)
             if text is not None and text.split(".", 1)[0] in names:
                 return True
         if name == "Fn::Sub":
-            template = arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+            template = leading_arg(arg)
             text = arg_text(template)
             if text is not None and any(m.group(1) in names for m in _SUB_NAME.finditer(text[:4096])):
                 return True

@@ -19,6 +19,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from pipelint.models.policy import action_matches
+from pipelint.textutil import lazy_regex
 
 
 @lru_cache(maxsize=1)
@@ -228,7 +229,7 @@ def _service_arns(lower_prefix: str) -> tuple[list[str], dict[str, int]] | None:
     return arns, {str(k).lower(): int(v) for k, v in value[1].items() if isinstance(v, int)}
 
 
-_ARN_PLACEHOLDER_WORD = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_ARN_PLACEHOLDER_WORD = lazy_regex(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def resource_arn(action: str) -> str | None:
@@ -251,7 +252,7 @@ def resource_arn(action: str) -> str | None:
     return "arn:aws:" + _PLACEHOLDER.sub(_placeholder, arns[index])
 
 
-_PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9]{1,64})\}")
+_PLACEHOLDER = lazy_regex(r"\$\{([A-Za-z0-9]{1,64})\}")
 
 
 def _placeholder(match: re.Match[str]) -> str:

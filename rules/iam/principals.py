@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from pipelint.api import Document, Report, rule
 from pipelint.models.policy import Statement, Value, policy_of
+from pipelint.textutil import lazy_regex
 
 from ._util import is_account_root, where
 
@@ -216,7 +216,7 @@ def broad_trust_policy(doc: Document, config: dict) -> Iterator[Report]:
 
 
 _OWN_ACCOUNT_ID = r"\$\{(?:AWS::AccountId|data\.aws_caller_identity\.[A-Za-z0-9_-]{1,64}\.account_id)\}"
-_OWN_ACCOUNT = re.compile(rf"^(?:arn:(?:aws[a-z-]{{0,16}}|\$\{{AWS::Partition\}}):iam::{_OWN_ACCOUNT_ID}:root|{_OWN_ACCOUNT_ID})$")
+_OWN_ACCOUNT = lazy_regex(rf"^(?:arn:(?:aws[a-z-]{{0,16}}|\$\{{AWS::Partition\}}):iam::{_OWN_ACCOUNT_ID}:root|{_OWN_ACCOUNT_ID})$")
 
 
 def own_account(value: Value) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pipelint.api import Document, Mapping, Node, Report, Scalar, Sequence, intrinsic, redact
 from pipelint.load.nodes import branch_items as _items
 from pipelint.load.nodes import branches as _alternatives
-from pipelint.load.nodes import intrinsic_arg
+from pipelint.load.nodes import intrinsic_arg, leading_arg
 from pipelint.records import ValueRecord
 from pipelint.textutil import lazy_regex
 
@@ -461,7 +461,7 @@ def pipeline_env(root: Node) -> list[Hit]:
             text = _text(alt)
             if text is None and intrinsic(alt) == "Fn::Sub":
                 arg = intrinsic_arg(alt)
-                text = _text(arg.items[0] if isinstance(arg, Sequence) and arg.items else arg)
+                text = _text(leading_arg(arg))
             if not text or "[" not in text:
                 continue
             try:

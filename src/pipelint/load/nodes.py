@@ -338,6 +338,13 @@ def intrinsic_arg(node: Node | None) -> Node | None:
     return None
 
 
+def leading_arg(arg: Node | None) -> Node | None:
+    """The part of an intrinsic's argument that names or spells the value: the first item of a
+    list argument (the template of ``Fn::Sub [template, vars]``, the resource of
+    ``Fn::GetAtt [Resource, Attr]``), else the argument itself."""
+    return arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+
+
 def branches(node: Node | None, depth: int = 0) -> list[Node]:
     """The values a CloudFormation property can take: ``[node]``, both branches of an ``Fn::If``
     (recursively), and nothing for ``!Ref AWS::NoValue``."""

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from collections.abc import Sequence as Sequence_
 from typing import Any
 
-from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic
+from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic, leading_arg
 from ..load.scalars import clip_number, number_of_text
 from ..records import Record
 
@@ -105,7 +105,7 @@ def key_of(node: Node | None) -> str | None:
         if kind == "Ref" and isinstance(arg, Scalar):
             return "${" + arg.text + "}"
         if kind == "Fn::Sub":
-            template = arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+            template = leading_arg(arg)
             if isinstance(template, Scalar) and isinstance(template.value, str):
                 return template.value
     return None

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any
 
-from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic, intrinsic_arg
+from ..load.nodes import Mapping, Node, Scalar, Sequence, intrinsic, intrinsic_arg, leading_arg
 from ..records import ValueRecord
 
 
@@ -388,7 +388,7 @@ def _collect(node: Node | None, out: list[Value], depth: int) -> None:
         if name == "Ref" and isinstance(arg, Scalar) and arg.text == "AWS::NoValue":
             return
         if name == "Fn::Sub":
-            template = arg.items[0] if isinstance(arg, Sequence) and arg.items else arg
+            template = leading_arg(arg)
             if isinstance(template, Scalar) and isinstance(template.value, str):
                 out.append(Value(node, template.value, "sub"))
                 return
